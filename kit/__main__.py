@@ -1,0 +1,4 @@
+"""``python -m kit`` is the ``kit`` command."""
+from .cli import main
+
+raise SystemExit(main())

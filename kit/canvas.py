@@ -1,0 +1,155 @@
+"""A canvas on a workshop: one declaration from canvases/ plus the records it shows.
+
+The same object serves the widgets, the static figures and the report: areas and titles in
+the workshop language, items per area, fit links with coverage, and evidence counts.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import model
+from .canvases import text_in
+from .store import WorkshopError
+
+if TYPE_CHECKING:
+    import pandas
+
+    from .workshop import Collection, Workshop
+
+
+class Canvas:
+    """``ws.canvas("value_proposition")``: read and change one canvas."""
+
+    def __init__(self, workshop: "Workshop", declaration: dict[str, Any]):
+        from .workshop import Collection
+
+        self.workshop, self.declaration = workshop, declaration
+        self.id: str = declaration["id"]
+        kind = model.BY_COLLECTION[declaration["source"]]
+        scope = {"canvas": self.id} if declaration["source"] == "canvas_items" else {}
+        self.collection: Collection = Collection(workshop, kind, **scope)
+        self.area_field: str = declaration["area_field"]
+        self.text_field: str = declaration["text_field"]
+
+    def __repr__(self) -> str:
+        return f"<Canvas {self.id}: {len(self.collection)} items>"
+
+    # ------------------------------------------------------------------ declaration, localised
+    @property
+    def language(self) -> str:
+        return self.workshop.language
+
+    @property
+    def title(self) -> str:
+        return text_in(self.declaration["title"], self.language)
+
+    @property
+    def layout(self) -> str:
+        return self.declaration["layout"]
+
+    @property
+    def areas(self) -> list[dict[str, Any]]:
+        """Areas with ``title``, ``question`` and ``rank`` already in the workshop language."""
+        out = []
+        for area in self.declaration["areas"]:
+            local = {**area, "title": text_in(area["title"], self.language),
+                     "question": text_in(area.get("question"), self.language)}
+            local["rank"] = text_in(area["rank"], self.language) if area.get("rank") else ""
+            out.append(local)
+        return out
+
+    def area(self, area_id: str) -> dict[str, Any]:
+        for area in self.areas:
+            if area["id"] == area_id:
+                return area
+        raise model.ValidationError(self.collection.kind.name, self.area_field,
+                                    f"must be one of {', '.join(a['id'] for a in self.areas)}, got {area_id!r}")
+
+    # ------------------------------------------------------------------ items
+    def items(self, area: str | None = None) -> list[dict[str, Any]]:
+        """Items, in an area if given, in display order (position, then id)."""
+        rows = self.collection.all(**({self.area_field: area} if area else {}))
+        known = {a["id"] for a in self.declaration["areas"]}
+        rows = [r for r in rows if r[self.area_field] in known]
+        if "position" in self.collection.kind.field_names:
+            rows.sort(key=lambda r: (r["position"] is None, r["position"] or 0, r["id"]))
+        return rows
+
+    def add(self, area: str, text: str, **fields: Any) -> int:
+        self.area(area)
+        return self.collection.add(**{self.area_field: area, self.text_field: text, **fields})
+
+    def update(self, item_id: int, **fields: Any) -> dict[str, Any]:
+        if self.area_field in fields:
+            self.area(fields[self.area_field])
+        return self.collection.update(item_id, **fields)
+
+    def remove(self, item_id: int) -> None:
+        self.collection.remove(item_id)
+
+    def move(self, item_id: int, area: str, position: float | None = None) -> dict[str, Any]:
+        """Move to another area; fit links that no longer make sense are dropped."""
+        self.area(area)
+        fields: dict[str, Any] = {self.area_field: area}
+        if position is not None:
+            fields["position"] = position
+        if "fit" in self.collection.kind.field_names and not self.area(area).get("fits"):
+            fields["fit"] = []
+        return self.update(item_id, **fields)
+
+    # ------------------------------------------------------------------ fit
+    def link(self, source_id: int, target_id: int) -> dict[str, Any]:
+        """Say that ``source`` (a reliever or creator) addresses ``target`` (a pain or gain)."""
+        source, target = self.collection[source_id], self.collection[target_id]
+        wanted = self.area(source[self.area_field]).get("fits")
+        if wanted is None or target[self.area_field] != wanted:
+            raise WorkshopError(
+                f"cannot link {source[self.area_field]} item {source_id} to {target[self.area_field]} "
+                f"item {target_id}: {source[self.area_field]} items address "
+                f"{wanted or 'nothing'}")
+        return self.collection.update(source_id, fit=[*source["fit"], target_id])
+
+    def unlink(self, source_id: int, target_id: int) -> dict[str, Any]:
+        source = self.collection[source_id]
+        return self.collection.update(source_id, fit=[i for i in source["fit"] if i != target_id])
+
+    def fit_coverage(self) -> dict[str, dict[str, Any]]:
+        """Per fit target area: how many of its items some reliever/creator addresses.
+
+        ``{"pains": {"total": 7, "addressed": [..ids], "unaddressed": [..ids]}, "gains": ...}``
+        """
+        coverage: dict[str, dict[str, Any]] = {}
+        for area in self.declaration["areas"]:
+            target = area.get("fits")
+            if not target:
+                continue
+            linked = {i for item in self.items(area["id"]) for i in item["fit"]}
+            entry = coverage.setdefault(target, {"total": 0, "addressed": [], "unaddressed": []})
+            ids = [t["id"] for t in self.items(target)]
+            entry["total"] = len(ids)
+            entry["addressed"] = sorted(set(entry["addressed"]) | (linked & set(ids)))
+            entry["unaddressed"] = [i for i in ids if i not in entry["addressed"]]
+        return coverage
+
+    # ------------------------------------------------------------------ evidence
+    def evidence_counts(self) -> dict[int, dict[str, int]]:
+        """For items in evidence areas: snippets that support / contradict their hypothesis."""
+        counts: dict[int, dict[str, int]] = {}
+        areas = {a["id"] for a in self.declaration["areas"] if a.get("evidence")}
+        if not areas or "hypothesis" not in self.collection.kind.field_names:
+            return counts
+        per_hypothesis: dict[int, dict[str, int]] = {}
+        for snippet in self.workshop.evidence:
+            if snippet["hypothesis"] is not None:
+                entry = per_hypothesis.setdefault(snippet["hypothesis"], {"supports": 0, "contradicts": 0})
+                if snippet["stance"] in entry:
+                    entry[snippet["stance"]] += 1
+        for item in self.items():
+            if item[self.area_field] in areas:
+                counts[item["id"]] = dict(per_hypothesis.get(item["hypothesis"], {"supports": 0, "contradicts": 0}))
+        return counts
+
+    def to_dataframe(self) -> "pandas.DataFrame":
+        import pandas as pd
+
+        return pd.DataFrame(self.items(), columns=["id", *self.collection.kind.field_names]).set_index("id")

@@ -1,0 +1,117 @@
+"""The ``kit`` command: a thin layer over the library.
+
+Each subcommand is one small function registered in ``COMMANDS``. A user error prints one
+line (``kit: error: ...``) and exits 2; tracebacks are for bugs only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+import kit
+
+from .model import ValidationError
+from .store import WorkshopError
+
+Handler = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
+
+
+def command(name: str, help_text: str, arguments: Callable[[argparse.ArgumentParser], None]):
+    """Register a subcommand: its help, its arguments and its handler."""
+    def register(handler: Handler) -> Handler:
+        COMMANDS[name] = (help_text, arguments, handler)
+        return handler
+    return register
+
+
+def _path(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", type=Path, help="workshop file (.workshop)")
+
+
+def _lang(p: argparse.ArgumentParser, default: str | None = "de") -> None:
+    p.add_argument("--lang", choices=["de", "en"], default=default, help="workshop language (default: %(default)s)")
+
+
+@command("new", "create an empty workshop file",
+         lambda p: (_path(p), p.add_argument("--title", required=True, help="workshop title"), _lang(p)))
+def _new(args: argparse.Namespace) -> int:
+    with kit.new(args.path, title=args.title, language=args.lang) as ws:
+        print(f"created {ws.path}")
+    return 0
+
+
+@command("demo", "write a complete sample workshop (de: collections team, en: event hotel)",
+         lambda p: (_path(p), _lang(p)))
+def _demo(args: argparse.Namespace) -> int:
+    with kit.demo(args.path, args.lang) as ws:
+        print(f"created {ws.path}: {ws.info['title']}")
+    return 0
+
+
+@command("info", "summarise a workshop: fields, record counts, snapshots, last change", _path)
+def _info(args: argparse.Namespace) -> int:
+    from . import model
+
+    with kit.open(args.path) as ws:
+        info = ws.info
+        for key in ("title", "client", "date", "facilitator", "language"):
+            print(f"{key:12} {info[key] or '-'}")
+        print(f"{'teams':12} {', '.join(info['teams']) or '-'}")
+        print(f"{'personas':12} {', '.join(info['personas']) or '-'}")
+        for name in model.COLLECTIONS:
+            print(f"{name:12} {len(getattr(ws, name))}")
+        print(f"{'snapshots':12} {', '.join(s['name'] for s in ws.snapshots()) or '-'}")
+        last = ws.history(limit=1)
+        print(f"{'last change':12} {last[0] if last else '-'}")
+    return 0
+
+
+@command("dump", "write the workshop as JSON (the versioned format) to stdout", _path)
+def _dump(args: argparse.Namespace) -> int:
+    with kit.open(args.path) as ws:
+        sys.stdout.write(ws.to_json() + "\n")
+    return 0
+
+
+@command("load", "create a new workshop file from a JSON document",
+         lambda p: (_path(p), p.add_argument("json", type=Path, help="JSON written by 'kit dump'")))
+def _load(args: argparse.Namespace) -> int:
+    with kit.load(args.path, args.json) as ws:
+        print(f"created {ws.path} from {args.json}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="kit", description="workshop-kit: customer-centricity workshops in Jupyter, offline.",
+        epilog="Run 'kit COMMAND --help' for the options of one command.")
+    top.add_argument("--version", action="version", version=f"workshop-kit {kit.__version__}")
+    subs = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (help_text, arguments, handler) in COMMANDS.items():
+        sub = subs.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        arguments(sub)
+        sub.set_defaults(handler=handler)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (WorkshopError, ValidationError, KeyError, OSError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"kit: error: {message}", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as exc:
+        print(f"kit: error: not valid JSON: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

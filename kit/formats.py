@@ -1,0 +1,192 @@
+"""Workshops to and from files: the versioned JSON format, CSV per collection, readable history.
+
+JSON format (``FORMAT_VERSION`` 1), documented in docs/FORMAT.md::
+
+    {"format": "workshop-kit", "version": 1, "workshop": {...fields},
+     "observations": [{"id": 1, ...fields}], ..., "followups": [...]}
+
+Records keep their ids, so references between them survive a round trip.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import model
+from .store import Change, Store, WorkshopError
+
+if TYPE_CHECKING:
+    from .workshop import Collection, Workshop
+
+FORMAT = "workshop-kit"
+FORMAT_VERSION = 1
+_STRUCTURED = {"refs", "strs", "scores", "measurements"}
+
+
+def dump(workshop: "Workshop") -> dict[str, Any]:
+    """The whole workshop as plain data (the JSON format)."""
+    info = {k: v for k, v in workshop.info.items() if k != "id"}
+    data: dict[str, Any] = {"format": FORMAT, "version": FORMAT_VERSION, "workshop": info}
+    for name in model.COLLECTIONS:
+        data[name] = getattr(workshop, name).all()
+    return data
+
+
+def to_json(workshop: "Workshop") -> str:
+    return json.dumps(dump(workshop), ensure_ascii=False, indent=1)
+
+
+def check_document(data: Any, where: str = "JSON") -> dict[str, Any]:
+    """Refuse documents that are not ours or are newer, naming what is wrong."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise WorkshopError(f"{where}: not a workshop-kit document (no \"format\": \"{FORMAT}\")")
+    version = data.get("version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise WorkshopError(f"{where}: format version {version!r} is newer than this kit reads "
+                            f"({FORMAT_VERSION}); update the kit")
+    unknown = set(data) - {"format", "version", "workshop", *model.COLLECTIONS}
+    if unknown:
+        raise WorkshopError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
+    if not isinstance(data.get("workshop"), dict):
+        raise WorkshopError(f"{where}: \"workshop\" must be an object with at least a title")
+    return data
+
+
+def load_into_new(path: str | os.PathLike[str], data: dict[str, Any], where: str = "JSON",
+                  actor: str | None = None) -> "Workshop":
+    """Create a workshop at ``path`` from a JSON document; nothing is written if it is invalid."""
+    from .workshop import Workshop, default_actor
+
+    check_document(data, where)
+    wk = model.KINDS["workshop"]
+    info = wk.validate(data["workshop"])
+    records: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for name in model.COLLECTIONS:
+        kind = model.BY_COLLECTION[name]
+        rows = data.get(name, [])
+        if not isinstance(rows, list):
+            raise WorkshopError(f"{where}: {name} must be a list")
+        seen: set[int] = set()
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict) or not isinstance(row.get("id"), int) or row["id"] < 1:
+                raise WorkshopError(f"{where}: {name}[{i}] needs a positive whole-number id")
+            if row["id"] in seen:
+                raise WorkshopError(f"{where}: {name}[{i}] repeats id {row['id']}")
+            seen.add(row["id"])
+            values = kind.validate({k: v for k, v in row.items() if k != "id"})
+            kind.check_record(values)
+            records.setdefault(name, []).append((row["id"], values))
+    _check_links(records)
+    actor = actor or default_actor()
+    store = Store.create(path, info, actor)
+    try:
+        with store.transaction(actor):
+            for name, rows in records.items():
+                for record_id, values in rows:
+                    store.insert(model.BY_COLLECTION[name].name, values, actor, record_id=record_id)
+    except BaseException:
+        store.close()
+        Path(path).unlink(missing_ok=True)  # ours: we created it a moment ago
+        raise
+    return Workshop(store, actor)
+
+
+def _check_links(records: dict[str, list[tuple[int, dict[str, Any]]]]) -> None:
+    ids = {model.BY_COLLECTION[n].name: {rid for rid, _ in rows} for n, rows in records.items()}
+    for name, rows in records.items():
+        kind = model.BY_COLLECTION[name]
+        for record_id, values in rows:
+            for f in kind.fields:
+                if f.ref is None or values.get(f.name) in (None, []):
+                    continue
+                wanted = values[f.name] if isinstance(values[f.name], list) else [values[f.name]]
+                missing = [i for i in wanted if i not in ids.get(f.ref, set())]
+                if missing:
+                    raise model.ValidationError(kind.name, f.name, f"of {kind.name} {record_id} refers to "
+                                                f"{f.ref} {', '.join(map(str, missing))}, which does not exist")
+
+
+# ---------------------------------------------------------------------------- CSV
+def write_csv(collection: "Collection", path: Path) -> Path:
+    """One row per record; lists and mappings are JSON inside their cell."""
+    kind = collection.kind
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", *kind.field_names])
+        for record in collection:
+            writer.writerow([record["id"], *(_cell(kind.field(n), record[n]) for n in kind.field_names)])
+    return path
+
+
+def _cell(f: model.Field, value: Any) -> str:
+    if f.type in _STRUCTURED:
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return ""
+    if f.type == "bool":
+        return "true" if value else "false"
+    return str(value)
+
+
+def read_csv(kind: model.Kind, path: Path) -> list[dict[str, Any]]:
+    """Rows of a CSV as field values ready for ``add_many``; the id column is ignored."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        unknown = set(reader.fieldnames or []) - {"id", *kind.field_names}
+        if unknown:
+            raise WorkshopError(f"{path}: columns {', '.join(sorted(unknown))} are not fields of {kind.name}")
+        rows = []
+        for line, row in enumerate(reader, start=2):
+            values: dict[str, Any] = {}
+            for name, cell in row.items():
+                if name == "id" or name is None:
+                    continue
+                f = kind.field(name)
+                if f.type in _STRUCTURED:
+                    try:
+                        values[name] = json.loads(cell) if cell.strip() else f.empty()
+                    except json.JSONDecodeError:
+                        raise model.ValidationError(kind.name, name, f"in {path.name} line {line} "
+                                                    f"must be JSON, got {cell[:30]!r}") from None
+                elif f.type in ("int", "float", "ref", "date", "datetime") and cell == "":
+                    values[name] = None
+                else:
+                    values[name] = cell
+            rows.append(values)
+    return rows
+
+
+# ---------------------------------------------------------------------------- history, diff
+def describe(change: Change) -> str:
+    """``2026-11-23 10:03 anna added observation 4: "Kunde zögert …"``."""
+    verbs = {"add": "added", "update": "changed", "remove": "removed", "undo": "undid", "redo": "redid"}
+    record = change.after or change.before or {}
+    title_field = model.KINDS[change.kind].title_field
+    title = str(record.get(title_field, "")).replace("\n", " ")
+    if len(title) > 40:
+        title = title[:39] + "…"
+    detail = ""
+    if change.op == "update" and change.before and change.after:
+        fields = [k for k in change.after if change.after[k] != change.before.get(k)]
+        detail = f" ({', '.join(fields)})"
+    when = change.ts[:16].replace("T", " ")
+    return f"{when} {change.who} {verbs.get(change.op, change.op)} {change.kind} {change.record_id}{detail}: {title!r}"
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, list]]:
+    """Per collection: records added, removed, and changed (with the fields that changed)."""
+    out: dict[str, dict[str, list]] = {}
+    for name in model.COLLECTIONS:
+        before = {r["id"]: r for r in old.get(name, [])}
+        after = {r["id"]: r for r in new.get(name, [])}
+        changed = [{"id": i, "fields": sorted(k for k in after[i] if after[i][k] != before[i].get(k))}
+                   for i in sorted(before.keys() & after.keys()) if before[i] != after[i]]
+        entry = {"added": [after[i] for i in sorted(after.keys() - before.keys())],
+                 "removed": [before[i] for i in sorted(before.keys() - after.keys())],
+                 "changed": changed}
+        if any(entry.values()):
+            out[name] = entry
+    return out

@@ -1,0 +1,39 @@
+"""Shared fixtures: fresh workshops, the samples, and an artifacts folder for screenshots/PDFs."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import kit
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Folder kept after the run (screenshots, PDF pages): look at what it holds."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def ws(tmp_path: Path):
+    """A fresh, empty English workshop."""
+    with kit.new(tmp_path / "empty.workshop", title="Test workshop", language="en", actor="tester") as workshop:
+        yield workshop
+
+
+@pytest.fixture(params=["de", "en"])
+def sample(request: pytest.FixtureRequest, tmp_path: Path):
+    """Each sample workshop (German collections team, English event hotel), freshly written."""
+    with kit.demo(tmp_path / f"sample_{request.param}.workshop", request.param, actor="tester") as workshop:
+        yield workshop
+
+
+@pytest.fixture(autouse=True)
+def _quiet_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIT_USER", os.environ.get("KIT_USER", "tester"))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
