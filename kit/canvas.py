@@ -5,7 +5,8 @@ the workshop language, items per area, fit links with coverage, and evidence cou
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Iterator
 
 from . import model
 from .canvases import text_in
@@ -77,15 +78,39 @@ class Canvas:
 
     def add(self, area: str, text: str, **fields: Any) -> int:
         self.area(area)
-        return self.collection.add(**{self.area_field: area, self.text_field: text, **fields})
+        with self._writing():
+            return self.collection.add(**{self.area_field: area, self.text_field: text, **fields})
 
     def update(self, item_id: int, **fields: Any) -> dict[str, Any]:
         if self.area_field in fields:
             self.area(fields[self.area_field])
-        return self.collection.update(item_id, **fields)
+        with self._writing():
+            return self.collection.update(item_id, **fields)
 
     def remove(self, item_id: int) -> None:
-        self.collection.remove(item_id)
+        with self._writing():
+            self.collection.remove(item_id)
+
+    def vote(self, item_id: int, voter: str, dots: int = 1) -> int:
+        """Dot voting within the budget the facilitator set; refused while voting is closed
+        for participants. Returns the voter's dots left."""
+        from .facilitation import controls
+
+        state = controls(self.workshop, self.id)
+        if self.workshop.role == "participant" and not state.vote_open:
+            raise WorkshopError(f"voting on {self.title} is closed")
+        with self._writing():
+            return self.collection.vote(item_id, voter, dots, budget=state.budget)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One transaction; a participant's write to a locked canvas is refused inside it."""
+        from .facilitation import controls
+
+        with self.workshop.store.transaction(self.workshop.actor):
+            if self.workshop.role == "participant" and controls(self.workshop, self.id).locked:
+                raise WorkshopError(f"{self.title} is locked by the facilitator")
+            yield
 
     def move(self, item_id: int, area: str, position: float | None = None) -> dict[str, Any]:
         """Move to another area; fit links that no longer make sense are dropped."""
@@ -107,11 +132,11 @@ class Canvas:
                 f"cannot link {source[self.area_field]} item {source_id} to {target[self.area_field]} "
                 f"item {target_id}: {source[self.area_field]} items address "
                 f"{wanted or 'nothing'}")
-        return self.collection.update(source_id, fit=[*source["fit"], target_id])
+        return self.update(source_id, fit=[*source["fit"], target_id])
 
     def unlink(self, source_id: int, target_id: int) -> dict[str, Any]:
         source = self.collection[source_id]
-        return self.collection.update(source_id, fit=[i for i in source["fit"] if i != target_id])
+        return self.update(source_id, fit=[i for i in source["fit"] if i != target_id])
 
     def fit_coverage(self) -> dict[str, dict[str, Any]]:
         """Per fit target area: how many of its items some reliever/creator addresses.

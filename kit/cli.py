@@ -59,14 +59,14 @@ def _info(args: argparse.Namespace) -> int:
     with kit.open(args.path) as ws:
         info = ws.info
         for key in ("title", "client", "date", "facilitator", "language"):
-            print(f"{key:12} {info[key] or '-'}")
-        print(f"{'teams':12} {', '.join(info['teams']) or '-'}")
-        print(f"{'personas':12} {', '.join(info['personas']) or '-'}")
+            print(f"{key:15} {info[key] or '-'}")
+        print(f"{'teams':15} {', '.join(info['teams']) or '-'}")
+        print(f"{'personas':15} {', '.join(info['personas']) or '-'}")
         for name in model.COLLECTIONS:
-            print(f"{name:12} {len(getattr(ws, name))}")
-        print(f"{'snapshots':12} {', '.join(s['name'] for s in ws.snapshots()) or '-'}")
+            print(f"{name:15} {len(getattr(ws, name))}")
+        print(f"{'snapshots':15} {', '.join(s['name'] for s in ws.snapshots()) or '-'}")
         last = ws.history(limit=1)
-        print(f"{'last change':12} {last[0] if last else '-'}")
+        print(f"{'last change':15} {last[0] if last else '-'}")
     return 0
 
 

@@ -131,8 +131,8 @@ def _cell(f: model.Field, value: Any) -> str:
     return str(value)
 
 
-def read_csv(kind: model.Kind, path: Path) -> list[dict[str, Any]]:
-    """Rows of a CSV as field values ready for ``add_many``; the id column is ignored."""
+def read_csv(kind: model.Kind, path: Path, keep_ids: bool = False) -> list[dict[str, Any]]:
+    """Rows of a CSV as field values ready for ``add_many``; the id column only with ``keep_ids``."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         unknown = set(reader.fieldnames or []) - {"id", *kind.field_names}
@@ -141,6 +141,11 @@ def read_csv(kind: model.Kind, path: Path) -> list[dict[str, Any]]:
         rows = []
         for line, row in enumerate(reader, start=2):
             values: dict[str, Any] = {}
+            if keep_ids:
+                try:
+                    values["id"] = int(row.get("id") or "")
+                except ValueError:
+                    raise WorkshopError(f"{path.name} line {line}: id must be a whole number") from None
             for name, cell in row.items():
                 if name == "id" or name is None:
                     continue

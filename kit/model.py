@@ -55,7 +55,7 @@ class Field:
     def clean(self, kind: str, value: Any) -> Any:
         fail = lambda problem: ValidationError(kind, self.name, problem)  # noqa: E731
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            if self.required:
+            if self.required and self.default is None:
                 raise fail("is required")
             return self.empty()
         cleaner: Callable[[Any], Any] = getattr(self, "_" + self.type)

@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # pandas loads only when a dataframe is asked for
     from .canvas import Canvas
 
 
+ROLES = ("facilitator", "participant")
+
+
 def default_actor() -> str:
     """Who writes: $KIT_USER, else the login name."""
     try:
@@ -73,14 +76,21 @@ class Collection:
             return self._store.insert(self.kind.name, values, self.workshop.actor)
 
     def add_many(self, rows: list[dict[str, Any]]) -> list[int]:
-        """Add several records in one transaction and one undo step."""
-        cleaned = [self.kind.validate({**self.scope, **row}) for row in rows]
+        """Add several records in one transaction and one undo step.
+
+        A row may carry an ``id`` to keep (e.g. from a CSV export); a taken id is refused.
+        """
+        ids = [row.get("id") for row in rows]
+        cleaned = [self.kind.validate({**self.scope, **{k: v for k, v in row.items() if k != "id"}})
+                   for row in rows]
         for values in cleaned:
             self.kind.check_record(values)
         with self._store.transaction(self.workshop.actor):
-            for values in cleaned:
+            new_ids = [self._store.insert(self.kind.name, v, self.workshop.actor, record_id=i)
+                       for i, v in zip(ids, cleaned)]
+            for values in cleaned:  # after inserting, so rows may refer to each other
                 self._check_refs(values)
-            return [self._store.insert(self.kind.name, v, self.workshop.actor) for v in cleaned]
+            return new_ids
 
     def update(self, record_id: int, **fields: Any) -> dict[str, Any]:
         """Change the given fields only; returns the updated record."""
@@ -132,11 +142,14 @@ class Collection:
 
         return formats.write_csv(self, Path(path))
 
-    def from_csv(self, path: str | os.PathLike[str]) -> list[int]:
-        """Add the rows of a CSV written by ``to_csv`` (or by hand); returns the new ids."""
+    def from_csv(self, path: str | os.PathLike[str], keep_ids: bool = False) -> list[int]:
+        """Add the rows of a CSV written by ``to_csv`` (or by hand); returns the new ids.
+
+        With ``keep_ids`` the id column is kept, so references between collections survive.
+        """
         from . import formats
 
-        return self.add_many(formats.read_csv(self.kind, Path(path)))
+        return self.add_many(formats.read_csv(self.kind, Path(path), keep_ids=keep_ids))
 
     def _require(self, record_id: int) -> None:
         if self.get(record_id) is None:
@@ -157,9 +170,12 @@ class Collection:
 class Workshop:
     """One open workshop file. Every change is committed at once; there is no save."""
 
-    def __init__(self, store: Store, actor: str | None = None):
+    def __init__(self, store: Store, actor: str | None = None, role: str = "facilitator"):
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
         self.store = store
         self.actor = actor or default_actor()
+        self.role = role
         for name in model.COLLECTIONS:
             setattr(self, name, Collection(self, model.BY_COLLECTION[name]))
         self._listeners: list[Callable[[list[Change]], None]] = []
@@ -286,9 +302,13 @@ def new(path: str | os.PathLike[str], title: str, language: str = "de", *, actor
     return Workshop(Store.create(path, values, actor), actor)
 
 
-def open(path: str | os.PathLike[str], *, actor: str | None = None) -> Workshop:  # noqa: A001
-    """Open an existing workshop file; a foreign, corrupt or newer file raises WorkshopError."""
-    return Workshop(Store(path), actor)
+def open(path: str | os.PathLike[str], *, actor: str | None = None,  # noqa: A001
+         role: str = "facilitator") -> Workshop:
+    """Open an existing workshop file; a foreign, corrupt or newer file raises WorkshopError.
+
+    A ``participant`` cannot change a canvas the facilitator has locked.
+    """
+    return Workshop(Store(path), actor, role)
 
 
 __all__ = ["Collection", "Workshop", "WorkshopError", "new", "open", "default_actor"]

@@ -1,0 +1,95 @@
+"""Facilitator controls shared by every open view: current step, timer, lock, private mode, voting.
+
+The state lives in the store's live table, so a change made in the facilitator's kernel
+reaches every participant's kernel through the same polling that carries notes. It is
+not part of undo: these are room controls, not workshop content.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .workshop import Workshop
+
+DEFAULT_BUDGET = 3
+
+
+@dataclass(frozen=True)
+class CanvasControls:
+    """What participants may do on one canvas right now."""
+
+    locked: bool = False  # read-only for participants
+    private: bool = False  # new notes stay hidden from others until revealed
+    vote_open: bool = False
+    budget: int = DEFAULT_BUDGET  # dots per person while voting is open
+
+
+def controls(ws: "Workshop", canvas_id: str) -> CanvasControls:
+    stored = ws.live.get(f"canvas:{canvas_id}", {})
+    return CanvasControls(**{k: v for k, v in stored.items() if k in CanvasControls.__dataclass_fields__})
+
+
+def _set(ws: "Workshop", canvas_id: str, **changes: Any) -> CanvasControls:
+    new = CanvasControls(**{**asdict(controls(ws, canvas_id)), **changes})
+    ws.set_live(f"canvas:{canvas_id}", asdict(new))
+    return new
+
+
+def lock(ws: "Workshop", canvas_id: str, locked: bool = True) -> CanvasControls:
+    """Make a canvas read-only for participants (the store refuses their edits too)."""
+    return _set(ws, canvas_id, locked=bool(locked))
+
+
+def set_private(ws: "Workshop", canvas_id: str, private: bool = True) -> CanvasControls:
+    """Private brainstorming: new notes are hidden from everyone but their author."""
+    return _set(ws, canvas_id, private=bool(private))
+
+
+def reveal(ws: "Workshop", canvas_id: str) -> int:
+    """Show every hidden note of a canvas to everyone and end private mode; returns how many."""
+    canvas = ws.canvas(canvas_id)
+    hidden = [item["id"] for item in canvas.items() if item.get("hidden")]
+    with ws.store.transaction(ws.actor):
+        for item_id in hidden:
+            canvas.update(item_id, hidden=False)
+    _set(ws, canvas_id, private=False)
+    return len(hidden)
+
+
+def open_vote(ws: "Workshop", canvas_id: str, budget: int = DEFAULT_BUDGET) -> CanvasControls:
+    if not isinstance(budget, int) or isinstance(budget, bool) or not 1 <= budget <= 99:
+        raise ValueError(f"vote budget must be 1..99 dots per person, got {budget!r}")
+    return _set(ws, canvas_id, vote_open=True, budget=budget)
+
+
+def close_vote(ws: "Workshop", canvas_id: str) -> CanvasControls:
+    return _set(ws, canvas_id, vote_open=False)
+
+
+def set_step(ws: "Workshop", step: str) -> None:
+    """The agenda step the room is on (e.g. "02_hypotheses"); participants follow it."""
+    ws.set_live("step", step)
+
+
+def step(ws: "Workshop") -> str | None:
+    return ws.live.get("step")
+
+
+def start_timer(ws: "Workshop", minutes: float, label: str = "") -> dict[str, Any]:
+    """Start a shared countdown; every view shows the same end time."""
+    if not 0 < minutes <= 24 * 60:
+        raise ValueError(f"timer minutes must be between 0 and 1440, got {minutes!r}")
+    timer = {"ends_at": time.time() + minutes * 60, "seconds": round(minutes * 60), "label": label,
+             "running": True}
+    ws.set_live("timer", timer)
+    return timer
+
+
+def stop_timer(ws: "Workshop") -> None:
+    ws.set_live("timer", {"ends_at": None, "seconds": 0, "label": "", "running": False})
+
+
+def timer(ws: "Workshop") -> dict[str, Any]:
+    return ws.live.get("timer", {"ends_at": None, "seconds": 0, "label": "", "running": False})
