@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-noto-color-emoji
+APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-noto-color-emoji fonts-symbola
 SAMPLE := work/sample_$(or $(LANG_KIT),de).workshop
 
 .PHONY: lab test bench system clean

@@ -108,3 +108,13 @@ def test_to_dataframe_has_every_field(ws: kit.Workshop) -> None:
         assert list(frame.columns) == model.BY_COLLECTION[name].field_names
         assert len(frame) == len(getattr(ws, name))
     assert ws.canvas("value_proposition").to_dataframe().shape[0] == 2
+
+
+def test_format_documentation_lists_every_field() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "FORMAT.md").read_text(encoding="utf-8")
+    for kind in model.KINDS.values():
+        section = doc.split(f"## `{kind.collection}`", 1)[1].split("\n## ", 1)[0]
+        for name in kind.field_names:
+            assert f"| `{name}` |" in section, f"docs/FORMAT.md misses {kind.collection}.{name}"

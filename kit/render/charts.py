@@ -1,0 +1,229 @@
+"""Charts for the notebooks and the report: emotion curve, Ist/Soll gap heatmap, observations
+per touchpoint and segment, evidence per hypothesis. Each takes a workshop, returns a Figure,
+and says "no data yet" instead of failing on an empty workshop."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from . import style
+from .style import Measure, label, text
+
+if TYPE_CHECKING:
+    from ..workshop import Workshop
+
+CHART_SIZE = (11.0, 5.6)
+LABEL_CHARS = 400  # labels are cut by width anyway; this keeps 100,000-character texts cheap
+
+
+def _chart(title: str, size: tuple[float, float] = CHART_SIZE) -> tuple[Figure, Axes, Measure]:
+    fig, ax = style.new_figure(size)
+    measure = Measure(fig)
+    text(ax, 0.3, size[1] - 0.2, measure.fit_line(title, size[0] - 0.6, 13, "bold"), 13, weight="bold",
+         role="title")
+    return fig, ax, measure
+
+
+def _plot_axes(fig: Figure, left: float, bottom: float, right: float, top: float) -> Axes:
+    """A data Axes placed in inches, styled quietly."""
+    W, H = fig.get_size_inches()
+    ax = fig.add_axes((left / W, bottom / H, (W - left - right) / W, (H - bottom - top) / H))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(style.LINE)
+    ax.tick_params(colors=style.MUTED, labelsize=7.5, length=3)
+    return ax
+
+
+def _no_data(fig: Figure, ax: Axes, lang: str) -> Figure:
+    W, H = fig.get_size_inches()
+    text(ax, W / 2, H / 2, label("no_data", lang), 11, color=style.FAINT, style="italic", ha="center",
+         va="center", role="hint")
+    return fig
+
+
+def _tick_labels(axis: Any, labels: list[str], measure: Measure, width: float, size: float = 7.5) -> None:
+    """Literal tick labels (mathtext off), cut to ``width`` inches."""
+    axis.set_ticklabels([measure.fit_line(s[:LABEL_CHARS], width, size) for s in labels], parse_math=False,
+                        family=list(style.families()), fontsize=size)
+
+
+# ---------------------------------------------------------------------------------- emotion curve
+def emotion_curve(ws: "Workshop") -> Figure:
+    """Mean emotion per persona at each stage of the touchpoint map (-2 .. +2)."""
+    from .touchpoints import persona_curves
+
+    canvas = ws.canvas("touchpoint_map")
+    lang = ws.language
+    fig, ax, measure = _chart(label("emotion_title", lang))
+    stages = canvas.areas
+    curves = persona_curves(ws, [t for t in canvas.items() if not t.get("hidden")], [s["id"] for s in stages])
+    if not curves:
+        return _no_data(fig, ax, lang)
+    plot = _plot_axes(fig, 0.8, 1.05, 2.4, 0.7)
+    pre = [i for i, s in enumerate(stages) if s.get("pre_contact")]
+    if pre:
+        plot.axvspan(min(pre) - 0.5, max(pre) + 0.5, color=style.PRE_CONTACT, zorder=0)
+        text(plot, (min(pre) + max(pre)) / 2, 2.45, label("before_contact", lang), 7.5, color=style.MUTED,
+             ha="center", va="bottom", weight="bold", role="label", transform=plot.transData)
+    plot.axhline(0, color=style.FAINT, linewidth=0.8, linestyle=(0, (2, 2)))
+    for i, (persona, values) in enumerate(curves.items()):
+        xs = [j for j, v in enumerate(values) if v is not None]
+        color = style.SERIES[i % len(style.SERIES)]
+        plot.plot(xs, [values[j] for j in xs], color=color, linewidth=2.2, marker="o", markersize=5,
+                  label=measure.fit_line(persona[:LABEL_CHARS], 1.9, 8))
+    plot.set_xlim(-0.5, len(stages) - 0.5)
+    plot.set_ylim(-2.4, 2.4)
+    plot.set_yticks([-2, -1, 0, 1, 2])
+    plot.set_yticklabels(["−2", "−1", "0", "+1", "+2"])
+    plot.set_ylabel(label("emotion_axis", lang), color=style.MUTED, fontsize=8)
+    plot.set_xticks(range(len(stages)))
+    _tick_labels(plot.xaxis, [s["title"] for s in stages], measure, 0.95)
+    for tick in plot.get_xticklabels():
+        tick.set_rotation(30)
+        tick.set_ha("right")
+        tick.set_rotation_mode("anchor")
+    legend = plot.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8,
+                         prop={"family": list(style.families()), "size": 8})
+    for t in legend.get_texts():
+        t.set_parse_math(False)
+    return fig
+
+
+# ---------------------------------------------------------------------------------- gap heatmap
+def gap_heatmap(ws: "Workshop") -> Figure:
+    """Soll − Ist per touchpoint (rows, in journey order) at its stage (columns)."""
+    canvas = ws.canvas("touchpoint_map")
+    lang = ws.language
+    stages = canvas.areas
+    order = {s["id"]: i for i, s in enumerate(stages)}
+    points = [t for t in canvas.items() if not t.get("hidden") and t["stage"] in order]
+    points.sort(key=lambda t: (order[t["stage"]], t["position"] is None, t["position"] or 0, t["id"]))
+    rows = max(len(points), 1)
+    height = min(max(3.2, 1.9 + 0.24 * rows), 30.0)
+    fig, ax, measure = _chart(label("gap_title", lang), (11.0, height))
+    if not points:
+        return _no_data(fig, ax, lang)
+    label_w = 2.6
+    plot = _plot_axes(fig, label_w + 0.3, 1.1, 0.3, 0.55)
+    cmap = LinearSegmentedColormap.from_list("gap", ["#4f9d69", "#ffffff", "#ffd9a0", "#e07a3e", "#c62f3a"])
+    for row, tp in enumerate(points):
+        col = order[tp["stage"]]
+        ist, soll = tp.get("ist_rating"), tp.get("soll_target")
+        if ist is None or soll is None:
+            face, caption = style.PANEL, f"{ist or '–'} → {soll or '–'}"
+        else:
+            gap = soll - ist
+            face, caption = cmap((gap + 1) / 5), f"{ist} → {soll}"
+            caption += f"  ({gap:+d})" if gap else ""
+        plot.add_patch(Rectangle((col - 0.47, row - 0.42), 0.94, 0.84, facecolor=face, edgecolor=style.LINE,
+                                 linewidth=0.5))
+        text(plot, col, row, caption, 7, ha="center", va="center", role="cell", transform=plot.transData,
+             weight="bold" if tp.get("moment_of_truth") else "normal")
+    for i in range(len(stages)):
+        if stages[i].get("pre_contact"):
+            plot.axvspan(i - 0.5, i + 0.5, color=style.PRE_CONTACT, zorder=0)
+    plot.set_xlim(-0.5, len(stages) - 0.5)
+    plot.set_ylim(len(points) - 0.5, -0.5)
+    plot.set_xticks(range(len(stages)))
+    _tick_labels(plot.xaxis, [s["title"] for s in stages], measure, 0.95)
+    for tick in plot.get_xticklabels():
+        tick.set_rotation(30)
+        tick.set_ha("right")
+        tick.set_rotation_mode("anchor")
+    plot.set_yticks(range(len(points)))
+    _tick_labels(plot.yaxis, [("★ " if t.get("moment_of_truth") else "") + (t["name"] or "") for t in points],
+                 measure, label_w - 0.1)
+    plot.tick_params(length=0)
+    text(ax, 0.3, 0.18, f"{label('gap', lang)}: {label('gap_legend', lang)} · ★ {label('moment_of_truth', lang)}",
+         7, color=style.MUTED, va="bottom", role="legend")
+    return fig
+
+
+# ---------------------------------------------------------------------------------- observations
+def observations_chart(ws: "Workshop") -> Figure:
+    """Observations per touchpoint (bars) split by segment (stacked colours)."""
+    lang = ws.language
+    seen = [o for o in ws.observations.all() if not o.get("hidden")]
+    counts = Counter(((o.get("touchpoint") or "").strip(), (o.get("who") or "").strip()) for o in seen)
+    touchpoints = sorted({tp for tp, _ in counts}, key=lambda tp: (-sum(n for (t, _), n in counts.items()
+                                                                        if t == tp), tp))
+    segments = sorted({who for _, who in counts}, key=lambda w: (-sum(n for (_, s), n in counts.items()
+                                                                     if s == w), w))
+    height = min(max(3.2, 1.8 + 0.28 * len(touchpoints)), 30.0)
+    fig, ax, measure = _chart(label("observations_title", lang), (11.0, height))
+    if not seen:
+        return _no_data(fig, ax, lang)
+    label_w = 2.8
+    plot = _plot_axes(fig, label_w + 0.3, 0.75, 2.5, 0.55)
+    left = [0] * len(touchpoints)
+    for i, who in enumerate(segments):
+        values = [counts.get((tp, who), 0) for tp in touchpoints]
+        plot.barh(range(len(touchpoints)), values, left=left, color=style.SERIES[i % len(style.SERIES)],
+                  height=0.62, label=measure.fit_line((who or label("no_segment", lang))[:LABEL_CHARS], 2.0, 8),
+                  edgecolor="white", linewidth=0.6)
+        left = [a + b for a, b in zip(left, values)]
+    plot.set_yticks(range(len(touchpoints)))
+    _tick_labels(plot.yaxis, [tp or label("no_touchpoint", lang) for tp in touchpoints], measure, label_w - 0.1)
+    plot.invert_yaxis()
+    plot.xaxis.get_major_locator().set_params(integer=True)
+    plot.set_xlabel(label("observations_axis", lang), color=style.MUTED, fontsize=8)
+    legend = plot.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                         prop={"family": list(style.families()), "size": 8})
+    for t in legend.get_texts():
+        t.set_parse_math(False)
+    return fig
+
+
+# ---------------------------------------------------------------------------------- evidence
+def short_statement(statement: str, words: int = 9) -> str:
+    """A hypothesis in a few words for a chart label."""
+    parts = (statement or "").split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def evidence_chart(ws: "Workshop") -> Figure:
+    """Per hypothesis: supporting snippets to the right, contradicting ones to the left."""
+    lang = ws.language
+    hypotheses = ws.hypotheses.all()
+    stance = {h["id"]: {"supports": 0, "contradicts": 0} for h in hypotheses}
+    for snippet in ws.evidence.all():
+        if snippet.get("hypothesis") in stance and snippet["stance"] in ("supports", "contradicts"):
+            stance[snippet["hypothesis"]][snippet["stance"]] += 1
+    height = min(max(3.2, 1.9 + 0.32 * len(hypotheses)), 30.0)
+    fig, ax, measure = _chart(label("evidence_title", lang), (11.0, height))
+    if not hypotheses:
+        return _no_data(fig, ax, lang)
+    label_w = 4.4
+    plot = _plot_axes(fig, label_w + 0.3, 0.8, 1.4, 0.55)
+    ys = range(len(hypotheses))
+    sup = [stance[h["id"]]["supports"] for h in hypotheses]
+    con = [stance[h["id"]]["contradicts"] for h in hypotheses]
+    plot.barh(ys, sup, color=style.GOOD, height=0.6, label=label("supports", lang))
+    plot.barh(ys, [-c for c in con], color=style.ALERT, height=0.6, label=label("contradicts", lang))
+    top = max([*sup, *con, 1])
+    for y, s, c in zip(ys, sup, con):
+        if s:
+            text(plot, s + top * 0.02, y, str(s), 7.5, color=style.GOOD, va="center", weight="bold", role="value",
+                 transform=plot.transData)
+        if c:
+            text(plot, -c - top * 0.02, y, str(c), 7.5, color=style.ALERT, va="center", ha="right", weight="bold",
+                 role="value", transform=plot.transData)
+    plot.set_xlim(-top * 1.2, top * 1.2)
+    plot.axvline(0, color=style.INK, linewidth=0.8)
+    plot.set_yticks(list(ys))
+    _tick_labels(plot.yaxis, [f"[{label('status_' + h['status'], lang)}] {short_statement(h['statement'])}"
+                              for h in hypotheses], measure, label_w - 0.1)
+    plot.invert_yaxis()
+    plot.xaxis.get_major_locator().set_params(integer=True)
+    plot.set_xticks([t for t in plot.get_xticks() if abs(t) <= top * 1.2])
+    plot.set_xticklabels([str(abs(int(t))) for t in plot.get_xticks()])
+    plot.set_xlabel(label("evidence_axis", lang), color=style.MUTED, fontsize=8)
+    plot.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    return fig
