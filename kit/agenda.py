@@ -1,0 +1,104 @@
+"""The workshop agenda: eight steps, one notebook each, with a timebox.
+
+Step ids match the notebook file names (``02_hypotheses`` -> notebooks/02_hypotheses.ipynb),
+titles and facilitator texts come from kit/texts/notebooks.yaml, and the step the room is on
+is the shared live state kept by kit.facilitation, so every open view agrees on it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import facilitation, i18n
+
+if TYPE_CHECKING:
+    from .workshop import Workshop
+
+#: (step id, timebox in minutes). Together a half-day workshop of four hours.
+STEPS: tuple[tuple[str, int], ...] = (
+    ("00_setup", 10),
+    ("01_observe", 25),
+    ("02_hypotheses", 30),
+    ("03_interviews", 60),
+    ("04_synthesis", 30),
+    ("05_canvas", 30),
+    ("06_touchpoints", 40),
+    ("07_plan", 15),
+)
+STEP_IDS = tuple(step_id for step_id, _ in STEPS)
+#: What each step's header shows, below its title.
+SECTIONS = ("purpose", "instructions", "outcome")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One agenda step in one language."""
+
+    id: str
+    number: int
+    minutes: int
+    title: str
+    purpose: str
+    instructions: str
+    outcome: str
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.id}.ipynb"
+
+
+def text_key(step_id: str, section: str) -> str:
+    return f"notebooks.step_{step_id}_{section}"
+
+
+def step(step_id: str, language: str) -> Step:
+    """The step ``step_id`` with its texts in ``language``; unknown ids raise ValueError."""
+    minutes = dict(STEPS).get(step_id)
+    if minutes is None:
+        raise ValueError(f"no agenda step {step_id!r}; steps: {', '.join(STEP_IDS)}")
+    texts = {section: i18n.t(text_key(step_id, section), language) for section in ("title", *SECTIONS)}
+    return Step(step_id, STEP_IDS.index(step_id), minutes, **texts)
+
+
+def steps(language: str) -> list[Step]:
+    return [step(step_id, language) for step_id in STEP_IDS]
+
+
+def total_minutes() -> int:
+    return sum(minutes for _, minutes in STEPS)
+
+
+def current(ws: "Workshop") -> str | None:
+    """The step the room is on (set by the facilitator), or None before the workshop starts."""
+    found = facilitation.step(ws)
+    return found if found in STEP_IDS else None
+
+
+def go_to(ws: "Workshop", step_id: str) -> Step:
+    """Move the room to ``step_id`` (every open agenda follows)."""
+    found = step(step_id, ws.language)
+    facilitation.set_step(ws, step_id)
+    return found
+
+
+def start_timebox(ws: "Workshop", step_id: str) -> dict[str, Any]:
+    """Start the shared countdown with the step's timebox, labelled with its title."""
+    found = step(step_id, ws.language)
+    return facilitation.start_timer(ws, found.minutes, found.title)
+
+
+def overview(ws: "Workshop") -> list[dict[str, Any]]:
+    """The agenda as rows: id, number, title, minutes, start offset and state (done/current/next)."""
+    now = current(ws)
+    position = STEP_IDS.index(now) if now else -1
+    rows, offset = [], 0
+    for found in steps(ws.language):
+        state = "done" if found.number < position else "current" if found.number == position else "next"
+        rows.append({"id": found.id, "number": found.number, "title": found.title, "minutes": found.minutes,
+                     "starts_after": offset, "state": state})
+        offset += found.minutes
+    return rows
+
+
+__all__ = ["STEPS", "STEP_IDS", "Step", "step", "steps", "total_minutes", "current", "go_to", "start_timebox",
+           "overview", "text_key"]

@@ -1,0 +1,324 @@
+"""Small helpers the notebook cells call, so the notebooks stay a script without logic.
+
+Each helper returns something Jupyter displays: a step header, a table, a figure, a widget
+or a one-line message, always in the workshop language and always escaped (user text is
+shown literally, never as HTML). The workshop comes from ``$KIT_WORKSHOP`` (``make lab``
+sets it) unless a path is given; ``setup`` creates it when it does not exist yet, so every
+notebook can be run again without adding anything twice.
+"""
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import agenda, i18n
+from .store import WorkshopError
+
+if TYPE_CHECKING:
+    import pandas
+    from matplotlib.figure import Figure
+
+    from .workshop import Workshop
+
+ENV = "KIT_WORKSHOP"
+_CSS = Path(__file__).with_name("notebook.css")
+
+
+def _style() -> str:
+    return f"<style>{_CSS.read_text(encoding='utf-8')}</style>"
+
+
+def workshop_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """``path``, else ``$KIT_WORKSHOP``; a clear bilingual message if neither is set."""
+    chosen = path or os.environ.get(ENV)
+    if not chosen:
+        raise WorkshopError(f"{i18n.t('notebooks.no_workshop', 'de')}\n{i18n.t('notebooks.no_workshop', 'en')}")
+    return Path(chosen).expanduser()
+
+
+def open_workshop(path: str | os.PathLike[str] | None = None) -> "Workshop":
+    """Open the workshop the notebooks work on (``$KIT_WORKSHOP`` unless ``path`` is given)."""
+    from .workshop import open as open_file
+
+    return open_file(workshop_path(path))
+
+
+def setup(path: str | os.PathLike[str] | None = None, *, title: str, language: str = "de",
+          **fields: Any) -> "Workshop":
+    """Open the workshop, or create it with ``title``/``language``/``fields`` if the file is new.
+
+    An existing workshop is opened as it is (nothing is overwritten), so the cell can run again."""
+    from .workshop import new
+    from .workshop import open as open_file
+
+    target = workshop_path(path)
+    if target.exists():
+        return open_file(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return new(target, title=title, language=language, **fields)
+
+
+def add_missing(ws: "Workshop", field: str, values: list[str]) -> list[str]:
+    """Add ``values`` to a list field of the workshop (teams, personas) without duplicates."""
+    current = list(ws.info[field])
+    merged = current + [v for v in values if v not in current]
+    if merged != current:
+        ws.set(**{field: merged})
+    return merged
+
+
+# --------------------------------------------------------------------------- display
+@dataclass(frozen=True)
+class Html:
+    """A piece of escaped HTML for a cell's output (also readable as plain text)."""
+
+    markup: str
+    text: str
+
+    def _repr_html_(self) -> str:
+        return _style() + self.markup
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def header(ws: "Workshop", step_id: str, go: bool = True) -> Html:
+    """The opening of a notebook: step, title, timebox, purpose, instructions, outcome.
+
+    With ``go`` the facilitator's notebook also moves the room's agenda to this step."""
+    step = agenda.step(step_id, ws.language)
+    if go and ws.role == "facilitator":
+        agenda.go_to(ws, step_id)
+    t, e = i18n.texts("notebooks", ws.language), html.escape
+    number = t["header_step"].format(number=step.number, total=len(agenda.STEP_IDS) - 1)
+    timebox = t["header_timebox"].format(minutes=step.minutes)
+    sections = [(t["header_purpose"], step.purpose), (t["header_instructions"], step.instructions),
+                (t["header_outcome"], step.outcome)]
+    markup = (f'<section class="kit-step" data-step="{e(step.id)}"><div class="kit-step-meta">'
+              f"<span>{e(number)}</span><span class=\"kit-step-timebox\">⏱ {e(timebox)}</span></div>"
+              f"<h2>{e(step.title)}</h2>"
+              + "".join(f'<div class="kit-step-part"><h4>{e(h)}</h4><p>{e(body)}</p></div>' for h, body in sections)
+              + "</section>")
+    text = "\n".join([f"{number} · {timebox}", step.title, *(f"{h}: {body}" for h, body in sections)])
+    return Html(markup, text)
+
+
+def say(ws: "Workshop", key: str, **values: Any) -> Html:
+    """One line of text from kit/texts/notebooks.yaml, filled in and escaped."""
+    text = i18n.t(f"notebooks.{key}", ws.language, **values)
+    return Html(f'<p class="kit-say">{html.escape(text)}</p>', text)
+
+
+def lines(items: list[str]) -> Html:
+    """A short list of messages (e.g. cadence problems), escaped."""
+    markup = "<ul class=\"kit-lines\">" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+    return Html(markup, "\n".join(items))
+
+
+def table(ws: "Workshop", frame: "pandas.DataFrame") -> Html:
+    """A table that wraps long text and escapes every cell; a friendly line when empty."""
+    if frame.empty:
+        return say(ws, "empty_table")
+    markup = frame.to_html(index=False, escape=True, na_rep="", classes="kit-table", border=0)
+    return Html(markup, frame.to_string(index=False))
+
+
+def records(ws: "Workshop", collection: str, columns: list[str]) -> Html:
+    """The chosen columns of a collection with headers in the workshop language."""
+    import pandas as pd
+
+    from .synthesis import column
+
+    rows = [{c: record.get(c) for c in columns} for record in getattr(ws, collection)]
+    frame = pd.DataFrame(rows, columns=columns).rename(columns={c: column(c, ws.language) for c in columns})
+    return table(ws, frame)
+
+
+def figure(fig: "Figure") -> Any:
+    """Show a kit.render figure as a PNG (works without pyplot and in exported notebooks)."""
+    from IPython.display import Image
+
+    from .render import to_png
+
+    return Image(data=to_png(fig, dpi=110))
+
+
+# --------------------------------------------------------------------------- widgets
+def canvas(ws: "Workshop", canvas_id: str) -> Any:
+    """The live canvas widget (Value Proposition Canvas, touchpoint map or a board)."""
+    from . import widgets
+
+    return widgets.show(ws, canvas_id)
+
+
+def timer(ws: "Workshop", step_id: str | None = None) -> Any:
+    """The countdown, preset to the step's timebox and labelled with its title."""
+    from .widgets.timer import TimerWidget
+
+    step = agenda.step(step_id, ws.language) if step_id else None
+    return TimerWidget(ws, minutes=step.minutes if step else 5, label=step.title if step else "")
+
+
+def agenda_view(ws: "Workshop") -> Any:
+    from .widgets.agenda import AgendaWidget
+
+    return AgendaWidget(ws)
+
+
+def interviews(ws: "Workshop") -> Any:
+    from .widgets.interview import InterviewWidget
+
+    return InterviewWidget(ws)
+
+
+def form(ws: "Workshop", collection: str, fields: list[str]) -> Any:
+    """An add/edit form for any collection (test cards, learning cards, actions, KPIs...)."""
+    from .widgets.form import RecordForm
+
+    return RecordForm(ws, collection, fields)
+
+
+# --------------------------------------------------------------------------- room controls
+def private(ws: "Workshop", canvas_id: str) -> Html:
+    """Private brainstorming on: new notes stay hidden from the others until revealed."""
+    from . import facilitation
+
+    facilitation.set_private(ws, canvas_id, True)
+    return say(ws, "private_on")
+
+
+def reveal(ws: "Workshop", canvas_id: str) -> Html:
+    from . import facilitation
+
+    return say(ws, "revealed", count=facilitation.reveal(ws, canvas_id))
+
+
+def open_vote(ws: "Workshop", canvas_id: str, budget: int) -> Html:
+    """Dot voting on a canvas with ``budget`` dots per person."""
+    from . import facilitation
+
+    facilitation.open_vote(ws, canvas_id, budget)
+    return say(ws, "vote_open", budget=budget)
+
+
+def close_vote(ws: "Workshop", canvas_id: str) -> Html:
+    from . import facilitation
+
+    facilitation.close_vote(ws, canvas_id)
+    return say(ws, "vote_closed")
+
+
+# --------------------------------------------------------------------------- summaries
+def setup_summary(ws: "Workshop") -> Html:
+    info, none = ws.info, i18n.t("notebooks.none", ws.language)
+    return say(ws, "setup_summary", lang=info["language"], teams=", ".join(info["teams"]) or none,
+               personas=", ".join(info["personas"]) or none)
+
+
+def status_summary(ws: "Workshop") -> Html:
+    from . import synthesis
+
+    return say(ws, "status_line", **synthesis.status_counts(ws))
+
+
+def apply_statuses(ws: "Workshop") -> Html:
+    """Store every hypothesis's status by the documented rule and say how many have which."""
+    from . import synthesis
+
+    synthesis.apply_statuses(ws)
+    return status_summary(ws)
+
+
+def fit_summary(ws: "Workshop") -> Html:
+    from . import synthesis
+
+    titles = {a["id"]: a["title"] for a in ws.canvas(synthesis.CANVAS).areas}
+    return lines([i18n.t("notebooks.fit_line", ws.language, area=titles.get(area, area), **numbers)
+                  for area, numbers in synthesis.fit_summary(ws).items()])
+
+
+def touchpoint_summary(ws: "Workshop") -> Html:
+    from . import plan
+
+    summary = plan.touchpoint_summary(ws)
+    return say(ws, "touchpoint_line", touchpoints=summary["touchpoints"], pre_contact=summary["pre_contact"],
+               moments_of_truth=summary["moments_of_truth"])
+
+
+def budget_summary(ws: "Workshop") -> Html:
+    from . import plan
+
+    return say(ws, "budget_line", total=f"{plan.budget_total(ws):,.0f}")
+
+
+def cadence_check(ws: "Workshop") -> Html:
+    from . import plan
+
+    problems = plan.check(ws)
+    return lines(problems) if problems else say(ws, "plan_on_track")
+
+
+def snapshot(ws: "Workshop", label: str = "") -> Html:
+    """Keep the current state as a named version ("<label> <date time>"), to compare later."""
+    import datetime as dt
+
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    base = f"{label or ws.canvas('value_proposition').title} {stamp}"
+    taken, name, n = {s["name"] for s in ws.snapshots()}, base, 1
+    while name in taken:
+        n += 1
+        name = f"{base} ({n})"
+    return say(ws, "snapshot_taken", name=ws.snapshot(name))
+
+
+def compare_with_earlier(ws: "Workshop") -> Html:
+    """What changed between the two newest snapshots (or a note if there is only one)."""
+    from . import synthesis
+
+    names = [s["name"] for s in ws.snapshots()]
+    if len(names) < 2:
+        return say(ws, "no_snapshot")
+    return table(ws, synthesis.compare_summary(ws, names[-2], names[-1]))
+
+
+def output_dir(ws: "Workshop") -> Path:
+    """Where exports go: a folder next to the workshop file."""
+    folder = ws.path.parent / f"{ws.path.stem}-export"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def export_calendar(ws: "Workshop") -> Html:
+    """The follow-up cadence as an .ics file next to the workshop."""
+    from . import plan
+
+    path = plan.to_ics(ws, output_dir(ws) / "follow-ups.ics")
+    return say(ws, "calendar_done", path=str(path), count=len(ws.followups))
+
+
+def export_guide(ws: "Workshop", minutes: int = 30) -> Html:
+    """The printable interview guide as HTML next to the workshop."""
+    from . import guide
+
+    path = guide.build(ws, minutes).save(output_dir(ws) / "interview-guide.html")
+    return say(ws, "saved_file", path=str(path))
+
+
+def export_report(ws: "Workshop", pdf: bool = True) -> Html:
+    """The client report (kit.report) as HTML and, unless ``pdf=False``, PDF."""
+    from . import report
+
+    folder = output_dir(ws)
+    written = report.export(ws, pdf=folder / "report.pdf" if pdf else None, html=folder / "report.html",
+                            progress=False)
+    return say(ws, "report_done", paths=", ".join(str(p) for p in written.values()))
+
+
+__all__ = ["setup", "open_workshop", "workshop_path", "add_missing", "header", "say", "lines", "table", "records",
+           "figure", "canvas", "timer", "agenda_view", "interviews", "form", "private", "reveal", "open_vote",
+           "close_vote", "setup_summary", "status_summary", "apply_statuses", "fit_summary", "touchpoint_summary",
+           "budget_summary", "cadence_check", "snapshot", "compare_with_earlier", "export_calendar",
+           "export_guide", "export_report", "output_dir"]
