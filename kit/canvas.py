@@ -78,17 +78,17 @@ class Canvas:
 
     def add(self, area: str, text: str, **fields: Any) -> int:
         self.area(area)
-        with self._writing():
+        with self._writing(None, fields):
             return self.collection.add(**{self.area_field: area, self.text_field: text, **fields})
 
     def update(self, item_id: int, **fields: Any) -> dict[str, Any]:
         if self.area_field in fields:
             self.area(fields[self.area_field])
-        with self._writing():
+        with self._writing(item_id, fields):
             return self.collection.update(item_id, **fields)
 
     def remove(self, item_id: int) -> None:
-        with self._writing():
+        with self._writing(item_id):
             self.collection.remove(item_id)
 
     def vote(self, item_id: int, voter: str, dots: int = 1) -> int:
@@ -99,17 +99,22 @@ class Canvas:
         state = controls(self.workshop, self.id)
         if self.workshop.role == "participant" and not state.vote_open:
             raise WorkshopError(f"voting on {self.title} is closed")
-        with self._writing():
+        if self.workshop.role == "participant" and voter != self.workshop.actor:
+            raise WorkshopError(f"{self.workshop.actor} can only vote as themselves")
+        with self._writing(item_id):
             return self.collection.vote(item_id, voter, dots, budget=state.budget)
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """One transaction; a participant's write to a locked canvas is refused inside it."""
+    def _writing(self, item_id: int | None = None, fields: dict[str, Any] | None = None) -> Iterator[None]:
+        """One transaction; a participant's write to a locked canvas, or to another team's
+        notes while teams are separated (kit.roster), is refused inside it."""
         from .facilitation import controls
+        from .roster import check_write
 
         with self.workshop.store.transaction(self.workshop.actor):
             if self.workshop.role == "participant" and controls(self.workshop, self.id).locked:
                 raise WorkshopError(f"{self.title} is locked by the facilitator")
+            check_write(self, item_id, fields or {})
             yield
 
     def move(self, item_id: int, area: str, position: float | None = None) -> dict[str, Any]:

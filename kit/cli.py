@@ -85,6 +85,50 @@ def _load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_args(p: argparse.ArgumentParser) -> None:
+    _path(p)
+    p.add_argument("--pdf", type=Path, help="write the report as PDF (A4, needs Chromium)")
+    p.add_argument("--html", type=Path, help="write the report as one self-contained HTML file")
+    p.add_argument("--notebook", type=Path, help="write the report notebook (convert it later with "
+                   "'jupyter nbconvert --to workshop_pdf')")
+    p.add_argument("--include-names", action="store_true", help="show interviewees' real names (off: pseudonyms)")
+    p.add_argument("--redact", nargs="+", default=[], metavar="WORD", help="words to black out in the report")
+    p.add_argument("--chromium", help="browser executable (default: $KIT_CHROMIUM or /usr/bin/chromium)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+@command("export", "write the workshop report as PDF and/or HTML (offline, pseudonyms by default)", _export_args)
+def _export(args: argparse.Namespace) -> int:
+    from . import report
+
+    if not (args.pdf or args.html or args.notebook):
+        raise WorkshopError("say what to write: --pdf OUT.pdf, --html OUT.html and/or --notebook OUT.ipynb")
+    with kit.open(args.path) as ws:
+        options = {"include_names": args.include_names, "redact": args.redact}
+        if args.notebook:
+            print(f"wrote {report.write_notebook(ws, args.notebook, **options)}")
+        if args.pdf or args.html:
+            written = report.export(ws, args.pdf, args.html, progress=not args.quiet, chromium=args.chromium,
+                                    **options)
+            for path in written.values():
+                print(f"wrote {path}")
+    return 0
+
+
+def _serve_arguments(p: argparse.ArgumentParser) -> None:
+    from .serve.command import arguments
+
+    arguments(p)
+
+
+@command("serve", "run a live workshop: the facilitator's JupyterLab and a code-free page for participants, "
+                  "both behind a token", _serve_arguments)
+def _serve(args: argparse.Namespace) -> int:
+    from .serve.command import run
+
+    return run(args)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="kit", description="workshop-kit: customer-centricity workshops in Jupyter, offline.",

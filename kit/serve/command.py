@@ -1,0 +1,61 @@
+"""`kit serve WORKSHOP`: arguments and the foreground loop (kit/cli.py registers it)."""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from .. import i18n
+from .server import DEFAULT_LAB_PORT, DEFAULT_VOILA_PORT, NOTEBOOKS, Culling, Room, ServeConfig, ServeError, qr_text
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", type=Path, help="workshop file (.workshop)")
+    p.add_argument("--lan", action="store_true",
+                   help="let laptops and phones on the local network join (prints a link and a QR code); "
+                        "the facilitator's JupyterLab stays on this computer")
+    p.add_argument("--address", help="with --lan: the network address to listen on (default: detected)")
+    p.add_argument("--port", type=int, default=DEFAULT_LAB_PORT, help="facilitator port (default: %(default)s)")
+    p.add_argument("--participant-port", type=int, default=DEFAULT_VOILA_PORT,
+                   help="participant port (default: %(default)s)")
+    p.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="notebook folder (default: the kit's)")
+    p.add_argument("--max-participants", type=int, default=30,
+                   help="participants expected; twice as many pages may be open (default: %(default)s)")
+    p.add_argument("--token", help="facilitator token (default: a new random one); never empty")
+    p.add_argument("--participant-token", help="participant token (default: a new random one); never empty")
+
+
+def run(args: argparse.Namespace) -> int:
+    extra = {k: v for k, v in (("lab_token", args.token), ("participant_token", args.participant_token))
+             if v is not None}
+    import kit
+
+    with kit.open(args.path) as ws:
+        language = ws.language
+    if args.max_participants < 1:
+        raise ServeError(f"--max-participants must be at least 1, got {args.max_participants}")
+    cfg = ServeConfig(args.path, notebooks=args.notebooks.resolve(), lan=args.lan, lan_address=args.address,
+                      lab_port=args.port, voila_port=args.participant_port, language=language,
+                      culling=Culling(max_kernels=2 * args.max_participants), **extra)
+    t = i18n.texts("serve", language)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with Room(cfg) as room:
+        print(f"{t['cli_facilitator']}\n  {cfg.lab_url()}\n")
+        print(f"{t['cli_join']}\n  {cfg.join_url()}\n")
+        if cfg.lan:
+            print(qr_text(cfg.join_url()))
+        else:
+            print(t["cli_local_only"])
+        print(t["cli_stop"], flush=True)
+        try:
+            while room.running() and not stop.wait(1.0):
+                pass
+        except KeyboardInterrupt:
+            return 0
+        if not stop.is_set():
+            print(f"kit: error: a server stopped unexpectedly; logs in {room.log_dir}", file=sys.stderr)
+            return 1
+    return 0

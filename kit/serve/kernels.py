@@ -1,0 +1,56 @@
+"""Participant kernels for Voilà: a cap on how many run, and culling of abandoned ones.
+
+Voilà starts one kernel per page visit and keeps it after the browser closes. A participant
+kernel is never "idle" in Jupyter's sense while the workshop changes, because the live
+poller pushes every change to its widgets. So besides the usual idle culling this manager
+shuts down a kernel that has had no browser connected for ``disconnected_grace`` seconds,
+and refuses to start more than ``max_kernels`` at once (after first culling the abandoned).
+"""
+from __future__ import annotations
+
+import time
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from traitlets import Float, Int
+
+
+class RoomKernelManager(AsyncMappingKernelManager):
+    """AsyncMappingKernelManager with a kernel cap and disconnected-kernel culling."""
+
+    max_kernels = Int(60, config=True, help="Most participant kernels running at once.")
+    disconnected_grace = Float(60.0, config=True,
+                               help="Seconds a kernel may live with no browser connected.")
+
+    def __init__(self, **kwargs):  # noqa: ANN003
+        super().__init__(**kwargs)
+        self._alone_since: dict[str, float] = {}
+
+    async def start_kernel(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        if kwargs.get("kernel_id") is None and len(self._kernels) >= self.max_kernels:
+            await self.cull_kernels()
+            if len(self._kernels) >= self.max_kernels:
+                raise web.HTTPError(503, f"the room is full ({self.max_kernels} participant pages open); "
+                                         "close a tab or ask the facilitator")
+        return await super().start_kernel(*args, **kwargs)
+
+    def abandoned(self, kernel_id: str, now: float | None = None) -> bool:
+        """True once ``kernel_id`` has had no browser for longer than the grace period."""
+        now = time.monotonic() if now is None else now
+        if self._kernel_connections.get(kernel_id, 0):
+            self._alone_since.pop(kernel_id, None)
+            return False
+        since = self._alone_since.setdefault(kernel_id, now)
+        return now - since > self.disconnected_grace
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        if kernel_id in self._kernels and self.abandoned(kernel_id):
+            self.log.info("Culling participant kernel %s: no browser for %.0f s", kernel_id,
+                          self.disconnected_grace)
+            await self.shutdown_kernel(kernel_id)
+            return
+        await super().cull_kernel_if_idle(kernel_id)
+
+    async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        self._alone_since.pop(kernel_id, None)
+        return await super().shutdown_kernel(kernel_id, *args, **kwargs)

@@ -1,0 +1,329 @@
+"""`kit serve`: the facilitator's JupyterLab and the participants' Voilà page, both behind a token.
+
+Two servers, two tokens. The facilitator's JupyterLab runs code and therefore always listens
+on 127.0.0.1 only. The participants' Voilà page renders ``participant.ipynb`` with no code,
+lets the browser send widget messages only (Voilà refuses ``execute_request``), and with
+``--lan`` listens on the machine's network address so laptops and phones can join.
+
+There is no way to run without authentication: empty tokens are refused, every option that
+could switch auth off is pinned on the command line (which beats any config file), and after
+start-up :meth:`Room.start` asks each server without a token and stops everything unless it
+answers 403.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from ..store import WorkshopError
+
+HERE = Path(__file__).resolve().parent
+NOTEBOOKS = HERE.parent.parent / "notebooks"
+PARTICIPANT_NOTEBOOK = HERE / "participant.ipynb"
+#: Extra Jupyter data dir holding the ``kit`` Voilà template (no CDN links, see templates).
+DATA_DIR = HERE / "share"
+DEFAULT_LAB_PORT = 8910
+DEFAULT_VOILA_PORT = 8911
+MIN_TOKEN = 16
+
+
+class ServeError(WorkshopError):
+    """`kit serve` cannot start safely; the message says why."""
+
+
+@dataclass(frozen=True)
+class Culling:
+    """Participant kernels: a room refreshing pages must not exhaust the machine.
+
+    A kernel whose browser went away is shut down after ``disconnected_grace`` seconds even
+    if the live poller keeps it busy; an idle one after ``idle_timeout``; never more than
+    ``max_kernels`` at once (a page beyond the limit gets a "room full" answer).
+    """
+
+    max_kernels: int = 60
+    disconnected_grace: int = 60
+    idle_timeout: int = 1800
+    interval: int = 10
+
+
+@dataclass
+class ServeConfig:
+    """Everything needed to build the two command lines."""
+
+    workshop: Path
+    notebooks: Path = NOTEBOOKS
+    lan: bool = False
+    lan_address: str | None = None
+    lab_port: int = DEFAULT_LAB_PORT
+    voila_port: int = DEFAULT_VOILA_PORT
+    lab_token: str = field(default_factory=lambda: new_token())
+    participant_token: str = field(default_factory=lambda: new_token())
+    culling: Culling = field(default_factory=Culling)
+    language: str = "de"
+
+    def __post_init__(self) -> None:
+        self.workshop = Path(self.workshop).resolve()
+        for name in ("lab_token", "participant_token"):
+            check_token(getattr(self, name), name.replace("_", " "))
+        if self.lab_token == self.participant_token:
+            raise ServeError("the participant token must differ from the facilitator's token")
+        if self.lan and not self.lan_address:
+            self.lan_address = lan_address()
+            if self.lan_address is None:
+                raise ServeError("--lan: this machine has no network address besides 127.0.0.1")
+
+    @property
+    def participant_host(self) -> str:
+        return self.lan_address if self.lan and self.lan_address else "127.0.0.1"
+
+    def lab_url(self, path: str = "lab") -> str:
+        return f"http://127.0.0.1:{self.lab_port}/{path}?token={self.lab_token}"
+
+    def join_url(self) -> str:
+        """The link participants open (the QR code carries it)."""
+        return f"http://{self.participant_host}:{self.voila_port}/?token={self.participant_token}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def check_token(token: str | None, what: str = "token") -> str:
+    """Refuse an empty or guessable token: there is no unauthenticated mode."""
+    if not isinstance(token, str) or len(token.strip()) < MIN_TOKEN:
+        raise ServeError(f"{what} must be at least {MIN_TOKEN} characters; "
+                         "kit serve never runs without authentication")
+    if not token.isascii() or any(c in token for c in "&?#/ %\"'<>"):
+        raise ServeError(f"{what} may only use letters, digits, '-' and '_'")
+    return token
+
+
+def lan_address() -> str | None:
+    """This machine's address on the local network, or None if it has none but loopback.
+
+    Connecting a UDP socket sends nothing; it only asks the kernel which interface routes out.
+    """
+    candidates = []
+    for probe in ("10.255.255.255", "192.168.255.255", "172.31.255.255"):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect((probe, 9))
+                candidates.append(s.getsockname()[0])
+        except OSError:
+            continue
+    try:
+        candidates += socket.gethostbyname_ex(socket.gethostname())[2]
+    except OSError:
+        pass
+    for address in candidates:
+        if address and not address.startswith("127.") and address != "0.0.0.0":
+            return address
+    return None
+
+
+# --------------------------------------------------------------------------- command lines
+#: Pinned on every server's command line: a config file cannot weaken them.
+_AUTH_PINS = [
+    "--ServerApp.password=",  # no shared password besides the token
+    "--ServerApp.allow_unauthenticated_access=False",
+    "--ServerApp.disable_check_xsrf=False",
+    "--ServerApp.allow_origin=",
+    "--ServerApp.allow_password_change=False",
+    "--ServerApp.identity_provider_class=jupyter_server.auth.identity.PasswordIdentityProvider",
+    "--ServerApp.authorizer_class=jupyter_server.auth.authorizer.AllowAllAuthorizer",
+    "--PasswordIdentityProvider.hashed_password=",
+    "--PasswordIdentityProvider.password_required=False",
+    "--ServerApp.open_browser=False",
+]
+
+
+def _root_flag() -> list[str]:
+    # Jupyter refuses to run as root; containers often are root. Not an auth switch.
+    return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+
+
+def lab_command(cfg: ServeConfig) -> list[str]:
+    """The facilitator's JupyterLab: loopback only, token required, on the notebook sequence."""
+    return [
+        sys.executable, "-m", "jupyterlab", "--no-browser",
+        f"--ServerApp.root_dir={cfg.notebooks}",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={cfg.lab_port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={cfg.lab_token}",
+        "--ServerApp.allow_remote_access=False",
+        *_AUTH_PINS, *_root_flag(),
+    ]
+
+
+def voila_command(cfg: ServeConfig) -> list[str]:
+    """The participants' Voilà: one kernel per page, no code, widget messages only, culled."""
+    c = cfg.culling
+    return [
+        sys.executable, "-m", "voila", str(PARTICIPANT_NOTEBOOK), "--no-browser",
+        f"--Voila.ip={cfg.participant_host}", f"--Voila.port={cfg.voila_port}", "--Voila.port_retries=0",
+        f"--Voila.token={cfg.participant_token}",
+        "--Voila.identity_provider_class=jupyter_server.auth.identity.PasswordIdentityProvider",
+        "--Voila.authorizer_class=jupyter_server.auth.authorizer.AllowAllAuthorizer",
+        f"--Voila.root_dir={HERE}",
+        "--VoilaConfiguration.template=kit",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.file_denylist=.*",  # /voila/files/ serves nothing
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--VoilaConfiguration.preheat_kernel=False",
+        "--VoilaConfiguration.multi_kernel_manager_class=kit.serve.kernels.RoomKernelManager",
+        f"--RoomKernelManager.max_kernels={c.max_kernels}",
+        f"--RoomKernelManager.disconnected_grace={c.disconnected_grace}",
+        f"--RoomKernelManager.cull_idle_timeout={c.idle_timeout}",
+        f"--RoomKernelManager.cull_interval={c.interval}",
+        "--RoomKernelManager.cull_connected=False",
+    ]
+
+
+def environment(cfg: ServeConfig) -> dict[str, str]:
+    """Both servers (and so every kernel) know the workshop; the kit template is on the path."""
+    env = dict(os.environ)
+    env["KIT_WORKSHOP"] = str(cfg.workshop)
+    env["KIT_JOIN_URL"] = cfg.join_url()  # the facilitator notebook projects it as a QR code
+    env["KIT_LANGUAGE"] = cfg.language
+    env["JUPYTER_PATH"] = os.pathsep.join([str(DATA_DIR), *filter(None, [env.get("JUPYTER_PATH")])])
+    for unsafe in ("JUPYTER_TOKEN", "JUPYTER_PASSWORD"):  # the kit chooses the tokens
+        env.pop(unsafe, None)
+    return env
+
+
+# --------------------------------------------------------------------------- running
+def status(url: str, timeout: float = 2.0) -> tuple[int, str]:
+    """HTTP status and Location of a GET (redirects not followed); (0, "") if nothing answers."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Location", "")
+    except (urllib.error.URLError, OSError):
+        return 0, ""
+
+
+def refused(url: str) -> bool:
+    """True if ``url`` turns a request away: 401/403, or a redirect to the login page."""
+    code, location = status(url)
+    return code in (401, 403) or (code in (301, 302, 303, 307) and "/login" in location)
+
+
+class Room:
+    """The running servers of one live workshop; use as a context manager, always stopped."""
+
+    def __init__(self, cfg: ServeConfig, log_dir: Path | None = None, participants: bool = True):
+        self.cfg = cfg
+        self.participants = participants
+        self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="kit-serve-"))
+        self.procs: dict[str, subprocess.Popen] = {}
+        self._logs: list[IO[bytes]] = []
+
+    def __enter__(self) -> "Room":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self, timeout: float = 90.0) -> None:
+        from ..store import Store
+
+        Store(self.cfg.workshop).close()  # refuse a missing or foreign file before anything listens
+        if not self.cfg.notebooks.is_dir():
+            raise ServeError(f"{self.cfg.notebooks}: no notebook folder")
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        env = environment(self.cfg)
+        commands = {"lab": lab_command(self.cfg)}
+        if self.participants:
+            commands["voila"] = voila_command(self.cfg)
+        try:
+            for name, cmd in commands.items():
+                log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
+                self._logs.append(log)
+                self.procs[name] = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                                    cwd=self.log_dir, start_new_session=True)
+            self.wait_ready(timeout)
+            self.verify_auth()
+        except BaseException:
+            self.stop()
+            raise
+
+    def urls(self) -> dict[str, tuple[str, str]]:
+        """Per server: (URL probed without token, URL probed with token)."""
+        cfg = self.cfg
+        out = {"lab": (f"http://127.0.0.1:{cfg.lab_port}/api/status",
+                       f"http://127.0.0.1:{cfg.lab_port}/api/status?token={cfg.lab_token}")}
+        if "voila" in self.procs:
+            base = f"http://{cfg.participant_host}:{cfg.voila_port}"
+            # The page itself without a token (refused before any kernel starts); static files for readiness.
+            out["voila"] = (f"{base}/", f"{base}/voila/static/voila.js")
+        return out
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        pending = dict(self.urls())
+        while pending:
+            for name, (_, with_token) in list(pending.items()):
+                proc = self.procs[name]
+                if proc.poll() is not None:
+                    raise ServeError(f"{name} stopped at start-up (exit {proc.returncode}); "
+                                     f"see {self.log_dir / (name + '.log')}")
+                if status(with_token)[0] == 200:
+                    del pending[name]
+            if pending and time.monotonic() > deadline:
+                raise ServeError(f"{', '.join(pending)} did not start within {timeout:.0f} s; see {self.log_dir}")
+            if pending:
+                time.sleep(0.2)
+
+    def verify_auth(self) -> None:
+        """Each server must refuse a request without the token; otherwise stop at once."""
+        for name, (without, _) in self.urls().items():
+            if not refused(without):
+                raise ServeError(f"{name} answered {status(without)[0]} without a token: "
+                                 "refusing to run an open server")
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for log in self._logs:
+            log.close()
+        self._logs.clear()
+
+    def running(self) -> bool:
+        return bool(self.procs) and all(p.poll() is None for p in self.procs.values())
+
+
+def qr_text(url: str) -> str:
+    """The join link as a QR code drawn with text, for a terminal (segno)."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True)
+    return out.getvalue()
+

@@ -1,0 +1,341 @@
+"""`kit serve`: tokens, loopback, Voilà refusing code, culling, roster, team separation, the room panel.
+
+Servers run on ports 8912/8913 (and 8918/8919 for culling) on 127.0.0.1 and are always stopped.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+import kit
+from kit import facilitation, roster
+from kit.serve import Culling, Room, ServeConfig, ServeError, check_token, lan_address
+from kit.serve import room as room_api
+from kit.serve.participant import ParticipantApp, timer_text
+from kit.serve.server import lab_command, refused, status, voila_command
+from kit.store import WorkshopError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _workshop(tmp_path: Path, name: str = "room.workshop") -> Path:
+    path = tmp_path / name
+    with kit.new(path, title="Hotel room", language="en", actor="fac", teams=["Blue", "Green"]) as ws:
+        facilitation.set_step(ws, "07_plan")
+    return path
+
+
+# --------------------------------------------------------------------------- tokens and command lines
+@pytest.mark.parametrize("token", [None, "", "   ", "short", "x" * 15, "has space in it 123456", "a&b" * 8])
+def test_bad_tokens_are_refused(token):
+    with pytest.raises(ServeError):
+        check_token(token)
+
+
+def test_config_refuses_empty_or_shared_tokens(tmp_path):
+    with pytest.raises(ServeError, match="never runs without authentication"):
+        ServeConfig(tmp_path / "x.workshop", lab_token="")
+    same = "s" * 32
+    with pytest.raises(ServeError, match="must differ"):
+        ServeConfig(tmp_path / "x.workshop", lab_token=same, participant_token=same)
+
+
+def test_command_lines_pin_auth_and_loopback(tmp_path):
+    cfg = ServeConfig(tmp_path / "x.workshop")
+    lab, voila = " ".join(lab_command(cfg)), " ".join(voila_command(cfg))
+    assert "--ServerApp.ip=127.0.0.1" in lab and f"--IdentityProvider.token={cfg.lab_token}" in lab
+    assert "--ServerApp.allow_unauthenticated_access=False" in lab and "--ServerApp.password=" in lab
+    assert "--Voila.ip=127.0.0.1" in voila and f"--Voila.token={cfg.participant_token}" in voila
+    assert cfg.lab_token not in voila and cfg.participant_token not in lab
+    assert "--VoilaConfiguration.strip_sources=True" in voila
+    assert "kit.serve.kernels.RoomKernelManager" in voila and "--VoilaConfiguration.template=kit" in voila
+    assert cfg.join_url().startswith("http://127.0.0.1:") and cfg.participant_token in cfg.join_url()
+
+
+def test_lan_link_uses_the_network_address(tmp_path):
+    cfg = ServeConfig(tmp_path / "x.workshop", lan=True, lan_address="192.168.1.20")
+    assert cfg.join_url().startswith("http://192.168.1.20:8911/?token=")
+    assert "--Voila.ip=192.168.1.20" in voila_command(cfg)
+    assert "--ServerApp.ip=127.0.0.1" in lab_command(cfg)  # the code-running server never leaves loopback
+
+
+def test_qr_code_carries_the_link():
+    from kit.serve.server import qr_text
+
+    text = qr_text("http://192.168.1.20:8911/?token=abcdefghijklmnopqrstuvwxyz")
+    assert len(text.splitlines()) > 10 and set(text) - set(" \n")
+
+
+def test_cli_refuses_an_empty_token_before_starting(tmp_path):
+    path = _workshop(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "kit", "serve", str(path), "--token=", "--port", "8918",
+                           "--participant-port", "8919"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "never runs without authentication" in done.stderr
+    assert status("http://127.0.0.1:8918/api/status")[0] == 0  # nothing was started
+
+
+# --------------------------------------------------------------------------- real servers
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("serve")
+    cfg = ServeConfig(_workshop(tmp), notebooks=ROOT / "notebooks", lab_port=8912, voila_port=8913,
+                      language="en")
+    with Room(cfg, log_dir=tmp / "logs") as room:
+        yield room
+
+
+def test_requests_without_the_token_are_refused(served):
+    cfg = served.cfg
+    lab = f"http://127.0.0.1:{cfg.lab_port}"
+    voila = f"http://127.0.0.1:{cfg.voila_port}"
+    for url in (f"{lab}/api/status", f"{lab}/api/kernels", f"{lab}/api/contents", f"{lab}/api/terminals",
+                f"{lab}/lab", f"{lab}/lab/tree/facilitator.ipynb", f"{voila}/", f"{voila}/?token=wrong-token-123456",
+                f"{voila}/?token={cfg.lab_token}", f"{lab}/api/status?token={cfg.participant_token}",
+                f"{voila}/api/kernels/{uuid.uuid4()}"):
+        assert refused(url), url
+    assert status(f"{lab}/api/status?token={cfg.lab_token}")[0] == 200
+    assert status(f"{lab}/api/kernels?token={cfg.lab_token}")[0] == 200
+
+
+def test_not_reachable_on_a_non_loopback_address(served):
+    address = lan_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback address")
+    for port in (served.cfg.lab_port, served.cfg.voila_port):
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection((address, port), timeout=3).close()
+        socket.create_connection(("127.0.0.1", port), timeout=3).close()  # but it does listen on loopback
+
+
+def _participant_page(cfg: ServeConfig) -> str:
+    with urllib.request.urlopen(cfg.join_url(), timeout=60) as response:
+        return response.read().decode("utf-8")
+
+
+def test_participant_page_has_no_code_and_no_cdn(served):
+    html = _participant_page(served.cfg)
+    assert "kit-participant" in html or "application/vnd.jupyter.widget-view+json" in html
+    assert "import app" not in html and "kit.serve.participant" not in html  # sources stripped
+    assert "jp-mod-noInput" in html and not re.search(r'<div[^>]*class="[^"]*jp-InputArea[ "]', html)
+    assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
+
+
+async def _try_to_execute(cfg: ServeConfig, kernel_id: str, marker: Path) -> dict:
+    from tornado.websocket import websocket_connect
+
+    url = f"ws://127.0.0.1:{cfg.voila_port}/api/kernels/{kernel_id}/channels?token={cfg.participant_token}"
+    conn = await websocket_connect(url)
+    session = uuid.uuid4().hex
+
+    def msg(msg_type: str, content: dict) -> str:
+        return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "username": "x", "session": session,
+                                      "msg_type": msg_type, "version": "5.3", "date": ""},
+                           "parent_header": {}, "metadata": {}, "content": content, "channel": "shell",
+                           "buffers": []})
+
+    await conn.write_message(msg("execute_request", {
+        "code": f"open({str(marker)!r}, 'w').write('ran')", "silent": False, "store_history": False,
+        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}))
+    await conn.write_message(msg("kernel_info_request", {}))
+    replies = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        raw = await asyncio.wait_for(conn.read_message(), timeout=30)
+        data = json.loads(raw)
+        replies.append(data["header"]["msg_type"])
+        if data["header"]["msg_type"] == "kernel_info_reply":
+            break
+    conn.close()
+    return {"replies": replies}
+
+
+def test_participant_kernel_refuses_code(served, tmp_path):
+    """The page's own kernel answers widget-level messages but never runs an execute_request."""
+    html = _participant_page(served.cfg)
+    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', html).group(1)
+    marker = tmp_path / "ran.txt"
+    result = asyncio.run(_try_to_execute(served.cfg, kernel_id, marker))
+    assert "kernel_info_reply" in result["replies"]  # the channel works ...
+    assert "execute_reply" not in result["replies"] and "execute_input" not in result["replies"]
+    time.sleep(0.5)  # the kernel answered kernel_info after it would have run the code; nothing to await
+    assert not marker.exists()
+    assert "not allowed" in (served.log_dir / "voila.log").read_text()
+
+
+def test_culling_and_the_kernel_cap(tmp_path):
+    """Pages whose browser went away lose their kernel; beyond the cap a page is turned away."""
+    cfg = ServeConfig(_workshop(tmp_path), notebooks=ROOT / "notebooks", lab_port=8918, voila_port=8919,
+                      culling=Culling(max_kernels=2, disconnected_grace=8, idle_timeout=600, interval=1))
+    with Room(cfg, log_dir=tmp_path / "logs") as room:
+        _participant_page(cfg)
+        _participant_page(cfg)  # two pages rendered, no browser ever connects: both will be abandoned
+        with pytest.raises(urllib.error.HTTPError) as info:  # a third page while the two are young
+            _participant_page(cfg)
+        log = room.log_dir / "voila.log"
+        assert info.value.code == 503 and "the room is full" in log.read_text()
+        deadline = time.monotonic() + 40
+        while log.read_text().count("Culling participant kernel") < 2:
+            assert time.monotonic() < deadline, "abandoned kernels were not culled"
+            time.sleep(0.2)
+        _participant_page(cfg)  # room for new pages again
+
+
+# --------------------------------------------------------------------------- roster and team separation
+def test_join_validates_and_keeps_teams(tmp_path):
+    path = _workshop(tmp_path)
+    with kit.open(path, actor="page", role="participant") as ws:
+        for name in ("", "   ", "x" * 61, "bell\x07", 42):
+            with pytest.raises(kit.ValidationError, match="participant.name"):
+                roster.join(ws, name, "Blue")
+        with pytest.raises(kit.ValidationError, match="participant.team"):
+            roster.join(ws, "Anna", "Purple")
+        roster.join(ws, "  <b>Anna</b>  ", "Blue")
+        roster.join(ws, "<b>Anna</b>", "Blue")  # a reload joins again
+        with pytest.raises(WorkshopError, match="already joined team Blue"):
+            roster.join(ws, "<b>Anna</b>", "Green")
+        roster.join(ws, "عمر 🎉", "Green")
+        with pytest.raises(WorkshopError, match="only the facilitator"):
+            roster.assign(ws, "عمر 🎉", "Blue")
+        assert [(p["name"], p["team"]) for p in roster.participants(ws)] == [("<b>Anna</b>", "Blue"),
+                                                                               ("عمر 🎉", "Green")]
+
+
+def test_teams_separated_is_enforced_by_the_kit(tmp_path):
+    path = _workshop(tmp_path)
+    with kit.open(path, actor="fac") as fac, kit.open(path, actor="Anna", role="participant") as anna, \
+            kit.open(path, actor="Cem", role="participant") as cem:
+        roster.join(anna, "Anna", "Blue")
+        roster.join(cem, "Cem", "Green")
+        board_a, board_c = anna.canvas("idea_board"), cem.canvas("idea_board")
+        green = board_c.add("contact", "Green idea", team="Green", author="Cem")
+        with pytest.raises(WorkshopError, match="only the facilitator"):
+            roster.separate_teams(anna, "idea_board")
+        roster.separate_teams(fac, "idea_board")
+        with pytest.raises(WorkshopError, match="belongs to team Green"):
+            board_a.update(green, text="hijacked")
+        with pytest.raises(WorkshopError, match="belongs to team Green"):
+            board_a.remove(green)
+        with pytest.raises(WorkshopError, match="team Blue"):
+            board_a.add("contact", "posing as green", team="Green")
+        with pytest.raises(WorkshopError, match="team Blue"):
+            board_a.add("contact", "no team given")
+        facilitation.open_vote(fac, "idea_board", 3)
+        with pytest.raises(WorkshopError, match="belongs to team Green"):
+            board_a.vote(green, "Anna")
+        with pytest.raises(WorkshopError, match="only vote as themselves"):
+            board_c.vote(green, "Anna")
+        blue = board_a.add("contact", "Blue idea", team="Blue", author="Anna")
+        with pytest.raises(WorkshopError, match="team Blue"):
+            board_a.update(blue, team="Green")
+        board_c.vote(green, "Cem")
+        fac.canvas("idea_board").update(green, text="facilitator may")  # the facilitator is not limited
+        assert fac.ideas[green]["text"] == "facilitator may" and fac.ideas[green]["votes"] == {"Cem": 1}
+        assert fac.ideas[blue]["team"] == "Blue"
+        roster.separate_teams(fac, "idea_board", False)
+        board_a.update(green, text="shared again")
+
+
+def test_locked_canvas_refuses_participants_in_the_store(tmp_path):
+    path = _workshop(tmp_path)
+    with kit.open(path, actor="fac") as fac, kit.open(path, actor="Anna", role="participant") as anna:
+        note = anna.canvas("idea_board").add("contact", "before the lock", author="Anna")
+        facilitation.lock(fac, "idea_board")
+        for attempt in (lambda: anna.canvas("idea_board").add("contact", "x"),
+                        lambda: anna.canvas("idea_board").update(note, text="x"),
+                        lambda: anna.canvas("idea_board").remove(note)):
+            with pytest.raises(WorkshopError, match="locked"):
+                attempt()
+        assert [i["text"] for i in fac.ideas] == ["before the lock"]
+
+
+# --------------------------------------------------------------------------- participant page and panel, no browser
+def test_participant_app_joins_and_follows_the_room(tmp_path):
+    path = _workshop(tmp_path)
+    page = ParticipantApp(path)
+    assert not page.join("", "Blue") and "participant.name" in page.message.value
+    assert page.root.children == (page.join_box,)
+    assert page.join("<script>alert(1)</script>", "Green")
+    assert page.who.value.startswith("<script>alert(1)</script>")  # a Label: shown literally, not HTML
+    assert page.canvas_id == "idea_board" and page.body.children == (page.board,)
+    with kit.open(path, actor="fac") as fac:
+        facilitation.set_step(fac, "03_interviews")
+        page.follow()
+        assert page.canvas_id is None and page.board is None
+        facilitation.set_step(fac, "05_canvas")
+        facilitation.start_timer(fac, 5, "Canvas")
+        page.follow()
+        assert page.canvas_id == "value_proposition"
+        assert page.timer.value.startswith("Canvas · 0") and "left" in page.timer.value
+        room_api.show_canvas(fac, "empathy_map")
+        page.follow()
+        assert page.canvas_id == "empathy_map"
+    page.board.close()
+
+
+def test_timer_text():
+    assert timer_text({"running": False}, "en") == ""
+    assert timer_text({"running": True, "ends_at": 100.0, "label": ""}, "en", now=10.0) == "01:30 left"
+    assert timer_text({"running": True, "ends_at": 100.0, "label": "Ideen"}, "de", now=200.0) == \
+        "Ideen · Die Zeit ist um"
+
+
+def test_panel_controls_write_the_live_state(tmp_path):
+    path = _workshop(tmp_path)
+    with kit.open(path, actor="fac") as fac, kit.open(path, actor="Anna", role="participant") as anna:
+        roster.join(anna, "Anna", "Blue")
+        panel = room_api.panel(fac)
+        panel.private.value = True
+        hidden = anna.canvas("idea_board").add("contact", "secret", author="Anna", hidden=True, team="Blue")
+        panel.reveal.click()
+        assert not fac.ideas[hidden]["hidden"] and "1 notes revealed" in panel.status.value
+        panel.lock.value = True
+        assert facilitation.controls(fac, "idea_board").locked
+        panel.budget.value = 2
+        panel.vote.value = True
+        assert facilitation.controls(fac, "idea_board") == facilitation.CanvasControls(
+            locked=True, private=False, vote_open=True, budget=2)
+        panel.separate.value = True
+        assert roster.teams_separated(fac, "idea_board")
+        panel.step.value = "06_touchpoints"
+        assert facilitation.step(fac) == "06_touchpoints"
+        facilitation.lock(fac, "touchpoint_map")  # changed elsewhere: the panel shows the stored state
+        panel.sync()
+        assert panel.lock.value and not panel.vote.value
+        assert "1 joined" in panel.status.value
+        assert list(room_api.joined(fac)["name"]) == ["Anna"]
+        assert room_api.votes_cast(fac, "idea_board").empty
+        assert room_api.notes_per_team(fac, "idea_board").loc["Blue", "total"] == 1
+
+
+def test_facilitator_notebook_is_thin_and_runs(tmp_path, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb_path = ROOT / "notebooks" / "facilitator.ipynb"
+    nb = nbformat.read(nb_path, 4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)  # committed without outputs
+    assert all(line.startswith(("from kit", "ws = room.", "room.", "ws")) or not line.strip()
+               for c in code for line in c.source.splitlines())
+    path = _workshop(tmp_path)
+    with kit.open(path, actor="Anna", role="participant") as anna:
+        roster.join(anna, "Anna", "Blue")
+        anna.canvas("idea_board").add("contact", "an idea", author="Anna", team="Blue")
+    monkeypatch.setenv("KIT_WORKSHOP", str(path))
+    monkeypatch.setenv("KIT_JOIN_URL", "http://127.0.0.1:8911/?token=abcdefghijklmnopqrstuvwxyz")
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = {c.source: c.outputs for c in nb.cells if c.cell_type == "code"}
+    assert any("<svg" in o.get("data", {}).get("image/svg+xml", "") for o in outputs["room.join_qr()"])
+    assert "Anna" in outputs["room.joined(ws)"][0]["data"]["text/plain"]
+    assert "Blue" in outputs["room.notes_per_team(ws)"][0]["data"]["text/plain"]
