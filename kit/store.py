@@ -219,7 +219,8 @@ class Store:
             row = self._conn.execute(f'SELECT * FROM "{kind}" WHERE id=?', (record_id,)).fetchone()
         return None if row is None else _from_row(k, row)
 
-    def all(self, kind: str, **where: Any) -> list[dict[str, Any]]:
+    def all(self, kind: str, /, **where: Any) -> list[dict[str, Any]]:
+        # kind is positional-only: records have a field "kind" too (observations by kind)
         k = model.KINDS[kind]
         clause, args = "", []
         if where:

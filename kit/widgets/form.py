@@ -3,7 +3,9 @@
 The notebooks use it where no canvas widget fits: test cards on hypotheses, learning cards,
 the to-do plan, KPIs, follow-ups. Labels come from kit/texts (``notebooks.col_<field>``),
 choices and references are drop-downs, and every save goes through the collection, so the
-model's validation message (naming the field) is shown instead of a traceback.
+model's validation message (naming the field) is shown instead of a traceback. A choice
+shows its label in the workshop language (``forms.<kind>_<field>_<value>``); the store
+keeps the value ("open", "team_session").
 """
 from __future__ import annotations
 
@@ -25,6 +27,12 @@ _SHORT = 70
 def _short(text: str) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= _SHORT else text[:_SHORT - 1] + "…"
+
+
+def choice_label(kind: str, field: str, value: str, language: str) -> str:
+    """The label of a choice value in ``language`` ("team_session" -> "Teamtermin"); the value if unknown."""
+    key = f"forms.{kind}_{field}_{value}"
+    return i18n.t(key, language) if key in i18n.catalogue() else str(value)
 
 
 class RecordForm(w.VBox):
@@ -51,7 +59,8 @@ class RecordForm(w.VBox):
         label = column(f.name, self.ws.language)
         style, layout = {"description_width": "12rem"}, w.Layout(width="100%")
         if f.type == "choice":
-            return w.Dropdown(options=[("", "")] * (not f.required) + [(c, c) for c in f.choices],
+            labelled = [(choice_label(self.kind.name, f.name, c, self.ws.language), c) for c in f.choices]
+            return w.Dropdown(options=[("", "")] * (not f.required) + labelled,
                               description=label, style=style, layout=layout)
         if f.type in ("ref", "refs"):
             target = model.KINDS[f.ref]

@@ -26,6 +26,7 @@ function unlockAudio() {
 }
 
 function beep(ctx) {
+  // true when the tones were scheduled on a running context (false: the browser still blocks sound)
   if (!ctx) return false;
   const t0 = ctx.currentTime;
   for (let i = 0; i < 3; i++) {
@@ -39,7 +40,7 @@ function beep(ctx) {
     osc.start(t0 + i * 0.35);
     osc.stop(t0 + i * 0.35 + 0.3);
   }
-  return true;
+  return ctx.state !== "suspended";
 }
 
 function render({ model, el: root }) {
@@ -106,7 +107,9 @@ function render({ model, el: root }) {
       label.textContent = `${model.get("label") ? model.get("label") + " – " : ""}${t.timer_done || ""}`;
       if (beepedFor !== endsAt) {
         beepedFor = endsAt;
-        box.dataset.beeped = beep(audio) ? "yes" : "blocked";
+        // the timer may have been started elsewhere (another kernel, the agenda): create the
+        // sound now; the browser allows it once the facilitator has clicked anywhere in the page
+        box.dataset.beeped = beep(audio || unlockAudio()) ? "yes" : "blocked";
       }
     } else {
       box.dataset.state = left <= 60 ? "warning" : "running";
@@ -122,6 +125,7 @@ function render({ model, el: root }) {
   });
   stop.addEventListener("click", () => send({ op: "stop" }));
   sound.addEventListener("click", () => { beep(unlockAudio()); });
+  box.addEventListener("pointerdown", () => { unlockAudio(); });
 
   syncTexts();
   syncState();

@@ -1,0 +1,28 @@
+// Generic board: any grid declaration from canvases/ (areas placed by cell [row, col, rowspan, colspan]).
+// Helpers (h, send, liveRender, header, areaEl, boardContext, globalKeys) come from common.js.
+
+const BOARD_TRAITS = ["items", "areas", "coverage", "controls", "labels", "error", "me", "features", "title", "intro"];
+
+function drawBoard(model, ui, rerender) {
+  const L = model.get("labels");
+  const ctx = boardContext(model, ui, rerender);
+  const cols = Math.max(1, ...ctx.areas.map((a) => (a.cell[1] ?? 0) + (a.cell[3] ?? 1)));
+  const grid = h("div", { class: "wk-board", style: { gridTemplateColumns: `repeat(${cols}, minmax(14rem, 1fr))` } });
+  for (const area of ctx.areas) {
+    const [row, col, rowspan, colspan] = area.cell.length === 4 ? area.cell : [0, 0, 1, 1];
+    const section = areaEl(area, ctx.notesIn(area.id), ctx);
+    section.style.gridRow = `${row + 1} / span ${rowspan || 1}`;
+    section.style.gridColumn = `${col + 1} / span ${colspan || 1}`;
+    grid.append(section);
+  }
+  return h("div", { class: "wk-root wk-board-root" }, header(model, ui, rerender), grid,
+    h("p", { class: "wk-help", text: L.keyboard_help }));
+}
+
+export default {
+  render({ model, el }) {
+    el.classList.add("wk-widget");
+    globalKeys(model, el);
+    return liveRender(model, el, BOARD_TRAITS, (ui, again) => drawBoard(model, ui, again));
+  },
+};

@@ -1,0 +1,394 @@
+// Shared helpers of the canvas widgets (prepended to each widget's module by kit/widgets/base.py).
+// Rules: user text goes into the page only through textContent / createTextNode, never as HTML.
+// The browser only *asks* for changes (the `request` trait); Python applies them and sends state.
+
+/** Create an element. attrs: class, text, title, dataset, style, aria-*, on<Event>; children: nodes or text. */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "text") el.textContent = value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key === "style") Object.assign(el.style, value);
+    else if (key.startsWith("on")) el.addEventListener(key.slice(2).toLowerCase(), value);
+    else if (value === true) el.setAttribute(key, "");
+    else el.setAttribute(key, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+  }
+  return el;
+}
+
+/** Fill {name} placeholders of a label. */
+function fmt(template, values) {
+  return String(template || "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
+
+let nonceCounter = 0;
+/** Ask Python for one change; returns the nonce that `ack` will echo. */
+function send(model, op, payload = {}) {
+  const nonce = `${Date.now()}-${++nonceCounter}-${Math.random().toString(36).slice(2, 8)}`;
+  model.set("request", { ...payload, op, nonce });
+  model.save_changes();
+  return nonce;
+}
+
+/** Re-render at most once per batch of trait changes, keeping focus and typed drafts. */
+function liveRender(model, el, traits, draw) {
+  const ui = { drafts: {}, editing: null, linkSource: null, openMenu: null, errorHidden: "", rendering: false };
+  let scheduled = false;
+  const run = () => {
+    scheduled = false;
+    const active = document.activeElement;
+    const keyed = active && el.contains(active) ? active.closest("[data-key]") : null;
+    const key = keyed ? keyed.dataset.key : null;
+    const sel = keyed === active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+    const scrolls = [...el.querySelectorAll("[data-scroll]")].map((n) => [n.dataset.scroll, n.scrollTop, n.scrollLeft]);
+    const t0 = performance.now();
+    ui.rendering = true;  // a focused editor removed by the re-render must not count as "done"
+    try { el.replaceChildren(draw(ui, schedule)); } finally { ui.rendering = false; }
+    for (const [k, top, left] of scrolls) {
+      const n = el.querySelector(`[data-scroll="${CSS.escape(k)}"]`);
+      if (n) { n.scrollTop = top; n.scrollLeft = left; }
+    }
+    if (key) {
+      const again = el.querySelector(`[data-key="${CSS.escape(key)}"]`);
+      if (again) {
+        again.focus({ preventScroll: true });
+        if (sel && "setSelectionRange" in again) { try { again.setSelectionRange(sel[0], sel[1]); } catch (e) { /* not text */ } }
+      }
+    }
+    el.dataset.renderMs = String(performance.now() - t0);
+    el.dataset.version = String(model.get("version"));
+  };
+  const schedule = () => { if (!scheduled) { scheduled = true; queueMicrotask(run); } };
+  for (const t of traits) model.on(`change:${t}`, schedule);
+  run();
+  return () => { for (const t of traits) model.off(`change:${t}`, schedule); };
+}
+
+/** A text input that remembers its draft across re-renders and sends on Enter. */
+function draftInput(ui, key, attrs, onSubmit) {
+  const input = h("input", { type: "text", class: "wk-input", ...attrs, dataset: { key } });
+  input.value = ui.drafts[key] || "";
+  input.addEventListener("input", () => { ui.drafts[key] = input.value; });
+  input.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && !ev.isComposing) {
+      ev.preventDefault();
+      if (input.value.trim()) { onSubmit(input.value); ui.drafts[key] = ""; input.value = ""; }
+    } else if (ev.key === "Escape") { ui.drafts[key] = ""; input.value = ""; }
+  });
+  return input;
+}
+
+/** Inline editor: a textarea in place of a text; Enter saves, Shift+Enter breaks a line, Escape cancels. */
+function inlineEditor(ui, key, value, onSave, rerender, multiline = true) {
+  const draftKey = `draft:${key}`;
+  const ed = h(multiline ? "textarea" : "input", { class: "wk-editor", dataset: { key: draftKey }, "aria-label": "edit" });
+  ed.value = draftKey in ui.drafts ? ui.drafts[draftKey] : value;
+  const finish = (save) => {
+    if (ui.editing !== key) return;
+    ui.editing = null;
+    const text = ed.value;
+    delete ui.drafts[draftKey];
+    if (save && text !== value) onSave(text);
+    rerender();
+  };
+  ed.addEventListener("input", () => { ui.drafts[draftKey] = ed.value; });
+  ed.addEventListener("keydown", (ev) => {
+    ev.stopPropagation();
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); finish(true); }
+    else if (ev.key === "Escape") { ev.preventDefault(); finish(false); }
+  });
+  ed.addEventListener("blur", () => { if (!ui.rendering && ed.isConnected) finish(true); });
+  queueMicrotask(() => { if (document.activeElement !== ed && ed.isConnected) { ed.focus(); ed.select?.(); } });
+  return ed;
+}
+
+/** Header shared by all canvases: title, intro, undo/redo, voting state, banners, error. */
+function header(model, ui, rerender, extra = []) {
+  const L = model.get("labels");
+  const c = model.get("controls") || {};
+  const me = model.get("me") || {};
+  const readonly = !!c.readonly;
+  const tools = h("div", { class: "wk-tools" },
+    h("button", { class: "wk-btn", type: "button", text: `↶ ${L.undo}`, title: `${L.undo} (Ctrl+Z)`, disabled: readonly,
+      dataset: { key: "undo", action: "undo" }, onclick: () => send(model, "undo") }),
+    h("button", { class: "wk-btn", type: "button", text: `↷ ${L.redo}`, title: L.redo, disabled: readonly,
+      dataset: { key: "redo", action: "redo" }, onclick: () => send(model, "redo") }),
+    c.vote_open ? h("span", { class: "wk-dots", role: "status", text: `● ${fmt(L.dots_left, { left: c.dots_left, budget: c.budget })}` }) : null,
+    me.role === "facilitator" && c.private
+      ? h("button", { class: "wk-btn", type: "button", text: L.reveal, dataset: { key: "reveal" }, onclick: () => send(model, "reveal") })
+      : null,
+    h("span", { class: "wk-me", text: [me.name, me.team].filter(Boolean).join(" · ") }),
+  );
+  const banners = h("div", { class: "wk-banners" },
+    c.readonly ? h("div", { class: "wk-banner wk-banner-lock", role: "status", text: `🔒 ${L.locked_banner}` }) : null,
+    c.private ? h("div", { class: "wk-banner wk-banner-private", role: "status", text: `🙈 ${L.private_banner}` }) : null,
+    c.vote_open ? h("div", { class: "wk-banner wk-banner-vote", role: "status", text: `● ${L.voting_open}` }) : null,
+  );
+  const error = model.get("error");
+  const errorBox = error && ui.errorHidden !== error
+    ? h("div", { class: "wk-error", role: "alert" }, h("span", { class: "wk-error-text", text: error }),
+        h("button", { class: "wk-btn wk-btn-small", type: "button", text: "×", title: L.dismiss, "aria-label": L.dismiss,
+          onclick: () => { ui.errorHidden = error; rerender(); } }))
+    : null;
+  return h("header", { class: "wk-head" },
+    h("div", { class: "wk-titlebar" }, h("h2", { class: "wk-title", text: model.get("title") }), tools),
+    model.get("intro") ? h("p", { class: "wk-intro", text: model.get("intro") }) : null,
+    ...extra, banners, errorBox);
+}
+
+/** Index at which a dragged note lands: notes whose centre comes before the pointer, in reading order. */
+function dropIndex(list, x, y, draggedId) {
+  let index = 0;
+  for (const n of list.querySelectorAll(":scope > .wk-note")) {
+    if (n.dataset.id === String(draggedId)) continue;
+    const r = n.getBoundingClientRect();
+    const before = y > r.bottom || (y >= r.top && x > r.left + r.width / 2);
+    if (before) index += 1;
+  }
+  return index;
+}
+
+const NOTE_TYPE = "application/x-workshop-note";
+
+/** Make a zone (an area, a stage cell) accept dropped notes (HTML5 drag and drop) into its list. */
+function dropZone(model, zone, areaId, readonly, list = zone) {
+  if (readonly) return;
+  zone.addEventListener("dragover", (ev) => {
+    if (!ev.dataTransfer.types.includes(NOTE_TYPE)) return;
+    ev.preventDefault();
+    ev.dataTransfer.dropEffect = "move";
+    zone.classList.add("wk-drop");
+  });
+  zone.addEventListener("dragleave", (ev) => { if (!zone.contains(ev.relatedTarget)) zone.classList.remove("wk-drop"); });
+  zone.addEventListener("drop", (ev) => {
+    const id = Number(ev.dataTransfer.getData(NOTE_TYPE));
+    zone.classList.remove("wk-drop");
+    if (!id) return;
+    ev.preventDefault();
+    send(model, "move", { id, area: areaId, index: dropIndex(list, ev.clientX, ev.clientY, id) });
+  });
+}
+
+/** One sticky note with its controls. ctx: {model, ui, rerender, areas, byId, area} */
+function noteEl(note, ctx) {
+  const { model, ui, rerender, area } = ctx;
+  const L = model.get("labels");
+  const c = model.get("controls") || {};
+  const f = model.get("features") || {};
+  const scale = model.get("rank_scale") || { min: 1, max: 5 };
+  const readonly = !!c.readonly;
+  const key = `note:${note.id}`;
+  const linking = ui.linkSource !== null ? ctx.byId.get(ui.linkSource) : null;
+  const linkTarget = linking && ctx.areaById.get(linking.area)?.fits === note.area;
+  const classes = ["wk-note"];
+  if (note.hidden) classes.push("wk-hidden");
+  if (area.evidence && note.evidence && note.evidence.supports + note.evidence.contradicts === 0) classes.push("wk-no-evidence");
+  if (ctx.fitTargets.has(note.area) && !note.addressed) classes.push("wk-unaddressed");
+  if (linkTarget) classes.push("wk-link-target");
+  if (linkTarget && linking.fit.includes(note.id)) classes.push("wk-linked");
+  if (ui.linkSource === note.id) classes.push("wk-link-source");
+  const el = h("article", {
+    class: classes.join(" "), tabindex: 0, draggable: String(!readonly && ui.editing !== key),
+    dataset: { id: note.id, key }, style: note.color ? { background: note.color } : undefined,
+    "aria-label": note.text.slice(0, 80),
+  });
+
+  // text or editor
+  if (ui.editing === key) {
+    el.append(inlineEditor(ui, key, note.text, (text) => send(model, "edit", { id: note.id, text }), rerender));
+  } else {
+    el.append(h("div", { class: "wk-note-text", text: note.text }));
+    el.addEventListener("dblclick", (ev) => {
+      if (readonly || ev.target.closest("button, select, input, textarea")) return;
+      ui.editing = key; rerender();
+    });
+  }
+
+  const meta = h("div", { class: "wk-note-meta" });
+  if (f.rank && area.rank) {
+    const pips = h("span", { class: "wk-rank", title: `${area.rank}: ${note.rank ?? "–"}` },
+      h("span", { class: "wk-rank-label", text: area.rank }));
+    for (let r = scale.min; r <= scale.max; r++) {
+      pips.append(h("button", {
+        class: `wk-pip${note.rank !== null && r <= note.rank ? " wk-pip-on" : ""}`, type: "button", disabled: readonly,
+        "aria-label": `${area.rank} ${r}`, "aria-pressed": String(note.rank === r), dataset: { rank: r },
+        onclick: (ev) => { ev.stopPropagation(); send(model, "rank", { id: note.id, rank: note.rank === r ? null : r }); },
+      }));
+    }
+    meta.append(pips);
+  }
+  if (area.evidence && note.evidence) {
+    const n = note.evidence.supports + note.evidence.contradicts;
+    meta.append(n === 0
+      ? h("span", { class: "wk-badge wk-badge-none", text: `⚠ ${L.no_evidence}` })
+      : h("span", { class: "wk-badge wk-badge-evidence", title: fmt(L.evidence, note.evidence),
+          text: `✔ ${note.evidence.supports}  ✘ ${note.evidence.contradicts}` }));
+  }
+  if (f.fit && area.fits) {
+    meta.append(h("span", { class: "wk-badge wk-badge-fit", text: `⇄ ${fmt(L.linked_to, { count: note.fit.length })}` }));
+  }
+  if (f.vote && (note.votes > 0 || c.vote_open)) {
+    const votes = h("span", { class: "wk-votes" }, h("span", { class: "wk-vote-count", text: `● ${note.votes}`, title: L.votes }));
+    if (c.vote_open && !readonly) {
+      votes.append(...[
+        h("button", { class: "wk-btn wk-btn-small", type: "button", text: "+", title: L.vote, "aria-label": L.vote,
+          dataset: { action: "vote" }, onclick: (ev) => { ev.stopPropagation(); send(model, "vote", { id: note.id, dots: 1 }); } }),
+        note.my_votes > 0 ? h("button", { class: "wk-btn wk-btn-small", type: "button", text: "−", title: L.unvote, "aria-label": L.unvote,
+          dataset: { action: "unvote" }, onclick: (ev) => { ev.stopPropagation(); send(model, "vote", { id: note.id, dots: -1 }); } }) : null,
+      ].filter(Boolean));
+    }
+    meta.append(votes);
+  }
+  if (note.hidden) meta.append(h("span", { class: "wk-badge wk-badge-hidden", text: `🙈 ${L.hidden}` }));
+  if (note.team) meta.append(h("span", { class: "wk-badge wk-badge-team", text: note.team, title: note.team }));
+  el.append(meta);
+
+  if (!readonly) {
+    const actions = h("div", { class: "wk-note-actions" });
+    if (f.fit && area.fits) {
+      actions.append(h("button", { class: "wk-btn wk-btn-small", type: "button", dataset: { action: "link" },
+        text: ui.linkSource === note.id ? L.link_done : L.link_start,
+        onclick: (ev) => { ev.stopPropagation(); ui.linkSource = ui.linkSource === note.id ? null : note.id; rerender(); } }));
+    }
+    if (f.color) {
+      if (ui.openMenu === `color:${note.id}`) {
+        const palette = h("span", { class: "wk-palette" });
+        for (const color of ["", ...model.get("colors")]) {
+          palette.append(h("button", { class: "wk-swatch", type: "button", style: { background: color || "#ffffff" },
+            "aria-label": `${L.colour} ${color || "–"}`, dataset: { color },
+            onclick: (ev) => { ev.stopPropagation(); ui.openMenu = null; send(model, "color", { id: note.id, color }); } }));
+        }
+        actions.append(palette);
+      } else {
+        actions.append(h("button", { class: "wk-btn wk-btn-small", type: "button", text: "🎨", title: L.colour, "aria-label": L.colour,
+          dataset: { action: "color" }, onclick: (ev) => { ev.stopPropagation(); ui.openMenu = `color:${note.id}`; rerender(); } }));
+      }
+    }
+    if (ui.openMenu === `move:${note.id}`) {
+      const select = h("select", { class: "wk-move", "aria-label": L.move, dataset: { key: `move:${note.id}` } },
+        h("option", { value: "", text: L.move }));
+      for (const a of ctx.areas) if (a.id !== note.area) select.append(h("option", { value: a.id, text: a.title }));
+      select.addEventListener("change", () => { ui.openMenu = null; if (select.value) send(model, "move", { id: note.id, area: select.value }); });
+      select.addEventListener("keydown", (ev) => { ev.stopPropagation(); if (ev.key === "Escape") { ui.openMenu = null; rerender(); } });
+      queueMicrotask(() => select.focus());
+      actions.append(select);
+    } else {
+      actions.append(h("button", { class: "wk-btn wk-btn-small", type: "button", text: "⇆", title: L.move, "aria-label": L.move,
+        dataset: { action: "move" }, onclick: (ev) => { ev.stopPropagation(); ui.openMenu = `move:${note.id}`; rerender(); } }));
+    }
+    actions.append(h("button", { class: "wk-btn wk-btn-small", type: "button", text: "✎", title: L.edit, "aria-label": L.edit,
+      dataset: { action: "edit" }, onclick: (ev) => { ev.stopPropagation(); ui.editing = key; rerender(); } }));
+    actions.append(h("button", { class: "wk-btn wk-btn-small wk-btn-danger", type: "button", text: "🗑", title: L.delete, "aria-label": L.delete,
+      dataset: { action: "delete" }, onclick: (ev) => { ev.stopPropagation(); send(model, "delete", { id: note.id }); } }));
+    meta.append(actions);
+
+    el.addEventListener("dragstart", (ev) => {
+      ev.dataTransfer.setData(NOTE_TYPE, String(note.id));
+      ev.dataTransfer.setData("text/plain", note.text);
+      ev.dataTransfer.effectAllowed = "move";
+    });
+    el.addEventListener("keydown", (ev) => noteKeys(ev, note, ctx));
+  }
+  el.addEventListener("click", () => {
+    if (linkTarget && !readonly) {
+      send(model, linking.fit.includes(note.id) ? "unlink" : "link", { source: linking.id, target: note.id });
+    }
+  });
+  return el;
+}
+
+/** Keyboard alternative for everything the mouse does on a note. */
+function noteKeys(ev, note, ctx) {
+  if (ev.target !== ev.currentTarget) return;
+  const { model, ui, rerender, areas, area } = ctx;
+  const idx = areas.findIndex((a) => a.id === note.area);
+  const siblings = ctx.items.filter((i) => i.area === note.area);
+  const pos = siblings.findIndex((i) => i.id === note.id);
+  if (ev.key === "Enter" || ev.key === "F2") { ev.preventDefault(); ui.editing = `note:${note.id}`; rerender(); }
+  else if (ev.key === "Delete") { ev.preventDefault(); send(model, "delete", { id: note.id }); }
+  else if (ev.altKey && (ev.key === "ArrowLeft" || ev.key === "ArrowRight")) {
+    ev.preventDefault();
+    const next = areas[(idx + (ev.key === "ArrowRight" ? 1 : areas.length - 1)) % areas.length];
+    send(model, "move", { id: note.id, area: next.id });
+  } else if (ev.altKey && (ev.key === "ArrowUp" || ev.key === "ArrowDown")) {
+    ev.preventDefault();
+    const to = ev.key === "ArrowUp" ? Math.max(0, pos - 1) : pos + 1;
+    send(model, "move", { id: note.id, area: note.area, index: to });
+  } else if (/^[0-9]$/.test(ev.key) && area.rank && (model.get("features") || {}).rank) {
+    ev.preventDefault();
+    const r = Number(ev.key);
+    send(model, "rank", { id: note.id, rank: r === 0 ? null : r });
+  } else if ((ev.key === "+" || ev.key === "-") && (model.get("controls") || {}).vote_open) {
+    ev.preventDefault();
+    send(model, "vote", { id: note.id, dots: ev.key === "+" ? 1 : -1 });
+  } else if (ev.key === "l" && area.fits) {
+    ui.linkSource = ui.linkSource === note.id ? null : note.id; rerender();
+  } else if (ev.key === "Escape" && ui.linkSource !== null) {
+    ui.linkSource = null; rerender();
+  }
+}
+
+/** One area: title, guiding question, its notes and an input to add one. */
+function areaEl(area, notes, ctx) {
+  const { model, ui } = ctx;
+  const L = model.get("labels");
+  const readonly = !!(model.get("controls") || {}).readonly;
+  const list = h("div", { class: "wk-notes", dataset: { scroll: `area:${area.id}` } });
+  for (const note of notes) list.append(noteEl(note, { ...ctx, area }));
+  const cov = (model.get("coverage") || {})[area.id];
+  // The guiding question is shown while the area is empty, then kept as the heading's tooltip.
+  const section = h("section", { class: `wk-area wk-slot-${area.slot || "grid"}`, dataset: { area: area.id }, "aria-label": area.title },
+    h("div", { class: "wk-area-head" },
+      h("h3", { class: "wk-area-title", title: area.question || undefined }, area.title, h("span", { class: "wk-count", text: ` ${notes.length}` })),
+      area.rank ? h("span", { class: "wk-area-rank", text: `↕ ${area.rank}` }) : null,
+      cov && cov.total ? h("span", { class: `wk-area-cov${cov.addressed < cov.total ? " wk-gap" : ""}`, text: `✔ ${cov.addressed}/${cov.total}` }) : null),
+    area.question && (!notes.length || !ctx.compact) ? h("p", { class: "wk-question", text: area.question }) : null,
+    list);
+  dropZone(model, section, area.id, readonly, list);
+  if (!readonly) {
+    const key = `add:${area.id}`;
+    const input = draftInput(ui, key, { placeholder: L.add_placeholder, "aria-label": `${area.title}: ${L.add_placeholder}` },
+      (text) => send(model, "add", { area: area.id, text }));
+    section.append(h("div", { class: "wk-add" }, input,
+      h("button", { class: "wk-btn wk-btn-add", type: "button", text: "+", title: L.add, "aria-label": `${L.add}: ${area.title}`,
+        onclick: () => { if (input.value.trim()) { send(model, "add", { area: area.id, text: input.value }); ui.drafts[key] = ""; input.value = ""; } } })));
+  }
+  return section;
+}
+
+/** Build the context a note needs once per render. */
+function boardContext(model, ui, rerender) {
+  const areas = model.get("areas");
+  const items = model.get("items");
+  const areaById = new Map(areas.map((a) => [a.id, a]));
+  return {
+    model, ui, rerender, areas, items, areaById,
+    byId: new Map(items.map((i) => [i.id, i])),
+    fitTargets: new Set(areas.filter((a) => a.fits).map((a) => a.fits)),
+    notesIn: (id) => items.filter((i) => i.area === id),
+  };
+}
+
+/** Ctrl+Z / Ctrl+Shift+Z anywhere in the widget (but not while typing). Keys and mouse presses in the
+ *  widget never reach JupyterLab's notebook handlers ("1" would turn the cell into a heading). */
+function globalKeys(model, root) {
+  root.dataset.lmSuppressShortcuts = "true";
+  root.addEventListener("keydown", (ev) => ev.stopPropagation());
+  // JupyterLab's notebook turns a mouse press inside a cell into cell selection and blocks the
+  // browser's own drag and drop; the canvas handles its presses itself.
+  root.addEventListener("mousedown", (ev) => ev.stopPropagation());
+  root.addEventListener("keydown", (ev) => {
+    const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(ev.target.tagName);
+    if (typing || !(ev.ctrlKey || ev.metaKey) || ev.key.toLowerCase() !== "z") return;
+    if ((model.get("controls") || {}).readonly) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    send(model, ev.shiftKey ? "redo" : "undo");
+  });
+}

@@ -1,0 +1,11 @@
+"""The Value Proposition Canvas widget: value map square left, customer profile circle right."""
+from __future__ import annotations
+
+from .base import CanvasWidget, bundle
+
+
+class ValuePropositionWidget(CanvasWidget):
+    """Sticky notes with rank, colour, votes, evidence badges and fit links with coverage."""
+
+    _esm = bundle("common.js", "vpc.js")
+    _css = bundle("common.css", "vpc.css")

@@ -1,0 +1,370 @@
+"""Live widgets without a browser: state <-> store both ways, every request, errors, privacy, sync.
+
+The widgets are driven exactly as the browser drives them: by setting the ``request`` trait
+(``widget.request = {...}``), then the test reads the store through a separate connection.
+"""
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import kit
+from kit import facilitation
+from kit.widgets import BoardWidget, TouchpointMapWidget, ValuePropositionWidget, show, sync
+
+XSS = '<img src=x onerror=alert(1)><script>alert("x")</script> & % $ # _ { } ~ ^ \\ مرحبا 👩‍🚀'
+_nonce = iter(range(1, 10**9))
+
+
+def ask(widget, op: str, **payload) -> str:
+    """Send one request the way the browser does; returns the error shown ("" = success)."""
+    nonce = str(next(_nonce))
+    widget.request = {"op": op, "nonce": nonce, **payload}
+    assert widget.ack == nonce, "the request was not answered"
+    return widget.error
+
+
+def fresh(path: Path, actor: str = "checker") -> kit.Workshop:
+    """A second connection to the same file, as another kernel would have."""
+    return kit.open(path, actor=actor)
+
+
+@pytest.fixture(autouse=True)
+def _close_widgets():
+    yield
+    for widget in sync.open_widgets():
+        widget.close()
+
+
+@pytest.fixture
+def wsde(tmp_path: Path):
+    with kit.new(tmp_path / "de.workshop", title="Test", language="de", actor="moderation") as ws:
+        yield ws
+
+
+def test_import_kit_does_not_load_widget_libraries():
+    code = "import sys, kit; print('ipywidgets' in sys.modules or 'anywidget' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("canvas_id, cls", [
+    ("value_proposition", ValuePropositionWidget), ("touchpoint_map", TouchpointMapWidget),
+    ("empathy_map", BoardWidget), ("observation_board", BoardWidget), ("hypothesis_board", BoardWidget),
+    ("idea_board", BoardWidget)])
+def test_show_picks_the_widget_by_layout(ws, canvas_id, cls):
+    widget = show(ws, canvas_id)
+    assert isinstance(widget, cls)  # anywidget derives a per-instance subclass
+    assert widget.title == ws.canvas(canvas_id).title
+    assert [a["id"] for a in widget.areas] == [a["id"] for a in ws.canvas(canvas_id).areas]
+    assert widget.labels["undo"] == "Undo"
+
+
+def test_assets_are_files_without_network_or_html_injection():
+    folder = Path(kit.__file__).parent / "widgets"
+    sources = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.js")}
+    assert {"common.js", "vpc.js", "board.js", "touchpoints.js"} <= set(sources)
+    for name, text in sources.items():
+        for bad in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "http://", "https://",
+                    "import "):
+            assert bad not in text.replace("http://www.w3.org/2000/svg", ""), f"{name} uses {bad}"
+
+
+def test_labels_follow_the_workshop_language(wsde):
+    widget = show(wsde, "value_proposition")
+    assert widget.labels["undo"] == "Rückgängig"
+    assert {a["id"]: a["title"] for a in widget.areas}["pains"] == "Schmerzen"
+    assert {a["id"]: a["rank"] for a in widget.areas}["pains"] == "Schwere"
+    slots = {a["id"]: a["slot"] for a in widget.areas}
+    assert slots == {"gain_creators": "vm-top", "products": "vm-left", "pain_relievers": "vm-bottom",
+                     "gains": "cp-top", "jobs": "cp-right", "pains": "cp-bottom"}
+
+
+def test_store_changes_reach_the_widget_and_requests_reach_the_store(ws):
+    widget = show(ws, "value_proposition")
+    other = fresh(ws.path)
+    note = other.canvas("value_proposition").add("pains", "Waiting on hold", rank=4)
+    assert sync.poll() >= 1
+    assert [(i["id"], i["text"], i["rank"]) for i in widget.items] == [(note, "Waiting on hold", 4)]
+
+    assert ask(widget, "add", area="jobs", text="Pay rent on time") == ""
+    (job,) = other.canvas("value_proposition").items("jobs")
+    assert job["text"] == "Pay rent on time" and job["author"] == "tester" and job["position"] == 1.0
+    assert widget.version == ws.version()
+
+
+def test_every_vpc_request(ws):
+    widget = show(ws, "value_proposition")
+    check = fresh(ws.path).canvas("value_proposition")
+    get = lambda i: check.collection[i]  # noqa: E731
+
+    assert ask(widget, "add", area="pains", text="Letters nobody understands") == ""
+    assert ask(widget, "add", area="pains", text="Fear of opening mail") == ""
+    assert ask(widget, "add", area="pain_relievers", text="Plain-language letters") == ""
+    pain1, pain2 = (i["id"] for i in check.items("pains"))
+    (reliever,) = (i["id"] for i in check.items("pain_relievers"))
+
+    assert ask(widget, "edit", id=pain1, text="Letters full of jargon") == ""
+    assert get(pain1)["text"] == "Letters full of jargon"
+    assert ask(widget, "rank", id=pain1, rank=5) == "" and get(pain1)["rank"] == 5
+    assert ask(widget, "rank", id=pain1, rank=None) == "" and get(pain1)["rank"] is None
+    assert ask(widget, "color", id=pain1, color=widget.colors[1]) == "" and get(pain1)["color"] == widget.colors[1]
+
+    assert widget.coverage["pains"] == {"total": 2, "addressed": 0, "unaddressed": [pain1, pain2]}
+    assert ask(widget, "link", source=reliever, target=pain2) == ""
+    assert get(reliever)["fit"] == [pain2]
+    assert widget.coverage["pains"] == {"total": 2, "addressed": 1, "unaddressed": [pain1]}
+    assert [i["addressed"] for i in widget.items if i["area"] == "pains"] == [False, True]
+    assert ask(widget, "unlink", source=reliever, target=pain2) == "" and get(reliever)["fit"] == []
+
+    # move: to the front of its own area, then to another area
+    assert ask(widget, "move", id=pain2, area="pains", index=0) == ""
+    assert [i["id"] for i in check.items("pains")] == [pain2, pain1]
+    assert ask(widget, "move", id=pain2, area="gains") == "" and get(pain2)["area"] == "gains"
+
+    facilitation.open_vote(ws, "value_proposition", budget=2)
+    assert ask(widget, "vote", id=pain1) == "" and get(pain1)["votes"] == {"tester": 1}
+    assert widget.controls["dots_left"] == 1
+    assert ask(widget, "vote", id=pain1, dots=-1) == "" and get(pain1)["votes"] == {}
+
+    assert ask(widget, "delete", id=pain1) == "" and check.collection.get(pain1) is None
+    assert ask(widget, "undo") == "" and get(pain1)["text"] == "Letters full of jargon"
+    assert ask(widget, "redo") == "" and check.collection.get(pain1) is None
+    assert pain1 not in [i["id"] for i in widget.items]
+
+
+def test_errors_are_shown_in_the_workshop_language_not_raised(wsde):
+    widget = show(wsde, "value_proposition")
+    assert ask(widget, "add", area="pains", text="   ").startswith("Nicht gespeichert: Eine Notiz braucht Text")
+    assert ask(widget, "add", area="nowhere", text="x").startswith("Nicht gespeichert: Ungültige Eingabe in area")
+    assert "unknown request" in ask(widget, "explode")
+    assert ask(widget, "edit", id=999, text="x").endswith("(jemand hat sie gelöscht).")
+    assert ask(widget, "edit", id="1; DROP TABLE", text="x").startswith("Nicht gespeichert")
+    assert ask(widget, "add", area="pains", text="Schmerz") == ""
+    pain = widget.items[0]["id"]
+    assert "1..5" in ask(widget, "rank", id=pain, rank=9)
+    assert ask(widget, "link", source=pain, target=pain).endswith("ein Gewinnerzeuger zu Gewinnen.")
+    assert ask(widget, "color", id=pain, color="javascript:alert(1)").startswith("Nicht gespeichert")
+    assert ask(widget, "undo") == ""
+    assert ask(widget, "undo") == "Nicht gespeichert: Nichts rückgängig zu machen."
+    assert ask(widget, "add", area="pains", text="ok") == "" and widget.error == ""  # success clears it
+    assert [i["text"] for i in widget.items] == ["ok"]
+
+
+def test_bad_input_is_stored_exactly_and_sent_as_plain_text(ws):
+    widget = show(ws, "value_proposition")
+    long_text = "Ä" * 100_000
+    assert ask(widget, "add", area="gains", text=XSS) == ""
+    assert ask(widget, "add", area="gains", text=long_text) == ""
+    texts = [i["text"] for i in widget.items]
+    assert texts == [XSS, long_text]
+    assert [r["text"] for r in fresh(ws.path).canvas("value_proposition").items()] == texts
+
+
+def test_evidence_counts_and_flag(ws):
+    hyp = ws.hypotheses.add(kind="pain", statement="Customers fear calls")
+    interview = ws.interviews.add(pseudonym="C1")
+    ws.evidence.add(interview=interview, snippet="I never pick up", hypothesis=hyp, stance="supports")
+    ws.evidence.add(interview=interview, snippet="I called once", hypothesis=hyp, stance="contradicts")
+    canvas = ws.canvas("value_proposition")
+    backed = canvas.add("pains", "Fear of calls", hypothesis=hyp)
+    bare = canvas.add("pains", "Nobody asked")
+    reliever = canvas.add("pain_relievers", "Chat instead of calls")
+    widget = show(ws, "value_proposition")
+    by_id = {i["id"]: i for i in widget.items}
+    assert by_id[backed]["evidence"] == {"supports": 2 - 1, "contradicts": 1}
+    assert by_id[bare]["evidence"] == {"supports": 0, "contradicts": 0}
+    assert by_id[reliever]["evidence"] is None
+
+
+def test_change_by_another_process_reaches_an_open_widget(ws):
+    widget = show(ws, "value_proposition")
+    before = widget.version
+    script = textwrap.dedent(f"""
+        import kit
+        ws = kit.open({str(ws.path)!r}, actor="other-kernel")
+        ws.canvas("value_proposition").add("gains", "written elsewhere", author="other-kernel")
+    """)
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    assert [i["text"] for i in widget.items] == []  # nothing happens until the poller looks
+    assert sync.poll() == 1
+    assert [(i["text"], i["author"]) for i in widget.items] == [("written elsewhere", "other-kernel")]
+    assert widget.version > before
+    assert sync.poll() == 0  # nothing new: nothing refreshed
+
+
+def test_poller_task_on_the_event_loop_follows_another_process(ws):
+    widget = show(ws, "touchpoint_map")
+    script = textwrap.dedent(f"""
+        import kit
+        ws = kit.open({str(ws.path)!r}, actor="participant-laptop")
+        ws.canvas("touchpoint_map").add("press", "Trade press article", channel="print")
+    """)
+
+    async def main() -> float:
+        task = sync.start()
+        assert task is not None
+        changed = asyncio.Event()
+        widget.observe(lambda change: changed.set(), "items")
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-c", script)
+        assert await proc.wait() == 0
+        done = time.monotonic()
+        await asyncio.wait_for(changed.wait(), timeout=5)
+        task.cancel()
+        return time.monotonic() - done
+
+    seconds = asyncio.run(main())
+    assert seconds < 1.0
+    assert [(t["name"], t["channel"]) for t in widget.items] == [("Trade press article", "print")]
+
+
+def test_concurrent_edits_on_different_notes_both_survive(ws):
+    canvas = ws.canvas("value_proposition")
+    a, b = canvas.add("pains", "A"), canvas.add("pains", "B")
+    mine = show(ws, "value_proposition")
+    theirs_ws = fresh(ws.path, actor="colleague")
+    theirs = show(theirs_ws, "value_proposition")
+    # neither widget has refreshed in between: each still holds the old list
+    assert ask(mine, "edit", id=a, text="A edited") == ""
+    assert ask(theirs, "rank", id=a, rank=3) == ""
+    assert ask(theirs, "edit", id=b, text="B edited") == ""
+    records = {r["id"]: r for r in fresh(ws.path).canvas("value_proposition").items()}
+    assert (records[a]["text"], records[a]["rank"], records[b]["text"]) == ("A edited", 3, "B edited")
+    sync.poll()
+    assert {i["text"] for i in mine.items} == {i["text"] for i in theirs.items} == {"A edited", "B edited"}
+
+
+def test_private_notes_are_seen_only_by_their_author_and_the_facilitator(ws):
+    facilitation.set_private(ws, "empathy_map")
+    anna = show(ws, "empathy_map", participant="Anna", team="Blau")
+    ben = show(ws, "empathy_map", participant="Ben")
+    room = show(ws, "empathy_map")
+    assert anna.me == {"name": "Anna", "team": "Blau", "role": "participant"}
+    assert ask(anna, "add", area="sees", text="Anna's secret") == ""
+    (record,) = fresh(ws.path).canvas("empathy_map").items()
+    assert (record["hidden"], record["author"], record["team"]) == (True, "Anna", "Blau")
+    sync.poll()
+    assert [i["text"] for i in anna.items] == ["Anna's secret"]
+    assert ben.items == []
+    assert [(i["text"], i["hidden"]) for i in room.items] == [("Anna's secret", True)]
+    assert ask(ben, "edit", id=record["id"], text="overwritten").endswith("(someone deleted it).")
+    assert ask(ben, "delete", id=record["id"]) != ""
+    assert fresh(ws.path).canvas("empathy_map").collection[record["id"]]["text"] == "Anna's secret"
+    assert "text/html" not in anna._repr_mimebundle_()[0]  # the static figure would show hidden notes
+
+    assert ask(ben, "reveal") != ""  # only the facilitator reveals
+    assert ask(room, "reveal") == ""
+    sync.poll()
+    assert [(i["text"], i["hidden"]) for i in ben.items] == [("Anna's secret", False)]
+    assert ben.controls["private"] is False
+
+
+def test_lock_makes_the_participant_view_read_only(ws):
+    ws.canvas("value_proposition").add("jobs", "Keep the lights on")
+    anna = show(ws, "value_proposition", participant="Anna")
+    room = show(ws, "value_proposition")
+    facilitation.lock(ws, "value_proposition")
+    sync.poll()
+    assert anna.controls["readonly"] is True and room.controls["readonly"] is False
+    assert ask(anna, "add", area="jobs", text="sneaky") == "Not saved: The facilitator has locked this canvas."
+    assert ask(anna, "edit", id=anna.items[0]["id"], text="sneaky") != ""
+    assert ask(room, "add", area="jobs", text="facilitator may") == ""
+    assert [r["text"] for r in fresh(ws.path).canvas("value_proposition").items()] == [
+        "Keep the lights on", "facilitator may"]
+    facilitation.lock(ws, "value_proposition", False)
+    sync.poll()
+    assert anna.controls["readonly"] is False
+    assert ask(anna, "add", area="jobs", text="now allowed") == ""
+
+
+def test_participant_votes_within_budget_only_while_open(ws):
+    note = ws.canvas("idea_board").add("contact", "Greet by name")
+    anna = show(ws, "idea_board", participant="Anna")
+    assert ask(anna, "vote", id=note) == "Not saved: Voting is closed right now."
+    facilitation.open_vote(ws, "idea_board", budget=1)
+    sync.poll()
+    assert anna.controls["vote_open"] and anna.controls["dots_left"] == 1
+    assert ask(anna, "vote", id=note) == ""
+    assert ask(anna, "vote", id=note) == "Not saved: All your dots are used – take one back first."
+    assert fresh(ws.path).ideas[note]["votes"] == {"Anna": 1}
+    assert anna.items[0]["votes"] == 1 and anna.items[0]["my_votes"] == 1 and anna.controls["dots_left"] == 0
+
+
+@pytest.mark.parametrize("canvas_id, area, other_area, collection, text_field", [
+    ("empathy_map", "sees", "hears", "canvas_items", "text"),
+    ("observation_board", "quote", "behaviour", "observations", "text"),
+    ("hypothesis_board", "pain", "gain", "hypotheses", "statement"),
+    ("idea_board", "press", "website", "ideas", "text"),
+])
+def test_board_requests_on_every_grid_canvas(ws, canvas_id, area, other_area, collection, text_field):
+    widget = show(ws, canvas_id)
+    store = getattr(fresh(ws.path), collection)
+    assert ask(widget, "add", area=area, text="first") == ""
+    (record,) = store.all()
+    assert record[text_field] == "first"
+    assert ask(widget, "edit", id=record["id"], text="edited") == ""
+    assert ask(widget, "move", id=record["id"], area=other_area) == ""
+    record = store[record["id"]]
+    assert record[text_field] == "edited" and record[widget.canvas.area_field] == other_area
+    assert [(i["text"], i["area"]) for i in widget.items] == [("edited", other_area)]
+    assert ask(widget, "delete", id=record["id"]) == "" and len(store) == 0
+
+
+def test_every_touchpoint_request(ws):
+    ws.set(personas=["Sandra", "Kai"])
+    widget = show(ws, "touchpoint_map")
+    store = fresh(ws.path)
+    assert [a["id"] for a in widget.areas][:2] == ["need_arises", "hearsay"]
+    assert widget.areas[0]["pre_contact"] is True and widget.areas[-1]["pre_contact"] is False
+    assert [lane["id"] for lane in widget.lanes] == ["touchpoints", "owners", "ratings", "emotion", "ideas"]
+
+    assert ask(widget, "add", area="search_reviews", text="Review portal", channel="web") == ""
+    assert ask(widget, "add", area="search_reviews", text="Forum thread") == ""
+    tp, forum = (t["id"] for t in store.canvas("touchpoint_map").items("search_reviews"))
+    assert ask(widget, "edit", id=tp, fields={"owner": "Marketing", "backstage_owner": "IT", "channel": "app"}) == ""
+    assert {k: store.touchpoints[tp][k] for k in ("owner", "backstage_owner", "channel")} == {
+        "owner": "Marketing", "backstage_owner": "IT", "channel": "app"}
+    assert ask(widget, "edit", id=tp, fields={"ist_rating": 5}) != ""  # only text fields via edit
+    assert ask(widget, "rate", id=tp, field="ist_rating", value=2) == ""
+    assert ask(widget, "rate", id=tp, field="soll_target", value=5) == ""
+    assert (store.touchpoints[tp]["ist_rating"], store.touchpoints[tp]["soll_target"]) == (2, 5)
+    assert "1..5" in ask(widget, "rate", id=tp, field="ist_rating", value=7)
+    assert ask(widget, "mot", id=tp, value=True) == "" and store.touchpoints[tp]["moment_of_truth"] is True
+    assert ask(widget, "emotion", id=tp, persona="Sandra", value=-2) == ""
+    assert ask(widget, "emotion", id=tp, persona="Kai", value=1) == ""
+    assert store.touchpoints[tp]["emotion"] == {"Sandra": -2, "Kai": 1}
+    stage = [a["id"] for a in widget.areas].index("search_reviews")
+    assert widget.curves["Sandra"][stage] == -2 and widget.curves["Kai"][stage] == 1
+    assert widget.curves["Sandra"][0] is None
+
+    assert ask(widget, "move", id=forum, area="search_reviews", index=0) == ""
+    assert [t["id"] for t in store.canvas("touchpoint_map").items("search_reviews")] == [forum, tp]
+    assert ask(widget, "move", id=forum, area="website") == "" and store.touchpoints[forum]["stage"] == "website"
+
+    assert ask(widget, "idea_add", stage="search_reviews", touchpoint=tp, text="Answer every review") == ""
+    assert ask(widget, "idea_add", stage="after", touchpoint=None, text="Thank-you card") == ""
+    idea, card = (i["id"] for i in store.ideas.all())
+    assert (store.ideas[idea]["touchpoint"], store.ideas[card]["stage"]) == (tp, "after")
+    facilitation.open_vote(ws, "touchpoint_map", budget=3)
+    assert ask(widget, "idea_vote", id=idea) == "" and ask(widget, "idea_vote", id=idea) == ""
+    assert store.ideas[idea]["votes"] == {"tester": 2}
+    assert {i["id"]: i["votes"] for i in widget.ideas}[idea] == 2 and widget.controls["dots_left"] == 1
+    assert ask(widget, "idea_edit", id=card, text="Handwritten card") == ""
+    assert ask(widget, "idea_delete", id=card) == "" and store.ideas.get(card) is None
+
+    assert ask(widget, "delete", id=tp) == "" and store.touchpoints.get(tp) is None
+    assert store.ideas[idea]["touchpoint"] is None  # the idea stays, unlinked
+    assert ask(widget, "undo") == "" and store.touchpoints[tp]["name"] == "Review portal"
+
+
+def test_static_figure_goes_with_the_facilitator_view(ws):
+    ws.canvas("value_proposition").add("pains", "<b>not bold</b>")
+    data = show(ws, "value_proposition")._repr_mimebundle_()[0]
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "<img" in data["text/html"] and "<b>not bold</b>" not in data["text/html"]

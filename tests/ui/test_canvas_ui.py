@@ -1,0 +1,248 @@
+"""The live canvases in a real JupyterLab, clicked in Chromium; every step is checked in the store.
+
+The test process opens the workshop file itself (its own SQLite connection), so a passing
+assertion proves the click went browser -> kernel -> store, not just into the page.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kit
+from kit import facilitation
+
+pytestmark = pytest.mark.browser
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def notebook_cells(path: Path, actor: str, *canvases: str) -> list[str]:
+    return ["import kit\nfrom kit.widgets import show",
+            f"ws = kit.open({str(path)!r}, actor={actor!r})",
+            *(f"show(ws, {c!r})" for c in canvases)]
+
+
+def items(path: Path, canvas: str = "value_proposition", **where) -> list[dict]:
+    with kit.open(path, actor="test-reader") as ws:
+        return [r for r in ws.canvas(canvas).items() if all(r[k] == v for k, v in where.items())]
+
+
+def note(page, text: str):
+    return page.locator(".wk-note", has=page.locator(".wk-note-text", has_text=text))
+
+
+@pytest.fixture
+def workshop(tmp_path: Path) -> Path:
+    path = tmp_path / "ui.workshop"
+    with kit.new(path, title="UI test", language="en", actor="setup") as ws:
+        facilitation.open_vote(ws, "value_proposition", budget=3)
+    return path
+
+
+def test_value_proposition_canvas_through_the_ui(lab, browser, make_notebook, open_notebook, workshop, screenshots):
+    from playwright.sync_api import expect
+
+    make_notebook("vpc.ipynb", notebook_cells(workshop, "alice", "value_proposition"))
+    context = browser.new_context(viewport={"width": 1600, "height": 1100})
+    page = open_notebook(context, "vpc.ipynb")
+    vpc = page.locator(".wk-vpc-root")
+    expect(vpc.locator("section[data-area='pains'] .wk-area-title")).to_contain_text("Pains")
+
+    # add (Enter in the area's input)
+    pains = vpc.locator("section[data-area='pains']")
+    pains.locator(".wk-add input").fill("Long waits on the phone")
+    pains.locator(".wk-add input").press("Enter")
+    expect(note(page, "Long waits on the phone")).to_be_visible()
+    (record,) = items(workshop, area="pains")
+    assert (record["text"], record["author"]) == ("Long waits on the phone", "alice")
+
+    # add with the + button
+    vpc.locator("section[data-area='pains'] .wk-add input").fill("Letters nobody understands")
+    vpc.locator("section[data-area='pains'] .wk-btn-add").click()
+    expect(note(page, "Letters nobody understands")).to_be_visible()
+    assert [r["text"] for r in items(workshop, area="pains")] == ["Long waits on the phone", "Letters nobody understands"]
+
+    # edit inline (double-click, type, Enter)
+    note(page, "Long waits on the phone").locator(".wk-note-text").dblclick()
+    editor = page.locator(".wk-note textarea.wk-editor")
+    editor.fill("Forty minutes on hold")
+    editor.press("Enter")
+    expect(note(page, "Forty minutes on hold")).to_be_visible()
+    assert items(workshop, id=record["id"])[0]["text"] == "Forty minutes on hold"
+
+    # rank (severity 4)
+    note(page, "Forty minutes on hold").locator("button.wk-pip[data-rank='4']").click()
+    expect(note(page, "Forty minutes on hold").locator("button.wk-pip[data-rank='4']")).to_have_attribute("aria-pressed", "true")
+    assert items(workshop, id=record["id"])[0]["rank"] == 4
+
+    # vote
+    note(page, "Forty minutes on hold").locator("button[data-action='vote']").click()
+    expect(note(page, "Forty minutes on hold").locator(".wk-vote-count")).to_have_text("● 1")
+    assert items(workshop, id=record["id"])[0]["votes"] == {"alice": 1}
+    expect(vpc.locator(".wk-dots")).to_contain_text("2 of 3")
+
+    # link a pain reliever to the pain; coverage follows
+    relievers = vpc.locator("section[data-area='pain_relievers']")
+    relievers.locator(".wk-add input").fill("Call-back instead of queue")
+    relievers.locator(".wk-add input").press("Enter")
+    expect(note(page, "Call-back instead of queue")).to_be_visible()
+    expect(vpc.locator(".wk-coverage-item[data-target='pains']")).to_have_text("0 of 2 Pains addressed")
+    select(page, "Call-back instead of queue").locator("button[data-action='link']").click()
+    note(page, "Forty minutes on hold").click()
+    expect(note(page, "Forty minutes on hold")).to_have_class(has_class("wk-linked"))
+    (reliever,) = items(workshop, area="pain_relievers")
+    assert reliever["fit"] == [record["id"]]
+    expect(vpc.locator(".wk-coverage-item[data-target='pains']")).to_have_text("1 of 2 Pains addressed")
+    vpc.locator(".wk-banner-link button").click()
+    expect(note(page, "Letters nobody understands")).to_have_class(has_class("wk-unaddressed"))
+    page.screenshot(path=str(screenshots / "vpc.png"), full_page=True)
+    vpc.screenshot(path=str(screenshots / "vpc_widget.png"))
+
+    # move by drag and drop: pain -> gains
+    drag(page, note(page, "Letters nobody understands").locator(".wk-note-text"), vpc.locator("section[data-area='gains']"))
+    expect(vpc.locator("section[data-area='gains']").locator(".wk-note-text", has_text="Letters nobody understands")).to_be_visible()
+    assert [r["text"] for r in items(workshop, area="gains")] == ["Letters nobody understands"]
+
+    # move with the keyboard: Alt+ArrowRight goes to the next area (gains -> jobs in declaration order)
+    moved = note(page, "Letters nobody understands")
+    moved.focus()
+    page.keyboard.press("Alt+ArrowRight")
+    expect(vpc.locator("section[data-area='jobs']").locator(".wk-note-text", has_text="Letters nobody understands")).to_be_visible()
+    assert [r["text"] for r in items(workshop, area="jobs")] == ["Letters nobody understands"]
+
+    # delete, then undo
+    select(page, "Letters nobody understands").locator("button[data-action='delete']").click()
+    expect(note(page, "Letters nobody understands")).to_have_count(0)
+    assert items(workshop, area="jobs") == []
+    vpc.locator("button[data-action='undo']").click()
+    expect(note(page, "Letters nobody understands")).to_have_count(1)
+    assert [r["text"] for r in items(workshop, area="jobs")] == ["Letters nobody understands"]
+
+    # XSS payload renders literally
+    gains = vpc.locator("section[data-area='gains']")
+    gains.locator(".wk-add input").fill(XSS)
+    gains.locator(".wk-add input").press("Enter")
+    xss = gains.locator(".wk-note-text", has_text="onerror")
+    expect(xss).to_have_text(XSS)
+    assert xss.evaluate("el => el.textContent") == XSS
+    assert vpc.locator("img").count() == 0
+    assert page.kit_dialogs == []
+    assert [r["text"] for r in items(workshop, area="gains")] == [XSS]
+    vpc.screenshot(path=str(screenshots / "vpc_after_edits.png"))
+    context.close()
+
+
+def select(page, text: str):
+    """Click a note's text: the note is selected (focused) and shows its tools."""
+    found = note(page, text)
+    found.locator(".wk-note-text").click()
+    return found
+
+
+def drag(page, source, target) -> None:
+    """A real mouse drag in small steps (Chromium starts HTML5 drag and drop only after movement)."""
+    target.scroll_into_view_if_needed()
+    source.scroll_into_view_if_needed()
+    start, end = source.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + 8, start["y"] + 8)
+    page.mouse.down()
+    page.mouse.move(start["x"] + 30, start["y"] + 30, steps=5)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=10)
+    page.mouse.up()
+
+
+def has_class(cls: str):
+    import re
+
+    return re.compile(rf"(^|\s){re.escape(cls)}(\s|$)")
+
+
+def test_two_kernels_see_each_others_notes(lab, browser, make_notebook, open_notebook, workshop, screenshots):
+    from playwright.sync_api import expect
+
+    make_notebook("team_a.ipynb", notebook_cells(workshop, "anna", "value_proposition"))
+    make_notebook("team_b.ipynb", notebook_cells(workshop, "ben", "value_proposition"))
+    first = open_notebook(browser.new_context(viewport={"width": 1500, "height": 1000}), "team_a.ipynb")
+    second = open_notebook(browser.new_context(viewport={"width": 1500, "height": 1000}), "team_b.ipynb")
+
+    first.locator("section[data-area='jobs'] .wk-add input").fill("Anna's job note")
+    first.locator("section[data-area='jobs'] .wk-add input").press("Enter")
+    expect(note(first, "Anna's job note")).to_be_visible()
+    expect(note(second, "Anna's job note")).to_be_visible(timeout=2000)
+
+    second.locator("section[data-area='gains'] .wk-add input").fill("Ben's gain note")
+    second.locator("section[data-area='gains'] .wk-add input").press("Enter")
+    expect(note(second, "Ben's gain note")).to_be_visible()
+    expect(note(first, "Ben's gain note")).to_be_visible(timeout=2000)
+
+    # concurrent edits of different notes from the two kernels both survive
+    note(first, "Ben's gain note").locator("button.wk-pip[data-rank='2']").click()
+    note(second, "Anna's job note").locator("button.wk-pip[data-rank='5']").click()
+    expect(note(first, "Anna's job note").locator("button.wk-pip[data-rank='5']")).to_have_attribute(
+        "aria-pressed", "true", timeout=2000)
+    expect(note(second, "Ben's gain note").locator("button.wk-pip[data-rank='2']")).to_have_attribute(
+        "aria-pressed", "true", timeout=2000)
+    ranks = {r["text"]: (r["rank"], r["author"]) for r in items(workshop)}
+    assert ranks == {"Anna's job note": (5, "anna"), "Ben's gain note": (2, "ben")}
+    second.locator(".wk-vpc-root").screenshot(path=str(screenshots / "vpc_second_kernel.png"))
+
+
+def test_touchpoint_map_and_empathy_board(lab, browser, make_notebook, open_notebook, tmp_path, screenshots):
+    from playwright.sync_api import expect
+
+    path = tmp_path / "tp.workshop"
+    with kit.new(path, title="Touchpoints", language="de", actor="setup", personas=["Sandra", "Kai"]) as ws:
+        tm = ws.canvas("touchpoint_map")
+        review = tm.add("search_reviews", "Bewertungsportal", channel="Web", owner="Marketing",
+                        emotion={"Sandra": -1, "Kai": 1})
+        tm.add("contact", "Erster Anruf", channel="Telefon", moment_of_truth=True, emotion={"Sandra": -2, "Kai": 0})
+        ws.ideas.add(text="Jede Bewertung persönlich beantworten", stage="search_reviews", touchpoint=review)
+        facilitation.open_vote(ws, "touchpoint_map", budget=3)
+        ws.canvas("empathy_map").add("hears", "„Ruf da bloß nicht an“")
+    make_notebook("tp.ipynb", notebook_cells(path, "carla", "touchpoint_map", "empathy_map"))
+    page = open_notebook(browser.new_context(viewport={"width": 1700, "height": 1200}), "tp.ipynb",
+                         wait_for=".wk-board-root")
+    tpmap = page.locator(".wk-tp-root")
+    expect(tpmap.locator(".wk-stage").first).to_contain_text("Bedarf entsteht")
+    expect(tpmap.locator(".wk-phase-pre")).to_contain_text("Vor dem ersten Kontakt")
+    assert tpmap.locator(".wk-emo-line").count() == 2  # one curve per persona
+
+    # Ist rating by click
+    ratings = tpmap.locator(f".wk-cell-ratings .wk-tp-block[data-id='{review}']")
+    ratings.locator(".wk-rating-ist_rating button[data-value='2']").click()
+    expect(ratings.locator(".wk-rating-ist_rating button[data-value='2']")).to_have_attribute("aria-pressed", "true")
+    ratings.locator(".wk-rating-soll_target button[data-value='5']").click()
+    expect(ratings.locator(".wk-rating-soll_target button[data-value='5']")).to_have_attribute("aria-pressed", "true")
+    record = items(path, "touchpoint_map", id=review)[0]
+    assert (record["ist_rating"], record["soll_target"]) == (2, 5)
+
+    # add a touchpoint
+    press = tpmap.locator(".wk-cell-touchpoints[data-stage='press']")
+    press.locator("input").fill("Artikel im Lokalblatt")
+    press.locator("input").press("Enter")
+    expect(press.locator(".wk-tp-name")).to_have_text("Artikel im Lokalblatt")
+    assert [t["name"] for t in items(path, "touchpoint_map", stage="press")] == ["Artikel im Lokalblatt"]
+
+    # vote an idea
+    idea = tpmap.locator(".wk-idea", has_text="persönlich beantworten")
+    idea.locator("button[data-action='vote']").click()
+    expect(idea.locator(".wk-vote-count")).to_have_text("● 1")
+    with kit.open(path, actor="reader") as ws:
+        assert ws.ideas.all()[0]["votes"] == {"carla": 1}
+
+    # moment of truth toggle
+    card = tpmap.locator(f".wk-tp[data-id='{review}']")
+    card.locator("button[data-action='mot']").click()
+    expect(card).to_have_class(has_class("wk-tp-mot"))
+    assert items(path, "touchpoint_map", id=review)[0]["moment_of_truth"] is True
+    tpmap.screenshot(path=str(screenshots / "touchpoint_map.png"))
+
+    # a note on the empathy map
+    board = page.locator(".wk-board-root")
+    sees = board.locator("section[data-area='sees']")
+    sees.locator(".wk-add input").fill("Mahnungen mit rotem Stempel")
+    sees.locator(".wk-add input").press("Enter")
+    expect(sees.locator(".wk-note-text")).to_have_text("Mahnungen mit rotem Stempel")
+    assert [r["text"] for r in items(path, "empathy_map", area="sees")] == ["Mahnungen mit rotem Stempel"]
+    board.screenshot(path=str(screenshots / "empathy_map.png"))

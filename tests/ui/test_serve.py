@@ -1,0 +1,222 @@
+"""A live session in real Chromium: one facilitator (JupyterLab) and three participants (Voilà).
+
+Each person has their own browser context, as on their own laptop. `kit serve`'s Room runs
+both servers on 127.0.0.1:8914/8915. Every propagation check waits for the change with a
+2 s timeout (the room's promise); the store is then checked for exact counts.
+Screenshots: artifacts/serve/*.png.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+import kit
+from kit import agenda, facilitation
+from kit.serve import Room, ServeConfig
+from kit.store import WorkshopError
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "serve"
+PEOPLE = (("Anna", "Blue"), ("Ben <b>bold</b>", "Blue"), ("Cem 🎉", "Green"))
+LIVE = 2_000  # ms: everyone sees a change within 2 s
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    base = tmp_path_factory.mktemp("live")
+    notebooks = base / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(ROOT / "notebooks" / "facilitator.ipynb", notebooks)  # autosave must not touch the repo
+    settings = base / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    path = base / "live.workshop"
+    with kit.new(path, title="Event hotel", language="en", actor="fac", teams=["Blue", "Green"]) as ws:
+        facilitation.set_step(ws, "07_plan")
+    env = {"JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_DATA_DIR": str(base / "data"),
+           "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"), "KIT_USER": "facilitator"}
+    cfg = ServeConfig(path, notebooks=notebooks, lab_port=8914, voila_port=8915, language="en")
+    with mock.patch.dict(os.environ, env), Room(cfg, log_dir=base / "logs") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def chromium(room):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _page(browser, outside: list[str]):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.on("request", lambda r: outside.append(r.url)
+            if not re.match(r"^(http://127\.0\.0\.1[:/]|ws://127\.0\.0\.1[:/]|blob:http://127\.0\.0\.1|data:)", r.url)
+            else None)
+    page.on("dialog", lambda d: (outside.append(f"dialog: {d.message}"), d.dismiss()))
+    return page
+
+
+def _note(page, text: str):
+    return page.locator(".wk-note", has=page.locator(".wk-note-text", has_text=text))
+
+
+def _add(page, area: str, text: str) -> None:
+    box = page.locator(f'.wk-area[data-area="{area}"] .wk-add')
+    box.locator("input").fill(text)
+    box.locator(".wk-btn-add").click()
+
+
+@pytest.mark.browser
+def test_live_session_with_three_participants(room, chromium):
+    from playwright.sync_api import expect
+
+    cfg = room.cfg
+    outside: list[str] = []
+
+    # ---------------------------------------------------------------- the facilitator opens the notebook
+    fac = _page(chromium, outside)
+    fac.goto(cfg.lab_url("lab/tree/facilitator.ipynb") + "&reset")
+    fac.wait_for_selector(".jp-Notebook .jp-Cell")
+    fac.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    for attempt in range(3):  # Lab sometimes swaps the session's kernel right after opening; run again
+        fac.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+        fac.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        fac.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            fac.wait_for_selector(".kit-panel", timeout=20_000)
+            fac.wait_for_selector(".wk-board", timeout=20_000)
+            break
+        except Exception:
+            fac.screenshot(path=str(SHOTS / "failed_facilitator.png"), full_page=True)
+            if attempt == 2:
+                raise
+
+    # ---------------------------------------------------------------- three participants join
+    people = []
+    for name, team in PEOPLE:
+        page = _page(chromium, outside)
+        page.goto(cfg.join_url())
+        page.wait_for_selector(".kit-name input")
+        assert page.locator(".jp-InputArea, .cm-editor, .jp-CodeMirrorEditor").count() == 0  # no code shown
+        page.fill(".kit-name input", name)
+        page.locator(".kit-team select").select_option(label=team)
+        page.click(".kit-join")
+        page.wait_for_selector(".wk-board")
+        expect(page.locator(".kit-who")).to_contain_text(name)  # literally, "<b>" included
+        people.append(page)
+    views = [fac, *people]
+    people[0].screenshot(path=str(SHOTS / "participant_joined.png"))
+
+    # ---------------------------------------------------------------- notes from everyone reach every view
+    texts = ["Greet guests by name <script>alert(1)</script>", "Späte Anreise? Schlüssel im Safe 🔑",
+             "مرحبا – a welcome note in Arabic"]
+    for page, text in zip(people, texts):
+        _add(page, "contact", text)
+        for view in views:
+            expect(_note(view, text)).to_have_count(1, timeout=LIVE)
+    with kit.open(cfg.workshop, actor="check") as ws:
+        assert sorted(i["text"] for i in ws.ideas.all()) == sorted(texts)
+        assert {i["author"] for i in ws.ideas.all()} == {n for n, _ in PEOPLE}
+
+    # ---------------------------------------------------------------- voting within the budget
+    fac.locator(".kit-panel-vote").click()
+    for view in people:
+        expect(view.locator(".wk-banner-vote")).to_be_visible(timeout=LIVE)
+    plan = {0: [0, 1, 2], 1: [0, 2, 2], 2: [0, 0, 1]}  # participant -> notes they give a dot (3 each)
+    running = {0: 0, 1: 0, 2: 0}
+    for who, targets in plan.items():
+        for target in targets:
+            running[target] += 1
+            _note(people[who], texts[target]).locator("[data-action=vote]").click()
+            expect(_note(people[who], texts[target]).locator(".wk-vote-count")).to_have_text(
+                f"● {running[target]}", timeout=LIVE)  # the dot is stored before the next click
+            expect(people[who].locator(".wk-error")).to_have_count(0)
+    expected_votes = {0: 4, 1: 2, 2: 3}
+    for target, total in expected_votes.items():
+        for view in views:
+            expect(_note(view, texts[target]).locator(".wk-vote-count")).to_have_text(f"● {total}", timeout=LIVE)
+    _note(people[2], texts[1]).locator("[data-action=vote]").click()  # a fourth dot: over the budget of 3
+    expect(people[2].locator(".wk-error")).to_be_visible(timeout=LIVE)
+    people[2].screenshot(path=str(SHOTS / "participant_budget.png"))
+    with kit.open(cfg.workshop, actor="check") as ws:
+        by_text = {i["text"]: i["votes"] for i in ws.ideas.all()}
+        assert by_text[texts[0]] == {"Anna": 1, "Ben <b>bold</b>": 1, "Cem 🎉": 2}
+        assert by_text[texts[1]] == {"Anna": 1, "Cem 🎉": 1}
+        assert by_text[texts[2]] == {"Anna": 1, "Ben <b>bold</b>": 2}
+    fac.locator(".kit-panel-vote").click()
+    for view in people:
+        expect(view.locator(".wk-banner-vote")).to_have_count(0, timeout=LIVE)
+
+    # ---------------------------------------------------------------- private, then reveal
+    fac.locator(".kit-panel-private").click()
+    for view in people:
+        expect(view.locator(".wk-banner-private")).to_be_visible(timeout=LIVE)
+    secret = "Upgrade for birthdays (secret until reveal)"
+    _add(people[0], "after", secret)
+    expect(_note(people[0], secret)).to_have_count(1, timeout=LIVE)
+    expect(_note(fac, secret)).to_have_count(1, timeout=LIVE)  # the facilitator sees it, marked hidden
+    expect(_note(fac, secret).locator(".wk-badge-hidden")).to_be_visible()
+    people[1].wait_for_function(  # Ben's page has refreshed past the secret note without showing it
+        "() => document.querySelectorAll('.wk-note').length === 3")
+    for view in people[1:]:
+        expect(_note(view, secret)).to_have_count(0)
+    people[1].screenshot(path=str(SHOTS / "participant_private.png"))
+    fac.locator(".kit-panel-reveal").click()
+    for view in views:
+        expect(_note(view, secret)).to_have_count(1, timeout=LIVE)
+    people[2].screenshot(path=str(SHOTS / "participant_revealed.png"))
+
+    # ---------------------------------------------------------------- lock: refused in the UI and in the store
+    fac.locator(".kit-panel-lock").click()
+    for view in people:
+        expect(view.locator(".wk-banner-lock")).to_be_visible(timeout=LIVE)
+        expect(view.locator(".wk-add")).to_have_count(0)
+        expect(view.locator(".wk-note [data-action=vote], .wk-note-actions button")).to_have_count(0)
+    people[0].screenshot(path=str(SHOTS / "participant_locked.png"))
+    with kit.open(cfg.workshop, actor="Anna", role="participant") as anna:
+        with pytest.raises(WorkshopError, match="locked"):
+            anna.canvas("idea_board").add("contact", "sneaked in")
+    fac.screenshot(path=str(SHOTS / "facilitator.png"), full_page=True)
+
+    # ---------------------------------------------------------------- timer and next step
+    fac.locator(".kit-panel-start-timer").click()
+    for view in people:
+        expect(view.locator(".kit-timer")).to_contain_text("left", timeout=LIVE)
+    step = agenda.step("06_touchpoints", "en")
+    fac.locator(".kit-panel-step select").select_option(label=f"{step.number} · {step.title}")
+    for view in people:
+        expect(view.locator(".kit-step")).to_contain_text(step.title, timeout=LIVE)
+        view.wait_for_selector(".wk-widget .wk-root:not(.wk-board-root)", timeout=LIVE)
+    people[1].screenshot(path=str(SHOTS / "participant_next_step.png"))
+
+    # ---------------------------------------------------------------- nothing lost, nothing fetched from outside
+    with kit.open(cfg.workshop, actor="check") as ws:
+        ideas = ws.ideas.all()
+        assert len(ideas) == 4 and all(not i["hidden"] for i in ideas)
+        assert sum(sum(i["votes"].values()) for i in ideas) == 9
+        assert facilitation.controls(ws, "idea_board").locked and facilitation.step(ws) == "06_touchpoints"
+    assert outside == []  # no CDN font, no request beyond 127.0.0.1, no alert() from a note
+    for view in views:
+        view.context.close()
