@@ -1,0 +1,109 @@
+"""Report export speed: `kit export` against plain nbconvert webpdf, and growth with size.
+
+Figures (fastest of two runs; Chromium is /usr/bin/chromium or $KIT_CHROMIUM):
+- ``kit export`` of the German sample (PDF, in-process, everything included: protecting the
+  data, running the chapter cells, figures, template, Chromium) divided by the stock
+  ``WebPDFExporter`` converting the SAME executed report notebook with the stock ``lab``
+  template, patched only to launch the same Chromium executable (in-process, nothing else
+  changed: its fixed waits and network idle wait included). The ratio says what building the
+  report from the stored workshop costs on top of printing it.
+- ``kit export`` of a generated workshop with 100 interviews, 2,000 evidence snippets and 300
+  canvas notes, and of one half that size, to show the growth.
+"""
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import kit
+from kit import report
+from kit.report import build
+from kit.report.exporter import CHROMIUM_FLAGS, check_chromium, default_chromium
+
+
+def stock_webpdf(nb: Any) -> float:
+    """Seconds for nbconvert's own WebPDFExporter; only Playwright's launch gets the browser path."""
+    from nbconvert.exporters import WebPDFExporter
+    from playwright.async_api import BrowserType
+
+    executable = check_chromium(default_chromium())
+    original = BrowserType.launch
+
+    async def launch(self: BrowserType, **kw: Any) -> Any:
+        return await original(self, executable_path=executable, **kw)
+
+    BrowserType.launch = launch  # type: ignore[method-assign]
+    try:
+        started = time.perf_counter()
+        pdf, _ = WebPDFExporter(browser_args=list(CHROMIUM_FLAGS)).from_notebook_node(nb)
+        elapsed = time.perf_counter() - started
+    finally:
+        BrowserType.launch = original  # type: ignore[method-assign]
+    assert pdf.startswith(b"%PDF")
+    return elapsed
+
+
+def timed_export(ws: Any, folder: Path, runs: int = 2) -> float:
+    """The fastest of ``runs`` exports (other work on a shared machine only adds time)."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        report.export(ws, folder / "report.pdf", progress=False)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def generate(path: Path, scale: float, seed: int = 7) -> Any:
+    """The German sample plus, at scale 1, 100 interviews, 2,000 snippets and 300 canvas notes."""
+    rng = random.Random(seed)
+    words = ("Kundin Rate Brief Anruf Portal Frist Zahlung Gebühr Vertrauen Scham Hilfe Plan Termin "
+             "Stimme Nachricht Überblick Ärger Lösung Familie Auftrag Monat Betrag Mahnung Zeit").split()
+    say = lambda n: " ".join(rng.choice(words) for _ in range(n)).capitalize() + "."  # noqa: E731
+    ws = kit.demo(path, "de", actor="bench")
+    n_int, n_ev, n_notes = int(100 * scale), int(2000 * scale), int(300 * scale)
+    hypotheses = ws.hypotheses.add_many([{"kind": rng.choice(["job", "pain", "gain"]), "statement": say(12),
+                                          "test_question": say(8), "selected": True} for _ in range(int(30 * scale))])
+    hypotheses += [h["id"] for h in ws.hypotheses.all() if h["id"] not in hypotheses]
+    interviews = ws.interviews.add_many([{"pseudonym": f"Person {i}", "real_name": f"Echter Name{i}",
+                                          "segment": rng.choice(ws.info["personas"])} for i in range(n_int)])
+    ws.evidence.add_many([{"interview": rng.choice(interviews), "hypothesis": rng.choice(hypotheses),
+                           "stance": rng.choice(["supports", "contradicts", "supports"]), "snippet": say(18)}
+                          for _ in range(n_ev)])
+    vpc, board = ws.canvas("value_proposition"), ws.canvas("empathy_map")
+    areas = [("value_proposition", a["id"]) for a in vpc.areas] + [("empathy_map", a["id"]) for a in board.areas]
+    ws.canvas_items.add_many([dict(zip(("canvas", "area"), rng.choice(areas)), text=say(9),
+                                   hypothesis=rng.choice(hypotheses)) for _ in range(n_notes)])
+    return ws
+
+
+def rows() -> list[tuple[str, float | str, str, str]]:
+    out: list[tuple[str, float | str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with kit.demo(folder / "sample.workshop", "de", actor="bench") as ws:
+            timed_export(ws, folder, runs=1)  # warm: imports, font caches
+            ours = timed_export(ws, folder)
+            nb = build.run(build.for_workshop(ws))
+        stock = min(stock_webpdf(nb) for _ in range(2))
+        out += [("report: kit export, sample de (PDF)", ours, "s", ""),
+                ("report: stock nbconvert webpdf, same executed notebook", stock, "s", ""),
+                ("report: kit export / stock webpdf", ours / stock, "x", "<= 1.3")]
+        sizes = {}
+        for scale, name in ((0.5, "half"), (1.0, "large")):
+            with generate(folder / f"{name}.workshop", scale) as ws:
+                sizes[name] = timed_export(ws, folder)
+        out += [("report: generated workshop, 50 interviews / 1,000 snippets / 150 notes", sizes["half"], "s", ""),
+                ("report: generated workshop, 100 interviews / 2,000 snippets / 300 notes", sizes["large"], "s",
+                 "<= 15"),
+                ("report: large / half (2.0 = linear)", sizes["large"] / sizes["half"], "x", "<= 2.2"),
+                ("report: load average during the run (2 cores)", os.getloadavg()[0], "", "")]
+    return out
+
+
+if __name__ == "__main__":
+    for row in rows():
+        print(row)

@@ -1,0 +1,71 @@
+"""The workshop report: PDF and HTML from the stored workshop, through nbconvert, offline.
+
+``export(ws, pdf="report.pdf", html="report.html")`` builds the report notebook (one cell per
+chapter, see build.py), runs its cells in this process, renders the ``workshop`` nbconvert
+template once and prints that same HTML to PDF with Chromium. Interviewees appear under
+their pseudonyms unless ``include_names``; words in ``redact`` are replaced by a marker.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from ..workshop import Workshop
+
+__all__ = ["export", "write_notebook"]
+
+
+def write_notebook(ws: "Workshop", path: str | os.PathLike[str], *, include_names: bool = False,
+                   redact: Iterable[str] = ()) -> Path:
+    """Write the report notebook (unexecuted; it runs against ``ws.path`` when converted)."""
+    from . import build
+
+    return build.write(build.for_workshop(ws, include_names=include_names, redact=redact), path)
+
+
+def export(ws: "Workshop", pdf: str | os.PathLike[str] | None = None, html: str | os.PathLike[str] | None = None,
+           *, include_names: bool = False, redact: Iterable[str] = (), progress: bool = True,
+           chromium: str | None = None) -> dict[str, Path]:
+    """Write the report as PDF and/or HTML; returns ``{"pdf": path, "html": path}`` for those written."""
+    from tqdm import tqdm
+
+    from . import build
+    from .exporter import WorkshopHTMLExporter, WorkshopPDFExporter
+    from .sections import SECTIONS
+
+    if pdf is None and html is None:
+        raise ValueError("export needs pdf=..., html=... or both")
+    engine = WorkshopPDFExporter(**({"chromium_path": chromium} if chromium else {}))
+    nb = build.for_workshop(ws, include_names=include_names, redact=redact)
+    written: dict[str, Path] = {}
+    steps = len(SECTIONS) + 3 + (pdf is not None)  # setup, chapters, close, HTML, PDF
+    # the browser launches (or says it is missing) while the chapters are built
+    with ExitStack() as stack:
+        browser = stack.enter_context(engine.browser()) if pdf is not None else None
+        bar = stack.enter_context(tqdm(total=steps, desc="report", unit="step", file=sys.stderr,
+                                       disable=not progress, leave=False, dynamic_ncols=True))
+
+        def step(name: str) -> None:
+            bar.set_postfix_str(name or "done", refresh=False)
+            bar.update()
+
+        build.run(nb, step)
+        bar.set_postfix_str("HTML", refresh=False)
+        text, _ = WorkshopHTMLExporter().from_notebook_node(nb)
+        bar.update()
+        if html is not None:
+            written["html"] = Path(html)
+            written["html"].write_text(text, encoding="utf-8")
+        if browser is not None:
+            bar.set_postfix_str("PDF (Chromium)")
+            data = engine.run_playwright(text, browser)
+            if engine.blocked_requests:
+                raise RuntimeError(f"the report tried to load {engine.blocked_requests[0]}")
+            written["pdf"] = Path(pdf)  # type: ignore[arg-type]
+            written["pdf"].write_bytes(data)
+            bar.update()
+    return written

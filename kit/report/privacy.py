@@ -1,0 +1,106 @@
+"""Personal data out of the report before anything is drawn.
+
+The report never reads the facilitator's workshop directly: it reads a protected copy in
+a temporary file, where interviewees' real names are replaced by their pseudonyms (unless
+the facilitator opts in) and redacted words by a visible marker. Every section and every
+figure, including figures drawn by other modules, therefore sees only safe text, and no
+code path can forget to scrub.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from .. import formats, i18n
+from ..workshop import Workshop
+
+Scrub = Callable[[str], str]
+
+
+def marker(language: str) -> str:
+    """The visible text that stands where a redacted word was."""
+    return i18n.t("report.redacted", language)
+
+
+def scrubber(doc: dict[str, Any], *, include_names: bool, redact: Iterable[str], language: str) -> Scrub:
+    """A function that makes one text safe: real names -> pseudonyms, redacted words -> marker.
+
+    One regular expression for everything (longest first, case-insensitive), so scrubbing
+    stays linear in the text however many interviewees there are."""
+    wanted: dict[str, tuple[str, bool]] = {}  # literal -> (replacement, whole word only)
+    if not include_names:
+        for interview in doc.get("interviews", []):
+            name = (interview.get("real_name") or "").strip()
+            if not name:
+                continue
+            wanted.setdefault(name, (interview["pseudonym"], False))
+            surname = name.split()[-1]
+            if len(surname) >= 3 and surname != name:
+                wanted.setdefault(surname, (interview["pseudonym"], True))
+    mark = marker(language)
+    for word in redact:
+        if word and word.strip():
+            wanted[word.strip()] = (mark, False)
+    if not wanted:
+        return lambda text: text
+    literals = sorted(wanted, key=len, reverse=True)
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" if wanted[w][1] else re.escape(w)
+                                  for w in literals), re.IGNORECASE)
+    by_key = {w.lower(): r for w, (r, _) in wanted.items()}
+
+    def replace(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if found.lower() in by_key:
+            return by_key[found.lower()]
+        return next(wanted[w][0] for w in literals if re.fullmatch(re.escape(w), found, re.IGNORECASE))
+
+    return lambda text: pattern.sub(replace, text)
+
+
+def scrub_value(value: Any, scrub: Scrub) -> Any:
+    """Apply ``scrub`` to every text inside lists and mappings (keys too: personas, voters)."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [scrub_value(v, scrub) for v in value]
+    if isinstance(value, dict):
+        return {scrub_value(k, scrub): scrub_value(v, scrub) for k, v in value.items()}
+    return value
+
+
+def protected_document(ws: Workshop, *, include_names: bool = False,
+                       redact: Iterable[str] = ()) -> tuple[dict[str, Any], Scrub]:
+    """The workshop as JSON data with personal data and redacted words taken out, and the scrub
+    function used (for the live state)."""
+    doc = ws.to_dict()
+    scrub = scrubber(doc, include_names=include_names, redact=redact, language=ws.language)
+    safe = {"format": doc["format"], "version": doc["version"]}
+    for key, value in doc.items():
+        if key in ("format", "version"):
+            continue
+        if key == "interviews" and not include_names:
+            value = [{**row, "real_name": ""} for row in value]
+        safe[key] = scrub_value(value, scrub)
+    return safe, scrub
+
+
+@contextmanager
+def protected_copy(ws: Workshop, *, include_names: bool = False,
+                   redact: Iterable[str] = ()) -> Iterator[Workshop]:
+    """A temporary workshop holding only what may be exported; removed afterwards."""
+    doc, scrub = protected_document(ws, include_names=include_names, redact=list(redact))
+    folder = Path(tempfile.mkdtemp(prefix="kit-report-"))
+    try:
+        copy = formats.load_into_new(folder / "report.workshop", doc, "report", actor="report")
+        try:
+            for key, value in ws.live.items():
+                copy.set_live(key, scrub_value(value, scrub))
+            yield copy
+        finally:
+            copy.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,313 @@
+"""The chapters of the workshop report, each one HTML fragment drawn from the stored workshop.
+
+Each report notebook cell calls ``report.section(name)``. A section gathers its data from
+the kit (agenda, synthesis, plan, canvases, figures from kit.render) and renders one Jinja
+partial from ``partials/`` with autoescaping on, so every user text is escaped; only
+figures produced by kit.render are inserted as markup. The report reads a protected copy
+of the workshop (see privacy.py), never the original.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, Iterable
+
+import markupsafe
+
+from .. import i18n
+from ..canvases import available
+from .privacy import protected_copy
+
+PARTIALS = Path(__file__).resolve().parent / "partials"
+
+#: The report's chapters in order; ``canvases`` holds canvas types the fixed chapters don't show.
+SECTIONS = ("title", "agenda", "observations", "hypotheses", "learning", "value_proposition",
+            "touchpoints", "ideas", "plan", "canvases", "appendix")
+#: Canvases a fixed chapter shows (chapter -> canvas ids, drawn in this order).
+CHAPTER_CANVASES = {"observations": ("observation_board", "empathy_map"), "hypotheses": ("hypothesis_board",),
+                    "value_proposition": ("value_proposition",), "touchpoints": ("touchpoint_map",),
+                    "ideas": ("idea_board",)}
+
+
+class Section:
+    """One chapter as HTML; displays as HTML in a kernel and in nbconvert."""
+
+    def __init__(self, name: str, html: str):
+        self.name, self.html = name, html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"<report section {self.name}: {len(self.html):,} characters of HTML>"
+
+
+# ------------------------------------------------------------------------------- formatting
+def format_date(value: str | dt.date | None, language: str) -> str:
+    """A date as the report prints it: 14.10.2026 (de), 14 Oct 2026 (en)."""
+    if not value:
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    if language == "de":
+        return f"{day.day:02d}.{day.month:02d}.{day.year}"
+    month = i18n.t("report.months", language).split()[day.month - 1]
+    return f"{day.day} {month} {day.year}"
+
+
+def format_datetime(value: str | None, language: str) -> str:
+    """A date and time as the report prints it: 11.11.2026, 09:00 (de), 11 Nov 2026, 09:00 (en)."""
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value)
+    return f"{format_date(moment.date(), language)}, {moment:%H:%M}"
+
+
+def format_money(value: float | None, language: str) -> str:
+    if value is None:
+        return ""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    if language == "de":
+        text = text.replace(",", "\u2009").replace(".", ",")
+        return f"{text}\u00a0€"
+    return f"€{text}"
+
+
+def format_number(value: float | None, language: str) -> str:
+    """A measured value: 35,8 (de), 35.8 (en)."""
+    if value is None:
+        return ""
+    text = f"{value:g}"
+    return text.replace(".", ",") if language == "de" else text
+
+
+def figure_markup(fig: Any) -> markupsafe.Markup:
+    """A kit.render figure inline as SVG (vector, no files, no network), then closed."""
+    from .. import render
+
+    svg = render.to_svg(fig)
+    if isinstance(svg, bytes):
+        svg = svg.decode("utf-8")
+    start = svg.find("<svg")
+    return markupsafe.Markup(svg[start:] if start >= 0 else svg)  # noqa: S704 - drawn by kit.render
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(PARTIALS), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+# ------------------------------------------------------------------------------- the report
+class Report:
+    """A report over a protected copy of a workshop: ``section(name)`` renders one chapter."""
+
+    def __init__(self, path: str | Path, *, include_names: bool = False, redact: Iterable[str] = ()):
+        import kit
+
+        self._stack = ExitStack()
+        original = self._stack.enter_context(kit.open(path, actor="report"))
+        self.ws = self._stack.enter_context(protected_copy(original, include_names=include_names,
+                                                           redact=list(redact)))
+        self.include_names = include_names
+        self.language = self.ws.language
+        self._cache: dict[str, Any] = {}
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> "Report":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- helpers shared by the partials
+    def t(self, key: str, **values: Any) -> str:
+        return i18n.t(f"report.{key}", self.language, **values)
+
+    def date(self, value: Any) -> str:
+        return format_date(value, self.language)
+
+    def datetime(self, value: Any) -> str:
+        return format_datetime(value, self.language)
+
+    def number(self, value: Any) -> str:
+        return format_number(value, self.language)
+
+    def money(self, value: Any) -> str:
+        return format_money(value, self.language)
+
+    def canvas_ids(self) -> list[str]:
+        """Every canvas type with something on it (value proposition and touchpoints always)."""
+        if "canvas_ids" not in self._cache:
+            used = {item["canvas"] for item in self.ws.canvas_items}
+            self._cache["canvas_ids"] = [
+                canvas_id for canvas_id in available()
+                if canvas_id in ("value_proposition", "touchpoint_map") or canvas_id in used
+                or self.ws.canvas(canvas_id).items()]
+        return self._cache["canvas_ids"]
+
+    def canvas_block(self, canvas_id: str) -> dict[str, Any]:
+        """A canvas on its landscape page (figure by kit.render) plus every note as text."""
+        from .. import render
+
+        canvas = self.ws.canvas(canvas_id)
+        items = canvas.items()
+        counts = canvas.evidence_counts()
+        by_id = {item["id"]: item for item in items}
+        areas = []
+        for area in canvas.areas:
+            notes = []
+            for item in items:
+                if item[canvas.area_field] != area["id"]:
+                    continue
+                fits = [by_id[i][canvas.text_field] for i in item.get("fit") or [] if i in by_id]
+                notes.append({"text": item[canvas.text_field], "rank": item.get("rank"),
+                              "votes": sum((item.get("votes") or {}).values()),
+                              "evidence": counts.get(item["id"]), "fits": fits,
+                              "details": self._item_details(canvas_id, item)})
+            areas.append({"title": area["title"], "question": area["question"], "notes": notes})
+        fig = render.canvas_figure(canvas)
+        return {"id": canvas_id, "title": canvas.title, "figure": figure_markup(fig), "areas": areas, "count": len(items)}
+
+    def _item_details(self, canvas_id: str, item: dict[str, Any]) -> list[str]:
+        """Small print under a note in the detail list: where it came from."""
+        if canvas_id == "touchpoint_map":
+            parts = [item.get("channel"), item.get("owner")]
+            rating = f"{self.t('ist')} {item['ist_rating'] or '–'} → {self.t('soll')} {item['soll_target'] or '–'}"
+            return [p for p in parts if p] + [rating]
+        if canvas_id == "observation_board":
+            return [p for p in (item.get("who"), item.get("touchpoint"), self.datetime(item.get("when"))) if p]
+        if canvas_id == "hypothesis_board":
+            return [self.t(f"status_{self.statuses()[item['id']]}")]
+        return []
+
+    def statuses(self) -> dict[int, str]:
+        if "statuses" not in self._cache:
+            from .. import synthesis
+
+            self._cache["statuses"] = synthesis.statuses(self.ws)
+        return self._cache["statuses"]
+
+    # -- chapters
+    def section(self, name: str) -> Section:
+        if name not in SECTIONS:
+            raise KeyError(f"no report section {name!r}; sections: {', '.join(SECTIONS)}")
+        context = getattr(self, f"_{name}")()
+        html = environment().get_template(f"{name}.html.j2").render(r=self, **context)
+        return Section(name, html)
+
+    def _title(self) -> dict[str, Any]:
+        info = self.ws.info
+        return {"info": info, "counts": {k: len(getattr(self.ws, k)) for k in
+                                         ("observations", "hypotheses", "interviews", "evidence")}}
+
+    def _agenda(self) -> dict[str, Any]:
+        from .. import agenda
+
+        steps = agenda.steps(self.language)
+        total = agenda.total_minutes()
+        return {"steps": steps, "total": self.t("minutes", n=total),
+                "starts": {row["id"]: row["starts_after"] for row in agenda.overview(self.ws)}}
+
+    def _observations(self) -> dict[str, Any]:
+        from .. import render
+
+        rows = self.ws.observations.all()
+        by = lambda field: Counter(r[field] or self.t("none") for r in rows).most_common()  # noqa: E731
+        kinds = Counter(r["kind"] for r in rows)
+        board = self.ws.canvas("observation_board")
+        kind_titles = {a["id"]: a["title"] for a in board.areas}
+        return {"count": len(rows), "observers": len({r["observed_by"] for r in rows if r["observed_by"]}),
+                "teams": len({r["team"] for r in rows if r["team"]}),
+                "by_kind": [(kind_titles.get(k, k), n) for k, n in kinds.most_common()],
+                "by_persona": by("who"), "by_touchpoint": by("touchpoint")[:12],
+                "chart": figure_markup(render.observations_chart(self.ws)) if rows else None,
+                "canvases": [self.canvas_block(c) for c in CHAPTER_CANVASES["observations"]
+                             if c in self.canvas_ids()]}
+
+    def _hypotheses(self) -> dict[str, Any]:
+        from .. import render, synthesis
+
+        rows = {r["id"]: r for r in synthesis.status_rows(self.ws)}
+        counts = Counter(r["status"] for r in rows.values())
+        hypotheses = [{**h, **rows[h["id"]]} for h in self.ws.hypotheses]
+        hypotheses.sort(key=lambda h: ("confirmed", "refuted", "testing", "open").index(h["status"]))
+        return {"hypotheses": hypotheses, "counts": {s: counts.get(s, 0) for s in
+                                                     ("confirmed", "refuted", "testing", "open")},
+                "chart": figure_markup(render.evidence_chart(self.ws)) if hypotheses else None,
+                "canvases": [self.canvas_block("hypothesis_board")] if hypotheses else []}
+
+    def _learning(self) -> dict[str, Any]:
+        from .. import synthesis
+
+        hypotheses = {h["id"]: h for h in self.ws.hypotheses}
+        cards = [{**c, "about": hypotheses.get(c["hypothesis"])} for c in self.ws.learning_cards]
+        return {"cards": cards, "insights": synthesis.new_insights(self.ws)}
+
+    def _value_proposition(self) -> dict[str, Any]:
+        canvas = self.ws.canvas("value_proposition")
+        coverage = canvas.fit_coverage()
+        titles = {a["id"]: a["title"] for a in canvas.areas}
+        texts = {i["id"]: i["text"] for i in canvas.items()}
+        fit = [{"area": titles.get(area, area), "addressed": len(c["addressed"]), "total": c["total"]}
+               for area, c in coverage.items()]
+        unaddressed = [texts[i] for i in coverage.get("pains", {}).get("unaddressed", [])]
+        return {"block": self.canvas_block("value_proposition"), "fit": fit, "unaddressed": unaddressed,
+                "has_pains": bool(coverage.get("pains", {}).get("total"))}
+
+    def _touchpoints(self) -> dict[str, Any]:
+        from .. import render
+
+        has = bool(len(self.ws.touchpoints))
+        return {"block": self.canvas_block("touchpoint_map"),
+                "emotion": figure_markup(render.emotion_curve(self.ws)) if has else None,
+                "gaps": figure_markup(render.gap_heatmap(self.ws)) if has else None}
+
+    def _ideas(self) -> dict[str, Any]:
+        touchpoints = {t["id"]: t for t in self.ws.touchpoints}
+        chosen = [{**i, "at": touchpoints.get(i["touchpoint"])} for i in self.ws.ideas if i["selected"]]
+        canvases = [self.canvas_block("idea_board")] if "idea_board" in self.canvas_ids() else []
+        return {"chosen": chosen, "canvases": canvases}
+
+    def _plan(self) -> dict[str, Any]:
+        from .. import plan
+
+        actions = sorted(self.ws.actions, key=lambda a: (a["due"] is None, a["due"] or "", a["id"]))
+        followups = sorted(self.ws.followups, key=lambda f: (f["date"], f["id"]))
+        return {"actions": actions, "budget": plan.budget_total(self.ws), "kpis": self.ws.kpis.all(),
+                "followups": followups, "problems": plan.check(self.ws) if followups else []}
+
+    def _canvases(self) -> dict[str, Any]:
+        shown = {c for ids in CHAPTER_CANVASES.values() for c in ids}
+        return {"blocks": [self.canvas_block(c) for c in self.canvas_ids() if c not in shown]}
+
+    def _appendix(self) -> dict[str, Any]:
+        """Quotes grouped by the hypothesis they speak to, each group naming the canvas notes
+        that rest on it: every note's evidence, printed once (linear in quotes plus notes)."""
+        from .. import synthesis
+
+        interviews = {i["id"]: i for i in self.ws.interviews}
+        quotes: dict[int, list[dict[str, Any]]] = {}
+        for snippet in self.ws.evidence:
+            if snippet["hypothesis"] is not None:
+                quotes.setdefault(snippet["hypothesis"], []).append(
+                    {**snippet, "by": interviews.get(snippet["interview"], {})})
+        notes: dict[int, list[tuple[str, str]]] = {}
+        for canvas_id in self.canvas_ids():
+            canvas = self.ws.canvas(canvas_id)
+            if canvas.declaration["source"] == "hypotheses" or "hypothesis" not in canvas.collection.kind.field_names:
+                continue
+            for item in canvas.items():
+                if item["hypothesis"]:
+                    notes.setdefault(item["hypothesis"], []).append((canvas.title, item[canvas.text_field]))
+        groups = [{"hypothesis": h, "label": synthesis.label(h), "notes": notes.get(h["id"], []),
+                   "quotes": quotes.get(h["id"], [])}
+                  for h in self.ws.hypotheses if quotes.get(h["id"]) or notes.get(h["id"])]
+        return {"groups": groups, "interviews": self.ws.interviews.all()}

@@ -1,0 +1,344 @@
+"""The workshop report: `kit export` and `jupyter nbconvert --to workshop_pdf` on real Chromium.
+
+Exports run once per workshop (module fixtures) and the tests read the files: pdftotext -raw
+for the text (content order, so a table cell's lines stay together), pdfinfo for page
+sizes, pdftoppm for page images in artifacts/report/, the stdlib HTML parser for markup.
+Text comparisons drop whitespace, bidi controls and hyphens on both sides: the PDF breaks
+lines wherever the layout needs, and pdftotext joins a word broken after a hyphen.
+"""
+from __future__ import annotations
+
+import html.parser
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import kit
+from kit.report import build, sections
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "report"
+NASTY = ["<script>alert(1)</script>", "& % $ # _ { } ~ ^ \\", "Grüße aus Köln: Maß, Übel, Äpfel, Straße",
+         "Feier 🎉🙂 im Büro", "שלום עולם", "مرحبا بالعالم"]
+NASTY_TITLE = 'Bericht "Nord" </style><script>alert(2)</script> & ß 🎉'
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "KIT_USER": "tester", "MPLBACKEND": "Agg"}
+
+
+def kit_cli(*args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True,
+                          env={**env(), **(extra_env or {})}, timeout=300)
+
+
+def pdf_text(pdf: Path, raw: bool = True) -> str:
+    """The PDF's text; ``raw`` keeps content order (tables), otherwise poppler restores the
+    logical order of right-to-left runs, which raw mode leaves in visual order."""
+    return subprocess.run(["pdftotext", *(["-raw"] if raw else []), "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def squash(text: str) -> str:
+    """Whitespace, invisible bidi controls and hyphens out: line breaks in a PDF fall anywhere."""
+    return re.sub(r"[\s\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069-]+", "", text)
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    out = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True,
+                         check=True).stdout
+    return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)]
+
+
+class Tags(html.parser.HTMLParser):
+    """Every start tag with its attributes, and all text as the browser would show it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(markup: str) -> Tags:
+    parser = Tags()
+    parser.feed(markup)
+    return parser
+
+
+# ----------------------------------------------------------------------------- exports
+@pytest.fixture(scope="module", params=["de", "en"])
+def sample_export(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Each sample exported through the CLI, as PDF and HTML, with the page images kept."""
+    lang = request.param
+    folder = tmp_path_factory.mktemp(f"report_{lang}")
+    path = folder / f"sample_{lang}.workshop"
+    kit.demo(path, lang, actor="tester").close()
+    pdf, page_html = folder / "report.pdf", folder / "report.html"
+    done = kit_cli("export", str(path), "--pdf", str(pdf), "--html", str(page_html))
+    assert done.returncode == 0, done.stderr
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{lang}-page-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(ARTIFACTS / f"{lang}-page")], check=True)
+    return {"lang": lang, "path": path, "pdf": pdf, "html": page_html, "stderr": done.stderr,
+            "text": pdf_text(pdf)}
+
+
+@pytest.mark.browser
+def test_cli_export_writes_a_pdf_and_html_with_progress(sample_export) -> None:
+    assert sample_export["pdf"].read_bytes().startswith(b"%PDF-")
+    assert "<html" in sample_export["html"].read_text(encoding="utf-8")[:500]
+    assert "report" in sample_export["stderr"] and "%" in sample_export["stderr"]  # tqdm's bar
+    assert "Traceback" not in sample_export["stderr"]
+
+
+@pytest.mark.browser
+def test_pdf_holds_every_item_hypothesis_action_kpi_and_followup_date(sample_export) -> None:
+    text = squash(sample_export["text"])
+    lang = sample_export["lang"]
+    with kit.open(sample_export["path"]) as ws:
+        expected = {"canvas item": [i["text"] for i in ws.canvas_items],
+                    "observation": [o["text"] for o in ws.observations],
+                    "hypothesis": [h["statement"] for h in ws.hypotheses],
+                    "touchpoint": [t["name"] for t in ws.touchpoints],
+                    "idea": [i["text"] for i in ws.ideas],
+                    "action": [a["what"] for a in ws.actions],
+                    "kpi": [k["criterion"] for k in ws.kpis],
+                    "follow-up date": [sections.format_datetime(f["date"], lang) for f in ws.followups],
+                    "learning card": [c["learned"] for c in ws.learning_cards]}
+        title = ws.info["title"]
+    assert all(expected.values()), "the sample lacks a kind of record"
+    missing = {kind: [v for v in values if squash(v) not in text] for kind, values in expected.items()}
+    assert not any(missing.values()), missing
+    assert squash(title) in text
+    page = "Seite" if lang == "de" else "Page"
+    pages = len(page_sizes(sample_export["pdf"]))
+    assert squash(f"{page} 2 {'von' if lang == 'de' else 'of'} {pages}") in text
+
+
+@pytest.mark.browser
+def test_canvases_get_landscape_pages_in_story_order(sample_export) -> None:
+    sizes = page_sizes(sample_export["pdf"])
+    assert sizes[0] == pytest.approx((595, 842), abs=1)  # A4 portrait title page
+    landscape = [n for n, (w, h) in enumerate(sizes, 1) if w > h]
+    assert all((w, h) == pytest.approx((842, 595), abs=1) for w, h in sizes if w > h)
+    # observation board, empathy map, hypothesis board, value proposition, touchpoint map, idea board
+    assert len(landscape) == 6, landscape
+    pages = sample_export["text"].split("\f")
+    def first(heading: str) -> int:  # the first page with the heading as a line of its own
+        return next(n for n, p in enumerate(pages, 1) if heading in (line.strip() for line in p.splitlines()))
+
+    texts = kit.i18n.texts("report", sample_export["lang"])
+    chapters = [texts[k] for k in ("agenda", "observations", "hypotheses", "learning", "fit", "ideas",
+                                   "plan", "appendix")]
+    order = [first(c) for c in chapters]
+    assert order == sorted(order), dict(zip(chapters, order))
+    images = sorted(ARTIFACTS.glob(f"{sample_export['lang']}-page-*.png"))
+    assert len(images) == len(sizes)
+
+
+@pytest.mark.browser
+def test_real_names_stay_out_by_default(sample_export) -> None:
+    with kit.open(sample_export["path"]) as ws:
+        interviews = ws.interviews.all()
+    names = [i["real_name"] for i in interviews if i["real_name"]]
+    assert names
+    page_html = sample_export["html"].read_text(encoding="utf-8")
+    for name in names:
+        for part in (name, name.split()[-1]):
+            assert part not in sample_export["text"], part
+            assert part not in page_html, part
+    assert all(i["pseudonym"] in sample_export["text"] for i in interviews)
+
+
+@pytest.mark.browser
+def test_html_is_offline(sample_export) -> None:
+    page_html = sample_export["html"].read_text(encoding="utf-8")
+    tags = parse(page_html).tags
+    assert not [t for t, _ in tags if t == "script"]
+    loaded = [v for t, attrs in tags for k, v in attrs if k in ("src", "href") and v and re.match(r"\s*(https?:)?//", v)]
+    assert not loaded
+    assert not re.search(r"(url\(|@import)\s*['\"]?\s*(https?:)?//", page_html)
+
+
+# ----------------------------------------------------------------------------- opt-ins
+@pytest.mark.browser
+def test_include_names_and_redact(tmp_path: Path) -> None:
+    path = tmp_path / "de.workshop"
+    with kit.demo(path, "de", actor="tester") as ws:
+        names = [i["real_name"] for i in ws.interviews if i["real_name"]]
+        secret = ws.info["client"].split()[0]  # "Nordwall"
+    pdf, page_html = tmp_path / "named.pdf", tmp_path / "named.html"
+    done = kit_cli("export", str(path), "--pdf", str(pdf), "--html", str(page_html), "--include-names",
+                   "--redact", secret, "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # --quiet: no progress bar
+    text, markup = pdf_text(pdf), page_html.read_text(encoding="utf-8")
+    for name in names:
+        assert squash(name) in squash(text) and name in markup
+    assert secret.lower() not in text.lower() and secret.lower() not in markup.lower()
+    assert "[geschwärzt]" in text and "[geschwärzt]" in markup
+
+
+# ----------------------------------------------------------------------------- bad input
+@pytest.fixture(scope="module")
+def nasty(tmp_path_factory: pytest.TempPathFactory):
+    """A small workshop whose every text is hostile, exported in-process (to see blocked requests)."""
+    from kit import report
+    from kit.report.exporter import WorkshopPDFExporter
+
+    folder = tmp_path_factory.mktemp("nasty")
+    path = folder / "nasty.workshop"
+    joined = " | ".join(NASTY)
+    with kit.new(path, title=NASTY_TITLE, language="de", actor="tester", client=joined,
+                 facilitator="Moderatorin", teams=[NASTY[1], NASTY[4]], date="2026-03-14",
+                 personas=[NASTY[3]]) as ws:
+        vpc = ws.canvas("value_proposition")
+        pain = vpc.add("pains", NASTY[0], rank=5)
+        vpc.add("pain_relievers", NASTY[1], fit=[pain])
+        for text in NASTY[2:]:
+            vpc.add("gains", text)
+        ws.canvas("empathy_map").add("says_does", joined)
+        hypothesis = ws.hypotheses.add(kind="pain", statement=NASTY[0] + " H", test_question=NASTY[1])
+        interview = ws.interviews.add(pseudonym="Person Alpha", real_name="Gerlinde Hoppenstedt",
+                                      notes="Gerlinde Hoppenstedt sagt: " + NASTY[5])
+        ws.evidence.add(interview=interview, hypothesis=hypothesis, stance="supports",
+                        snippet="Frau Hoppenstedt: " + NASTY[4])
+        ws.touchpoints.add(stage="contact", name=NASTY[3], ist_rating=2, soll_target=5, emotion={NASTY[3]: -1})
+        ws.ideas.add(text=NASTY[2], selected=True, feedback=NASTY[1], stage="contact")
+        ws.actions.add(what=NASTY[0] + " A", who=NASTY[4], due="2026-04-01")
+        ws.kpis.add(criterion=NASTY[1] + " K", target=NASTY[5])
+        ws.followups.add(kind="team_session", date="2026-04-11T09:00", topic=NASTY[3])
+        pdf, page_html = folder / "nasty.pdf", folder / "nasty.html"
+        report.export(ws, pdf, page_html, progress=False)
+        probe = WorkshopPDFExporter()
+        probe.run_playwright(page_html.read_text(encoding="utf-8"))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("hostile-page-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(ARTIFACTS / "hostile-page")], check=True)
+    return {"path": path, "pdf": pdf, "html": page_html, "blocked": probe.blocked_requests,
+            "text": pdf_text(pdf), "logical": pdf_text(pdf, raw=False)}
+
+
+@pytest.mark.browser
+def test_hostile_text_is_literal_in_the_pdf(nasty) -> None:
+    text, logical = squash(nasty["text"]), squash(nasty["logical"])
+    for value in [*NASTY, NASTY_TITLE]:
+        assert squash(value) in (logical if value in NASTY[4:] else text), value
+    assert "Gerlinde" not in nasty["text"] and "Hoppenstedt" not in nasty["text"]
+    assert squash("Frau Person Alpha") in text  # the surname alone became the pseudonym
+
+
+@pytest.mark.browser
+def test_hostile_text_is_escaped_in_the_html(nasty) -> None:
+    markup = nasty["html"].read_text(encoding="utf-8")
+    parsed = parse(markup)
+    assert not [t for t, _ in parsed.tags if t == "script"], "a <script> element reached the HTML"
+    handlers = [(t, k) for t, attrs in parsed.tags for k, _ in attrs if k.lower().startswith("on")]
+    assert not handlers
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
+    shown = "".join(parsed.text)
+    for value in NASTY:
+        assert value in shown, value
+    assert "Hoppenstedt" not in markup
+
+
+@pytest.mark.browser
+def test_pdf_engine_requests_nothing_from_the_network(nasty) -> None:
+    assert nasty["blocked"] == []
+    html_with_cdn = '<html><body><script src="https://cdn.example.org/x.js"></script>x</body></html>'
+    from kit.report.exporter import WorkshopPDFExporter
+
+    probe = WorkshopPDFExporter()
+    probe.run_playwright(html_with_cdn)
+    assert probe.blocked_requests == ["https://cdn.example.org/x.js"]  # the guard works
+
+
+# ----------------------------------------------------------------------------- nbconvert
+@pytest.mark.browser
+def test_jupyter_nbconvert_runs_the_report_notebook(nasty, tmp_path: Path) -> None:
+    notebook = tmp_path / "report.ipynb"
+    done = kit_cli("export", str(nasty["path"]), "--notebook", str(notebook))
+    assert done.returncode == 0, done.stderr
+    nb = nbformat.read(str(notebook), as_version=4)
+    assert build.needs_run(nb) and nb.metadata["kit_report"]["workshop"] == str(nasty["path"].resolve())
+    for target, suffix in (("workshop_pdf", ".pdf"), ("workshop_html", ".html")):
+        run = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", target, str(notebook)],
+                             capture_output=True, text=True, env=env(), timeout=300)
+        assert run.returncode == 0, run.stderr
+        out = notebook.with_suffix(suffix)
+        assert out.exists()
+    assert squash(NASTY[0] + " A") in squash(pdf_text(notebook.with_suffix(".pdf")))
+    markup = notebook.with_suffix(".html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; A" in markup and "Hoppenstedt" not in markup
+
+
+def test_report_notebook_executes_in_a_kernel_like_in_process(nasty, tmp_path: Path) -> None:
+    """The same cells give the same chapters whether run by kit (in-process) or by a kernel."""
+    from nbclient import NotebookClient
+
+    with kit.open(nasty["path"]) as ws:
+        nb = build.for_workshop(ws)
+    kernel = nbformat.from_dict(nb)
+    NotebookClient(kernel, timeout=120, kernel_name="python3").execute()
+    build.run(nb)
+    def shown(cell: nbformat.NotebookNode) -> list[str]:  # figures differ only in random SVG ids
+        return [re.sub(r"<svg.*?</svg>", "<svg/>", o.get("data", {}).get("text/html", ""), flags=re.S)
+                for o in cell.outputs]
+
+    assert [shown(c) for c in nb.cells] == [shown(c) for c in kernel.cells]
+    assert any("text/html" in o.get("data", {}) for c in nb.cells for o in c.outputs)
+
+
+# ----------------------------------------------------------------------------- units
+def test_scrubber_replaces_names_and_redacted_words_case_insensitively() -> None:
+    from kit.report.privacy import scrubber
+
+    doc = {"interviews": [{"real_name": "Gerlinde Hoppenstedt", "pseudonym": "Person A"},
+                          {"real_name": "Jo Mo", "pseudonym": "Person B"}, {"real_name": "", "pseudonym": "C"}]}
+    scrub = scrubber(doc, include_names=False, redact=["Nordwall", " "], language="en")
+    assert scrub("Frau HOPPENSTEDT, Gerlinde Hoppenstedt, Hoppenstedter, Jo Mo, nordwall-Gruppe") == \
+        "Frau Person A, Person A, Hoppenstedter, Person B, [redacted]-Gruppe"
+    keep = scrubber(doc, include_names=True, redact=[], language="de")
+    assert keep("Gerlinde Hoppenstedt") == "Gerlinde Hoppenstedt"
+
+
+def test_footer_text_cannot_leave_its_css_string() -> None:
+    from kit.report.exporter import css_string
+
+    escaped = css_string('a "b" </style> ß')
+    assert not any(c in escaped for c in '"<>/')
+    assert escaped.startswith("a \\000022 b\\000022  ")  # the space after an escape is its end
+
+
+# ----------------------------------------------------------------------------- errors
+def test_missing_browser_is_one_line_with_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "en.workshop"
+    kit.demo(path, "en", actor="tester").close()
+    out = tmp_path / "out.pdf"
+    done = kit_cli("export", str(path), "--pdf", str(out), extra_env={"KIT_CHROMIUM": str(tmp_path / "nochrome")})
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert lines == [f"kit: error: Chromium not found at {tmp_path / 'nochrome'}; install it with: "
+                     "sudo apt-get install chromium (or set KIT_CHROMIUM)"]
+    assert not out.exists()
+
+
+def test_export_needs_an_output(tmp_path: Path) -> None:
+    path = tmp_path / "en.workshop"
+    kit.demo(path, "en", actor="tester").close()
+    done = kit_cli("export", str(path))
+    assert done.returncode == 2 and done.stderr.startswith("kit: error: say what to write")
