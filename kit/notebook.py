@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,13 +62,14 @@ def setup(path: str | os.PathLike[str] | None = None, *, title: str, language: s
     return new(target, title=title, language=language, **fields)
 
 
-def add_missing(ws: "Workshop", field: str, values: list[str]) -> list[str]:
-    """Add ``values`` to a list field of the workshop (teams, personas) without duplicates."""
+def add_missing(ws: "Workshop", field: str, values: list[str]) -> "Html":
+    """Add ``values`` to a list field of the workshop (teams, personas) without duplicates;
+    shows the resulting list (escaped), not a Python list."""
     current = list(ws.info[field])
     merged = current + [v for v in values if v not in current]
     if merged != current:
         ws.set(**{field: merged})
-    return merged
+    return lines(merged) if merged else say(ws, "none")
 
 
 # --------------------------------------------------------------------------- display
@@ -122,17 +124,55 @@ def table(ws: "Workshop", frame: "pandas.DataFrame") -> Html:
     """A table that wraps long text and escapes every cell; a friendly line when empty."""
     if frame.empty:
         return say(ws, "empty_table")
-    markup = frame.to_html(index=False, escape=True, na_rep="", classes="kit-table", border=0)
+    frame = frame.copy()
+    for name in frame.columns:  # yes/no reads as a tick in any language, not as "True"/"False"
+        if frame[name].map(lambda v: isinstance(v, bool)).all():
+            frame[name] = frame[name].map({True: "✓", False: "–"})
+    cells = frame.copy()
+    for name in cells.columns:
+        cells[name] = cells[name].map(_cell)
+    cells.columns = [_cell(str(c)) for c in frame.columns]  # escaped here: to_html(escape=False) below
+    markup = cells.to_html(index=False, escape=False, na_rep="", classes="kit-table", border=0)
     return Html(markup, frame.to_string(index=False))
 
 
+_LONG_WORD = re.compile(r"(\S{30,})")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
+
+
+def _cell(value: Any) -> Any:
+    """A table cell's text escaped, with a break opportunity (<wbr>) every 20 characters of a
+    very long word, so short words stay whole and a 100,000-character word still wraps."""
+    if not isinstance(value, str):
+        return value
+    if _DATE.match(value):  # "2026-10-19" must not break at its hyphens
+        return f'<span class="kit-nowrap">{html.escape(value)}</span>'
+    parts = _LONG_WORD.split(value)
+    return "".join("<wbr>".join(html.escape(part[i:i + 20]) for i in range(0, len(part), 20)) if n % 2
+                   else html.escape(part) for n, part in enumerate(parts))
+
+
 def records(ws: "Workshop", collection: str, columns: list[str]) -> Html:
-    """The chosen columns of a collection with headers in the workshop language."""
+    """The chosen columns of a collection with headers and choice values in the workshop language."""
     import pandas as pd
 
     from .synthesis import column
+    from .widgets.form import choice_label
 
-    rows = [{c: record.get(c) for c in columns} for record in getattr(ws, collection)]
+    records_of = getattr(ws, collection)
+    kind = records_of.kind
+    types = {c: kind.field(c).type for c in columns if c in {f.name for f in kind.fields}}
+
+    def shown(name: str, value: Any) -> Any:
+        if value is None or value == "":
+            return value
+        if types.get(name) == "choice":
+            return choice_label(kind.name, name, value, ws.language)
+        if types.get(name) == "datetime":
+            return str(value).replace("T", " ")
+        return value
+
+    rows = [{c: shown(c, record.get(c)) for c in columns} for record in records_of]
     frame = pd.DataFrame(rows, columns=columns).rename(columns={c: column(c, ws.language) for c in columns})
     return table(ws, frame)
 
@@ -213,8 +253,11 @@ def close_vote(ws: "Workshop", canvas_id: str) -> Html:
 
 # --------------------------------------------------------------------------- summaries
 def setup_summary(ws: "Workshop") -> Html:
+    from .widgets.form import choice_label
+
     info, none = ws.info, i18n.t("notebooks.none", ws.language)
-    return say(ws, "setup_summary", lang=info["language"], teams=", ".join(info["teams"]) or none,
+    language = choice_label("workshop", "language", info["language"], ws.language)
+    return say(ws, "setup_summary", lang=language, teams=", ".join(info["teams"]) or none,
                personas=", ".join(info["personas"]) or none)
 
 

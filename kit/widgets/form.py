@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..workshop import Workshop
 
 _SHORT = 70
+_STYLE = {"description_width": "12rem"}  # every label the same width, so the fields line up
 
 
 def _short(text: str) -> str:
@@ -43,7 +44,7 @@ class RecordForm(w.VBox):
         self.kind = self.collection.kind
         self.fields = [self.kind.field(name) for name in fields]
         lang = ws.language
-        self.picker = w.Dropdown(description=i18n.t("notebooks.form_pick", lang),
+        self.picker = w.Dropdown(description=i18n.t("notebooks.form_pick", lang), style=_STYLE,
                                  layout=w.Layout(width="100%"))
         self.controls = {f.name: self._control(f) for f in self.fields}
         self.button = w.Button(description=i18n.t("notebooks.form_save", lang), button_style="primary")
@@ -57,7 +58,7 @@ class RecordForm(w.VBox):
     # ------------------------------------------------------------------ controls
     def _control(self, f: model.Field) -> w.Widget:
         label = column(f.name, self.ws.language)
-        style, layout = {"description_width": "12rem"}, w.Layout(width="100%")
+        style, layout = _STYLE, w.Layout(width="100%")
         if f.type == "choice":
             labelled = [(choice_label(self.kind.name, f.name, c, self.ws.language), c) for c in f.choices]
             return w.Dropdown(options=[("", "")] * (not f.required) + labelled,
@@ -70,7 +71,7 @@ class RecordForm(w.VBox):
                 return w.SelectMultiple(options=options, description=label, style=style, layout=layout)
             return w.Dropdown(options=[("", None), *options], description=label, style=style, layout=layout)
         if f.type == "date":
-            return w.DatePicker(description=label, style=style)
+            return w.DatePicker(description=label, style=style, layout=w.Layout(width="24rem"))  # room for the date
         if f.type == "bool":
             return w.Checkbox(description=label, style=style)
         if f.type in ("int", "float"):
