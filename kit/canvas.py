@@ -68,13 +68,20 @@ class Canvas:
 
     # ------------------------------------------------------------------ items
     def items(self, area: str | None = None) -> list[dict[str, Any]]:
-        """Items, in an area if given, in display order (position, then id)."""
+        """Items, in an area if given, in display order (:meth:`slot`, then id)."""
         rows = self.collection.all(**({self.area_field: area} if area else {}))
         known = {a["id"] for a in self.declaration["areas"]}
         rows = [r for r in rows if r[self.area_field] in known]
         if "position" in self.collection.kind.field_names:
-            rows.sort(key=lambda r: (r["position"] is None, r["position"] or 0, r["id"]))
+            rows.sort(key=lambda r: (self.slot(r), r["id"]))
         return rows
+
+    @staticmethod
+    def slot(record: dict[str, Any]) -> float:
+        """Where a note sorts in its area: its position, or its id if it was never placed
+        (notes added by script keep their order of creation)."""
+        position = record.get("position")
+        return float(record["id"]) if position is None else float(position)
 
     def add(self, area: str, text: str, **fields: Any) -> int:
         self.area(area)
@@ -101,26 +108,34 @@ class Canvas:
             raise WorkshopError(f"voting on {self.title} is closed")
         if self.workshop.role == "participant" and voter != self.workshop.actor:
             raise WorkshopError(f"{self.workshop.actor} can only vote as themselves")
-        with self._writing(item_id):
+        with self._writing(item_id, vote=True):
             return self.collection.vote(item_id, voter, dots, budget=state.budget)
 
     @contextmanager
-    def _writing(self, item_id: int | None = None, fields: dict[str, Any] | None = None) -> Iterator[None]:
-        """One transaction; a participant's write to a locked canvas, or to another team's
-        notes while teams are separated (kit.roster), is refused inside it."""
+    def _writing(self, item_id: int | None = None, fields: dict[str, Any] | None = None, *,
+                 vote: bool = False) -> Iterator[None]:
+        """One transaction; a participant's write to a locked canvas, to somebody else's note
+        (votes excepted), or to another team's notes while teams are separated (kit.roster),
+        is refused inside it."""
         from .facilitation import controls
         from .roster import check_write
 
         with self.workshop.store.transaction(self.workshop.actor):
             if self.workshop.role == "participant" and controls(self.workshop, self.id).locked:
                 raise WorkshopError(f"{self.title} is locked by the facilitator")
-            check_write(self, item_id, fields or {})
+            check_write(self, item_id, fields or {}, vote=vote)
             yield
 
     def move(self, item_id: int, area: str, position: float | None = None) -> dict[str, Any]:
-        """Move to another area; fit links that no longer make sense are dropped."""
+        """Move to another area, at ``position`` or else at its end (a note never takes its
+        old place number into the new area); fit links that no longer make sense are dropped."""
         self.area(area)
         fields: dict[str, Any] = {self.area_field: area}
+        if position is None and "position" in self.collection.kind.field_names:
+            current = self.collection.get(item_id)
+            if current is not None and current[self.area_field] != area:
+                others = [self.slot(r) for r in self.items(area) if r["id"] != item_id]
+                position = max(others, default=0.0) + 1.0
         if position is not None:
             fields["position"] = position
         if "fit" in self.collection.kind.field_names and not self.area(area).get("fits"):

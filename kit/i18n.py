@@ -6,6 +6,7 @@ kit (widgets, notebooks, report, serve). Every key must have both languages, whi
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from pathlib import Path
 from typing import Any
@@ -39,3 +40,41 @@ def texts(prefix: str, language: str) -> dict[str, str]:
     """All texts under ``prefix`` ("widgets") in one language, keys without the prefix."""
     start = prefix + "."
     return {k[len(start):]: v.get(language) or v["en"] for k, v in catalogue().items() if k.startswith(start)}
+
+
+# ---------------------------------------------------------------------------- numbers and dates
+def format_date(value: str | dt.date | None, language: str) -> str:
+    """A date as reports and tables print it: 14.10.2026 (de), 14 Oct 2026 (en)."""
+    if not value:
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    if language == "de":
+        return f"{day.day:02d}.{day.month:02d}.{day.year}"
+    month = t("formats.months", language).split()[day.month - 1]
+    return f"{day.day} {month} {day.year}"
+
+
+def format_datetime(value: str | None, language: str) -> str:
+    """A date and time as reports and tables print it: 11.11.2026, 09:00 (de), 11 Nov 2026, 09:00 (en)."""
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value)
+    return f"{format_date(moment.date(), language)}, {moment:%H:%M}"
+
+
+def format_money(value: float | None, language: str) -> str:
+    if value is None:
+        return ""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    if language == "de":
+        text = text.replace(",", "\u2009").replace(".", ",")
+        return f"{text}\u00a0€"
+    return f"€{text}"
+
+
+def format_number(value: float | None, language: str) -> str:
+    """A measured value: 35,8 (de), 35.8 (en)."""
+    if value is None:
+        return ""
+    text = f"{value:g}"
+    return text.replace(".", ",") if language == "de" else text

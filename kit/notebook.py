@@ -275,6 +275,21 @@ def apply_statuses(ws: "Workshop") -> Html:
     return status_summary(ws)
 
 
+def select_top(ws: "Workshop", n: int) -> Html:
+    """Choose the ``n`` most-voted hypotheses for testing and say which (H1, H4, ...)."""
+    from . import synthesis
+
+    chosen = synthesis.select_top(ws, n)
+    return say(ws, "top_selected", count=len(chosen), ids=", ".join(f"H{i}" for i in chosen) or "–")
+
+
+def draft_learning_cards(ws: "Workshop") -> Html:
+    """Draft a learning card for every decided hypothesis that has none, and say how many."""
+    from . import synthesis
+
+    return say(ws, "cards_drafted", count=len(synthesis.draft_learning_cards(ws)))
+
+
 def fit_summary(ws: "Workshop") -> Html:
     from . import synthesis
 
@@ -294,7 +309,7 @@ def touchpoint_summary(ws: "Workshop") -> Html:
 def budget_summary(ws: "Workshop") -> Html:
     from . import plan
 
-    return say(ws, "budget_line", total=f"{plan.budget_total(ws):,.0f}")
+    return say(ws, "budget_line", total=i18n.format_money(plan.budget_total(ws), ws.language))
 
 
 def cadence_check(ws: "Workshop") -> Html:
@@ -362,6 +377,6 @@ def export_report(ws: "Workshop", pdf: bool = True) -> Html:
 
 __all__ = ["setup", "open_workshop", "workshop_path", "add_missing", "header", "say", "lines", "table", "records",
            "figure", "canvas", "timer", "agenda_view", "interviews", "form", "private", "reveal", "open_vote",
-           "close_vote", "setup_summary", "status_summary", "apply_statuses", "fit_summary", "touchpoint_summary",
+           "close_vote", "setup_summary", "status_summary", "apply_statuses", "select_top", "draft_learning_cards", "fit_summary", "touchpoint_summary",
            "budget_summary", "cadence_check", "snapshot", "compare_with_earlier", "export_calendar",
            "export_guide", "export_report", "output_dir"]

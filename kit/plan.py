@@ -175,7 +175,7 @@ def todo_rows(ws: "Workshop") -> list[dict[str, Any]]:
     lang = ws.language
     actions = sorted(ws.actions, key=lambda a: (a["due"] is None, a["due"] or "", a["id"]))
     return [{"who": a["who"], "what": a["what"], "start": a["start"] or "", "due": a["due"] or "",
-             "budget": a["budget"], "status": i18n.t(f"notebooks.action_{a['status']}", lang)} for a in actions]
+             "budget": i18n.format_money(a["budget"], lang), "status": i18n.t(f"notebooks.action_{a['status']}", lang)} for a in actions]
 
 
 def todo_table(ws: "Workshop") -> "pandas.DataFrame":

@@ -94,15 +94,30 @@ def teams_separated(ws: "Workshop", canvas_id: str) -> bool:
     return bool(ws.live.get(_SEPARATE + canvas_id))
 
 
-def check_write(canvas: "Canvas", item_id: int | None, fields: dict[str, Any]) -> None:
-    """Refuse a participant's write to another team's notes while teams are separated.
+def owner_field(field_names: Any) -> str | None:
+    """The field naming who wrote a record (``author``, or ``observed_by`` for observations)."""
+    return next((f for f in ("author", "observed_by") if f in field_names), None)
+
+
+def check_write(canvas: "Canvas", item_id: int | None, fields: dict[str, Any], *, vote: bool = False) -> None:
+    """Refuse a participant's write to somebody else's note, or to another team's notes while
+    teams are separated. The facilitator is not limited.
 
     Runs inside the write transaction (see kit.canvas). ``item_id`` is the note changed
-    (None for a new note); ``fields`` what is written.
+    (None for a new note); ``fields`` what is written; ``vote``: a dot vote, which a
+    participant may give to anyone's note (of their own team while teams are separated).
     """
     ws = canvas.workshop
-    if ws.role != "participant" or not teams_separated(ws, canvas.id):
+    if ws.role != "participant":
         return
+    if teams_separated(ws, canvas.id):
+        _check_team(canvas, item_id, fields)
+    if not vote:
+        check_owner(canvas, item_id, fields)
+
+
+def _check_team(canvas: "Canvas", item_id: int | None, fields: dict[str, Any]) -> None:
+    ws = canvas.workshop
     if "team" not in canvas.collection.kind.field_names:
         raise WorkshopError(f"{canvas.title} is split by team but its notes have no team")
     mine = team_of(ws, ws.actor)
@@ -115,6 +130,24 @@ def check_write(canvas: "Canvas", item_id: int | None, fields: dict[str, Any]) -
                                 f"{ws.actor} is in team {mine}")
     if "team" in fields and fields["team"] != mine or item_id is None and fields.get("team") != mine:
         raise WorkshopError(f"{ws.actor} can only write notes of team {mine} on {canvas.title}")
+
+
+def check_owner(canvas: "Canvas", item_id: int | None, fields: dict[str, Any]) -> None:
+    """A participant edits, moves and deletes only notes they wrote, and writes as themselves.
+
+    Records without an author field (touchpoints) are shared and stay editable by all.
+    """
+    ws = canvas.workshop
+    owner = owner_field(canvas.collection.kind.field_names)
+    if ws.role != "participant" or owner is None:
+        return
+    if owner in fields and fields[owner] != ws.actor:
+        raise WorkshopError(f"{ws.actor} can only write notes as themselves, not as {fields[owner]!r}")
+    if item_id is not None:
+        record = canvas.collection.get(item_id)
+        if record is not None and record.get(owner) != ws.actor:
+            raise WorkshopError(f"note {item_id} was written by {record.get(owner) or 'nobody'}; "
+                                f"{ws.actor} can only change their own notes")
 
 
 def _facilitator_only(ws: "Workshop", what: str) -> None:

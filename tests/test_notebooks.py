@@ -104,6 +104,11 @@ def run(path: Path, workdir: Path) -> None:
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                             resources={"metadata": {"path": str(workdir)}})
     client.execute()
+    for cell in nb.cells:  # an exception shown by a widget callback or a library lands on stderr
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("name") == "stderr" else ""
+            assert not any(word in text for word in ("Traceback", "Error", "Exception")), \
+                f"{path.name}: error output in a cell:\n{text[-1500:]}"
 
 
 def run_all(paths: list[Path], workdir: Path) -> list[str]:

@@ -19,6 +19,7 @@ import nbformat
 import pytest
 
 import kit
+from kit import i18n
 from kit.report import build, sections
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,7 +116,7 @@ def test_pdf_holds_every_item_hypothesis_action_kpi_and_followup_date(sample_exp
                     "idea": [i["text"] for i in ws.ideas],
                     "action": [a["what"] for a in ws.actions],
                     "kpi": [k["criterion"] for k in ws.kpis],
-                    "follow-up date": [sections.format_datetime(f["date"], lang) for f in ws.followups],
+                    "follow-up date": [i18n.format_datetime(f["date"], lang) for f in ws.followups],
                     "learning card": [c["learned"] for c in ws.learning_cards]}
         title = ws.info["title"]
     assert all(expected.values()), "the sample lacks a kind of record"

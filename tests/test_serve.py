@@ -184,11 +184,33 @@ def test_culling_and_the_kernel_cap(tmp_path):
             _participant_page(cfg)
         log = room.log_dir / "voila.log"
         assert info.value.code == 503 and "the room is full" in log.read_text()
+        page = info.value.read().decode("utf-8")  # a friendly page in the workshop language (de), not a bare 503
+        assert '<html lang="de">' in page and "<h1>Der Raum ist voll</h1>" in page
+        assert "Bitte sag der Moderation Bescheid" in page and "Alle 2 Plätze" not in page and "alle 2 Plätze" in page
+        assert "Service Unavailable" not in page and "http" not in page.split("<body>")[1]
         deadline = time.monotonic() + 40
         while log.read_text().count("Culling participant kernel") < 2:
             assert time.monotonic() < deadline, "abandoned kernels were not culled"
             time.sleep(0.2)
         _participant_page(cfg)  # room for new pages again
+
+
+@pytest.mark.parametrize("language, title, text", [
+    ("en", "The room is full", "Please ask the facilitator"), ("de", "Der Raum ist voll", "Bitte sag der Moderation")])
+def test_room_full_page_is_friendly_and_localised(language, title, text):
+    """The kit template's 503.html, rendered as jupyter_server renders error pages."""
+    import jinja2
+
+    from kit.serve.kernels import room_full
+    from kit.serve.server import DATA_DIR
+
+    error = room_full(30, language)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(DATA_DIR / "voila" / "templates" / "kit"), autoescape=True)
+    html = env.get_template("503.html").render(status_code=503, status_message=error.reason,
+                                               message=error.log_message % error.args, exception=error)
+    assert f'<html lang="{language}">' in html and f"<h1>{title}</h1>" in html and f"<title>{title}</title>" in html
+    assert text in html and "30" in html and "Service Unavailable" not in html
+    assert "<link" not in html and "<script" not in html  # nothing fetched, nothing run
 
 
 # --------------------------------------------------------------------------- roster and team separation
@@ -243,7 +265,40 @@ def test_teams_separated_is_enforced_by_the_kit(tmp_path):
         assert fac.ideas[green]["text"] == "facilitator may" and fac.ideas[green]["votes"] == {"Cem": 1}
         assert fac.ideas[blue]["team"] == "Blue"
         roster.separate_teams(fac, "idea_board", False)
-        board_a.update(green, text="shared again")
+        with pytest.raises(WorkshopError, match="only change their own notes"):  # Cem's note stays Cem's
+            board_a.update(green, text="shared again")
+        board_a.vote(green, "Anna")
+        assert fac.ideas[green]["votes"] == {"Cem": 1, "Anna": 1}  # other teams' notes: votes allowed again
+
+
+def test_participants_change_only_their_own_notes(tmp_path):
+    """Edit, move, rank, link and delete: own notes only; votes on anyone's; facilitator unlimited."""
+    path = _workshop(tmp_path)
+    with kit.open(path, actor="fac") as fac, kit.open(path, actor="Anna", role="participant") as anna, \
+            kit.open(path, actor="Ben", role="participant") as ben:
+        vpc_a, vpc_b = anna.canvas("value_proposition"), ben.canvas("value_proposition")
+        pain = vpc_b.add("pains", "Ben's pain", author="Ben")
+        reliever = vpc_a.add("pain_relievers", "Anna's reliever", author="Anna")
+        facilitation.open_vote(fac, "value_proposition", 3)
+        for attempt in (lambda: vpc_a.update(pain, text="mine now"), lambda: vpc_a.update(pain, rank=5),
+                        lambda: vpc_a.move(pain, "gains"), lambda: vpc_a.remove(pain),
+                        lambda: vpc_a.update(pain, author="Anna"), lambda: vpc_b.link(reliever, pain)):
+            with pytest.raises(WorkshopError, match="only change their own notes"):
+                attempt()
+        with pytest.raises(WorkshopError, match="as themselves"):
+            vpc_a.add("pains", "posing as Ben", author="Ben")
+        with pytest.raises(WorkshopError, match="as themselves"):
+            vpc_a.update(reliever, author="Ben")
+        vpc_a.link(reliever, pain)  # linking writes Anna's own reliever
+        vpc_a.vote(pain, "Anna")  # voting on someone else's note stays allowed
+        vpc_a.move(reliever, "gain_creators")
+        vpc_a.update(reliever, text="Anna's creator")
+        fac.canvas("value_proposition").update(pain, text="the facilitator may", rank=4)
+        fac.canvas("value_proposition").move(pain, "gains")
+        assert fac.canvas_items[pain]["votes"] == {"Anna": 1}
+        assert (fac.canvas_items[pain]["text"], fac.canvas_items[pain]["area"]) == ("the facilitator may", "gains")
+        vpc_a.remove(reliever)
+        assert [r["text"] for r in fac.canvas("value_proposition").items()] == ["the facilitator may"]
 
 
 def test_locked_canvas_refuses_participants_in_the_store(tmp_path):

@@ -368,3 +368,84 @@ def test_static_figure_goes_with_the_facilitator_view(ws):
     data = show(ws, "value_proposition")._repr_mimebundle_()[0]
     assert "application/vnd.jupyter.widget-view+json" in data
     assert "<img" in data["text/html"] and "<b>not bold</b>" not in data["text/html"]
+
+
+def test_separated_teams_see_only_their_own_team(ws):
+    from kit import roster
+
+    roster.join(ws, "Anna", "Blau")
+    roster.join(ws, "Cem", "Grün")
+    board = ws.canvas("idea_board")
+    blue = board.add("contact", "Blue idea", author="Anna", team="Blau")
+    green = board.add("contact", "Green idea", author="Cem", team="Grün")
+    tp = ws.canvas("touchpoint_map").add("contact", "Hotline")
+    ws.ideas.add(text="Green TP idea", stage="contact", touchpoint=tp, author="Cem", team="Grün")
+    anna = show(ws, "idea_board", participant="Anna", team="Blau")
+    anna_map = show(ws, "touchpoint_map", participant="Anna", team="Blau")
+    room = show(ws, "idea_board")
+    assert {i["text"] for i in anna.items} == {"Blue idea", "Green idea", "Green TP idea"}  # not separated: shared
+    assert {i["text"] for i in anna_map.ideas} == {"Blue idea", "Green idea", "Green TP idea"}
+
+    roster.separate_teams(ws, "idea_board")
+    roster.separate_teams(ws, "touchpoint_map")
+    sync.poll()
+    assert [i["text"] for i in anna.items] == ["Blue idea"]  # filtered in Python: Green never reaches the page
+    assert [i["text"] for i in anna_map.ideas] == ["Blue idea"]
+    assert {i["text"] for i in room.items} == {"Blue idea", "Green idea", "Green TP idea"}  # facilitator: all
+    facilitation.open_vote(ws, "idea_board", budget=3)
+    sync.poll()
+    for op, extra in (("edit", {"text": "hijacked"}), ("delete", {}), ("vote", {}), ("move", {"area": "after"})):
+        assert ask(anna, op, id=green, **extra).endswith("(someone deleted it).")  # unseen counts as gone
+    assert fresh(ws.path).ideas[green]["text"] == "Green idea" and fresh(ws.path).ideas[green]["votes"] == {}
+    assert ask(anna, "add", area="contact", text="Another blue one") == ""
+    assert fresh(ws.path).ideas.all()[-1]["team"] == "Blau"
+    assert ask(anna, "vote", id=blue) == ""
+    roster.separate_teams(ws, "idea_board", False)
+    sync.poll()
+    assert {i["text"] for i in anna.items} == {"Blue idea", "Green idea", "Green TP idea", "Another blue one"}
+
+
+def test_participants_get_controls_only_on_their_own_notes(wsde):
+    ws = wsde
+    vpc = ws.canvas("value_proposition")
+    bens = vpc.add("pains", "Bens Schmerz", author="Ben")
+    facilitation.open_vote(ws, "value_proposition", budget=3)
+    anna = show(ws, "value_proposition", participant="Anna")
+    room = show(ws, "value_proposition")
+    assert ask(anna, "add", area="pains", text="Annas Schmerz") == ""
+    flags = {i["text"]: (i["mine"], i["editable"]) for i in anna.items}
+    assert flags == {"Bens Schmerz": (False, False), "Annas Schmerz": (True, True)}
+    assert all(i["editable"] for i in room.items)  # the facilitator is not limited
+    not_yours = "Nicht gespeichert: Das ist nicht deine Notiz: ändern, verschieben und löschen kannst du nur deine eigenen."
+    for op, extra in (("edit", {"text": "meins"}), ("move", {"area": "gains"}), ("delete", {}), ("rank", {"rank": 5}),
+                      ("color", {"color": anna.colors[0]})):
+        assert ask(anna, op, id=bens, **extra) == not_yours, op
+    assert ask(anna, "vote", id=bens) == ""  # voting on other people's notes stays allowed
+    stored = fresh(ws.path).canvas_items[bens]
+    assert (stored["text"], stored["area"], stored["rank"], stored["votes"]) == ("Bens Schmerz", "pains", None, {"Anna": 1})
+    assert ask(room, "edit", id=bens, text="Moderation darf") == ""
+    assert fresh(ws.path).canvas_items[bens]["text"] == "Moderation darf"
+
+
+def test_moving_to_another_area_puts_the_note_at_its_end_or_the_drop_position(ws):
+    vpc = ws.canvas("value_proposition")
+    a = vpc.add("gains", "scripted, unplaced")  # no position: sorts by creation
+    b = vpc.add("gains", "placed first", position=0.5)
+    widget = show(ws, "value_proposition")
+    assert ask(widget, "add", area="pains", text="p1") == ""
+    assert ask(widget, "add", area="pains", text="p2") == ""
+    assert ask(widget, "add", area="pains", text="p3") == ""
+    ids = {r["text"]: r["id"] for r in vpc.items()}
+    order = lambda area: [r["text"] for r in fresh(ws.path).canvas("value_proposition").items(area)]  # noqa: E731
+    assert order("gains") == ["placed first", "scripted, unplaced"]
+    assert ask(widget, "move", id=ids["p1"], area="gains") == ""  # no index: at the end, not at its old place
+    assert order("gains") == ["placed first", "scripted, unplaced", "p1"]
+    assert ask(widget, "move", id=ids["p2"], area="gains", index=1) == ""  # dropped between the first two
+    assert order("gains") == ["placed first", "p2", "scripted, unplaced", "p1"]
+    assert ask(widget, "move", id=ids["p3"], area="gains", index=0) == ""
+    assert order("gains")[0] == "p3"
+    vpc.move(ids["p2"], "jobs")
+    vpc.move(a, "jobs")  # through the kit API too
+    assert order("jobs") == ["p2", "scripted, unplaced"]
+    assert ask(widget, "move", id=b, area="gains", index=3) == ""  # reorder within the area keeps working
+    assert order("gains") == ["p3", "p1", "placed first"]

@@ -8,7 +8,6 @@ of the workshop (see privacy.py), never the original.
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections import Counter
 from contextlib import ExitStack
@@ -43,44 +42,6 @@ class Section:
 
     def __repr__(self) -> str:
         return f"<report section {self.name}: {len(self.html):,} characters of HTML>"
-
-
-# ------------------------------------------------------------------------------- formatting
-def format_date(value: str | dt.date | None, language: str) -> str:
-    """A date as the report prints it: 14.10.2026 (de), 14 Oct 2026 (en)."""
-    if not value:
-        return ""
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    if language == "de":
-        return f"{day.day:02d}.{day.month:02d}.{day.year}"
-    month = i18n.t("report.months", language).split()[day.month - 1]
-    return f"{day.day} {month} {day.year}"
-
-
-def format_datetime(value: str | None, language: str) -> str:
-    """A date and time as the report prints it: 11.11.2026, 09:00 (de), 11 Nov 2026, 09:00 (en)."""
-    if not value:
-        return ""
-    moment = dt.datetime.fromisoformat(value)
-    return f"{format_date(moment.date(), language)}, {moment:%H:%M}"
-
-
-def format_money(value: float | None, language: str) -> str:
-    if value is None:
-        return ""
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    if language == "de":
-        text = text.replace(",", "\u2009").replace(".", ",")
-        return f"{text}\u00a0€"
-    return f"€{text}"
-
-
-def format_number(value: float | None, language: str) -> str:
-    """A measured value: 35,8 (de), 35.8 (en)."""
-    if value is None:
-        return ""
-    text = f"{value:g}"
-    return text.replace(".", ",") if language == "de" else text
 
 
 def figure_markup(fig: Any) -> markupsafe.Markup:
@@ -132,16 +93,16 @@ class Report:
         return i18n.t(f"report.{key}", self.language, **values)
 
     def date(self, value: Any) -> str:
-        return format_date(value, self.language)
+        return i18n.format_date(value, self.language)
 
     def datetime(self, value: Any) -> str:
-        return format_datetime(value, self.language)
+        return i18n.format_datetime(value, self.language)
 
     def number(self, value: Any) -> str:
-        return format_number(value, self.language)
+        return i18n.format_number(value, self.language)
 
     def money(self, value: Any) -> str:
-        return format_money(value, self.language)
+        return i18n.format_money(value, self.language)
 
     def canvas_ids(self) -> list[str]:
         """Every canvas type with something on it (value proposition and touchpoints always)."""

@@ -8,11 +8,26 @@ and refuses to start more than ``max_kernels`` at once (after first culling the 
 """
 from __future__ import annotations
 
+import os
 import time
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
 from traitlets import Float, Int
+
+
+def room_full(max_kernels: int, language: str | None = None) -> web.HTTPError:
+    """The 503 a page beyond the cap gets; the kit Voilà template's 503.html shows its
+    localised reason (title) and message as a friendly page instead of a bare error."""
+    from .. import i18n
+
+    language = language or os.environ.get("KIT_LANGUAGE", "de")
+    if language not in ("de", "en"):
+        language = "de"
+    text = i18n.t("serve.room_full_text", language, max=max_kernels).replace("%", "%%")
+    error = web.HTTPError(503, text, reason=i18n.t("serve.room_full_title", language))
+    error.kit_language = language  # type: ignore[attr-defined]  # the page's lang attribute
+    return error
 
 
 class RoomKernelManager(AsyncMappingKernelManager):
@@ -30,8 +45,8 @@ class RoomKernelManager(AsyncMappingKernelManager):
         if kwargs.get("kernel_id") is None and len(self._kernels) >= self.max_kernels:
             await self.cull_kernels()
             if len(self._kernels) >= self.max_kernels:
-                raise web.HTTPError(503, f"the room is full ({self.max_kernels} participant pages open); "
-                                         "close a tab or ask the facilitator")
+                self.log.warning("the room is full (%d participant pages open); page refused", self.max_kernels)
+                raise room_full(self.max_kernels)
         return await super().start_kernel(*args, **kwargs)
 
     def abandoned(self, kernel_id: str, now: float | None = None) -> bool:

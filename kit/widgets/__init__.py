@@ -11,8 +11,10 @@ the layout of its declaration in canvases/:
 Every widget writes each change to the workshop store at once and follows changes made
 elsewhere (another kernel, a participant's page) within a fraction of a second.
 ``participant="Anna"`` shows the participant's view: Anna writes as herself, sees her own
-hidden notes but not other people's, and cannot edit while the facilitator has locked the
-canvas. ``team="Blau"`` tags new notes with the team.
+hidden notes but not other people's, edits, moves and deletes only her own notes (she may
+vote on anyone's), and cannot edit while the facilitator has locked the canvas.
+``team="Blau"`` tags new notes with the team; while the facilitator keeps teams apart
+(kit.roster.separate_teams) Anna sees only team Blau's notes.
 
 ``import kit`` does not import this package; ipywidgets and anywidget load only here.
 """

@@ -188,7 +188,8 @@ class CanvasWidget(anywidget.AnyWidget):
             for needle, key in (("is locked", "err_locked"), ("voting on", "err_vote_closed"),
                                 ("dots", "err_budget"), ("nothing to undo", "err_nothing_to_undo"),
                                 ("nothing to redo", "err_nothing_to_redo"), ("does not exist", "err_gone"),
-                                ("no canvas_item with id", "err_gone"), ("cannot link", "err_link")):
+                                ("no canvas_item with id", "err_gone"), ("cannot link", "err_link"),
+                                ("only change their own notes", "err_not_yours")):
                 if needle in text:
                     return f"{prefix} {t[key]}"
             return f"{prefix} {text}"
@@ -209,7 +210,8 @@ class CanvasWidget(anywidget.AnyWidget):
         if isinstance(value, bool) or not isinstance(value, int):
             raise RequestError(f"{self.labels['error_prefix']} {key} must be a note id, got {value!r}")
         record = self.canvas.collection.get(value)
-        if record is None or not views.can_see(record, self.viewer, views.author_field(self.canvas)):
+        team = views.team_filter(self.canvas, self.viewer)
+        if record is None or not views.can_see(record, self.viewer, views.author_field(self.canvas), team):
             raise RequestError(f"{self.labels['error_prefix']} {self.labels['err_gone']}")
         return value
 
@@ -224,18 +226,12 @@ class CanvasWidget(anywidget.AnyWidget):
         if not views.features(self.canvas)["position"]:
             return None
         others = [r for r in self.canvas.items(area) if r["id"] != moving]
-        spots = [r["position"] for r in others]
+        spots = [self.canvas.slot(r) for r in others]  # unplaced notes sort by id, see Canvas.slot
         if not isinstance(index, int) or isinstance(index, bool) or index >= len(others) or index < 0:
-            if None in spots:  # unpositioned notes sort last by id: no position keeps the new one last too
-                return None
-            return float(max(spots, default=0.0)) + 1.0
-        after = spots[index]
-        before = spots[index - 1] if index > 0 else None
-        if after is None:
-            return float(index)
-        if before is None:
-            return float(after) - 1.0
-        return (float(before) + float(after)) / 2.0
+            return max(spots, default=0.0) + 1.0  # at the end of the area, also when moved from another
+        if index == 0:
+            return spots[0] - 1.0
+        return (spots[index - 1] + spots[index]) / 2.0
 
     def _new_fields(self) -> dict[str, Any]:
         """Author, team and, in private mode, hidden for a note this viewer creates."""

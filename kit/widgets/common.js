@@ -11,7 +11,7 @@ function h(tag, attrs = {}, ...children) {
     else if (key === "text") el.textContent = value;
     else if (key === "dataset") Object.assign(el.dataset, value);
     else if (key === "style") Object.assign(el.style, value);
-    else if (key.startsWith("on")) el.addEventListener(key.slice(2).toLowerCase(), value);
+    else if (key.startsWith("on")) on(el, key.slice(2).toLowerCase(), value);
     else if (value === true) el.setAttribute(key, "");
     else el.setAttribute(key, String(value));
   }
@@ -20,6 +20,92 @@ function h(tag, attrs = {}, ...children) {
     el.append(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
   }
   return el;
+}
+
+// ----------------------------------------------------------------------------- stable DOM, delegated events
+// A re-render never replaces the page: `morph` updates the existing nodes in place (notes keyed by
+// data-key / data-id), so a button under the pointer survives a remote update arriving between
+// mousedown and mouseup. Nodes carry no listeners of their own: `on` stores a handler on the node
+// (morph hands the newest one to the kept node) and one listener per event type on the widget's root
+// dispatches to it, walking up from the event target like normal bubbling. Handlers get (event, node).
+
+const DELEGATED = ["click", "dblclick", "keydown", "input", "change", "focusout", "dragstart", "dragover",
+  "dragleave", "drop"];
+
+/** Attach a handler to a node for the root's dispatcher ("blur" means focus leaving this very node). */
+function on(el, type, fn) {
+  el._wkOn = el._wkOn || {};
+  el._wkOn[type === "blur" ? "focusout" : type] = fn;
+  return el;
+}
+
+/** One listener per event type on the stable root; handlers are looked up on the nodes at event time. */
+function delegate(root) {
+  for (const type of DELEGATED) {
+    root.addEventListener(type, (ev) => {
+      let stopped = false;
+      const stop = ev.stopPropagation;
+      ev.stopPropagation = () => { stopped = true; stop.call(ev); };
+      for (let node = ev.target; node && node !== root && !stopped; node = node.parentNode) {
+        const fn = node._wkOn && node._wkOn[type];
+        if (!fn || (type === "focusout" && node !== ev.target)) continue;
+        fn(ev, node);
+      }
+    });
+  }
+}
+
+function keyOf(node) {
+  if (node.nodeType !== 1 || !node.dataset) return null;
+  if (node.dataset.key) return `k:${node.dataset.key}`;
+  return node.dataset.id ? `${node.nodeName}:${node.dataset.id}` : null;
+}
+
+/** Make `old` look like `neu` (same tag), keeping `old` and every child that can be kept. */
+function morph(old, neu) {
+  if (old.nodeType === 3 || old.nodeType === 8) {
+    if (old.nodeValue !== neu.nodeValue) old.nodeValue = neu.nodeValue;
+    return;
+  }
+  for (const a of [...old.attributes]) if (!neu.hasAttribute(a.name)) old.removeAttribute(a.name);
+  for (const a of [...neu.attributes]) if (old.getAttribute(a.name) !== a.value) old.setAttribute(a.name, a.value);
+  old._wkOn = neu._wkOn;
+  morphChildren(old, neu);
+  const tag = old.nodeName;
+  if ((tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") && old !== document.activeElement && old.value !== neu.value) {
+    old.value = neu.value;  // a field being typed in keeps what the user typed
+  }
+}
+
+function morphChildren(old, neu) {
+  const keyed = new Map();
+  const loose = [];
+  for (const child of old.childNodes) {
+    const key = keyOf(child);
+    if (key && !keyed.has(key)) keyed.set(key, child); else loose.push(child);
+  }
+  let next = 0;
+  const wanted = [];
+  for (const child of [...neu.childNodes]) {
+    const key = keyOf(child);
+    let match = null;
+    if (key) {
+      match = keyed.get(key);
+      if (match && match.nodeName === child.nodeName) keyed.delete(key); else match = null;
+    } else {
+      while (next < loose.length && !match) {
+        const candidate = loose[next++];
+        if (candidate.nodeName === child.nodeName) match = candidate;
+      }
+    }
+    if (match) morph(match, child);
+    wanted.push(match || child);
+  }
+  const keep = new Set(wanted);
+  for (const child of [...old.childNodes]) if (!keep.has(child)) child.remove();
+  wanted.forEach((child, i) => {
+    if (old.childNodes[i] !== child) old.insertBefore(child, old.childNodes[i] || null);
+  });
 }
 
 /** Fill {name} placeholders of a label. */
@@ -49,14 +135,19 @@ function liveRender(model, el, traits, draw) {
     const scrolls = [...el.querySelectorAll("[data-scroll]")].map((n) => [n.dataset.scroll, n.scrollTop, n.scrollLeft]);
     const t0 = performance.now();
     ui.rendering = true;  // a focused editor removed by the re-render must not count as "done"
-    try { el.replaceChildren(draw(ui, schedule)); } finally { ui.rendering = false; }
+    try {
+      const next = draw(ui, schedule);
+      const current = el.firstElementChild;
+      if (current && current.nodeName === next.nodeName && el.childNodes.length === 1) morph(current, next);
+      else el.replaceChildren(next);
+    } finally { ui.rendering = false; }
     for (const [k, top, left] of scrolls) {
       const n = el.querySelector(`[data-scroll="${CSS.escape(k)}"]`);
       if (n) { n.scrollTop = top; n.scrollLeft = left; }
     }
     if (key) {
       const again = el.querySelector(`[data-key="${CSS.escape(key)}"]`);
-      if (again) {
+      if (again && again !== document.activeElement) {
         again.focus({ preventScroll: true });
         if (sel && "setSelectionRange" in again) { try { again.setSelectionRange(sel[0], sel[1]); } catch (e) { /* not text */ } }
       }
@@ -66,6 +157,7 @@ function liveRender(model, el, traits, draw) {
   };
   const schedule = () => { if (!scheduled) { scheduled = true; queueMicrotask(run); } };
   for (const t of traits) model.on(`change:${t}`, schedule);
+  delegate(el);
   run();
   return () => { for (const t of traits) model.off(`change:${t}`, schedule); };
 }
@@ -74,12 +166,12 @@ function liveRender(model, el, traits, draw) {
 function draftInput(ui, key, attrs, onSubmit) {
   const input = h("input", { type: "text", class: "wk-input", ...attrs, dataset: { key } });
   input.value = ui.drafts[key] || "";
-  input.addEventListener("input", () => { ui.drafts[key] = input.value; });
-  input.addEventListener("keydown", (ev) => {
+  on(input, "input", (ev, node) => { ui.drafts[key] = node.value; });
+  on(input, "keydown", (ev, node) => {
     if (ev.key === "Enter" && !ev.isComposing) {
       ev.preventDefault();
-      if (input.value.trim()) { onSubmit(input.value); ui.drafts[key] = ""; input.value = ""; }
-    } else if (ev.key === "Escape") { ui.drafts[key] = ""; input.value = ""; }
+      if (node.value.trim()) { onSubmit(node.value); ui.drafts[key] = ""; node.value = ""; }
+    } else if (ev.key === "Escape") { ui.drafts[key] = ""; node.value = ""; }
   });
   return input;
 }
@@ -89,21 +181,21 @@ function inlineEditor(ui, key, value, onSave, rerender, multiline = true) {
   const draftKey = `draft:${key}`;
   const ed = h(multiline ? "textarea" : "input", { class: "wk-editor", dataset: { key: draftKey }, "aria-label": "edit" });
   ed.value = draftKey in ui.drafts ? ui.drafts[draftKey] : value;
-  const finish = (save) => {
+  const finish = (save, node) => {
     if (ui.editing !== key) return;
     ui.editing = null;
-    const text = ed.value;
+    const text = node.value;
     delete ui.drafts[draftKey];
     if (save && text !== value) onSave(text);
     rerender();
   };
-  ed.addEventListener("input", () => { ui.drafts[draftKey] = ed.value; });
-  ed.addEventListener("keydown", (ev) => {
+  on(ed, "input", (ev, node) => { ui.drafts[draftKey] = node.value; });
+  on(ed, "keydown", (ev, node) => {
     ev.stopPropagation();
-    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); finish(true); }
-    else if (ev.key === "Escape") { ev.preventDefault(); finish(false); }
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); finish(true, node); }
+    else if (ev.key === "Escape") { ev.preventDefault(); finish(false, node); }
   });
-  ed.addEventListener("blur", () => { if (!ui.rendering && ed.isConnected) finish(true); });
+  on(ed, "blur", (ev, node) => { if (!ui.rendering && node.isConnected) finish(true, node); });
   queueMicrotask(() => { if (document.activeElement !== ed && ed.isConnected) { ed.focus(); ed.select?.(); } });
   return ed;
 }
@@ -157,20 +249,22 @@ function dropIndex(list, x, y, draggedId) {
 const NOTE_TYPE = "application/x-workshop-note";
 
 /** Make a zone (an area, a stage cell) accept dropped notes (HTML5 drag and drop) into its list. */
-function dropZone(model, zone, areaId, readonly, list = zone) {
+function dropZone(model, zone, areaId, readonly) {
   if (readonly) return;
-  zone.addEventListener("dragover", (ev) => {
+  on(zone, "dragover", (ev, node) => {
     if (!ev.dataTransfer.types.includes(NOTE_TYPE)) return;
     ev.preventDefault();
     ev.dataTransfer.dropEffect = "move";
-    zone.classList.add("wk-drop");
+    node.classList.add("wk-drop");
   });
-  zone.addEventListener("dragleave", (ev) => { if (!zone.contains(ev.relatedTarget)) zone.classList.remove("wk-drop"); });
-  zone.addEventListener("drop", (ev) => {
+  on(zone, "dragleave", (ev, node) => { if (!node.contains(ev.relatedTarget)) node.classList.remove("wk-drop"); });
+  on(zone, "drop", (ev, node) => {
     const id = Number(ev.dataTransfer.getData(NOTE_TYPE));
-    zone.classList.remove("wk-drop");
+    node.classList.remove("wk-drop");
     if (!id) return;
     ev.preventDefault();
+    ev.stopPropagation();
+    const list = node.querySelector(".wk-notes") || node;
     send(model, "move", { id, area: areaId, index: dropIndex(list, ev.clientX, ev.clientY, id) });
   });
 }
@@ -183,6 +277,7 @@ function noteEl(note, ctx) {
   const f = model.get("features") || {};
   const scale = model.get("rank_scale") || { min: 1, max: 5 };
   const readonly = !!c.readonly;
+  const editable = !readonly && note.editable !== false;  // a participant changes only their own notes
   const key = `note:${note.id}`;
   const linking = ui.linkSource !== null ? ctx.byId.get(ui.linkSource) : null;
   const linkTarget = linking && ctx.areaById.get(linking.area)?.fits === note.area;
@@ -194,18 +289,18 @@ function noteEl(note, ctx) {
   if (linkTarget && linking.fit.includes(note.id)) classes.push("wk-linked");
   if (ui.linkSource === note.id) classes.push("wk-link-source");
   const el = h("article", {
-    class: classes.join(" "), tabindex: 0, draggable: String(!readonly && ui.editing !== key),
+    class: classes.join(" "), tabindex: 0, draggable: String(editable && ui.editing !== key),
     dataset: { id: note.id, key }, style: note.color ? { background: note.color } : undefined,
     "aria-label": note.text.slice(0, 80),
   });
 
   // text or editor
-  if (ui.editing === key) {
+  if (ui.editing === key && editable) {
     el.append(inlineEditor(ui, key, note.text, (text) => send(model, "edit", { id: note.id, text }), rerender));
   } else {
     el.append(h("div", { class: "wk-note-text", text: note.text }));
-    el.addEventListener("dblclick", (ev) => {
-      if (readonly || ev.target.closest("button, select, input, textarea")) return;
+    on(el, "dblclick", (ev) => {
+      if (!editable || ev.target.closest("button, select, input, textarea")) return;
       ui.editing = key; rerender();
     });
   }
@@ -216,7 +311,7 @@ function noteEl(note, ctx) {
       h("span", { class: "wk-rank-label", text: area.rank }));
     for (let r = scale.min; r <= scale.max; r++) {
       pips.append(h("button", {
-        class: `wk-pip${note.rank !== null && r <= note.rank ? " wk-pip-on" : ""}`, type: "button", disabled: readonly,
+        class: `wk-pip${note.rank !== null && r <= note.rank ? " wk-pip-on" : ""}`, type: "button", disabled: !editable,
         "aria-label": `${area.rank} ${r}`, "aria-pressed": String(note.rank === r), dataset: { rank: r },
         onclick: (ev) => { ev.stopPropagation(); send(model, "rank", { id: note.id, rank: note.rank === r ? null : r }); },
       }));
@@ -249,7 +344,7 @@ function noteEl(note, ctx) {
   if (note.team) meta.append(h("span", { class: "wk-badge wk-badge-team", text: note.team, title: note.team }));
   el.append(meta);
 
-  if (!readonly) {
+  if (editable) {
     const actions = h("div", { class: "wk-note-actions" });
     if (f.fit && area.fits) {
       actions.append(h("button", { class: "wk-btn wk-btn-small", type: "button", dataset: { action: "link" },
@@ -274,8 +369,8 @@ function noteEl(note, ctx) {
       const select = h("select", { class: "wk-move", "aria-label": L.move, dataset: { key: `move:${note.id}` } },
         h("option", { value: "", text: L.move }));
       for (const a of ctx.areas) if (a.id !== note.area) select.append(h("option", { value: a.id, text: a.title }));
-      select.addEventListener("change", () => { ui.openMenu = null; if (select.value) send(model, "move", { id: note.id, area: select.value }); });
-      select.addEventListener("keydown", (ev) => { ev.stopPropagation(); if (ev.key === "Escape") { ui.openMenu = null; rerender(); } });
+      on(select, "change", (ev, node) => { ui.openMenu = null; if (node.value) send(model, "move", { id: note.id, area: node.value }); });
+      on(select, "keydown", (ev) => { ev.stopPropagation(); if (ev.key === "Escape") { ui.openMenu = null; rerender(); } });
       queueMicrotask(() => select.focus());
       actions.append(select);
     } else {
@@ -288,14 +383,14 @@ function noteEl(note, ctx) {
       dataset: { action: "delete" }, onclick: (ev) => { ev.stopPropagation(); send(model, "delete", { id: note.id }); } }));
     meta.append(actions);
 
-    el.addEventListener("dragstart", (ev) => {
+    on(el, "dragstart", (ev) => {
       ev.dataTransfer.setData(NOTE_TYPE, String(note.id));
       ev.dataTransfer.setData("text/plain", note.text);
       ev.dataTransfer.effectAllowed = "move";
     });
-    el.addEventListener("keydown", (ev) => noteKeys(ev, note, ctx));
   }
-  el.addEventListener("click", () => {
+  if (!readonly) on(el, "keydown", (ev, node) => noteKeys(ev, node, note, { ...ctx, editable }));
+  on(el, "click", () => {
     if (linkTarget && !readonly) {
       send(model, linking.fit.includes(note.id) ? "unlink" : "link", { source: linking.id, target: note.id });
     }
@@ -304,12 +399,18 @@ function noteEl(note, ctx) {
 }
 
 /** Keyboard alternative for everything the mouse does on a note. */
-function noteKeys(ev, note, ctx) {
-  if (ev.target !== ev.currentTarget) return;
+function noteKeys(ev, node, note, ctx) {
+  if (ev.target !== node) return;
   const { model, ui, rerender, areas, area } = ctx;
   const idx = areas.findIndex((a) => a.id === note.area);
   const siblings = ctx.items.filter((i) => i.area === note.area);
   const pos = siblings.findIndex((i) => i.id === note.id);
+  if ((ev.key === "+" || ev.key === "-") && (model.get("controls") || {}).vote_open) {
+    ev.preventDefault();
+    send(model, "vote", { id: note.id, dots: ev.key === "+" ? 1 : -1 });
+    return;
+  }
+  if (!ctx.editable) return;  // someone else's note: voting only
   if (ev.key === "Enter" || ev.key === "F2") { ev.preventDefault(); ui.editing = `note:${note.id}`; rerender(); }
   else if (ev.key === "Delete") { ev.preventDefault(); send(model, "delete", { id: note.id }); }
   else if (ev.altKey && (ev.key === "ArrowLeft" || ev.key === "ArrowRight")) {
@@ -324,9 +425,6 @@ function noteKeys(ev, note, ctx) {
     ev.preventDefault();
     const r = Number(ev.key);
     send(model, "rank", { id: note.id, rank: r === 0 ? null : r });
-  } else if ((ev.key === "+" || ev.key === "-") && (model.get("controls") || {}).vote_open) {
-    ev.preventDefault();
-    send(model, "vote", { id: note.id, dots: ev.key === "+" ? 1 : -1 });
   } else if (ev.key === "l" && area.fits) {
     ui.linkSource = ui.linkSource === note.id ? null : note.id; rerender();
   } else if (ev.key === "Escape" && ui.linkSource !== null) {
@@ -350,14 +448,17 @@ function areaEl(area, notes, ctx) {
       cov && cov.total ? h("span", { class: `wk-area-cov${cov.addressed < cov.total ? " wk-gap" : ""}`, text: `✔ ${cov.addressed}/${cov.total}` }) : null),
     area.question && (!notes.length || !ctx.compact) ? h("p", { class: "wk-question", text: area.question }) : null,
     list);
-  dropZone(model, section, area.id, readonly, list);
+  dropZone(model, section, area.id, readonly);
   if (!readonly) {
     const key = `add:${area.id}`;
     const input = draftInput(ui, key, { placeholder: L.add_placeholder, "aria-label": `${area.title}: ${L.add_placeholder}` },
       (text) => send(model, "add", { area: area.id, text }));
     section.append(h("div", { class: "wk-add" }, input,
       h("button", { class: "wk-btn wk-btn-add", type: "button", text: "+", title: L.add, "aria-label": `${L.add}: ${area.title}`,
-        onclick: () => { if (input.value.trim()) { send(model, "add", { area: area.id, text: input.value }); ui.drafts[key] = ""; input.value = ""; } } })));
+        onclick: (ev, node) => {
+          const field = node.parentNode.querySelector("input");
+          if (field.value.trim()) { send(model, "add", { area: area.id, text: field.value }); ui.drafts[key] = ""; field.value = ""; }
+        } })));
   }
   return section;
 }

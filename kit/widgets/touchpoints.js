@@ -80,12 +80,12 @@ function touchpointCard(tp, stageIndex, siblings, ctx) {
         disabled: stageIndex === stages.length - 1, onclick: () => move(stages[stageIndex + 1].id) }),
       h("button", { class: "wk-btn wk-btn-small wk-btn-danger", type: "button", text: "🗑", title: L.delete, "aria-label": L.delete,
         dataset: { action: "delete" }, onclick: () => send(model, "delete", { id: tp.id }) })));
-    card.addEventListener("dragstart", (ev) => {
+    on(card, "dragstart", (ev) => {
       ev.dataTransfer.setData(NOTE_TYPE, String(tp.id));
       ev.dataTransfer.effectAllowed = "move";
     });
-    card.addEventListener("keydown", (ev) => {
-      if (ev.target !== card) return;
+    on(card, "keydown", (ev, node) => {
+      if (ev.target !== node) return;
       if (ev.key === "Delete") { ev.preventDefault(); send(model, "delete", { id: tp.id }); }
       else if (ev.altKey && ev.key === "ArrowLeft" && stageIndex > 0) { ev.preventDefault(); move(stages[stageIndex - 1].id); }
       else if (ev.altKey && ev.key === "ArrowRight" && stageIndex < stages.length - 1) { ev.preventDefault(); move(stages[stageIndex + 1].id); }
@@ -101,11 +101,12 @@ function ideaCard(idea, ctx) {
   const { model, L, readonly, ui, rerender, byId } = ctx;
   const c = model.get("controls") || {};
   const key = `idea:${idea.id}`;
+  const editable = !readonly && idea.editable !== false;
   const card = h("article", { class: `wk-idea${idea.hidden ? " wk-hidden" : ""}`, tabindex: 0, dataset: { id: idea.id, key } });
-  if (ui.editing === key) {
+  if (ui.editing === key && editable) {
     card.append(inlineEditor(ui, key, idea.text, (text) => send(model, "idea_edit", { id: idea.id, text }), rerender));
   } else {
-    card.append(h("div", { class: "wk-note-text", text: idea.text, ondblclick: () => { if (!readonly) { ui.editing = key; rerender(); } } }));
+    card.append(h("div", { class: "wk-note-text", text: idea.text, ondblclick: () => { if (editable) { ui.editing = key; rerender(); } } }));
   }
   const meta = h("div", { class: "wk-note-meta" });
   if (idea.touchpoint && byId.has(idea.touchpoint)) meta.append(h("span", { class: "wk-badge", text: `↳ ${byId.get(idea.touchpoint).name}` }));
@@ -119,7 +120,7 @@ function ideaCard(idea, ctx) {
     }
   }
   if (idea.hidden) meta.append(h("span", { class: "wk-badge wk-badge-hidden", text: `🙈 ${L.hidden}` }));
-  if (!readonly) {
+  if (editable) {
     meta.append(h("button", { class: "wk-btn wk-btn-small wk-btn-danger", type: "button", text: "🗑", title: L.delete, "aria-label": L.delete,
       dataset: { action: "delete" }, onclick: () => send(model, "idea_delete", { id: idea.id }) }));
   }
@@ -190,7 +191,7 @@ function drawMap(model, ui, rerender) {
       if (lane.id === "touchpoints") {
         const list = h("div", { class: "wk-notes wk-tp-list" });
         for (const tp of tps) list.append(touchpointCard(tp, si, tps, ctx));
-        dropZone(model, cell, s.id, readonly, list);
+        dropZone(model, cell, s.id, readonly);
         cell.append(list);
         if (!readonly) {
           cell.append(h("div", { class: "wk-add" }, draftInput(ui, `addtp:${s.id}`,
@@ -223,10 +224,13 @@ function drawMap(model, ui, rerender) {
             h("option", { value: "", text: L.no_touchpoint }));
           for (const tp of tps) pick.append(h("option", { value: tp.id, text: tp.name }));
           if (ui.drafts[`ideatp:${s.id}`]) pick.value = ui.drafts[`ideatp:${s.id}`];
-          pick.addEventListener("change", () => { ui.drafts[`ideatp:${s.id}`] = pick.value; });
+          on(pick, "change", (ev, node) => { ui.drafts[`ideatp:${s.id}`] = node.value; });
           cell.append(h("div", { class: "wk-add wk-add-idea" }, draftInput(ui, `addidea:${s.id}`,
             { placeholder: L.idea_placeholder, "aria-label": `${s.title}: ${L.idea_placeholder}` },
-            (text) => send(model, "idea_add", { stage: s.id, text, touchpoint: pick.value ? Number(pick.value) : null })), pick));
+            (text) => {
+              const tp = ui.drafts[`ideatp:${s.id}`];
+              send(model, "idea_add", { stage: s.id, text, touchpoint: tp ? Number(tp) : null });
+            }), pick));
         }
       }
       grid.append(cell);

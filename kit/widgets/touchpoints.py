@@ -11,6 +11,7 @@ from typing import Any, Callable
 import traitlets
 
 from ..facilitation import controls as canvas_controls
+from ..roster import check_owner
 from ..store import WorkshopError
 from . import views
 from .base import CanvasWidget, RequestError, bundle
@@ -80,7 +81,7 @@ class TouchpointMapWidget(CanvasWidget):
     def _idea_id(self, request: dict[str, Any]) -> int:
         value = request.get("id")
         idea = self.ws.ideas.get(value) if isinstance(value, int) and not isinstance(value, bool) else None
-        if idea is None or not views.can_see(idea, self.viewer, "author"):
+        if idea is None or not views.can_see(idea, self.viewer, "author", views.team_filter(self.canvas, self.viewer)):
             raise RequestError(f"{self.labels['error_prefix']} {self.labels['err_gone']}")
         return value
 
@@ -99,11 +100,13 @@ class TouchpointMapWidget(CanvasWidget):
     def op_idea_edit(self, request: dict[str, Any]) -> None:
         idea_id = self._idea_id(request)
         with self.canvas._writing():
+            check_owner(self.ws.canvas("idea_board"), idea_id, {})
             self.ws.ideas.update(idea_id, text=self._text(request))
 
     def op_idea_delete(self, request: dict[str, Any]) -> None:
         idea_id = self._idea_id(request)
         with self.canvas._writing():
+            check_owner(self.ws.canvas("idea_board"), idea_id, {})
             self.ws.ideas.remove(idea_id)
 
     def op_idea_vote(self, request: dict[str, Any]) -> None:

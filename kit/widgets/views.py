@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..facilitation import controls
+from ..roster import owner_field, team_of, teams_separated
 
 if TYPE_CHECKING:
     from ..canvas import Canvas
@@ -28,15 +29,32 @@ class Viewer:
 
 
 def author_field(canvas: "Canvas") -> str | None:
-    names = canvas.collection.kind.field_names
-    return next((f for f in ("author", "observed_by") if f in names), None)
+    return owner_field(canvas.collection.kind.field_names)
 
 
-def can_see(record: dict[str, Any], viewer: Viewer, author: str | None) -> bool:
-    """Hidden notes: the author sees them, the facilitator sees them marked; others do not."""
+def team_filter(canvas: "Canvas", viewer: Viewer) -> str | None:
+    """The only team whose notes a participant sees while the facilitator keeps teams apart
+    on this canvas (kit.roster.separate_teams); None: no filter."""
+    ws = canvas.workshop
+    if not viewer.participant or not teams_separated(ws, canvas.id):
+        return None
+    return viewer.team or team_of(ws, viewer.name) or ""
+
+
+def can_see(record: dict[str, Any], viewer: Viewer, author: str | None, team: str | None = None) -> bool:
+    """Hidden notes: the author sees them, the facilitator sees them marked; others do not.
+    With ``team`` (see :func:`team_filter`), only that team's notes are seen."""
+    if team is not None and (record.get("team") or "") != team:
+        return False
     if not record.get("hidden") or not viewer.participant:
         return True
     return author is not None and record.get(author) == viewer.name
+
+
+def can_change(record: dict[str, Any], viewer: Viewer, author: str | None) -> bool:
+    """May the viewer edit, move or delete this note? A participant only their own (kit.roster
+    enforces it in the store); the facilitator any; shared records without author anyone."""
+    return not viewer.participant or author is None or record.get(author) == viewer.name
 
 
 def features(canvas: "Canvas") -> dict[str, bool]:
@@ -88,7 +106,8 @@ def board_state(canvas: "Canvas", viewer: Viewer) -> dict[str, Any]:
     author = author_field(canvas)
     feats = features(canvas)
     every = canvas.items()
-    visible = [r for r in every if can_see(r, viewer, author)]
+    team = team_filter(canvas, viewer)
+    visible = [r for r in every if can_see(r, viewer, author, team)]
     evidence = canvas.evidence_counts() if feats["evidence"] else {}
     area_of = {r["id"]: r[canvas.area_field] for r in visible}
     fits = {a["id"]: a["fits"] for a in canvas.declaration["areas"] if a.get("fits")}
@@ -105,6 +124,7 @@ def board_state(canvas: "Canvas", viewer: Viewer) -> dict[str, Any]:
             "votes": total, "my_votes": mine, "hidden": bool(r.get("hidden")),
             "author": (r.get(author) or "") if author else "", "team": r.get("team") or "",
             "mine": bool(author) and r.get(author) == viewer.name,
+            "editable": can_change(r, viewer, author),
             "evidence": evidence.get(r["id"]), "addressed": r["id"] in addressed,
             "status": r.get("status") or "",
         })
@@ -145,9 +165,10 @@ def touchpoint_state(canvas: "Canvas", viewer: Viewer) -> dict[str, Any]:
     stage_ids = [a["id"] for a in canvas.declaration["areas"]]
     tp_stage = {tp["id"]: tp["stage"] for tp in touchpoints}
     ideas_all = ws.ideas.all()
+    team = team_filter(canvas, viewer)
     ideas = []
     for idea in ideas_all:
-        if not can_see(idea, viewer, "author"):
+        if not can_see(idea, viewer, "author", team):
             continue
         stage = tp_stage.get(idea["touchpoint"]) or idea["stage"]
         if stage not in stage_ids:
@@ -156,6 +177,7 @@ def touchpoint_state(canvas: "Canvas", viewer: Viewer) -> dict[str, Any]:
         ideas.append({"id": idea["id"], "text": idea["text"], "stage": stage, "touchpoint": idea["touchpoint"],
                       "votes": total, "my_votes": mine, "author": idea["author"], "team": idea["team"],
                       "hidden": bool(idea["hidden"]), "mine": idea["author"] == viewer.name,
+                      "editable": can_change(idea, viewer, "author"),
                       "selected": bool(idea["selected"])})
     items = [{k: tp[k] for k in ("id", "stage", "name", "channel", "owner", "backstage_owner", "ist_rating",
                                  "soll_target", "moment_of_truth", "emotion", "notes", "position")}

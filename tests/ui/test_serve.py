@@ -11,6 +11,9 @@ import json
 import os
 import re
 import shutil
+import threading
+import time
+import urllib.request
 from pathlib import Path
 from unittest import mock
 
@@ -43,6 +46,9 @@ def room(tmp_path_factory):
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    tracker = base / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)  # never a "Select Kernel" dialog: the notebook names python3
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"autoStartDefaultKernel": True}))
     path = base / "live.workshop"
     with kit.new(path, title="Event hotel", language="en", actor="fac", teams=["Blue", "Green"]) as ws:
         facilitation.set_step(ws, "07_plan")
@@ -78,6 +84,87 @@ def _page(browser, outside: list[str]):
     return page
 
 
+def _lab_api(cfg, method: str, path: str, body: dict | None = None):  # noqa: ANN202
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{cfg.lab_port}{path}", method=method, data=json.dumps(body).encode() if body else None,
+        headers={"Authorization": f"token {cfg.lab_token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        data = response.read()
+    return json.loads(data) if data else None
+
+
+def _wait(condition, timeout: float, what: str):  # noqa: ANN202
+    """Wait for a server-side state (no event to await over REST); fail naming it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
+        time.sleep(0.1)
+
+
+def _notebook_sessions(cfg, name: str) -> list[dict]:
+    return [s for s in _lab_api(cfg, "GET", "/api/sessions") if s["path"].endswith(name)]
+
+
+def _open_facilitator(browser, cfg, outside: list[str]):
+    """Open facilitator.ipynb on exactly one kernel, then run all cells once.
+
+    The flake ("two kernels, only the first cell runs") came from racing JupyterLab's own
+    kernel start: `?reset` re-lays out the workspace while the notebook opens, the panel's first
+    session is disposed with its kernel, Lab asks "Select Kernel" and Run All lands on a kernel
+    that is not ready. Here the session exists and its kernel is idle (REST API) before the page
+    opens, Lab attaches to it, and the test checks it is still the only one after Run All.
+    """
+    name = "facilitator.ipynb"
+    session = _lab_api(cfg, "POST", "/api/sessions",
+                       {"path": name, "name": name, "type": "notebook", "kernel": {"name": "python3"}})
+    kernel = session["kernel"]["id"]  # started by the server; it reports "idle" once a client talks to it
+    page = _page(browser, outside)
+    page.goto(cfg.lab_url(f"lab/tree/{name}"))  # fresh workspace dir: nothing to reset
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    _wait(lambda: any(k["connections"] for k in _lab_api(cfg, "GET", "/api/kernels") if k["id"] == kernel), 30,
+          "the page to connect to the prepared kernel")
+    assert [s["kernel"]["id"] for s in _notebook_sessions(cfg, name)] == [kernel]
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    try:
+        page.wait_for_selector(".kit-panel", timeout=60_000)
+        page.wait_for_selector(".wk-board", timeout=60_000)
+    except Exception:
+        page.screenshot(path=str(SHOTS / "failed_facilitator.png"), full_page=True)
+        raise
+    assert [s["kernel"]["id"] for s in _notebook_sessions(cfg, name)] == [kernel]  # still one kernel
+    assert len(_lab_api(cfg, "GET", "/api/kernels")) == 1
+    return page
+
+
+class Ticker(threading.Thread):
+    """Another writer (the facilitator's script) changing a note every 40 ms: remote updates
+    stream into every open board while the participants click."""
+
+    def __init__(self, path: Path):
+        super().__init__(daemon=True)
+        self.path, self.stop, self.ticks, self.error = path, threading.Event(), 0, None
+
+    def run(self) -> None:
+        try:
+            self.write()
+        except BaseException as exc:  # surfaced by the test, which asserts ticks and no error
+            self.error = exc
+
+    def write(self) -> None:
+        with kit.open(self.path, actor="fac") as ws:
+            board = ws.canvas("idea_board")
+            note = board.add("contact", "tick 0", author="fac")
+            while not self.stop.wait(0.04):
+                self.ticks += 1
+                board.update(note, text=f"tick {self.ticks}")
+            board.remove(note)
+
+
 def _note(page, text: str):
     return page.locator(".wk-note", has=page.locator(".wk-note-text", has_text=text))
 
@@ -96,22 +183,7 @@ def test_live_session_with_three_participants(room, chromium):
     outside: list[str] = []
 
     # ---------------------------------------------------------------- the facilitator opens the notebook
-    fac = _page(chromium, outside)
-    fac.goto(cfg.lab_url("lab/tree/facilitator.ipynb") + "&reset")
-    fac.wait_for_selector(".jp-Notebook .jp-Cell")
-    fac.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-    for attempt in range(3):  # Lab sometimes swaps the session's kernel right after opening; run again
-        fac.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-        fac.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        fac.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        try:
-            fac.wait_for_selector(".kit-panel", timeout=20_000)
-            fac.wait_for_selector(".wk-board", timeout=20_000)
-            break
-        except Exception:
-            fac.screenshot(path=str(SHOTS / "failed_facilitator.png"), full_page=True)
-            if attempt == 2:
-                raise
+    fac = _open_facilitator(chromium, cfg, outside)
 
     # ---------------------------------------------------------------- three participants join
     people = []
@@ -140,19 +212,36 @@ def test_live_session_with_three_participants(room, chromium):
         assert sorted(i["text"] for i in ws.ideas.all()) == sorted(texts)
         assert {i["author"] for i in ws.ideas.all()} == {n for n, _ in PEOPLE}
 
-    # ---------------------------------------------------------------- voting within the budget
+    # ---------------------------------------------------------------- voting within the budget, while updates stream in
     fac.locator(".kit-panel-vote").click()
     for view in people:
         expect(view.locator(".wk-banner-vote")).to_be_visible(timeout=LIVE)
-    plan = {0: [0, 1, 2], 1: [0, 2, 2], 2: [0, 0, 1]}  # participant -> notes they give a dot (3 each)
-    running = {0: 0, 1: 0, 2: 0}
-    for who, targets in plan.items():
-        for target in targets:
-            running[target] += 1
-            _note(people[who], texts[target]).locator("[data-action=vote]").click()
-            expect(_note(people[who], texts[target]).locator(".wk-vote-count")).to_have_text(
-                f"● {running[target]}", timeout=LIVE)  # the dot is stored before the next click
-            expect(people[who].locator(".wk-error")).to_have_count(0)
+    ticker = Ticker(cfg.workshop)
+    ticker.start()
+    try:
+        expect(_note(people[0], "tick ")).to_have_count(1, timeout=LIVE)
+        first_vote = _note(people[0], texts[0]).locator("[data-action=vote]")
+        first_vote.evaluate("b => { b.kitProbe = 'same node'; }")
+        seen = ticker.ticks
+        people[0].wait_for_function(  # this page has re-rendered several remote updates since
+            f"() => [...document.querySelectorAll('.wk-note-text')].some(n => /^tick ([0-9]+)$/.test(n.textContent)"
+            f" && Number(n.textContent.slice(5)) > {seen + 5})")
+        assert first_vote.evaluate("b => b.kitProbe") == "same node"  # the button was kept, not replaced
+        plan = {0: [0, 1, 2], 1: [0, 2, 2], 2: [0, 0, 1]}  # participant -> notes they give a dot (3 each)
+        running = {0: 0, 1: 0, 2: 0}
+        for who, targets in plan.items():
+            for target in targets:  # one click each, never repeated: a lost click fails the count below
+                running[target] += 1
+                _note(people[who], texts[target]).locator("[data-action=vote]").click()
+                expect(_note(people[who], texts[target]).locator(".wk-vote-count")).to_have_text(
+                    f"● {running[target]}", timeout=LIVE)  # the dot is stored before the next click
+                expect(people[who].locator(".wk-error")).to_have_count(0)
+    finally:
+        ticker.stop.set()
+        ticker.join(10)
+    assert ticker.error is None and ticker.ticks > 20, "the remote updates did not stream during the clicks"
+    for view in views:
+        expect(_note(view, "tick ")).to_have_count(0, timeout=LIVE)
     expected_votes = {0: 4, 1: 2, 2: 3}
     for target, total in expected_votes.items():
         for view in views:
