@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-noto-color-emoji fonts-symbola
 SAMPLE := work/sample_$(or $(LANG_KIT),de).workshop
 
@@ -13,7 +14,7 @@ SAMPLE := work/sample_$(or $(LANG_KIT),de).workshop
 lab: $(STAMP)
 	@mkdir -p work
 	@[ -e $(SAMPLE) ] || $(VENV)/bin/kit demo $(SAMPLE) --lang $(or $(LANG_KIT),de)
-	KIT_WORKSHOP=$(abspath $(SAMPLE)) $(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	KIT_WORKSHOP=$(abspath $(SAMPLE)) $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
 	$(PY) -m pytest
