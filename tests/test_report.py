@@ -343,3 +343,13 @@ def test_export_needs_an_output(tmp_path: Path) -> None:
     kit.demo(path, "en", actor="tester").close()
     done = kit_cli("export", str(path))
     assert done.returncode == 2 and done.stderr.startswith("kit: error: say what to write")
+
+
+def test_empty_workshop_reports_empty_tables_in_words(tmp_path: Path) -> None:
+    from kit import report
+
+    with kit.new(tmp_path / "e.workshop", title="Leer", language="de", actor="tester") as ws:
+        written = report.export(ws, html=tmp_path / "e.html", progress=False)
+    page = written["html"].read_text(encoding="utf-8")
+    # to-do plan, KPIs, follow-ups and interviews each say so instead of showing a bare header
+    assert page.count("Noch keine Einträge.") == 4
