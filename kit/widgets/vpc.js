@@ -16,10 +16,38 @@ function coverageBar(model, areas) {
   return bar;
 }
 
+/** Focus mode: the area title toggles an enlarged view of that area (click, Enter or Space; Escape
+ *  closes), so a facilitator can project one area with big type. */
+function focusable(section, area, ui, rerender) {
+  const focused = ui.focusArea === area.id;
+  const toggle = () => { ui.focusArea = focused ? null : area.id; rerender(); };
+  const title = section.querySelector(".wk-area-title");
+  title.setAttribute("tabindex", "0");
+  title.setAttribute("role", "button");
+  title.setAttribute("aria-expanded", String(focused));
+  title.dataset.key = `focus:${area.id}`;
+  title.dataset.action = "focus";
+  on(title, "click", (ev) => { ev.stopPropagation(); toggle(); });
+  on(title, "keydown", (ev) => {
+    if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); ev.stopPropagation(); toggle(); }
+  });
+  if (focused) {
+    section.classList.add("wk-focused");
+    on(section, "keydown", (ev) => {
+      if (ev.key !== "Escape" || ["INPUT", "TEXTAREA", "SELECT"].includes(ev.target.tagName)) return;
+      if (ui.linkSource !== null || ui.editing) return;  // Escape first ends linking / editing
+      ui.focusArea = null; rerender();
+    });
+  }
+  return section;
+}
+
 function drawVpc(model, ui, rerender) {
   const L = model.get("labels");
   const ctx = { ...boardContext(model, ui, rerender), compact: true };
-  const slot = (name) => ctx.areas.filter((a) => a.slot === name).map((a) => areaEl(a, ctx.notesIn(a.id), ctx));
+  if (ui.focusArea && !ctx.areas.some((a) => a.id === ui.focusArea)) ui.focusArea = null;
+  const slot = (name) => ctx.areas.filter((a) => a.slot === name)
+    .map((a) => focusable(areaEl(a, ctx.notesIn(a.id), ctx), a, ui, rerender));
   const extra = [coverageBar(model, ctx.areas)];
   if (ui.linkSource !== null && ctx.byId.has(ui.linkSource)) {
     extra.push(h("div", { class: "wk-banner wk-banner-link", role: "status" },

@@ -246,3 +246,105 @@ def test_touchpoint_map_and_empathy_board(lab, browser, make_notebook, open_note
     expect(sees.locator(".wk-note-text")).to_have_text("Mahnungen mit rotem Stempel")
     assert [r["text"] for r in items(path, "empathy_map", area="sees")] == ["Mahnungen mit rotem Stempel"]
     board.screenshot(path=str(screenshots / "empathy_map.png"))
+
+
+# Geometry of the drawn canvas, measured in the page. Every note is first scrolled into view inside its
+# area (the areas scroll), then its box is compared with its area's box and, in the circle, with the circle.
+GEOMETRY = """root => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const square = root.querySelector('.wk-vpc-square'), circle = root.querySelector('.wk-vpc-circle');
+  const notes = [];
+  for (const note of root.querySelectorAll('.wk-vpc .wk-note')) {
+    note.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    const area = note.closest('.wk-area');
+    notes.push({ id: note.dataset.id, area: area.dataset.area, inCircle: circle.contains(note), note: box(note),
+                 areaBox: box(area), circle: box(circle), square: box(square) });
+  }
+  for (const list of root.querySelectorAll('.wk-notes')) list.scrollTop = 0;
+  root.scrollIntoView({ block: 'start' });
+  const areas = [...root.querySelectorAll('.wk-vpc .wk-area')].map((a) => {
+    const list = a.querySelector('.wk-notes');
+    return { area: a.dataset.area, box: box(a), inCircle: circle.contains(a), count: a.querySelector('.wk-count').textContent.trim(),
+             notes: a.querySelectorAll('.wk-note').length, overflowY: getComputedStyle(list).overflowY,
+             scrolls: list.scrollHeight > list.clientHeight, sideways: list.scrollWidth > list.clientWidth + 1,
+             fontPx: parseFloat(getComputedStyle(a.querySelector('.wk-note') || a).fontSize) };
+  });
+  return { square: box(square), circle: box(circle), root: box(root), areas, notes,
+           viewport: [window.innerWidth, window.innerHeight] };
+}"""
+
+
+def corners_in_circle(rect, circle, margin: float = 2.0) -> bool:
+    cx, cy = (circle[0] + circle[2]) / 2, (circle[1] + circle[3]) / 2
+    radius = (circle[2] - circle[0]) / 2
+    return all(((x - cx) ** 2 + (y - cy) ** 2) ** 0.5 <= radius + margin
+               for x in (rect[0], rect[2]) for y in (rect[1], rect[3]))
+
+
+def inside(inner, outer, margin: float = 1.0) -> bool:
+    return (inner[0] >= outer[0] - margin and inner[1] >= outer[1] - margin
+            and inner[2] <= outer[2] + margin and inner[3] <= outer[3] + margin)
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
+def test_vpc_sample_fits_a_projector(lab, browser, make_notebook, open_notebook, tmp_path, screenshots, width, height):
+    """The German sample (4-6 notes per area) keeps the square square and the circle round, every note
+    inside its area (and the circle), and the whole widget within one projector screen."""
+    from playwright.sync_api import expect
+
+    path = tmp_path / "sample.workshop"
+    kit.demo(path, "de").close()
+    expected = {a: len(items(path, area=a)) for a in
+                ("products", "gain_creators", "pain_relievers", "gains", "pains", "jobs")}
+    assert all(4 <= n <= 6 for n in expected.values()), expected
+    make_notebook(f"vpc_sample_{width}.ipynb", notebook_cells(path, "lena", "value_proposition"))
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = open_notebook(context, f"vpc_sample_{width}.ipynb")
+    vpc = page.locator(".wk-vpc-root")
+    expect(vpc.locator(".wk-note")).to_have_count(sum(expected.values()))
+    g = vpc.evaluate(GEOMETRY)
+    page.screenshot(path=str(screenshots / f"vpc_sample_{width}.png"))
+
+    sq, ci = g["square"], g["circle"]
+    for shape in (sq, ci):
+        w, h = shape[2] - shape[0], shape[3] - shape[1]
+        assert abs(w - h) < 0.02 * w, (w, h)
+        assert w >= 300, w  # big enough to read
+    assert sq[2] <= ci[0] and abs((sq[1] + sq[3]) - (ci[1] + ci[3])) < 4, (sq, ci)  # side by side, square left
+    assert g["root"][3] - g["root"][1] <= height, (g["root"], height)  # the widget fits the screen
+    for a in g["areas"]:
+        assert a["count"] == str(expected[a["area"]]) == str(a["notes"]), a
+        assert inside(a["box"], ci if a["inCircle"] else sq), a
+        if a["inCircle"]:
+            assert corners_in_circle(a["box"], ci), a
+        assert a["overflowY"] in ("auto", "scroll") and not a["sideways"], a
+        assert a["fontPx"] >= 11.5, a
+    assert {a["inCircle"] for a in g["areas"] if a["area"] in ("gains", "pains", "jobs")} == {True}
+    for n in g["notes"]:
+        assert inside(n["note"], n["areaBox"]), n
+        if n["inCircle"]:
+            assert corners_in_circle(n["note"], n["circle"]), n
+        else:
+            assert inside(n["note"], n["square"]), n
+
+    # focus mode: the area title enlarges the area (mouse and keyboard); Escape / the title closes it
+    pains = vpc.locator("section[data-area='pains']")
+    title = pains.locator(".wk-area-title")
+    small = pains.bounding_box()
+    title.click()
+    expect(pains).to_have_class(has_class("wk-focused"))
+    expect(title).to_have_attribute("aria-expanded", "true")
+    big = pains.bounding_box()
+    assert big["width"] > 1.8 * small["width"] and big["height"] > 1.8 * small["height"], (small, big)
+    if width == 1920:
+        page.screenshot(path=str(screenshots / "vpc_sample_focus.png"))
+    title.click()
+    expect(pains).not_to_have_class(has_class("wk-focused"))
+    title.focus()
+    page.keyboard.press("Enter")
+    expect(pains).to_have_class(has_class("wk-focused"))
+    note(page, items(path, area="pains")[0]["text"][:20]).focus()
+    page.keyboard.press("Escape")
+    expect(pains).not_to_have_class(has_class("wk-focused"))
+    assert len(items(path, area="pains")) == expected["pains"]  # looking never changes the workshop
+    context.close()
