@@ -20,7 +20,7 @@ import pytest
 
 import kit
 from kit import i18n
-from kit.report import build, sections
+from kit.report import build
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "report"

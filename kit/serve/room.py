@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import agenda, facilitation, i18n, roster
@@ -16,7 +15,6 @@ from ..canvases import available, declaration
 from .participant import CANVAS_KEY, canvas_for, step_canvases
 
 if TYPE_CHECKING:
-    import ipywidgets
     import pandas
 
     from ..workshop import Workshop

@@ -10,14 +10,8 @@ reports, and the test process writes to the workshop as another kernel would.
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +22,10 @@ import pytest
 
 import kit
 from kit import agenda, facilitation
+from labserver import CHROMIUM, CHROMIUM_ARGS, jupyterlab
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 PORTS = range(8930, 8940)
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -84,17 +76,6 @@ class Lab:
             self.api("DELETE", f"/api/sessions/{session['id']}")
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """JupyterLab on a copy of the German sample, as `make lab` starts it, but private to this module."""
@@ -112,48 +93,11 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     workshop = base / "sample_de.workshop"
     kit.demo(workshop, "de", actor="setup").close()
 
-    settings = base / "settings"
-    for folder, name, values in (
-            ("apputils-extension", "notification", {"fetchNews": "false", "checkForUpdates": False}),
-            # every cell rendered, so the screenshot shows the whole notebook
-            ("notebook-extension", "tracker", {"windowingMode": "none"})):
-        target = settings / "@jupyterlab" / folder
-        target.mkdir(parents=True, exist_ok=True)
-        (target / f"{name}.jupyterlab-settings").write_text(json.dumps(values), encoding="utf-8")
-    env = {**os.environ, "KIT_WORKSHOP": str(workshop), "KIT_USER": "moderatorin", "MPLBACKEND": "Agg",
-           "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_DATA_DIR": str(base / "data"),
-           "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(settings),
-           "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces")}
-    port, token = _free_port(), secrets.token_hex(16)
-    log = base / "lab.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-             "--LabApp.news_url=", *(["--allow-root"] if os.geteuid() == 0 else [])],
-            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited ({process.returncode}):\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not answer:\n{log.read_text()[-3000:]}") from None
-            time.sleep(0.2)  # a starting server offers no event to await; poll its status
+    # every cell rendered, so the screenshot shows the whole notebook
+    settings = {("notebook-extension", "tracker"): {"windowingMode": "none"}}
+    env = {"KIT_WORKSHOP": str(workshop), "KIT_USER": "moderatorin"}
+    with jupyterlab(base, root, PORTS, env, settings) as (url, token):
         yield Lab(url, token, root, workshop)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

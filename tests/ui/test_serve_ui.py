@@ -23,10 +23,8 @@ import kit
 from kit import agenda, facilitation
 from kit.serve import Room, ServeConfig
 from kit.store import WorkshopError
+from labserver import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "serve"

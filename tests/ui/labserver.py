@@ -1,0 +1,88 @@
+"""What every browser test needs: Debian's Chromium settings and a private JupyterLab server.
+
+The server runs on 127.0.0.1 with a token, with its config, data, runtime, settings and
+workspaces in a temp folder (news and update checks off), and is stopped afterwards.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def free_port(ports: range) -> int:
+    for port in ports:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
+
+
+def write_settings(settings: Path, extra: dict[tuple[str, str], dict[str, Any]] | None = None) -> None:
+    """JupyterLab user settings: news off, plus ``{(extension, plugin): values}``."""
+    wanted = {("apputils-extension", "notification"): {"fetchNews": "false", "checkForUpdates": False},
+              **(extra or {})}
+    for (folder, name), values in wanted.items():
+        target = settings / "@jupyterlab" / folder
+        target.mkdir(parents=True, exist_ok=True)
+        (target / f"{name}.jupyterlab-settings").write_text(json.dumps(values), encoding="utf-8")
+
+
+@contextmanager
+def jupyterlab(base: Path, root: Path, ports: range, env: dict[str, str],
+               settings: dict[tuple[str, str], dict[str, Any]] | None = None) -> Iterator[tuple[str, str]]:
+    """Start JupyterLab serving ``root``; yields ``(url, token)`` once it answers."""
+    write_settings(base / "settings", settings)
+    full_env = {**os.environ, "MPLBACKEND": "Agg",
+                "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_DATA_DIR": str(base / "data"),
+                "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
+                "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"), **env}
+    port, token = free_port(ports), secrets.token_hex(16)
+    log = base / "lab.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+             "--LabApp.news_url=", *(["--allow-root"] if os.geteuid() == 0 else [])],
+            cwd=root, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, token, process, log)
+        yield url, token
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(url: str, token: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited ({process.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)  # a starting server offers no event to await; poll its status
+    raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
