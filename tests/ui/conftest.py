@@ -10,13 +10,12 @@
 from __future__ import annotations
 
 import json
-import re
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from labserver import CHROMIUM, CHROMIUM_ARGS, jupyterlab
+from labserver import CHROMIUM, CHROMIUM_ARGS, jupyterlab, run_all_cells
 
 import pytest
 
@@ -86,19 +85,7 @@ def open_notebook(lab: Lab):
         pages.append(page)
         page.goto(lab.tree(name))
         try:
-            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-            # the status bar says "| Idle" once the kernel is connected, not merely starting
-            page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first.wait_for(timeout=60_000)
-            started = page.locator(".jp-InputPrompt", has_text=re.compile(r"\[[0-9*]+\]")).first
-            for attempt in range(3):  # a click in the instant the session settles can be dropped
-                page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-                page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-                try:
-                    started.wait_for(timeout=10_000)
-                    break
-                except Exception:
-                    if attempt == 2:
-                        raise
+            run_all_cells(page)
             page.wait_for_selector(wait_for, timeout=60_000)
         except Exception:
             page.screenshot(path=str(ARTIFACTS / f"failed_open_{name}.png"))

@@ -86,3 +86,22 @@ def _wait_until_up(url: str, token: str, process: subprocess.Popen, log: Path, t
             pass
         time.sleep(0.2)  # a starting server offers no event to await; poll its status
     raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+def run_all_cells(page: Any) -> None:
+    """Wait for a connected, idle kernel, then Run → Run All Cells until a cell has started."""
+    import re
+
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    # the status bar says "| Idle" once the kernel is connected, not merely starting
+    page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first.wait_for(timeout=60_000)
+    started = page.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\[[0-9*]+\]")).first
+    for attempt in range(3):  # a click in the instant the session settles can be dropped
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            started.wait_for(timeout=10_000)
+            return
+        except Exception:
+            if attempt == 2:
+                raise

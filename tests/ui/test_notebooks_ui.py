@@ -22,7 +22,7 @@ import pytest
 
 import kit
 from kit import agenda, facilitation
-from labserver import CHROMIUM, CHROMIUM_ARGS, jupyterlab
+from labserver import CHROMIUM, CHROMIUM_ARGS, jupyterlab, run_all_cells
 
 pytestmark = pytest.mark.browser
 
@@ -123,18 +123,7 @@ def run_notebook(context, lab: Lab, name: str):
     page.kit_dialogs = []
     page.on("dialog", lambda d: (page.kit_dialogs.append(d.message), d.dismiss()))
     page.goto(lab.tree(name))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first.wait_for(timeout=60_000)
-    started = page.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\[[0-9*]+\]")).first
-    for attempt in range(3):  # a click in the instant the session settles can be dropped
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        try:
-            started.wait_for(timeout=10_000)
-            break
-        except Exception:
-            if attempt == 2:
-                raise
+    run_all_cells(page)
     # done: every code cell has a number (none "[*]" or "[ ]") and the kernel says Idle
     page.wait_for_function(
         """() => {
