@@ -5,6 +5,7 @@ Servers run on ports 8912/8913 (and 8918/8919 for culling) on 127.0.0.1 and are 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import re
 import socket
@@ -19,7 +20,7 @@ import pytest
 
 import kit
 from kit import facilitation, roster
-from kit.serve import Culling, Room, ServeConfig, ServeError, check_token, lan_address
+from kit.serve import Culling, Room, ServeConfig, ServeError, check_token
 from kit.serve import room as room_api
 from kit.serve.participant import ParticipantApp, timer_text
 from kit.serve.server import lab_command, refused, status, voila_command
@@ -108,14 +109,44 @@ def test_requests_without_the_token_are_refused(served):
     assert status(f"{lab}/api/kernels?token={cfg.lab_token}")[0] == 200
 
 
+def listening(port: int) -> set[str]:
+    """Local addresses with a socket listening on ``port``, read from the kernel's socket
+    tables (/proc/net/tcp, tcp6): proof of where a server can be reached, sending nothing."""
+    found = set()
+    for table, version in (("/proc/net/tcp", 4), ("/proc/net/tcp6", 6)):
+        path = Path(table)
+        for line in path.read_text().splitlines()[1:] if path.exists() else []:
+            local, state = line.split()[1], line.split()[3]
+            host, hex_port = local.split(":")
+            if state != "0A" or int(hex_port, 16) != port:  # 0A = LISTEN
+                continue
+            raw = bytes.fromhex(host)
+            if version == 4:
+                found.add(str(ipaddress.IPv4Address(raw[::-1])))
+            else:
+                found.add(str(ipaddress.IPv6Address(b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4)))))
+    return found
+
+
 def test_not_reachable_on_a_non_loopback_address(served):
-    address = lan_address()
-    if address is None:
-        pytest.skip("this machine has no non-loopback address")
+    """Without --lan both servers listen on 127.0.0.1 only: no other address reaches them."""
     for port in (served.cfg.lab_port, served.cfg.voila_port):
-        with pytest.raises(ConnectionRefusedError):
-            socket.create_connection((address, port), timeout=3).close()
-        socket.create_connection(("127.0.0.1", port), timeout=3).close()  # but it does listen on loopback
+        assert listening(port) == {"127.0.0.1"}, port
+        socket.create_connection(("127.0.0.1", port), timeout=3).close()
+
+
+def test_lan_opens_only_the_participant_page(tmp_path):
+    """--lan on an address of its own (a loopback alias stands in for the Wi-Fi address here):
+    the participant page listens there and still needs its token; JupyterLab stays on 127.0.0.1."""
+    cfg = ServeConfig(_workshop(tmp_path), notebooks=ROOT / "notebooks", lab_port=8920, voila_port=8921,
+                      lan=True, lan_address="127.0.0.2", language="en")
+    with Room(cfg, log_dir=tmp_path / "logs"):
+        assert listening(cfg.lab_port) == {"127.0.0.1"}
+        assert listening(cfg.voila_port) == {"127.0.0.2"}
+        assert cfg.join_url().startswith("http://127.0.0.2:8921/?token=")
+        assert status(cfg.join_url())[0] == 200
+        assert refused("http://127.0.0.2:8921/")
+        assert refused(f"http://127.0.0.2:8921/?token={cfg.lab_token}")
 
 
 def _participant_page(cfg: ServeConfig) -> str:
