@@ -279,9 +279,6 @@ class Kind:
         raise ValidationError(self.name, name, f"is not a field of {self.name} "
                               f"(fields: {', '.join(self.field_names)})")
 
-    def defaults(self) -> dict[str, Any]:
-        return {f.name: f.empty() for f in self.fields}
-
     def validate(self, values: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
         """Clean ``values``. With ``partial``, only the given fields are checked (an update)."""
         clean: dict[str, Any] = {}
@@ -404,6 +401,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
         Field("emotion", "scores", **EMOTION, doc="-2..+2 per persona"),
         Field("position", "float"),
         _text("notes"),
+        _text("author"),
+        _text("team"),
     ), "name"),
     Kind("idea", "ideas", (
         Field("touchpoint", "ref", ref="touchpoint"),

@@ -103,7 +103,6 @@ class Store:
         self._lock = threading.RLock()
         self._batch: int | None = None
         self._conn = _conn or self._connect_checked(self.path)
-        self._data_version = self._pragma("data_version")
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -175,10 +174,6 @@ class Store:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None  # type: ignore[assignment]
-
-    def _pragma(self, name: str) -> Any:
-        with self._lock:
-            return self._conn.execute(f"PRAGMA {name}").fetchone()[0]
 
     # ------------------------------------------------------------------ transactions
     @contextmanager
@@ -325,12 +320,6 @@ class Store:
                 "SELECT (SELECT COALESCE(max(seq), 0) FROM changes) + "
                 "(SELECT COALESCE(max(rev), 0) FROM live)").fetchone()
         return row[0]
-
-    def changed_elsewhere(self) -> bool:
-        """True if another connection committed since the last call (no table read)."""
-        current = self._pragma("data_version")
-        changed, self._data_version = current != self._data_version, current
-        return changed
 
     def changes(self, since: int = 0, limit: int | None = None, who: str | None = None) -> list[Change]:
         sql, args = "SELECT seq, batch, ts, who, kind, record_id, op, before, after FROM changes WHERE seq>?", [since]
