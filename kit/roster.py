@@ -135,7 +135,7 @@ def _check_team(canvas: "Canvas", item_id: int | None, fields: dict[str, Any]) -
 def check_owner(canvas: "Canvas", item_id: int | None, fields: dict[str, Any]) -> None:
     """A participant edits, moves and deletes only notes they wrote, and writes as themselves.
 
-    Records without an author field (touchpoints) are shared and stay editable by all.
+    Notes with no author (sample data, notes added by script) only the facilitator changes.
     """
     ws = canvas.workshop
     owner = owner_field(canvas.collection.kind.field_names)

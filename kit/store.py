@@ -25,7 +25,6 @@ from . import model
 SCHEMA_VERSION = 1
 #: SQLite header field that marks a file as a workshop ("WKIT").
 APPLICATION_ID = 0x574B4954
-_MAGIC = b"SQLite format 3\x00"
 _SQL_TYPES = {"int": "INTEGER", "ref": "INTEGER", "bool": "INTEGER", "float": "REAL"}
 _JSON_TYPES = {"refs", "strs", "scores", "measurements"}
 _USER_OPS = ("add", "update", "remove")
@@ -82,16 +81,28 @@ _SCHEMA = [
 
 
 def check_file(path: Path) -> None:
-    """Raise WorkshopError unless ``path`` looks like a workshop file; reads, never writes."""
+    """Raise WorkshopError unless ``path`` looks like a workshop file; reads, never writes.
+
+    The header is read through SQLite, never with open(): closing a plain file descriptor
+    drops every POSIX lock this process holds on the file, so while another connection of
+    this process is open, a second process closing the file would take itself for the last
+    one and delete the WAL under us, and every later commit here would be lost.
+    """
     if not path.exists():
         raise WorkshopError(f"{path}: no such workshop file")
     if path.is_dir():
         raise WorkshopError(f"{path}: is a folder, not a workshop file")
-    with open(path, "rb") as fh:
-        header = fh.read(100)
-    if not header.startswith(_MAGIC):
+    if path.stat().st_size < 100:  # SQLite would take an empty file for an empty database
         raise WorkshopError(f"{path}: not a workshop file (not an SQLite database); left unchanged")
-    if len(header) < 100 or int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+    try:
+        ro = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        try:
+            application_id = ro.execute("PRAGMA application_id").fetchone()[0]
+        finally:
+            ro.close()
+    except sqlite3.DatabaseError:
+        raise WorkshopError(f"{path}: not a workshop file (not an SQLite database); left unchanged") from None
+    if application_id != APPLICATION_ID:
         raise WorkshopError(f"{path}: an SQLite database but not a workshop file; left unchanged")
 
 

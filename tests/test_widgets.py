@@ -449,3 +449,132 @@ def test_moving_to_another_area_puts_the_note_at_its_end_or_the_drop_position(ws
     assert order("jobs") == ["p2", "scripted, unplaced"]
     assert ask(widget, "move", id=b, area="gains", index=3) == ""  # reorder within the area keeps working
     assert order("gains") == ["p3", "p1", "placed first"]
+
+
+def test_participants_change_only_their_own_touchpoints(ws):
+    from kit.store import WorkshopError
+
+    ws.set(personas=["Ida"])
+    tmap = ws.canvas("touchpoint_map")
+    sample = tmap.add("contact", "Hotline")  # no author, like the sample data: the facilitator's
+    anna = show(ws, "touchpoint_map", participant="Anna", team="Blau")
+    ben = show(ws, "touchpoint_map", participant="Ben", team="Blau")
+    room = show(ws, "touchpoint_map")
+    assert ask(anna, "add", area="contact", text="Annas Chat") == ""
+    assert ask(ben, "add", area="contact", text="Bens Brief") == ""
+    store = fresh(ws.path)
+    ids = {t["name"]: t["id"] for t in store.touchpoints.all()}
+    annas, bens = ids["Annas Chat"], ids["Bens Brief"]
+    assert (store.touchpoints[annas]["author"], store.touchpoints[annas]["team"]) == ("Anna", "Blau")
+    sync.poll()
+    flags = {t["name"]: (t["mine"], t["editable"]) for t in anna.items}
+    assert flags == {"Hotline": (False, False), "Annas Chat": (True, True), "Bens Brief": (False, False)}
+    assert all(t["editable"] for t in room.items)
+
+    not_yours = ask(anna, "edit", id=bens, fields={"name": "hijacked"})
+    assert not_yours.endswith("This is not your note: you can only change, move and delete your own."), not_yours
+    for op, extra in (("move", {"area": "after"}), ("delete", {}), ("rate", {"field": "ist_rating", "value": 1}),
+                      ("rate", {"field": "soll_target", "value": 5}), ("mot", {"value": True}),
+                      ("emotion", {"persona": "Ida", "value": -2})):
+        for target in (bens, sample):
+            assert ask(anna, op, id=target, **extra) == not_yours, (op, target)
+    for target, name in ((bens, "Bens Brief"), (sample, "Hotline")):
+        stored = fresh(ws.path).touchpoints[target]
+        assert (stored["name"], stored["stage"], stored["ist_rating"], stored["soll_target"], stored["emotion"],
+                stored["moment_of_truth"]) == (name, "contact", None, None, {}, False)
+
+    # the kit API refuses the same, with a message naming who wrote it
+    as_anna = kit.open(ws.path, actor="Anna", role="participant")
+    try:
+        with pytest.raises(WorkshopError, match="written by Ben; Anna can only change their own notes"):
+            as_anna.canvas("touchpoint_map").update(bens, ist_rating=1)
+        with pytest.raises(WorkshopError, match="written by nobody"):
+            as_anna.canvas("touchpoint_map").remove(sample)
+        with pytest.raises(WorkshopError, match="only write notes as themselves"):
+            as_anna.canvas("touchpoint_map").add("contact", "Fake", author="Ben")
+    finally:
+        as_anna.close()
+
+    # own touchpoint: everything works
+    assert ask(anna, "edit", id=annas, fields={"name": "Annas Chatbot", "owner": "Service"}) == ""
+    assert ask(anna, "rate", id=annas, field="ist_rating", value=2) == ""
+    assert ask(anna, "mot", id=annas, value=True) == ""
+    assert ask(anna, "emotion", id=annas, persona="Ida", value=1) == ""
+    assert ask(anna, "move", id=annas, area="after") == ""
+    stored = fresh(ws.path).touchpoints[annas]
+    assert (stored["name"], stored["owner"], stored["ist_rating"], stored["moment_of_truth"], stored["emotion"],
+            stored["stage"]) == ("Annas Chatbot", "Service", 2, True, {"Ida": 1}, "after")
+    assert ask(anna, "delete", id=annas) == "" and fresh(ws.path).touchpoints.get(annas) is None
+
+    # the facilitator changes anyone's
+    assert ask(room, "rate", id=bens, field="ist_rating", value=4) == ""
+    assert ask(room, "edit", id=sample, fields={"name": "Hotline 24/7"}) == ""
+    assert ask(room, "move", id=bens, area="after") == ""
+    assert ask(room, "delete", id=sample) == ""
+    store = fresh(ws.path)
+    assert (store.touchpoints[bens]["ist_rating"], store.touchpoints[bens]["stage"]) == (4, "after")
+    assert store.touchpoints.get(sample) is None
+
+
+def test_separated_teams_see_only_their_own_touchpoints(ws):
+    from kit import roster
+
+    ws.set(personas=["Ida"])
+    roster.join(ws, "Anna", "Blau")
+    roster.join(ws, "Cem", "Grün")
+    tmap = ws.canvas("touchpoint_map")
+    tmap.add("contact", "Shared hotline")
+    anna = show(ws, "touchpoint_map", participant="Anna", team="Blau")
+    cem = show(ws, "touchpoint_map", participant="Cem", team="Grün")
+    room = show(ws, "touchpoint_map")
+    assert ask(cem, "add", area="contact", text="Green chat") == ""
+    sync.poll()
+    assert {t["name"] for t in anna.items} == {"Shared hotline", "Green chat"}  # not separated: shared
+
+    roster.separate_teams(ws, "touchpoint_map")
+    sync.poll()
+    assert anna.items == []  # filtered in Python: no other team's touchpoint reaches the page
+    assert [t["name"] for t in cem.items] == ["Green chat"]
+    assert {t["name"] for t in room.items} == {"Shared hotline", "Green chat"}  # facilitator: all
+    green = cem.items[0]["id"]
+    for op, extra in (("edit", {"fields": {"name": "x"}}), ("delete", {}), ("move", {"area": "after"}),
+                      ("rate", {"field": "ist_rating", "value": 1}), ("emotion", {"persona": "Ida", "value": 2})):
+        assert ask(anna, op, id=green, **extra).endswith("(someone deleted it)."), op  # unseen counts as gone
+    assert fresh(ws.path).touchpoints[green]["name"] == "Green chat"
+    assert ask(anna, "add", area="contact", text="Blue portal") == ""
+    assert ask(anna, "emotion", id=anna.items[0]["id"], persona="Ida", value=2) == ""
+    assert ask(anna, "idea_add", stage="contact", touchpoint=anna.items[0]["id"], text="Blue idea") == ""
+    facilitation.open_vote(ws, "touchpoint_map", budget=2)
+    sync.poll()
+    idea = anna.ideas[0]["id"]
+    assert ask(anna, "idea_vote", id=idea) == "" and ask(anna, "idea_edit", id=idea, text="Blue idea 2") == ""
+    stored = fresh(ws.path)
+    assert {t["name"]: t["team"] for t in stored.touchpoints.all()} == {
+        "Shared hotline": "", "Green chat": "Grün", "Blue portal": "Blau"}
+    assert (stored.ideas[idea]["text"], stored.ideas[idea]["votes"]) == ("Blue idea 2", {"Anna": 1})
+    sync.poll()
+    assert [t["name"] for t in cem.items] == ["Green chat"] and cem.ideas == []
+    as_cem = kit.open(ws.path, actor="Cem", role="participant")
+    try:
+        from kit.store import WorkshopError
+
+        with pytest.raises(WorkshopError, match="belongs to team Blau; Cem is in team Grün"):
+            as_cem.canvas("touchpoint_map").update(anna.items[0]["id"], ist_rating=1)
+    finally:
+        as_cem.close()
+
+
+def test_participant_writes_survive_other_processes_opening_the_file(ws):
+    """A facilitator kernel holds two connections (its own and a participant widget's). Another
+    process opening and closing the file must not take itself for the last user and drop the
+    WAL under them (kit.store.check_file once read the header with open(), which released
+    this process's SQLite locks)."""
+    anna = show(ws, "touchpoint_map", participant="Anna", team="Blau")
+    code = ("import kit, sys; w = kit.open(sys.argv[1], actor='reader'); "
+            "print(sorted(t['name'] for t in w.touchpoints.all()))")
+    read = [sys.executable, "-c", code, str(ws.path)]
+    kit.open(ws.path, actor="another-widget").close()  # a third connection opened and closed here
+    for n, name in enumerate(["first", "second", "third"]):
+        assert ask(anna, "add", area="contact", text=name) == ""
+        seen = subprocess.run(read, capture_output=True, text=True, check=True).stdout.strip()
+        assert seen == str(sorted(["first", "second", "third"][: n + 1]))

@@ -53,6 +53,11 @@ function emotionRow(tp, persona, color, ctx) {
   return row;
 }
 
+/** The context for one touchpoint's controls: read-only when locked or when it is somebody else's. */
+function forTouchpoint(tp, ctx) {
+  return tp.editable === false && !ctx.readonly ? { ...ctx, readonly: true } : ctx;
+}
+
 function touchpointCard(tp, stageIndex, siblings, ctx) {
   const { model, L, readonly, stages } = ctx;
   const pos = siblings.indexOf(tp);
@@ -190,7 +195,7 @@ function drawMap(model, ui, rerender) {
       const cell = h("div", { class: `wk-cell wk-cell-${lane.id}`, dataset: { lane: lane.id, stage: s.id } });
       if (lane.id === "touchpoints") {
         const list = h("div", { class: "wk-notes wk-tp-list" });
-        for (const tp of tps) list.append(touchpointCard(tp, si, tps, ctx));
+        for (const tp of tps) list.append(touchpointCard(tp, si, tps, forTouchpoint(tp, ctx)));
         dropZone(model, cell, s.id, readonly);
         cell.append(list);
         if (!readonly) {
@@ -202,16 +207,16 @@ function drawMap(model, ui, rerender) {
         for (const tp of tps) {
           cell.append(h("div", { class: "wk-tp-block", dataset: { id: tp.id } },
             h("div", { class: "wk-tp-ref", text: tp.name }),
-            h("div", { class: "wk-tp-line" }, h("span", { class: "wk-tp-key", text: L.owner_front }), fieldText(tp, "owner", "…", ctx)),
-            h("div", { class: "wk-tp-line" }, h("span", { class: "wk-tp-key", text: L.owner_back }), fieldText(tp, "backstage_owner", "…", ctx))));
+            h("div", { class: "wk-tp-line" }, h("span", { class: "wk-tp-key", text: L.owner_front }), fieldText(tp, "owner", "…", forTouchpoint(tp, ctx))),
+            h("div", { class: "wk-tp-line" }, h("span", { class: "wk-tp-key", text: L.owner_back }), fieldText(tp, "backstage_owner", "…", forTouchpoint(tp, ctx)))));
         }
       } else if (lane.id === "ratings") {
         for (const tp of tps) {
           const gap = tp.ist_rating !== null && tp.soll_target !== null ? tp.soll_target - tp.ist_rating : null;
           const block = h("div", { class: "wk-tp-block", dataset: { id: tp.id } },
             h("div", { class: "wk-tp-ref" }, tp.name, gap !== null && gap > 0 ? h("span", { class: "wk-gap-badge", text: ` Δ ${gap}` }) : null),
-            ratingRow(tp, "ist_rating", L.ist, ctx), ratingRow(tp, "soll_target", L.soll, ctx));
-          for (const p of personas) block.append(emotionRow(tp, p, colors[p], ctx));
+            ratingRow(tp, "ist_rating", L.ist, forTouchpoint(tp, ctx)), ratingRow(tp, "soll_target", L.soll, forTouchpoint(tp, ctx)));
+          for (const p of personas) block.append(emotionRow(tp, p, colors[p], forTouchpoint(tp, ctx)));
           cell.append(block);
         }
       } else if (lane.id === "ideas") {

@@ -6,6 +6,7 @@ linked by touchpoint) collect dot votes. Ideas obey this canvas's lock and votin
 """
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any, Callable
 
 import traitlets
@@ -50,7 +51,7 @@ class TouchpointMapWidget(CanvasWidget):
             raise RequestError(f"{self.labels['error_prefix']} stage must be given")
         extra = {k: request[k] for k in ("channel", "owner", "backstage_owner") if isinstance(request.get(k), str)}
         return self.canvas.add(area, self._text(request), position=self._position(area, request.get("index")),
-                               **extra)
+                               **extra, **self._new_fields())
 
     def op_rate(self, request: dict[str, Any]) -> None:
         field = request.get("field")
@@ -73,7 +74,7 @@ class TouchpointMapWidget(CanvasWidget):
             return {"emotion": emotion}
 
         # Read-modify-write inside one transaction: two personas rated at once both survive.
-        with self.canvas._writing():
+        with self.canvas._writing(item_id):
             record = self.canvas.collection[item_id]
             self.canvas.update(item_id, **change(record))
 
@@ -85,6 +86,11 @@ class TouchpointMapWidget(CanvasWidget):
             raise RequestError(f"{self.labels['error_prefix']} {self.labels['err_gone']}")
         return value
 
+    def _idea_writing(self, idea_id: int) -> AbstractContextManager[None]:
+        """This map's write transaction with its lock and team checks, applied to an idea of the
+        team it belongs to (the owner check is the idea board's, see kit.roster.check_owner)."""
+        return self.canvas._writing(None, {"team": self.ws.ideas[idea_id]["team"]}, vote=True)
+
     def op_idea_add(self, request: dict[str, Any]) -> int:
         text, stage, touchpoint = self._text(request), request.get("stage"), request.get("touchpoint")
         if touchpoint is not None:
@@ -94,18 +100,18 @@ class TouchpointMapWidget(CanvasWidget):
         fields: dict[str, Any] = {"author": self.viewer.name, "team": self.viewer.team}
         if canvas_controls(self.ws, self.canvas.id).private:
             fields["hidden"] = True
-        with self.canvas._writing():  # the touchpoint map's lock covers its ideas
+        with self.canvas._writing(None, fields):  # the touchpoint map's lock and teams cover its ideas
             return self.ws.ideas.add(text=text, stage=stage, touchpoint=touchpoint, **fields)
 
     def op_idea_edit(self, request: dict[str, Any]) -> None:
         idea_id = self._idea_id(request)
-        with self.canvas._writing():
+        with self._idea_writing(idea_id):
             check_owner(self.ws.canvas("idea_board"), idea_id, {})
             self.ws.ideas.update(idea_id, text=self._text(request))
 
     def op_idea_delete(self, request: dict[str, Any]) -> None:
         idea_id = self._idea_id(request)
-        with self.canvas._writing():
+        with self._idea_writing(idea_id):
             check_owner(self.ws.canvas("idea_board"), idea_id, {})
             self.ws.ideas.remove(idea_id)
 
@@ -116,5 +122,5 @@ class TouchpointMapWidget(CanvasWidget):
         state = canvas_controls(self.ws, self.canvas.id)
         if self.viewer.participant and not state.vote_open:
             raise WorkshopError(f"voting on {self.canvas.title} is closed")
-        with self.canvas._writing():
+        with self._idea_writing(idea_id):
             self.ws.ideas.vote(idea_id, self.viewer.name, dots, budget=state.budget)

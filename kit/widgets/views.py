@@ -161,11 +161,13 @@ def emotion_curves(stages: list[str], touchpoints: list[dict[str, Any]],
 def touchpoint_state(canvas: "Canvas", viewer: Viewer) -> dict[str, Any]:
     """Touchpoints per stage, their ideas with dot votes, emotion curves and controls."""
     ws = canvas.workshop
-    touchpoints = canvas.items()
+    every = canvas.items()
     stage_ids = [a["id"] for a in canvas.declaration["areas"]]
-    tp_stage = {tp["id"]: tp["stage"] for tp in touchpoints}
+    tp_stage = {tp["id"]: tp["stage"] for tp in every}
     ideas_all = ws.ideas.all()
     team = team_filter(canvas, viewer)
+    author = author_field(canvas)
+    touchpoints = [tp for tp in every if can_see(tp, viewer, author, team)]
     ideas = []
     for idea in ideas_all:
         if not can_see(idea, viewer, "author", team):
@@ -179,8 +181,10 @@ def touchpoint_state(canvas: "Canvas", viewer: Viewer) -> dict[str, Any]:
                       "hidden": bool(idea["hidden"]), "mine": idea["author"] == viewer.name,
                       "editable": can_change(idea, viewer, "author"),
                       "selected": bool(idea["selected"])})
-    items = [{k: tp[k] for k in ("id", "stage", "name", "channel", "owner", "backstage_owner", "ist_rating",
-                                 "soll_target", "moment_of_truth", "emotion", "notes", "position")}
+    items = [{**{k: tp[k] for k in ("id", "stage", "name", "channel", "owner", "backstage_owner", "ist_rating",
+                                    "soll_target", "moment_of_truth", "emotion", "notes", "position")},
+              "author": tp.get(author) or "", "team": tp.get("team") or "",
+              "mine": tp.get(author) == viewer.name, "editable": can_change(tp, viewer, author)}
              for tp in touchpoints]
     personas = list(ws.info.get("personas") or [])
     state = controls(ws, canvas.id)

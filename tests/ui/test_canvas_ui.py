@@ -74,6 +74,9 @@ def test_value_proposition_canvas_through_the_ui(lab, browser, make_notebook, op
     # rank (severity 4)
     note(page, "Forty minutes on hold").locator("button.wk-pip[data-rank='4']").click()
     expect(note(page, "Forty minutes on hold").locator("button.wk-pip[data-rank='4']")).to_have_attribute("aria-pressed", "true")
+    # round, not squared by JupyterLab's own button styles
+    assert note(page, "Forty minutes on hold").locator("button.wk-pip").first.evaluate(
+        "el => getComputedStyle(el).borderRadius") == "50%"
     assert items(workshop, id=record["id"])[0]["rank"] == 4
 
     # vote
@@ -246,6 +249,51 @@ def test_touchpoint_map_and_empathy_board(lab, browser, make_notebook, open_note
     expect(sees.locator(".wk-note-text")).to_have_text("Mahnungen mit rotem Stempel")
     assert [r["text"] for r in items(path, "empathy_map", area="sees")] == ["Mahnungen mit rotem Stempel"]
     board.screenshot(path=str(screenshots / "empathy_map.png"))
+
+
+def test_participant_gets_touchpoint_controls_only_on_their_own(lab, browser, make_notebook, open_notebook,
+                                                                 tmp_path, screenshots):
+    from playwright.sync_api import expect
+
+    path = tmp_path / "tp_roles.workshop"
+    with kit.new(path, title="Touchpoints", language="en", actor="setup", personas=["Ida"]) as ws:
+        tm = ws.canvas("touchpoint_map")
+        sample = tm.add("contact", "Hotline")  # no author: the facilitator's
+        bens = tm.add("contact", "Ben's letter", author="Ben", team="Blue")
+    cells = ["import kit\nfrom kit.widgets import show", f"ws = kit.open({str(path)!r}, actor='setup')",
+             "show(ws, 'touchpoint_map', participant='Anna', team='Blue')"]
+    make_notebook("tp_anna.ipynb", cells)
+    page = open_notebook(browser.new_context(viewport={"width": 1700, "height": 1200}), "tp_anna.ipynb")
+    tpmap = page.locator(".wk-tp-root")
+    contact = tpmap.locator(".wk-cell-touchpoints[data-stage='contact']")
+    contact.locator(".wk-add input").fill("Anna's chat")
+    contact.locator(".wk-add input").press("Enter")
+    expect(contact.locator(".wk-tp-name", has_text="Anna's chat")).to_be_visible()
+    (annas,) = [t for t in items(path, "touchpoint_map") if t["name"] == "Anna's chat"]
+    assert (annas["author"], annas["team"]) == ("Anna", "Blue")
+
+    mine = tpmap.locator(f".wk-tp[data-id='{annas['id']}']")
+    expect(mine.locator("button[data-action='delete']")).to_have_count(1)
+    expect(mine).to_have_attribute("draggable", "true")
+    for other in (sample, bens):
+        card = tpmap.locator(f".wk-tp[data-id='{other}']")
+        expect(card).to_have_count(1)
+        expect(card.locator(".wk-note-actions")).to_have_count(0)  # no move or delete buttons
+        expect(card).to_have_attribute("draggable", "false")
+        expect(card.locator("button[data-action='mot']")).to_be_disabled()
+        block = tpmap.locator(f".wk-cell-ratings .wk-tp-block[data-id='{other}']")
+        for button in block.locator("button").all():
+            expect(button).to_be_disabled()
+        card.locator(".wk-tp-name").click()  # not an editor: clicking the name opens no input
+        expect(card.locator("input, textarea")).to_have_count(0)
+    ratings = tpmap.locator(f".wk-cell-ratings .wk-tp-block[data-id='{annas['id']}']")
+    ratings.locator(".wk-rating-ist_rating button[data-value='3']").click()
+    expect(ratings.locator(".wk-rating-ist_rating button[data-value='3']")).to_have_attribute("aria-pressed", "true")
+    # read by this test process while the kernel holds two connections (facilitator and Anna)
+    assert items(path, "touchpoint_map", id=annas["id"])[0]["ist_rating"] == 3
+    assert items(path, "touchpoint_map", id=bens)[0]["ist_rating"] is None
+    ratings.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "touchpoint_map_participant.png"))
 
 
 # Geometry of the drawn canvas, measured in the page. Every note is first scrolled into view inside its
