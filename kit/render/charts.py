@@ -48,6 +48,16 @@ def _no_data(fig: Figure, ax: Axes, lang: str) -> Figure:
     return fig
 
 
+def _stage_ticks(plot: Any, stages: list[dict[str, Any]], measure: Any) -> None:
+    """Stage titles along the x axis, slanted so long German names stay readable."""
+    plot.set_xticks(range(len(stages)))
+    _tick_labels(plot.xaxis, [s["title"] for s in stages], measure, 0.95)
+    for tick in plot.get_xticklabels():
+        tick.set_rotation(30)
+        tick.set_ha("right")
+        tick.set_rotation_mode("anchor")
+
+
 def _tick_labels(axis: Any, labels: list[str], measure: Measure, width: float, size: float = 7.5) -> None:
     """Literal tick labels (mathtext off), cut to ``width`` inches."""
     axis.set_ticklabels([measure.fit_line(s[:LABEL_CHARS], width, size) for s in labels], parse_math=False,
@@ -83,12 +93,7 @@ def emotion_curve(ws: "Workshop") -> Figure:
     plot.set_yticks([-2, -1, 0, 1, 2])
     plot.set_yticklabels(["−2", "−1", "0", "+1", "+2"])
     plot.set_ylabel(label("emotion_axis", lang), color=style.MUTED, fontsize=8)
-    plot.set_xticks(range(len(stages)))
-    _tick_labels(plot.xaxis, [s["title"] for s in stages], measure, 0.95)
-    for tick in plot.get_xticklabels():
-        tick.set_rotation(30)
-        tick.set_ha("right")
-        tick.set_rotation_mode("anchor")
+    _stage_ticks(plot, stages, measure)
     legend = plot.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8,
                          prop={"family": list(style.families()), "size": 8})
     for t in legend.get_texts():
@@ -131,12 +136,7 @@ def gap_heatmap(ws: "Workshop") -> Figure:
             plot.axvspan(i - 0.5, i + 0.5, color=style.PRE_CONTACT, zorder=0)
     plot.set_xlim(-0.5, len(stages) - 0.5)
     plot.set_ylim(len(points) - 0.5, -0.5)
-    plot.set_xticks(range(len(stages)))
-    _tick_labels(plot.xaxis, [s["title"] for s in stages], measure, 0.95)
-    for tick in plot.get_xticklabels():
-        tick.set_rotation(30)
-        tick.set_ha("right")
-        tick.set_rotation_mode("anchor")
+    _stage_ticks(plot, stages, measure)
     plot.set_yticks(range(len(points)))
     _tick_labels(plot.yaxis, [("★ " if t.get("moment_of_truth") else "") + (t["name"] or "") for t in points],
                  measure, label_w - 0.1)
