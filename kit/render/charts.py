@@ -48,6 +48,14 @@ def _no_data(fig: Figure, ax: Axes, lang: str) -> Figure:
     return fig
 
 
+def _legend(plot: Any) -> None:
+    """The legend right of the plot; entries can be user text (personas), so no mathtext."""
+    legend = plot.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                         prop={"family": list(style.families()), "size": 8})
+    for t in legend.get_texts():
+        t.set_parse_math(False)
+
+
 def _stage_ticks(plot: Any, stages: list[dict[str, Any]], measure: Any) -> None:
     """Stage titles along the x axis, slanted so long German names stay readable."""
     plot.set_xticks(range(len(stages)))
@@ -94,10 +102,7 @@ def emotion_curve(ws: "Workshop") -> Figure:
     plot.set_yticklabels(["−2", "−1", "0", "+1", "+2"])
     plot.set_ylabel(label("emotion_axis", lang), color=style.MUTED, fontsize=8)
     _stage_ticks(plot, stages, measure)
-    legend = plot.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8,
-                         prop={"family": list(style.families()), "size": 8})
-    for t in legend.get_texts():
-        t.set_parse_math(False)
+    _legend(plot)
     return fig
 
 
@@ -174,10 +179,7 @@ def observations_chart(ws: "Workshop") -> Figure:
     plot.invert_yaxis()
     plot.xaxis.get_major_locator().set_params(integer=True)
     plot.set_xlabel(label("observations_axis", lang), color=style.MUTED, fontsize=8)
-    legend = plot.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-                         prop={"family": list(style.families()), "size": 8})
-    for t in legend.get_texts():
-        t.set_parse_math(False)
+    _legend(plot)
     return fig
 
 
@@ -225,5 +227,5 @@ def evidence_chart(ws: "Workshop") -> Figure:
     plot.set_xticks([t for t in plot.get_xticks() if abs(t) <= top * 1.2])
     plot.set_xticklabels([str(abs(int(t))) for t in plot.get_xticks()])
     plot.set_xlabel(label("evidence_axis", lang), color=style.MUTED, fontsize=8)
-    plot.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    _legend(plot)
     return fig

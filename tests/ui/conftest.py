@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from labserver import CHROMIUM, CHROMIUM_ARGS, jupyterlab, run_all_cells
+from labserver import CHROMIUM, chromium, jupyterlab, run_all_cells
 
 import pytest
 
@@ -48,14 +48,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 @pytest.fixture(scope="module")
 def browser(lab: Lab):
     """Module-scoped: only one sync Playwright may run at a time, and other modules start their own."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import pytest
 
 import kit
 from kit import agenda, facilitation
-from labserver import CHROMIUM, CHROMIUM_ARGS, jupyterlab, run_all_cells
+from labserver import CHROMIUM, chromium, jupyterlab, run_all_cells
 
 pytestmark = pytest.mark.browser
 
@@ -102,19 +102,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 
 @pytest.fixture(scope="module")
 def context(lab: Lab):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            # a German facilitator's browser: dates and numbers in the browser's own controls follow it
-            ctx = browser.new_context(viewport={"width": WIDTH, "height": 1000}, locale="de-DE",
-                                      timezone_id="Europe/Berlin")
-            ctx.add_init_script(AUDIO_HOOK)
-            yield ctx
-            ctx.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        # a German facilitator's browser: dates and numbers in the browser's own controls follow it
+        ctx = browser.new_context(viewport={"width": WIDTH, "height": 1000}, locale="de-DE",
+                                  timezone_id="Europe/Berlin")
+        ctx.add_init_script(AUDIO_HOOK)
+        yield ctx
+        ctx.close()
 
 
 def run_notebook(context, lab: Lab, name: str):

@@ -23,7 +23,8 @@ import kit
 from kit import agenda, facilitation
 from kit.serve import Room, ServeConfig
 from kit.store import WorkshopError
-from labserver import CHROMIUM, CHROMIUM_ARGS
+from labserver import CHROMIUM
+from labserver import chromium as launch_chromium
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,14 +61,8 @@ def room(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def chromium(room):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launch_chromium() as browser:
+        yield browser
 
 
 def _page(browser, outside: list[str]):
