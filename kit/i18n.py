@@ -27,7 +27,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     return texts
 
 
-def t(key: str, language: str, **values: Any) -> str:
+def t(key: str, language: str, /, **values: Any) -> str:
     """The text for ``key`` ("widgets.add") in ``language``, with ``{name}`` filled in."""
     entry = catalogue().get(key)
     if entry is None:
