@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import facilitation, i18n
+from .errors import UsageError
 
 if TYPE_CHECKING:
     from .workshop import Workshop
@@ -52,10 +53,10 @@ def text_key(step_id: str, section: str) -> str:
 
 
 def step(step_id: str, language: str) -> Step:
-    """The step ``step_id`` with its texts in ``language``; unknown ids raise ValueError."""
+    """The step ``step_id`` with its texts in ``language``; an unknown id raises UsageError."""
     minutes = dict(STEPS).get(step_id)
     if minutes is None:
-        raise ValueError(f"no agenda step {step_id!r}; steps: {', '.join(STEP_IDS)}")
+        raise UsageError("method.no_step", name=step_id, steps=", ".join(STEP_IDS))
     texts = {section: i18n.t(text_key(step_id, section), language) for section in ("title", *SECTIONS)}
     return Step(step_id, STEP_IDS.index(step_id), minutes, **texts)
 

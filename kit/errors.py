@@ -134,6 +134,17 @@ class RequestError(WorkshopError):
     code = "errors.request"
 
 
+def one_line(error: WorkshopError, language: str | None = None) -> str:
+    """The message as one line in ``language``; in every language (``de / en``) when it is not known.
+
+    Used where a person reads it: the CLI's stderr, a notebook cell, a form's status line.
+    """
+    from .i18n import LANGUAGES
+
+    texts = dict.fromkeys(error.render(lang) for lang in ([language] if language else LANGUAGES))
+    return " / ".join(" ".join(text.splitlines()) for text in texts)
+
+
 def _restore(cls: type[WorkshopError], state: dict[str, Any]) -> WorkshopError:
     error = cls.__new__(cls)
     error.__dict__.update(state)
@@ -142,4 +153,4 @@ def _restore(cls: type[WorkshopError], state: dict[str, Any]) -> WorkshopError:
 
 
 __all__ = ["WorkshopError", "ValidationError", "UsageError", "NotFound", "Refused", "UndoConflict",
-           "CanvasDeclarationError", "StoreError", "StorageFailure", "RequestError"]
+           "CanvasDeclarationError", "StoreError", "StorageFailure", "RequestError", "one_line"]

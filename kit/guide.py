@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import i18n
+from .errors import UsageError
 from .synthesis import label
 
 if TYPE_CHECKING:
@@ -143,8 +144,7 @@ def question_for(hypothesis: dict[str, Any], language: str) -> str:
 def build(ws: "Workshop", minutes: int = 30, hypothesis_ids: list[int] | None = None) -> Guide:
     """The guide for the chosen hypotheses (or the given ids) in the workshop language."""
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not MINUTES[0] <= minutes <= MINUTES[1]:
-        raise ValueError(f"minutes must be {MINUTES[0]}..{MINUTES[1]} (a connection-first conversation), "
-                         f"got {minutes!r}")
+        raise UsageError("method.guide_minutes", lo=MINUTES[0], hi=MINUTES[1], got=minutes)
     lang, info = ws.language, ws.info
     if hypothesis_ids is None:
         picked = chosen(ws)

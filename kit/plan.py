@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import i18n
+from .errors import UsageError
 
 if TYPE_CHECKING:
     import pandas
@@ -45,11 +46,11 @@ def cadence(workshop_day: dt.date, *, sessions: int = 3, weeks_apart: int = 4, r
     The first team session is ``weeks_apart`` weeks after the workshop, the next ones
     ``weeks_apart`` weeks after each other; status reviews are monthly from one month after."""
     if not SESSIONS[0] <= sessions <= SESSIONS[1]:
-        raise ValueError(f"sessions must be {SESSIONS[0]}..{SESSIONS[1]} team sessions, got {sessions!r}")
+        raise UsageError("method.sessions", lo=SESSIONS[0], hi=SESSIONS[1], got=sessions)
     if not WEEKS_APART[0] <= weeks_apart <= WEEKS_APART[1]:
-        raise ValueError(f"weeks_apart must be {WEEKS_APART[0]}..{WEEKS_APART[1]} weeks, got {weeks_apart!r}")
+        raise UsageError("method.weeks_apart", lo=WEEKS_APART[0], hi=WEEKS_APART[1], got=weeks_apart)
     if not 1 <= reviews <= 24:
-        raise ValueError(f"reviews must be 1..24 monthly status reviews, got {reviews!r}")
+        raise UsageError("method.reviews", lo=1, hi=24, got=reviews)
     out = []
     for n in range(1, sessions + 1):
         day = workshop_day + dt.timedelta(weeks=weeks_apart * n)
@@ -230,7 +231,7 @@ def touchpoint_table(ws: "Workshop", only: str = "all") -> "pandas.DataFrame":
     elif only == "moments_of_truth":
         rows = sorted((r for r in rows if r["moment_of_truth"]), key=lambda r: -(r["gap"] or 0))
     elif only != "all":
-        raise ValueError(f"only must be all, pre_contact or moments_of_truth, got {only!r}")
+        raise UsageError("method.touchpoint_table", got=only)
     return _frame(rows, ["stage", "pre_contact", "name", "channel", "owner", "backstage_owner", "frequency",
                          "ist_rating", "soll_target", "gap", "moment_of_truth", "emotion"], ws.language)
 
@@ -273,7 +274,7 @@ def choose_idea(ws: "Workshop", idea_id: int | None = None, feedback: str = "") 
         idea_id = current["id"] if current else (ranked[0]["id"] if ranked else None)
     if idea_id is None:
         return None
-    ws.ideas[idea_id]  # a clear KeyError for an unknown id
+    ws.ideas[idea_id]  # NotFound, naming the id, for an unknown one
     with ws.store.transaction(ws.actor):
         for idea in ws.ideas:
             if idea["id"] != idea_id and idea["selected"]:

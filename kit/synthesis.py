@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import i18n
+from .errors import UsageError
 
 if TYPE_CHECKING:
     import pandas
@@ -318,7 +319,7 @@ def select_top(ws: "Workshop", n: int) -> list[int]:
 
     Running it again with the same votes changes nothing. Returns the chosen ids."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ValueError(f"n must be a whole number of hypotheses to test (0 or more), got {n!r}")
+        raise UsageError("method.select_top", got=n)
     top = {row["id"] for row in ranking(ws)[:n]}
     with ws.store.transaction(ws.actor):
         for hypothesis in ws.hypotheses:

@@ -13,6 +13,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from ..errors import UsageError
+
 if TYPE_CHECKING:
     from ..workshop import Workshop
 
@@ -34,11 +36,11 @@ def export(ws: "Workshop", pdf: str | os.PathLike[str] | None = None, html: str 
     from tqdm import tqdm
 
     from . import build
-    from .exporter import WorkshopHTMLExporter, WorkshopPDFExporter
+    from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter
     from .sections import SECTIONS
 
     if pdf is None and html is None:
-        raise ValueError("export needs pdf=..., html=... or both")
+        raise UsageError("report.export_what")
     engine = WorkshopPDFExporter(**({"chromium_path": chromium} if chromium else {}))
     nb = build.for_workshop(ws, include_names=include_names, redact=redact)
     written: dict[str, Path] = {}
@@ -64,7 +66,7 @@ def export(ws: "Workshop", pdf: str | os.PathLike[str] | None = None, html: str 
             bar.set_postfix_str("PDF (Chromium)")
             data = engine.run_playwright(text, browser)
             if engine.blocked_requests:
-                raise RuntimeError(f"the report tried to load {engine.blocked_requests[0]}")
+                raise ReportError("report.blocked_request", url=engine.blocked_requests[0])
             written["pdf"] = Path(pdf)  # type: ignore[arg-type]
             written["pdf"].write_bytes(data)
             bar.update()

@@ -22,7 +22,7 @@ from nbconvert.exporters import HTMLExporter, WebPDFExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode, default
 
-from ..store import WorkshopError
+from ..errors import WorkshopError
 from . import build
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -49,7 +49,13 @@ OFFLINE_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http:/
                  "--proxy-bypass-list=<-loopback>"]
 
 
-class BrowserNotFound(WorkshopError):
+class ReportError(WorkshopError):
+    """The report could not be written (the browser failed, the page tried to go online); nothing was."""
+
+    code = "report.failed"
+
+
+class BrowserNotFound(ReportError):
     """No Chromium where the kit looks; the message is one line with the fix."""
 
 
@@ -63,7 +69,7 @@ def check_chromium(path: str) -> str:
     if Path(path).is_file() and os.access(path, os.X_OK):
         return path
     fix = _FIXES.get(sys.platform, _FIXES["linux"])
-    raise BrowserNotFound(f"Chromium not found at {path}; install it with: {fix} (or set KIT_CHROMIUM)")
+    raise BrowserNotFound("report.no_chromium", path=path, fix=fix)
 
 
 def css_string(text: str) -> str:
@@ -211,7 +217,7 @@ class Chromium:
                 handle_sighup=False)
         except Exception as exc:  # noqa: BLE001 - reported as one line
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise WorkshopError(f"Chromium at {self.executable} did not start: {first}") from None
+            raise ReportError("report.chromium_failed", path=self.executable, detail=first) from None
 
     def pdf(self, html: str) -> bytes:
         self._launched.result()

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 import markupsafe
 
 from .. import i18n
+from ..errors import NotFound
 from ..canvases import available
 from .privacy import protected_copy
 
@@ -159,7 +160,7 @@ class Report:
     # -- chapters
     def section(self, name: str) -> Section:
         if name not in SECTIONS:
-            raise KeyError(f"no report section {name!r}; sections: {', '.join(SECTIONS)}")
+            raise NotFound("report.no_section", name=name, sections=", ".join(SECTIONS))
         context = getattr(self, f"_{name}")()
         html = environment().get_template(f"{name}.html.j2").render(r=self, **context)
         return Section(name, html)
