@@ -54,9 +54,10 @@ def show_errors(language: str | None) -> None:
         return
 
     def one_red_line(shell: Any, etype: type[BaseException], value: BaseException, tb: TracebackType | None,
-                     tb_offset: int | None = None) -> list[str]:
-        assert isinstance(value, WorkshopError)  # IPython calls this for WorkshopError only
-        return [f"\x1b[31m{one_line(value, language)}\x1b[0m"]
+                     tb_offset: int | None = None) -> None:
+        line = one_line(value, language) if isinstance(value, WorkshopError) else str(value)
+        # _showtraceback is what a kernel overrides to send an error output: red, and the cell counts as failed
+        shell._showtraceback(etype, value, [f"\x1b[31m{line}\x1b[0m"])
 
     shell.set_custom_exc((WorkshopError,), one_red_line)
 
