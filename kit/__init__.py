@@ -12,5 +12,17 @@ from .samples import demo, load
 from .workshop import Workshop, new, open  # noqa: A004
 
 __version__ = "0.1.0"
-__all__ = ["Workshop", "WorkshopError", "UndoConflict", "ValidationError", "UsageError", "NotFound", "Refused",
-           "StorageFailure", "new", "open", "demo", "load"]
+__all__ = [
+           "NotFound",
+           "Refused",
+           "StorageFailure",
+           "UndoConflict",
+           "UsageError",
+           "ValidationError",
+           "Workshop",
+           "WorkshopError",
+           "demo",
+           "load",
+           "new",
+           "open",
+]

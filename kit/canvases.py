@@ -78,7 +78,7 @@ def check(data: Any, where: str, expected_id: str | None = None) -> dict[str, An
     def text(obj: dict[str, Any], key: str, path: str, required: bool = True) -> dict[str, str]:
         if key not in obj and not required:
             return {lang: "" for lang in LANGS}
-        value = need(obj, key, path, dict)
+        value: dict[str, str] = need(obj, key, path, dict)
         for lang in LANGS:
             need(value, lang, f"{path}{key}.")
         return value

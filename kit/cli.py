@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 import kit
 
@@ -19,11 +19,13 @@ from .errors import UsageError, WorkshopError, one_line
 from .workshop import Workshop
 
 Handler = Callable[[argparse.Namespace], int]
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
+#: Adds some of a command's arguments to its parser (what it returns is not used).
+Arguments = Callable[[argparse.ArgumentParser], object]
+COMMANDS: dict[str, tuple[str, tuple[Arguments, ...], Handler]] = {}
 
 
-def command(name: str, help_text: str, arguments: Callable[[argparse.ArgumentParser], None]):
-    """Register a subcommand: its help, its arguments and its handler."""
+def command(name: str, help_text: str, *arguments: Arguments) -> Callable[[Handler], Handler]:
+    """Register a subcommand: its help, what adds its arguments, and its handler."""
     def register(handler: Handler) -> Handler:
         COMMANDS[name] = (help_text, arguments, handler)
         return handler
@@ -47,7 +49,7 @@ def _lang(p: argparse.ArgumentParser, default: str | None = "de") -> None:
 
 
 @command("new", "create an empty workshop file",
-         lambda p: (_path(p), p.add_argument("--title", required=True, help="workshop title"), _lang(p)))
+         _path, lambda p: p.add_argument("--title", required=True, help="workshop title"), _lang)
 def _new(args: argparse.Namespace) -> int:
     args.language = args.lang
     with kit.new(args.path, title=args.title, language=args.lang) as ws:
@@ -56,7 +58,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 @command("demo", "write a complete sample workshop (de: collections team, en: event hotel)",
-         lambda p: (_path(p), _lang(p)))
+         _path, _lang)
 def _demo(args: argparse.Namespace) -> int:
     args.language = args.lang
     with kit.demo(args.path, args.lang) as ws:
@@ -88,7 +90,7 @@ def _dump(args: argparse.Namespace) -> int:
 
 
 @command("load", "create a new workshop file from a JSON document",
-         lambda p: (_path(p), p.add_argument("json", type=Path, help="JSON written by 'kit dump'")))
+         _path, lambda p: p.add_argument("json", type=Path, help="JSON written by 'kit dump'"))
 def _load(args: argparse.Namespace) -> int:
     with kit.load(args.path, args.json) as ws:
         print(f"created {ws.path} from {args.json}")
@@ -145,9 +147,10 @@ def parser() -> argparse.ArgumentParser:
         epilog="Run 'kit COMMAND --help' for the options of one command.")
     top.add_argument("--version", action="version", version=f"workshop-kit {kit.__version__}")
     subs = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, (help_text, arguments, handler) in COMMANDS.items():
+    for name, (help_text, adders, handler) in COMMANDS.items():
         sub = subs.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
-        arguments(sub)
+        for add in adders:
+            add(sub)
         sub.set_defaults(handler=handler)
     return top
 
@@ -155,7 +158,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.handler(args)
+        handler: Handler = args.handler
+        return handler(args)
     except WorkshopError as exc:
         print(f"kit: error: {one_line(exc, getattr(args, 'language', None) or 'en')}", file=sys.stderr)
         return 2

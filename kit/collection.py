@@ -6,8 +6,9 @@ importing the Workshop: a collection only needs the workshop's store and actor.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from . import formats, model
 from .errors import NotFound, Refused, ValidationError
@@ -22,7 +23,7 @@ if TYPE_CHECKING:  # pandas loads only when a dataframe is asked for
 class Collection:
     """All records of one kind, e.g. ``ws.observations``. Records are plain dicts with an ``id``."""
 
-    def __init__(self, workshop: "Workshop", kind: model.Kind, **scope: Any):
+    def __init__(self, workshop: Workshop, kind: model.Kind, **scope: Any):
         self.workshop, self.kind, self.scope = workshop, kind, scope
 
     @property
@@ -76,7 +77,7 @@ class Collection:
             self.kind.check_record(values)
         with self._store.transaction(self.workshop.actor):
             new_ids = [self._store.insert(self.kind.name, v, self.workshop.actor, record_id=i)
-                       for i, v in zip(ids, cleaned)]
+                       for i, v in zip(ids, cleaned, strict=True)]
             for values in cleaned:  # after inserting, so rows may refer to each other
                 self._check_refs(values)
             return new_ids
@@ -121,7 +122,7 @@ class Collection:
             self._store.update(self.kind.name, record_id, change, self.workshop.actor)
             return (budget - used - dots) if budget is not None else -1
 
-    def to_dataframe(self) -> "pandas.DataFrame":
+    def to_dataframe(self) -> pandas.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(self.all(), columns=["id", *self.kind.field_names]).set_index("id")

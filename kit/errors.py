@@ -152,5 +152,16 @@ def _restore(cls: type[WorkshopError], state: dict[str, Any]) -> WorkshopError:
     return error
 
 
-__all__ = ["WorkshopError", "ValidationError", "UsageError", "NotFound", "Refused", "UndoConflict",
-           "CanvasDeclarationError", "StoreError", "StorageFailure", "RequestError", "one_line"]
+__all__ = [
+    "CanvasDeclarationError",
+    "NotFound",
+    "Refused",
+    "RequestError",
+    "StorageFailure",
+    "StoreError",
+    "UndoConflict",
+    "UsageError",
+    "ValidationError",
+    "WorkshopError",
+    "one_line",
+]

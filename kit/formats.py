@@ -29,7 +29,7 @@ FORMAT_VERSION = 1
 _STRUCTURED = {"refs", "strs", "scores", "measurements"}
 
 
-def dump(workshop: "Workshop") -> dict[str, Any]:
+def dump(workshop: Workshop) -> dict[str, Any]:
     """The whole workshop as plain data (the JSON format)."""
     info = {k: v for k, v in workshop.info.items() if k != "id"}
     data: dict[str, Any] = {"format": FORMAT, "version": FORMAT_VERSION, "workshop": info}
@@ -38,7 +38,7 @@ def dump(workshop: "Workshop") -> dict[str, Any]:
     return data
 
 
-def to_json(workshop: "Workshop") -> str:
+def to_json(workshop: Workshop) -> str:
     return json.dumps(dump(workshop), ensure_ascii=False, indent=1)
 
 
@@ -119,7 +119,7 @@ def _check_links(records: Records) -> None:
 
 
 # ---------------------------------------------------------------------------- CSV
-def write_csv(collection: "Collection", path: Path) -> Path:
+def write_csv(collection: Collection, path: Path) -> Path:
     """One row per record; lists and mappings are JSON inside their cell."""
     kind = collection.kind
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -191,9 +191,9 @@ def describe(change: Change) -> str:
     return f"{when} {change.who} {verbs.get(change.op, change.op)} {change.kind} {change.record_id}{detail}: {title!r}"
 
 
-def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, list]]:
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, list[Any]]]:
     """Per collection: records added, removed, and changed (with the fields that changed)."""
-    out: dict[str, dict[str, list]] = {}
+    out: dict[str, dict[str, list[Any]]] = {}
     for name in model.COLLECTIONS:
         before = {r["id"]: r for r in old.get(name, [])}
         after = {r["id"]: r for r in new.get(name, [])}

@@ -31,7 +31,7 @@ def t(key: str, language: str, /, **values: Any) -> str:
     """The text for ``key`` ("widgets.add") in ``language``, with ``{name}`` filled in."""
     entry = catalogue().get(key)
     if entry is None:
-        raise KeyError(f"no text {key!r} in kit/texts")
+        raise KeyError(f"no text {key!r} in kit/texts")  # a bug in the kit, not something a user did
     text = entry.get(language) or entry["en"]
     return text.format(**values) if values else text
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, TypedDict
 
 from .errors import NotFound, ValidationError
 
@@ -74,7 +75,7 @@ class Field:
             return self.empty() or ""
         if value not in self.choices:
             raise _Problem("validation.choice", choices=", ".join(self.choices), got=_short(value))
-        return value
+        return str(value)
 
     def _int(self, value: Any) -> int | None:
         if isinstance(value, str) and value.strip() == "" and not self.required:
@@ -306,8 +307,15 @@ STANCES = ("supports", "contradicts", "new_insight")
 SIDES = ("front", "back")
 ACTION_STATUSES = ("open", "doing", "done", "dropped")
 FOLLOWUP_KINDS = ("team_session", "status_review", "training", "other")
-EMOTION = {"min": -2, "max": 2}
-RATING = {"min": 1, "max": 5}
+class Bounds(TypedDict):
+    """The range of a number field, spread into ``Field(..., **EMOTION)``."""
+
+    min: int
+    max: int
+
+
+EMOTION: Bounds = {"min": -2, "max": 2}
+RATING: Bounds = {"min": 1, "max": 5}
 
 KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("workshop", "workshop", (

@@ -86,7 +86,7 @@ def setup(path: str | os.PathLike[str] | None = None, *, title: str, language: s
     return ws
 
 
-def add_missing(ws: Workshop, field: str, values: list[str]) -> "Html":
+def add_missing(ws: Workshop, field: str, values: list[str]) -> Html:
     """Add ``values`` to a list field of the workshop (teams, personas) without duplicates;
     shows the resulting list (escaped), not a Python list."""
     current = list(ws.info[field])
@@ -144,7 +144,7 @@ def lines(items: list[str]) -> Html:
     return Html(markup, "\n".join(items))
 
 
-def table(ws: Workshop, frame: "pandas.DataFrame") -> Html:
+def table(ws: Workshop, frame: pandas.DataFrame) -> Html:
     """A table that wraps long text and escapes every cell; a friendly line when empty."""
     if frame.empty:
         return say(ws, "empty_table")
@@ -201,7 +201,7 @@ def records(ws: Workshop, collection: str, columns: list[str]) -> Html:
     return table(ws, frame)
 
 
-def figure(fig: "Figure") -> Any:
+def figure(fig: Figure) -> Any:
     """Show a kit.render figure as a PNG (works without pyplot and in exported notebooks)."""
     from IPython.display import Image
 
@@ -399,8 +399,39 @@ def export_report(ws: Workshop, pdf: bool = True) -> Html:
     return say(ws, "report_done", paths=", ".join(str(p) for p in written.values()))
 
 
-__all__ = ["setup", "open_workshop", "workshop_path", "add_missing", "header", "say", "lines", "table", "records",
-           "figure", "canvas", "timer", "agenda_view", "interviews", "form", "private", "reveal", "open_vote",
-           "close_vote", "setup_summary", "status_summary", "apply_statuses", "select_top", "draft_learning_cards", "fit_summary", "touchpoint_summary",
-           "budget_summary", "cadence_check", "snapshot", "compare_with_earlier", "export_calendar",
-           "export_guide", "export_report", "output_dir"]
+__all__ = [
+    "add_missing",
+    "agenda_view",
+    "apply_statuses",
+    "budget_summary",
+    "cadence_check",
+    "canvas",
+    "close_vote",
+    "compare_with_earlier",
+    "draft_learning_cards",
+    "export_calendar",
+    "export_guide",
+    "export_report",
+    "figure",
+    "fit_summary",
+    "form",
+    "header",
+    "interviews",
+    "lines",
+    "open_vote",
+    "open_workshop",
+    "output_dir",
+    "private",
+    "records",
+    "reveal",
+    "say",
+    "select_top",
+    "setup",
+    "setup_summary",
+    "snapshot",
+    "status_summary",
+    "table",
+    "timer",
+    "touchpoint_summary",
+    "workshop_path",
+]

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import formats, model
 from .canvas import Canvas
 from .canvases import declaration
 from .collection import Collection
-from .errors import UsageError, WorkshopError
+from .errors import StoreError, UsageError, WorkshopError
 from .store import Change, Store
-
 
 ROLES = ("facilitator", "participant")
 
@@ -25,7 +25,7 @@ def default_actor() -> str:
     """Who writes: $KIT_USER, else the login name."""
     try:
         return os.environ.get("KIT_USER") or getpass.getuser()
-    except Exception:  # no login name in some containers
+    except (OSError, KeyError):  # no login name in some containers
         return "facilitator"
 
 
@@ -57,7 +57,7 @@ class Workshop:
     def __repr__(self) -> str:
         return f"<Workshop {self.info['title']!r} at {self.path}>"
 
-    def __enter__(self) -> "Workshop":
+    def __enter__(self) -> Workshop:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -75,12 +75,13 @@ class Workshop:
     def info(self) -> dict[str, Any]:
         """Title, client, date, facilitator, language, teams, personas, purpose."""
         record = self.store.get("workshop", 1)
-        assert record is not None
+        if record is None:  # a file whose workshop row was removed by hand
+            raise StoreError()
         return record
 
     @property
     def language(self) -> str:
-        return self.info["language"]
+        return str(self.info["language"])
 
     def set(self, **fields: Any) -> dict[str, Any]:
         """Change workshop fields, e.g. ``ws.set(teams=["Blau", "Grün"])``."""
@@ -88,7 +89,7 @@ class Workshop:
         return self.store.update("workshop", 1, values, self.actor)
 
     # ------------------------------------------------------------------ canvases
-    def canvas(self, canvas_id: str) -> "Canvas":
+    def canvas(self, canvas_id: str) -> Canvas:
         """A canvas declared in canvases/, e.g. ``ws.canvas("value_proposition")``."""
         return Canvas(self, declaration(canvas_id))
 
@@ -113,7 +114,7 @@ class Workshop:
     def snapshots(self) -> list[dict[str, Any]]:
         return self.store.snapshots()
 
-    def compare(self, name: str, other: str | None = None) -> dict[str, dict[str, list]]:
+    def compare(self, name: str, other: str | None = None) -> dict[str, dict[str, list[Any]]]:
         """What changed between snapshot ``name`` and ``other`` (default: now), per collection."""
         newer = self.store.load_snapshot(other) if other else self.to_dict()
         return formats.diff(self.store.load_snapshot(name), newer)
@@ -162,4 +163,4 @@ def open(path: str | os.PathLike[str], *, actor: str | None = None,  # noqa: A00
     return Workshop(Store(path), actor, role)
 
 
-__all__ = ["Collection", "Workshop", "WorkshopError", "new", "open", "default_actor"]
+__all__ = ["Collection", "Workshop", "WorkshopError", "default_actor", "new", "open"]

@@ -14,8 +14,19 @@ import pytest
 
 import kit
 from kit import i18n, notebook
-from kit.errors import (CanvasDeclarationError, NotFound, Refused, RequestError, StorageFailure, StoreError,
-                        UndoConflict, UsageError, ValidationError, WorkshopError, one_line)
+from kit.errors import (
+    CanvasDeclarationError,
+    NotFound,
+    Refused,
+    RequestError,
+    StorageFailure,
+    StoreError,
+    UndoConflict,
+    UsageError,
+    ValidationError,
+    WorkshopError,
+    one_line,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "kit").rglob("*.py"))
@@ -102,17 +113,18 @@ def test_every_code_has_both_texts_and_its_placeholders_are_filled(where: str, c
 
 
 SAMPLES: list[WorkshopError] = [
-    WorkshopError(), UsageError("method.no_step", name="x", steps="00_setup"), NotFound("workshop.no_record",
-    kind="observation", id=7), Refused("workshop.budget_used", voter="Ida", used=3, budget=3), UndoConflict(),
+    WorkshopError(), UsageError("method.no_step", name="x", steps="00_setup"),
+    NotFound("workshop.no_record", kind="observation", id=7),
+    Refused("workshop.budget_used", voter="Ida", used=3, budget=3), UndoConflict(),
     CanvasDeclarationError("canvases.missing", where="canvases/x.yaml", key="title.en"), StoreError(),
-    StorageFailure(), RequestError(), ValidationError("touchpoint", "ist_rating", "validation.range", lo=1, hi=5,
-                                                      value=9),
+    StorageFailure(), RequestError(),
+    ValidationError("touchpoint", "ist_rating", "validation.range", lo=1, hi=5, value=9),
 ]
 
 
 @pytest.mark.parametrize("error", SAMPLES, ids=lambda e: type(e).__name__)
 def test_errors_pickle_round_trip(error: WorkshopError) -> None:
-    again = pickle.loads(pickle.dumps(error))
+    again = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own error, pickled here
     assert type(again) is type(error)
     assert (again.code, again.params, str(again)) == (error.code, error.params, str(error))
     assert again.render("de") == error.render("de")
@@ -180,7 +192,7 @@ def test_cli_speaks_the_workshop_language_once_it_knows_it(tmp_path: Path) -> No
 
 # ------------------------------------------------------------------------------ notebooks
 @pytest.fixture
-def shell():  # noqa: ANN201 - IPython's shell has no stubs
+def shell():
     from IPython.core.interactiveshell import InteractiveShell
 
     instance = InteractiveShell.instance()
@@ -189,7 +201,7 @@ def shell():  # noqa: ANN201 - IPython's shell has no stubs
 
 
 def test_ipython_shows_a_workshop_error_as_one_line_in_the_workshop_language(
-        shell, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+        shell, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "nb.workshop"
     assert shell.run_cell(f"from kit import notebook\nws = notebook.setup({str(path)!r}, title='T', "
                           "language='de')").success
@@ -205,7 +217,7 @@ def test_ipython_shows_a_workshop_error_as_one_line_in_the_workshop_language(
 
 
 def test_ipython_before_a_workshop_is_open_shows_both_languages(
-        shell, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+        shell, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv(notebook.ENV, raising=False)
     result = shell.run_cell("from kit import notebook\nnotebook.open_workshop()")
     assert isinstance(result.error_in_exec, UsageError)
@@ -224,8 +236,9 @@ def test_a_kernel_sends_the_one_line_as_the_cells_error_output(tmp_path: Path) -
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(f"from kit import notebook\nws = notebook.setup({str(tmp_path / 'k.workshop')!r}"
-                                          ", title='T', language='de')"),
+    path = tmp_path / "k.workshop"
+    nb.cells = [nbformat.v4.new_code_cell(f"from kit import notebook\nws = notebook.setup({str(path)!r}, title='T', "
+                                          "language='de')"),
                 nbformat.v4.new_code_cell("ws.hypotheses.add(kind='hope', statement='x')")]
     NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()

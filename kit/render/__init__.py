@@ -12,5 +12,13 @@ from .charts import emotion_curve, evidence_chart, gap_heatmap, observations_cha
 from .figure import canvas_figure
 from .output import canvas_html, to_png, to_svg
 
-__all__ = ["canvas_figure", "emotion_curve", "gap_heatmap", "observations_chart", "evidence_chart",
-           "to_png", "to_svg", "canvas_html"]
+__all__ = [
+           "canvas_figure",
+           "canvas_html",
+           "emotion_curve",
+           "evidence_chart",
+           "gap_heatmap",
+           "observations_chart",
+           "to_png",
+           "to_svg",
+]

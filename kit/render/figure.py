@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 DRAWERS = {"value_proposition": value_proposition.figure, "touchpoint_map": touchpoints.figure, "grid": board.figure}
 
 
-def canvas_figure(canvas: "Canvas", *, max_notes_per_area: int | None = None) -> "Figure":
+def canvas_figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
     """The canvas as a Figure, drawn by its declared layout."""
     if canvas.layout not in DRAWERS:
         raise UsageError("render.no_renderer", layout=canvas.layout, have=", ".join(DRAWERS))

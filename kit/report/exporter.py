@@ -131,7 +131,7 @@ class _ReportTemplate:
         meta = nb.metadata.get(build.METADATA_KEY, {})
         language = meta.get("language", "en")
         if language in i18n.LANGUAGES:
-            self.language_code = language  # type: ignore[attr-defined]
+            self.language_code = language
         resources = self._init_resources(dict(resources or {}))  # type: ignore[attr-defined]
         resources["kit"] = {"footer": css_string(nb.metadata.get("title", "")),
                             "page": css_string(i18n.t("report.page", language)),
@@ -174,13 +174,13 @@ class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
     def _file_extension_default(self) -> str:
         return ".pdf"
 
-    def browser(self) -> "Chromium":
+    def browser(self) -> Chromium:
         """Start Chromium in the background now (it launches while the report is being built)."""
         flags = [*CHROMIUM_FLAGS, *(OFFLINE_FLAGS if self.block_network else [])]
         return Chromium(check_chromium(self.chromium_path),
                         [*flags, *(a for a in self.browser_args if a not in flags)])
 
-    def run_playwright(self, html: str, browser: "Chromium | None" = None) -> bytes:
+    def run_playwright(self, html: str, browser: Chromium | None = None) -> bytes:
         """Print ``html`` to PDF with the configured Chromium; CSS sets page sizes and numbers."""
         own = browser is None
         browser = browser or self.browser()
@@ -234,7 +234,8 @@ class Chromium:
                     self.blocked.append(request.url))
             await page.goto(file.as_uri(), wait_until="load")
             await page.evaluate("document.fonts.ready.then(() => true)")
-            return await page.pdf(prefer_css_page_size=True, print_background=True)
+            pdf: bytes = await page.pdf(prefer_css_page_size=True, print_background=True)
+            return pdf
         finally:
             await page.close()
 
@@ -253,7 +254,7 @@ class Chromium:
             self._thread.join()
             self._loop.close()
 
-    def __enter__(self) -> "Chromium":
+    def __enter__(self) -> Chromium:
         return self
 
     def __exit__(self, *exc: object) -> None:

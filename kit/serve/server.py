@@ -12,6 +12,7 @@ answers 403.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -23,7 +24,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..errors import WorkshopError
 from ..store import Store
@@ -115,7 +116,7 @@ def lan_address() -> str | None:
 
     Connecting a UDP socket sends nothing; it only asks the kernel which interface routes out.
     """
-    candidates = []
+    candidates: list[str] = []
     for probe in ("10.255.255.255", "192.168.255.255", "172.31.255.255"):
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -123,12 +124,10 @@ def lan_address() -> str | None:
                 candidates.append(s.getsockname()[0])
         except OSError:
             continue
-    try:
+    with contextlib.suppress(OSError):
         candidates += socket.gethostbyname_ex(socket.gethostname())[2]
-    except OSError:
-        pass
     for address in candidates:
-        if address and not address.startswith("127.") and address != "0.0.0.0":
+        if address and not address.startswith("127.") and address != "0.0.0.0":  # noqa: S104 - compared, not bound
             return address
     return None
 
@@ -208,7 +207,7 @@ def environment(cfg: ServeConfig) -> dict[str, str]:
 def status(url: str, timeout: float = 2.0) -> tuple[int, str]:
     """HTTP status and Location of a GET (redirects not followed); (0, "") if nothing answers."""
     class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
             return None
 
     opener = urllib.request.build_opener(NoRedirect)
@@ -234,10 +233,10 @@ class Room:
         self.cfg = cfg
         self.participants = participants
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="kit-serve-"))
-        self.procs: dict[str, subprocess.Popen] = {}
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self._logs: list[IO[bytes]] = []
 
-    def __enter__(self) -> "Room":
+    def __enter__(self) -> Room:
         self.start()
         return self
 
