@@ -1,4 +1,5 @@
-"""Dependencies point one way: no module of kit/ imports, at run time, a module that imports it back.
+"""Dependencies point one way: no module of kit/ imports, at run time, a module that imports it back,
+and none imports from a layer after its own (the layers are the README's dependency line).
 
 The graph holds every ``import``/``from`` statement Python executes, at module level and inside
 functions (a function-level import that dodges a cycle is still a cycle), but not the ones under
@@ -19,6 +20,19 @@ def module_name(path: Path) -> str:
 
 
 MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+#: The README's line "model → store → access rules and sessions → widgets/room and render → report → cli":
+#: a module (or package, for everything inside it) may import from its own layer and the ones before it.
+LAYERS = [
+    ("model", ["errors", "i18n", "model", "canvases"]),
+    ("store", ["store", "migrations", "formats", "collection"]),
+    ("access rules and sessions", ["access", "sessions", "facilitation", "roster", "canvas", "workshop", "samples",
+                                   ""]),  # "" is kit/__init__.py: kit.open, kit.new, kit.demo
+    ("widgets/room and render", ["widgets", "serve.participant", "serve.room", "serve.loadtest", "render", "agenda",
+                                 "synthesis", "guide", "plan", "journey"]),
+    ("report", ["report"]),
+    ("cli", ["cli", "__main__", "notebook", "serve", "serve.command", "serve.server", "serve.kernels"]),
+]
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -140,10 +154,38 @@ def test_the_checker_finds_a_cycle_and_skips_type_checking_imports() -> None:
 
 
 def test_relative_imports_resolve_to_kit_modules() -> None:
-    assert targets("kit.store", ast.parse("from . import model").body[0]) == {"kit.model"}  # type: ignore[arg-type]
-    assert targets("kit.render.board", ast.parse("from ..i18n import t").body[0]) == {"kit.i18n"}  # type: ignore[arg-type]
-    assert targets("kit.cli", ast.parse("import kit").body[0]) == {"kit"}  # type: ignore[arg-type]
-    assert targets("kit.cli", ast.parse("import json").body[0]) == set()  # type: ignore[arg-type]
+    assert targets("kit.store", ast.parse("from . import model").body[0]) == {"kit.model"}
+    assert targets("kit.render.board", ast.parse("from ..i18n import t").body[0]) == {"kit.i18n"}
+    assert targets("kit.cli", ast.parse("import kit").body[0]) == {"kit"}
+    assert targets("kit.cli", ast.parse("import json").body[0]) == set()
+
+
+def test_the_most_specific_layer_wins() -> None:
+    names = [name for name, _ in LAYERS]
+    assert names[layer("kit.serve.room")] == "widgets/room and render"
+    assert names[layer("kit.serve")] == names[layer("kit.serve.server")] == "cli"
+    assert names[layer("kit.store.sqlite")] == "store"
+    assert names[layer("kit")] == "access rules and sessions"
+    assert layer("kit.nowhere") is None
+
+
+def layer(module: str) -> int | None:
+    """The index in LAYERS of the most specific entry naming ``module`` or a package holding it."""
+    name = module.removeprefix("kit").removeprefix(".")
+    found = [(len(entry), i) for i, (_, entries) in enumerate(LAYERS) for entry in entries
+             if name == entry or (entry and name.startswith(entry + "."))]
+    return max(found)[1] if found else None
+
+
+def test_every_module_has_a_layer() -> None:
+    missing = [m for m in MODULES if layer(m) is None]
+    assert not missing, f"add {missing} to LAYERS here and to the README's dependency line"
+
+
+def test_imports_point_one_way_through_the_layers() -> None:
+    upward = [f"{a} ({LAYERS[la][0]}) imports {b} ({LAYERS[lb][0]})" for a, targets_ in sorted(import_graph().items())
+              for b in sorted(targets_) if (la := layer(a)) is not None and (lb := layer(b)) is not None and lb > la]
+    assert not upward, "imports against the dependency line:\n" + "\n".join(upward)
 
 
 def test_no_runtime_import_cycle_in_kit() -> None:
