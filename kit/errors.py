@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import i18n
+
 #: The language of ``str(error)``: English, so logs and tracebacks read the same everywhere.
 LOG_LANGUAGE = "en"
 
@@ -42,8 +44,6 @@ class WorkshopError(Exception):
 
     def render(self, language: str = LOG_LANGUAGE) -> str:
         """The one-line message in ``language`` ("de" or "en")."""
-        from . import i18n
-
         try:
             return i18n.t(self.code, language, **self.params)
         except (KeyError, IndexError, ValueError):  # a missing text must never hide the error itself
@@ -139,9 +139,7 @@ def one_line(error: WorkshopError, language: str | None = None) -> str:
 
     Used where a person reads it: the CLI's stderr, a notebook cell, a form's status line.
     """
-    from .i18n import LANGUAGES
-
-    texts = dict.fromkeys(error.render(lang) for lang in ([language] if language else LANGUAGES))
+    texts = dict.fromkeys(error.render(lang) for lang in ([language] if language else i18n.LANGUAGES))
     return " / ".join(" ".join(text.splitlines()) for text in texts)
 
 
