@@ -10,20 +10,19 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from . import model
 from .canvases import text_in
+from .collection import Collection
 from .store import WorkshopError
 
 if TYPE_CHECKING:
     import pandas
 
-    from .workshop import Collection, Workshop
+    from .workshop import Workshop
 
 
 class Canvas:
     """``ws.canvas("value_proposition")``: read and change one canvas."""
 
     def __init__(self, workshop: "Workshop", declaration: dict[str, Any]):
-        from .workshop import Collection
-
         self.workshop, self.declaration = workshop, declaration
         self.id: str = declaration["id"]
         kind = model.BY_COLLECTION[declaration["source"]]
