@@ -1,0 +1,126 @@
+"""The evidence curve equals a hand computation; old files gain the new evidence fields."""
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import kit
+from kit import journey, migrations
+
+STAGES = ["contact", "service"]
+
+
+@pytest.fixture
+def fixture_ws(ws: kit.Workshop) -> kit.Workshop:
+    """Anna: three interviews; Ben: one; Cem: none. Scores chosen so the numbers are easy by hand."""
+    ws.set(personas=["Anna", "Ben", "Cem"])
+    call = ws.touchpoints.add(stage="contact", name="Erstes Telefonat", emotion={"Anna": 1, "Ben": 0})
+    letter = ws.touchpoints.add(stage="contact", name="Brief", emotion={"Anna": 1})
+    hotline = ws.touchpoints.add(stage="service", name="Hotline", emotion={"Anna": -1, "Ben": 0})
+    i1 = ws.interviews.add(pseudonym="A", real_name="Sabine Kröger", segment="Anna")
+    i2 = ws.interviews.add(pseudonym="B", segment="Anna")
+    i3 = ws.interviews.add(pseudonym="C", segment="Anna ")  # stray space: still Anna
+    i4 = ws.interviews.add(pseudonym="D", segment="Ben")
+    i5 = ws.interviews.add(pseudonym="E")  # no persona: not on any curve
+    for interview, touchpoint, score in [(i1, call, -2), (i1, letter, -1), (i1, hotline, 0), (i2, call, 0),
+                                         (i3, call, -1), (i3, hotline, -1), (i4, hotline, 2), (i4, call, None),
+                                         (i5, call, 2)]:
+        ws.evidence.add(interview=interview, snippet=f"snippet {interview}/{touchpoint}", stance="new_insight",
+                        touchpoint=touchpoint, experience=score)
+    ws.evidence.add(interview=i2, snippet="no touchpoint", stance="new_insight", experience=-2)
+    return ws
+
+
+def test_stage_curve_equals_hand_computation(fixture_ws: kit.Workshop) -> None:
+    curves = journey.by_stage(fixture_ws, STAGES)
+    assert list(curves) == ["Anna", "Ben", "Cem"]
+    anna_contact, anna_service = curves["Anna"]
+    # Anna at contact: interview means -1.5 (A: -2 and -1), 0 (B), -1 (C)
+    assert anna_contact.n == 3
+    assert anna_contact.mean == pytest.approx(-2.5 / 3)
+    deviations = [-1.5 + 2.5 / 3, 0 + 2.5 / 3, -1 + 2.5 / 3]
+    assert anna_contact.spread == pytest.approx(math.sqrt(sum(d * d for d in deviations) / 2))
+    assert anna_contact.team == 1 and anna_contact.flag == "worse"  # we thought it was fine
+    assert sorted(q.score for q in anna_contact.quotes) == [-2, -1, -1, 0]
+    assert anna_service.n == 2 and anna_service.mean == pytest.approx(-0.5)
+    assert anna_service.spread == pytest.approx(math.sqrt(0.5))
+    assert anna_service.team == -1 and anna_service.flag == ""  # 0.5 apart
+    ben_contact, ben_service = curves["Ben"]
+    assert ben_contact.n == 0 and ben_contact.mean is None and ben_contact.flag == ""  # unscored snippet only
+    assert ben_service.n == 1 and ben_service.mean == 2 and ben_service.spread is None
+    assert ben_service.band is None and ben_service.flag == "better"
+    assert all(p.n == 0 and p.mean is None and p.team is None for p in curves["Cem"])
+
+
+def test_touchpoint_points_and_band(fixture_ws: kit.Workshop) -> None:
+    call = next(t["id"] for t in fixture_ws.touchpoints if t["name"] == "Erstes Telefonat")
+    point = journey.by_touchpoint(fixture_ws)["Anna"][call]
+    assert (point.n, point.mean, point.spread, point.team) == (3, -1.0, 1.0, 1)
+    assert point.band == (-2.0, 0.0)
+    assert point.flag == "worse"
+    wide = journey.summarise({1: [2], 2: [-2], 3: [2]})
+    assert wide.band is not None and wide.band[1] == 2  # clipped to the scale
+
+
+def test_flag_rule_boundary() -> None:
+    assert journey.flag(0.0, 1.0) == "worse"
+    assert journey.flag(2.0, 1.0) == "better"
+    assert journey.flag(0.01, 1.0) == ""
+    assert journey.flag(None, 1.0) == journey.flag(1.0, None) == ""
+
+
+def test_curve_state_is_json_ready_and_uses_pseudonyms(fixture_ws: kit.Workshop) -> None:
+    state = journey.curve_state(fixture_ws, STAGES)
+    text = json.dumps(state, ensure_ascii=False)
+    assert "Sabine" not in text and "Kröger" not in text
+    anna = state["personas"][0]
+    assert anna["name"] == "Anna" and anna["has_evidence"]
+    assert anna["points"][0] == {**anna["points"][0], "stage": "contact", "n": 3, "mean": -0.83, "team": 1,
+                                 "flag": "worse"}
+    assert {q["pseudonym"] for q in anna["points"][0]["quotes"]} == {"A", "B", "C"}
+    assert [p["has_evidence"] for p in state["personas"]] == [True, True, False]
+    assert [journey_row[:2] for journey_row in journey.flagged(fixture_ws, STAGES)] == [("Anna", "contact"),
+                                                                                          ("Ben", "service")]
+
+
+def test_score_out_of_range_names_the_field(ws: kit.Workshop) -> None:
+    iv = ws.interviews.add(pseudonym="A")
+    with pytest.raises(kit.ValidationError, match=r"evidence\.experience must be -2\.\.2, got 3"):
+        ws.evidence.add(interview=iv, snippet="x", stance="new_insight", experience=3)
+    with pytest.raises(kit.ValidationError, match=r"evidence\.touchpoint refers to touchpoint 9"):
+        ws.evidence.add(interview=iv, snippet="x", stance="new_insight", touchpoint=9)
+    assert len(ws.evidence) == 0
+
+
+def test_removing_a_touchpoint_keeps_the_snippet(ws: kit.Workshop) -> None:
+    iv = ws.interviews.add(pseudonym="A")
+    tp = ws.touchpoints.add(stage="contact", name="Anruf")
+    e = ws.evidence.add(interview=iv, snippet="x", stance="new_insight", touchpoint=tp, experience=-1)
+    ws.touchpoints.remove(tp)
+    assert ws.evidence[e]["touchpoint"] is None and ws.evidence[e]["experience"] == -1
+
+
+def test_old_file_without_the_new_columns_opens_and_gains_them(tmp_path: Path) -> None:
+    path = tmp_path / "old.workshop"
+    with kit.new(path, title="Alt", language="de", actor="t") as ws:
+        iv = ws.interviews.add(pseudonym="A")
+        ws.evidence.add(interview=iv, snippet="„alt“", stance="new_insight")
+    with sqlite3.connect(path) as con:  # the schema-1 evidence table had neither column
+        con.execute("ALTER TABLE evidence DROP COLUMN experience")
+        con.execute("ALTER TABLE evidence DROP COLUMN touchpoint")
+    con.close()
+    with kit.open(path, actor="t") as ws:
+        (old,) = ws.evidence.all()
+        assert old["snippet"] == "„alt“" and old["touchpoint"] is None and old["experience"] is None
+        tp = ws.touchpoints.add(stage="contact", name="Anruf")
+        ws.evidence.update(old["id"], touchpoint=tp, experience=-2)
+        ws.undo()
+        assert ws.evidence[old["id"]]["experience"] is None
+    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as con:
+        assert migrations.missing(con) == ([], [])
+    con.close()
+    assert migrations.upgrade_file(path) == []  # a current file is only read
