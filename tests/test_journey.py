@@ -124,3 +124,49 @@ def test_old_file_without_the_new_columns_opens_and_gains_them(tmp_path: Path) -
         assert migrations.missing(con) == ([], [])
     con.close()
     assert migrations.upgrade_file(path) == []  # a current file is only read
+
+
+# ---------------------------------------------------------------------------------- the static figures
+def _texts(fig: object) -> list[str]:
+    from matplotlib.text import Text
+
+    return [a.get_text() for a in fig.findobj(Text) if a.get_text()]  # type: ignore[attr-defined]
+
+
+def _rings(fig: object) -> int:
+    """Red rings drawn around flagged points."""
+    from matplotlib.lines import Line2D
+
+    return len([line for line in fig.findobj(Line2D) if line.get_gid() == "flag"])  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_chart_and_map_show_n_estimate_flags_and_no_evidence(fixture_ws: kit.Workshop, language: str,
+                                                             artifacts: Path) -> None:
+    from kit import i18n, render
+
+    fixture_ws.set(language=language)
+    folder = artifacts / "journey"
+    folder.mkdir(exist_ok=True)
+    chart = render.emotion_curve(fixture_ws)
+    (folder / f"fixture_emotion_curve_{language}.png").write_bytes(render.to_png(chart, dpi=90))
+    shown = _texts(chart)
+    assert {"n=3", "n=2", "n=1"} <= set(shown)  # Anna at contact and service, Ben at service
+    assert i18n.t("journey.key_team", language) in shown and i18n.t("journey.key_flag", language) in shown
+    assert "Ben" in shown and "Anna" in shown and "Cem" not in " ".join(shown)  # Cem: nothing to draw
+    assert i18n.t("journey.no_point", language) in shown
+    assert _rings(chart) == 2  # Anna at contact, Ben at service
+    board = render.canvas_figure(fixture_ws.canvas("touchpoint_map"))
+    (folder / f"fixture_touchpoint_map_{language}.png").write_bytes(render.to_png(board, dpi=90))
+    assert {"n=3", "n=2", "n=1"} <= set(_texts(board))
+    assert _rings(board) == 2
+
+
+def test_persona_with_only_an_estimate_says_so(ws: kit.Workshop) -> None:
+    from kit import i18n, render
+
+    ws.touchpoints.add(stage="contact", name="Anruf", emotion={"Cem": 1})
+    shown = _texts(render.emotion_curve(ws))
+    assert "Cem (no interview evidence)" in shown and not any(s.startswith("n=") for s in shown)
+    board = _texts(render.canvas_figure(ws.canvas("touchpoint_map")))
+    assert i18n.t("journey.no_evidence_lane", "en") in board
