@@ -170,3 +170,24 @@ def test_persona_with_only_an_estimate_says_so(ws: kit.Workshop) -> None:
     assert "Cem (no interview evidence)" in shown and not any(s.startswith("n=") for s in shown)
     board = _texts(render.canvas_figure(ws.canvas("touchpoint_map")))
     assert i18n.t("journey.no_evidence_lane", "en") in board
+
+
+# ---------------------------------------------------------------------------------- the report
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_report_chapter_has_the_curve_and_the_table_under_pseudonyms(tmp_path: Path, language: str) -> None:
+    from kit import i18n
+    from kit.report.sections import Report
+
+    with kit.demo(tmp_path / "s.workshop", language, actor="t") as ws:
+        real_names = [i["real_name"] for i in ws.interviews]
+        pseudonyms = {i["pseudonym"] for i in ws.interviews}
+    with Report(tmp_path / "s.workshop") as report:
+        markup = report.section("touchpoints").html
+    assert i18n.t("journey.table_title", language) in markup
+    assert markup.count("<svg") >= 3  # the map, the emotion chart, the gap heatmap (text drawn as paths)
+    assert markup.count('class="point flagged"') == (3 if language == "de" else 4)
+    assert i18n.t("journey.flag_worse", language).replace("'", "&#39;") in markup
+    assert all(name not in markup for name in real_names)
+    assert any(f"— <span class=\"u\" dir=\"auto\">{p}</span>" in markup for p in pseudonyms)
+    decimal = "," if language == "de" else "."
+    assert f"−1{decimal}3" in markup or f"−1{decimal}2" in markup  # signed, one decimal, in the language's style
