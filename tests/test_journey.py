@@ -190,4 +190,4 @@ def test_report_chapter_has_the_curve_and_the_table_under_pseudonyms(tmp_path: P
     assert all(name not in markup for name in real_names)
     assert any(f"— <span class=\"u\" dir=\"auto\">{p}</span>" in markup for p in pseudonyms)
     decimal = "," if language == "de" else "."
-    assert f"−1{decimal}3" in markup or f"−1{decimal}2" in markup  # signed, one decimal, in the language's style
+    assert f"\u22121{decimal}3" in markup or f"\u22121{decimal}2" in markup  # signed, one decimal, in the language's style
