@@ -242,6 +242,11 @@ class ImportPlan:
             text += " " + i18n.t("journey.import_new_interviews", language, n=len(self.new_interviews))
         return text
 
+    def problem_lines(self, language: str) -> list[tuple[int, str]]:
+        """Every bad row as (line, reason in ``language``)."""
+        return [(line, problem.render(language) if isinstance(problem, WorkshopError) else str(problem))
+                for line, problem in self.problems]
+
     def check(self) -> None:
         """Raise the first problem (with the number of further bad rows); nothing is written."""
         if self.problems:
@@ -464,6 +469,5 @@ def preview_lines(plan: ImportPlan, language: str, limit: int = 10) -> Iterator[
             yield "  ".join(row[n].ljust(widths[n]) for n in names)
         if len(plan) > limit:
             yield i18n.t("journey.import_more_rows", language, n=len(plan) - limit)
-    for line, problem in plan.problems[:limit]:
-        reason = problem.render(language) if isinstance(problem, WorkshopError) else str(problem)
+    for line, reason in plan.problem_lines(language)[:limit]:
         yield i18n.t("journey.import_problem", language, line=line, reason=reason)

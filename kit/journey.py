@@ -182,6 +182,16 @@ def curve_state(ws: Workshop, stage_ids: list[str], touchpoints: list[dict[str, 
                          for persona, points in curves.items()]}
 
 
+def evidence_rows(ws: Workshop) -> list[tuple[str, dict[str, Any], Point]]:
+    """(persona, stage area of the touchpoint map, point) wherever interviews scored something,
+    in persona then journey order: the rows of the report's and the notebook's table."""
+    canvas = ws.canvas("touchpoint_map")
+    stages = canvas.areas
+    curves = by_stage(ws, [s["id"] for s in stages], canvas.items())
+    return [(persona, stage, p) for persona, points in curves.items()
+            for stage, p in zip(stages, points, strict=True) if p.n]
+
+
 def flagged(ws: Workshop, stage_ids: list[str]) -> list[tuple[str, str, Point]]:
     """(persona, stage, point) for every flagged stage, in persona then journey order."""
     return [(persona, stage, p) for persona, points in by_stage(ws, stage_ids).items()

@@ -227,3 +227,23 @@ def test_cli_import_previews_then_imports_and_export_writes_csv(tmp_path: Path) 
     out = run("export", str(path), "--csv", str(tmp_path / "csv"))
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "csv" / "observation_board.csv").exists() and "Wrote 1 CSV files" in out.stdout
+
+
+def test_notebook_helper_previews_imports_and_says_what_went_wrong(ws: kit.Workshop, tmp_path: Path) -> None:
+    from kit import notebook
+
+    assert "set IMPORT_FILE" in repr(notebook.import_notes(ws, "", "observations"))
+    source = write_csv(tmp_path / "board.csv", MIRO)
+    preview = notebook.import_notes(ws, source, "observations", "who=Tags")
+    assert "3 notes from board.csv into Observations" in preview.text and "&lt;" not in preview.text
+    assert "<table" in preview.markup and len(ws.observations) == 0
+    done = notebook.import_notes(ws, source, "observations", "who=Tags", commit=True)
+    assert done.text.startswith("Imported 3 notes") and len(ws.observations) == 3
+    ws.set(language="de")
+    refused = notebook.import_notes(ws, tmp_path / "missing.txt", "canvas:nope")
+    assert refused.text.startswith("--into muss") and "kit-error" in refused.markup and len(ws.observations) == 3
+    hostile = write_csv(tmp_path / "h.csv", [["text", "frame"], ["<script>alert(1)</script>", "Verhalten"],
+                                              ["x", "<b>nirgends</b>"]])
+    shown = notebook.import_notes(ws, hostile, "observations")
+    assert "&lt;script&gt;" in shown.markup and "<script>" not in shown.markup and "<b>" not in shown.markup
+    assert "Zeile 3: Bereich '<b>nirgends</b>'" in shown.text

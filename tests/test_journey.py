@@ -190,4 +190,13 @@ def test_report_chapter_has_the_curve_and_the_table_under_pseudonyms(tmp_path: P
     assert all(name not in markup for name in real_names)
     assert any(f"— <span class=\"u\" dir=\"auto\">{p}</span>" in markup for p in pseudonyms)
     decimal = "," if language == "de" else "."
-    assert f"\u22121{decimal}3" in markup or f"\u22121{decimal}2" in markup  # signed, one decimal, in the language's style
+    # signed with a real minus, one decimal, in the language's style
+    assert f"\u22121{decimal}3" in markup or f"\u22121{decimal}2" in markup
+
+
+def test_notebook_table_in_numbers(fixture_ws: kit.Workshop) -> None:
+    from kit import notebook
+
+    shown = notebook.evidence_curve(fixture_ws)
+    assert "Anna" in shown.text and "We thought it was fine; they said otherwise" in shown.text
+    assert "Better than we thought" in shown.text and "-0.83" in shown.text and "Cem" not in shown.text

@@ -236,24 +236,22 @@ class Report:
         """The evidence curve as a table: per persona and stage n, mean, spread, estimate, flag, quotes."""
         from .. import journey
 
-        canvas = self.ws.canvas("touchpoint_map")
-        stages = canvas.areas
-        curves = journey.by_stage(self.ws, [s["id"] for s in stages],
-                                  [t for t in canvas.items() if not t.get("hidden")])
         rows = [{"persona": persona, "stage": stage["title"], "n": p.n, "mean": self._signed(p.mean),
                  "spread": self._signed(p.spread, sign=False), "team": self._signed(p.team), "flag": p.flag,
                  "quotes": [{**q.as_dict(), "score": self._signed(q.score)} for q in p.quotes]}
-                for persona, points in curves.items() for stage, p in zip(stages, points, strict=True) if p.n]
-        estimated = [persona for persona, points in curves.items() if any(p.team is not None for p in points)]
+                for persona, stage, p in journey.evidence_rows(self.ws)]
+        scored = {row["persona"] for row in rows}
+        estimated = journey.personas(self.ws)
+        has_estimate = {p for tp in self.ws.touchpoints for p in (tp.get("emotion") or {})}
         return {"rows": rows, "texts": i18n.texts("journey", self.language),
-                "without": [persona for persona in estimated if not any(p.n for p in curves[persona])]}
+                "without": [p for p in estimated if p in has_estimate and p not in scored]}
 
     def _signed(self, value: float | None, *, sign: bool = True) -> str:
-        """-0.83 -> "−0,8" (de) / "−0.8" (en); an empty cell for None."""
+        """-0.83 -> "\u22120,8" (de) / "\u22120.8" (en) with a real minus sign; a dash for None."""
         if value is None:
-            return "–"
+            return "\u2013"
         text = self.number(round(abs(value), 1))
-        return ("−" if value < 0 else "+" if sign and value > 0 else "") + text
+        return ("\u2212" if value < 0 else "+" if sign and value > 0 else "") + text
 
     def _ideas(self) -> dict[str, Any]:
         touchpoints = {t["id"]: t for t in self.ws.touchpoints}
