@@ -247,3 +247,17 @@ def test_notebook_helper_previews_imports_and_says_what_went_wrong(ws: kit.Works
     shown = notebook.import_notes(ws, hostile, "observations")
     assert "&lt;script&gt;" in shown.markup and "<script>" not in shown.markup and "<b>" not in shown.markup
     assert "Zeile 3: Bereich '<b>nirgends</b>'" in shown.text
+
+
+def test_export_names_authors_only_when_asked(ws: kit.Workshop, tmp_path: Path) -> None:
+    board = ws.canvas("idea_board")
+    board.add("contact", "Rückruf zur Wunschzeit", author="Anna Petersen")
+    board.add("contact", "=HYPERLINK(\"x\")", author="Ben")
+    board.add("after", "Dankeskarte", author="Anna Petersen")
+    (plain,) = board_csv.export(ws, tmp_path / "plain")
+    text = plain.read_text(encoding="utf-8-sig")
+    assert "Anna" not in text and "Ben" not in text
+    assert [row[6] for row in csv.reader(io.StringIO(text))][1:] == ["Person 1", "Person 2", "Person 1"]
+    (named,) = board_csv.export(ws, tmp_path / "named", include_names=True)
+    assert "Anna Petersen" in named.read_text(encoding="utf-8-sig")
+    assert '"=HYPERLINK(""x"")"' in text  # stored text, written literally
