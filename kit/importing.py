@@ -169,21 +169,20 @@ class Target:
     """Where rows go: a canvas (its collection, area and text fields) or the evidence."""
 
     ws: Workshop
-    name: str
     canvas: Canvas | None
     kind: model.Kind
 
     @classmethod
     def parse(cls, ws: Workshop, into: str) -> Target:
         if into == "evidence":
-            return cls(ws, into, None, model.KINDS["evidence"])
+            return cls(ws, None, model.KINDS["evidence"])
         canvas_id = BOARDS.get(into) or (into.split(":", 1)[1] if into.startswith("canvas:") else "")
         from .canvases import available
 
         if not canvas_id or canvas_id not in available():
             raise UsageError("journey.import_target", value=into, canvases=", ".join(sorted(available())))
         canvas = ws.canvas(canvas_id)
-        return cls(ws, into, canvas, canvas.collection.kind)
+        return cls(ws, canvas, canvas.collection.kind)
 
     @property
     def title(self) -> str:
