@@ -107,13 +107,20 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--redact", nargs="+", default=[], metavar="WORD", help="words to black out in the report")
     p.add_argument("--chromium", help="browser executable (default: $KIT_CHROMIUM or /usr/bin/chromium)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--csv", type=Path, metavar="DIR", help="write one CSV per canvas into DIR (one row per note; "
+                   "re-imports with 'kit import')")
 
 
-@command("export", "write the workshop report as PDF and/or HTML (offline, pseudonyms by default)", _export_args)
+@command("export", "write the workshop report as PDF and/or HTML (offline, pseudonyms by default), or CSV per canvas",
+         _export_args)
 def _export(args: argparse.Namespace) -> int:
     from . import report
 
+    if args.csv:
+        _export_csv(args)
     if not (args.pdf or args.html or args.notebook):
+        if args.csv:
+            return 0
         raise UsageError("cli.export_what")
     with _opened(args) as ws:
         options = {"include_names": args.include_names, "redact": args.redact}
@@ -124,6 +131,44 @@ def _export(args: argparse.Namespace) -> int:
                                     **options)
             for path in written.values():
                 print(f"wrote {path}")
+    return 0
+
+
+def _export_csv(args: argparse.Namespace) -> None:
+    from . import board_csv, i18n
+
+    with _opened(args) as ws:
+        written = board_csv.export(ws, args.csv, include_names=args.include_names)
+        print(i18n.t("journey.export_written", ws.language, n=len(written), folder=args.csv))
+
+
+def _import_args(p: argparse.ArgumentParser) -> None:
+    _path(p)
+    p.add_argument("file", type=Path, help="a .csv (UTF-8 or Windows-1252; comma, semicolon or tab) or .xlsx file "
+                   "with a header row")
+    p.add_argument("--into", required=True, help="observations, evidence, ideas or canvas:<id>")
+    p.add_argument("--map", metavar="FIELD=COLUMN,...", help="columns the kit does not recognise, "
+                   "e.g. text=Content,area=Frame,who=Segment")
+    p.add_argument("--yes", action="store_true", help="import without asking (default: preview, then ask)")
+
+
+@command("import", "import notes from a board export (Miro, Mural, Dovetail, a spreadsheet): preview first, "
+                   "then all rows in one step", _import_args)
+def _import(args: argparse.Namespace) -> int:
+    from . import i18n, importing
+
+    with _opened(args) as ws:
+        lang = ws.language
+        plan = importing.plan(ws, args.file, args.into, importing.parse_map(args.map))
+        for line in importing.preview_lines(plan, lang):
+            print(line)
+        plan.check()
+        if not args.yes and not (sys.stdin.isatty() and input(i18n.t("journey.import_confirm", lang,
+                                                                      n=len(plan))).strip().lower()
+                                 in ("y", "yes", "j", "ja")):
+            print(i18n.t("journey.import_dry_run", lang))
+            return 0
+        print(i18n.t("journey.import_done", lang, n=len(plan.commit())))
     return 0
 
 

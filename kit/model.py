@@ -367,6 +367,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
         Field("hypothesis", "ref", ref="hypothesis"),
         _choice("stance", STANCES, required=True),
         _text("coded_by"),
+        # added in schema 2; new fields go last, so old files gain them as appended columns
+        Field("touchpoint", "ref", ref="touchpoint", doc="the touchpoint the snippet is about"),
+        Field("experience", "int", **EMOTION, doc="-2..+2: how the interviewee felt there"),
     ), "snippet"),
     Kind("learning_card", "learning_cards", (
         Field("hypothesis", "ref", ref="hypothesis"),
@@ -446,8 +449,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
 ]}
 
 #: Collections in dependency order: a record only refers to kinds listed before it.
-COLLECTIONS = ("observations", "hypotheses", "interviews", "evidence", "learning_cards", "canvas_items",
-               "touchpoints", "ideas", "actions", "kpis", "followups")
+COLLECTIONS = ("observations", "hypotheses", "interviews", "touchpoints", "evidence", "learning_cards",
+               "canvas_items", "ideas", "actions", "kpis", "followups")
 BY_COLLECTION = {k.collection: k for k in KINDS.values()}
 
 

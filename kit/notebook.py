@@ -330,6 +330,48 @@ def touchpoint_summary(ws: Workshop) -> Html:
                moments_of_truth=summary["moments_of_truth"])
 
 
+def evidence_curve(ws: Workshop) -> Html:
+    """The evidence curve in numbers: per persona and stage n, mean, spread (SD), the team's
+    estimate and the flag, where interviews scored something (kit/journey.py has the rules)."""
+    import pandas as pd
+
+    from . import journey
+
+    t = i18n.texts("journey", ws.language)
+    columns = [t["col_persona"], t["col_stage"], "n", t["col_mean"], t["col_spread"], t["col_team"], t["col_flag"]]
+    rows = [[persona, stage["title"], p.n, *(None if v is None else round(v, 2) for v in (p.mean, p.spread, p.team)),
+             t[f"flag_{p.flag}"] if p.flag else ""] for persona, stage, p in journey.evidence_rows(ws)]
+    if not rows:
+        return Html(f'<p class="kit-say">{html.escape(t["table_empty"])}</p>', t["table_empty"])
+    return table(ws, pd.DataFrame(rows, columns=columns))
+
+
+def import_notes(ws: Workshop, path: str | os.PathLike[str] | None, into: str, mapping: str | None = None,
+                 commit: bool = False) -> Html:
+    """``kit import`` in a cell: the dry-run preview of a board export, or with ``commit`` the
+    import itself (one undo takes it all back). ``mapping`` is --map: "text=Content,area=Frame"."""
+    from . import errors, importing
+
+    t = i18n.texts("journey", ws.language)
+    if not path:
+        return Html(f'<p class="kit-say">{html.escape(t["import_no_file"])}</p>', t["import_no_file"])
+    try:
+        plan = importing.plan(ws, path, into, importing.parse_map(mapping))
+        if commit:
+            done = t["import_done"].format(n=len(plan.commit()))
+            return Html(f'<p class="kit-say">{html.escape(done)}</p>', done)
+    except errors.WorkshopError as exc:  # one line in the workshop's language, nothing stored
+        message = exc.render(ws.language)
+        return Html(f'<p class="kit-say kit-error">{html.escape(message)}</p>', message)
+    import pandas as pd
+
+    problems = [i18n.t("journey.import_problem", ws.language, line=line, reason=reason)
+                for line, reason in plan.problem_lines(ws.language)]
+    head = lines([plan.summary(ws.language), *problems])
+    preview = table(ws, pd.DataFrame(plan.preview()))
+    return Html(head.markup + preview.markup, f"{head.text}\n{preview.text}")
+
+
 def budget_summary(ws: Workshop) -> Html:
     from . import plan
 
@@ -409,6 +451,7 @@ __all__ = [
     "close_vote",
     "compare_with_earlier",
     "draft_learning_cards",
+    "evidence_curve",
     "export_calendar",
     "export_guide",
     "export_report",
@@ -416,6 +459,7 @@ __all__ = [
     "fit_summary",
     "form",
     "header",
+    "import_notes",
     "interviews",
     "lines",
     "open_vote",

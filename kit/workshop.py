@@ -160,6 +160,9 @@ def open(path: str | os.PathLike[str], *, actor: str | None = None,  # noqa: A00
 
     A ``participant`` cannot change a canvas the facilitator has locked.
     """
+    from .migrations import upgrade_file
+
+    upgrade_file(path)  # an older file gains the columns of newer fields first
     return Workshop(Store(path), actor, role)
 
 

@@ -129,6 +129,13 @@ def test_pdf_holds_every_item_hypothesis_action_kpi_and_followup_date(sample_exp
 
 
 @pytest.mark.browser
+def test_pdf_holds_the_evidence_curve_table(sample_export) -> None:
+    text, lang = squash(sample_export["text"]), sample_export["lang"]
+    assert squash(i18n.t("journey.table_title", lang)) in text
+    assert squash(i18n.t("journey.flag_worse", lang)) in text
+
+
+@pytest.mark.browser
 def test_canvases_get_landscape_pages_in_story_order(sample_export) -> None:
     sizes = page_sizes(sample_export["pdf"])
     assert sizes[0] == pytest.approx((595, 842), abs=1)  # A4 portrait title page

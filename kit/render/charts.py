@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from .. import i18n
 from . import style
 from .style import Measure, label, text
 
@@ -49,10 +51,12 @@ def _no_data(fig: Figure, ax: Axes, lang: str) -> Figure:
     return fig
 
 
-def _legend(plot: Any) -> None:
-    """The legend right of the plot; entries can be user text (personas), so no mathtext."""
+def _legend(plot: Any, entries: list[tuple[Any, str]] | None = None) -> None:
+    """The legend right of the plot; entries can be user text (personas), so no mathtext.
+    ``entries`` are (handle, label) pairs; without them the plotted series' labels are used."""
+    handles = {"handles": [h for h, _ in entries], "labels": [lb for _, lb in entries]} if entries else {}
     legend = plot.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-                         prop={"family": list(style.families()), "size": 8})
+                         prop={"family": list(style.families()), "size": 8}, **handles)
     for t in legend.get_texts():
         t.set_parse_math(False)
 
@@ -75,35 +79,41 @@ def _tick_labels(axis: Any, labels: list[str], measure: Measure, width: float, s
 
 # ---------------------------------------------------------------------------------- emotion curve
 def emotion_curve(ws: Workshop) -> Figure:
-    """Mean emotion per persona at each stage of the touchpoint map (-2 .. +2)."""
-    from .touchpoints import persona_curves
+    """Per persona and stage: what interviewees said (mean, ± SD band, n) beside the team's estimate."""
+    from .. import journey
+    from .journey import drawn, key_handles, persona_label, plot_curves
 
     canvas = ws.canvas("touchpoint_map")
     lang = ws.language
     fig, ax, measure = _chart(label("emotion_title", lang))
     stages = canvas.areas
-    curves = persona_curves(ws, [t for t in canvas.items() if not t.get("hidden")], [s["id"] for s in stages])
+    curves = drawn(journey.by_stage(ws, [s["id"] for s in stages],
+                                    [t for t in canvas.items() if not t.get("hidden")]))
     if not curves:
         return _no_data(fig, ax, lang)
-    plot = _plot_axes(fig, 0.8, 1.05, 2.4, 0.7)
+    W = fig.get_size_inches()[0]
+    text(ax, 0.3, 5.08, measure.fit_line(i18n.t("journey.chart_subtitle", lang), W - 0.6, 8.5), 8.5,
+         color=style.MUTED, role="subtitle")
+    plot = _plot_axes(fig, 0.8, 1.35, 2.6, 0.85)
     pre = [i for i, s in enumerate(stages) if s.get("pre_contact")]
     if pre:
         plot.axvspan(min(pre) - 0.5, max(pre) + 0.5, color=style.PRE_CONTACT, zorder=0)
         text(plot, (min(pre) + max(pre)) / 2, 2.45, label("before_contact", lang), 7.5, color=style.MUTED,
              ha="center", va="bottom", weight="bold", role="label", transform=plot.transData)
     plot.axhline(0, color=style.FAINT, linewidth=0.8, linestyle=(0, (2, 2)))
-    for i, (persona, values) in enumerate(curves.items()):
-        points = [(j, v) for j, v in enumerate(values) if v is not None]
-        color = style.SERIES[i % len(style.SERIES)]
-        plot.plot([j for j, _ in points], [v for _, v in points], color=color, linewidth=2.2, marker="o", markersize=5,
-                  label=measure.fit_line(persona[:LABEL_CHARS], 1.9, 8))
+    plot_curves(plot, curves)
     plot.set_xlim(-0.5, len(stages) - 0.5)
     plot.set_ylim(-2.4, 2.4)
     plot.set_yticks([-2, -1, 0, 1, 2])
     plot.set_yticklabels(["−2", "−1", "0", "+1", "+2"])
     plot.set_ylabel(label("emotion_axis", lang), color=style.MUTED, fontsize=8)
     _stage_ticks(plot, stages, measure)
-    _legend(plot)
+    handles = [(Line2D([], [], color=style.SERIES[i % len(style.SERIES)], linewidth=2.2),
+                measure.fit_line(persona_label(name, points, lang)[:LABEL_CHARS], 2.1, 8))
+               for i, (name, points) in enumerate(curves.items())]
+    _legend(plot, [*handles, *key_handles(lang)])
+    text(ax, 0.3, 0.12, measure.fit_line(i18n.t("journey.no_point", lang), W - 0.6, 7), 7, color=style.MUTED,
+         va="bottom", role="legend")
     return fig
 
 

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
+from .. import i18n
 from . import style
 from .notes import Note, Region, Spec, place
 from .style import Measure, label, text
@@ -130,49 +131,31 @@ def _card(tp: dict[str, Any], lang: str) -> Note:
     return note
 
 
-def persona_curves(ws: Workshop, points: list[dict[str, Any]], stage_ids: list[str]
-                   ) -> dict[str, list[float | None]]:
-    """Mean emotion (-2..+2) per persona and stage, None where nobody rated that stage."""
-    personas = list(ws.info.get("personas") or [])
-    for tp in points:
-        personas += [p for p in (tp.get("emotion") or {}) if p not in personas]
-    curves: dict[str, list[float | None]] = {}
-    for persona in personas:
-        values: list[float | None] = []
-        for stage in stage_ids:
-            scores = [tp["emotion"][persona] for tp in points
-                      if tp["stage"] == stage and persona in (tp.get("emotion") or {})]
-            values.append(sum(scores) / len(scores) if scores else None)
-        if any(v is not None for v in values):
-            curves[persona] = values
-    return curves
-
-
 def _emotion_lane(fig: Figure, ax: Axes, measure: Measure, ws: Workshop, points: list[dict[str, Any]],
                   stage_ids: list[str], x0: float, col: float, y0: float, y1: float, lang: str) -> None:
+    """The evidence curve per persona (mean, band, n) with the team's estimate dashed beside it."""
+    from .. import journey
+    from .journey import drawn, persona_label, plot_curves
+
     W, H = fig.get_size_inches()
-    curves = persona_curves(ws, points, stage_ids)
+    curves = drawn(journey.by_stage(ws, stage_ids, points))
     pad = 0.12
     inset = fig.add_axes(((x0) / W, (y1 + pad) / H, (col * len(stage_ids)) / W, (y0 - y1 - 2 * pad) / H))
     inset.set_xlim(-0.5, len(stage_ids) - 0.5)
     inset.set_ylim(-2.4, 2.4)
     inset.set_axis_off()
     inset.axhline(0, color=style.FAINT, linewidth=0.7, linestyle=(0, (2, 2)))
-    for i, values in enumerate(curves.values()):
-        color = style.SERIES[i % len(style.SERIES)]
-        dots = [(j, v) for j, v in enumerate(values) if v is not None]
-        inset.plot([j for j, _ in dots], [v for _, v in dots], color=color, linewidth=1.8, marker="o", markersize=3.5,
-                   solid_capstyle="round")
+    plot_curves(inset, curves, compact=True)
     for y, sym in ((2, "+2"), (0, "0"), (-2, "−2")):
         text(ax, x0 - 0.04, y1 + pad + (y + 2.4) / 4.8 * (y0 - y1 - 2 * pad), sym, style.MIN_FONT,
              color=style.FAINT, ha="right", va="center", role="axis")
     # persona legend in the lane's label column
     ly = y0 - 0.36
-    for i, persona in enumerate(list(curves)[:5]):
+    for i, (persona, values) in enumerate(list(curves.items())[:5]):
         color = style.SERIES[i % len(style.SERIES)]
         ax.plot([0.3, 0.48], [ly - 0.05, ly - 0.05], color=color, linewidth=2)
-        text(ax, 0.52, ly, measure.fit_line(persona, LABEL_W - 0.3, style.MIN_FONT), style.MIN_FONT,
-             color=style.INK, role="legend")
+        text(ax, 0.52, ly, measure.fit_line(persona_label(persona, values, lang), LABEL_W - 0.3, style.MIN_FONT),
+             style.MIN_FONT, color=style.INK, role="legend")
         ly -= 0.17
     if len(curves) > 5:
         text(ax, 0.52, ly, label("more", lang, n=len(curves) - 5), style.MIN_FONT, color=style.MUTED,
@@ -180,6 +163,9 @@ def _emotion_lane(fig: Figure, ax: Axes, measure: Measure, ws: Workshop, points:
     if not curves:
         text(ax, x0 + col * len(stage_ids) / 2, (y0 + y1) / 2, label("no_data", lang), 9, color=style.FAINT,
              style="italic", ha="center", va="center", role="hint")
+    elif not any(p.n for values in curves.values() for p in values):
+        text(ax, x0 + col * len(stage_ids) / 2, y1 + 0.05, i18n.t("journey.no_evidence_lane", lang),
+             style.MIN_FONT, color=style.MUTED, style="italic", ha="center", va="bottom", role="hint")
 
 
 def _ideas_lane(ax: Axes, measure: Measure, ws: Workshop, points: list[dict[str, Any]],
@@ -215,5 +201,8 @@ def _legend(ax: Axes, measure: Measure, lang: str, x: float, y: float, W: float)
         ax.add_patch(Rectangle((x + i * 0.16, y - 0.05), 0.15, 0.12, facecolor=shade, edgecolor=style.LINE,
                                linewidth=0.5))
     x += 0.86
-    text(ax, x, y + 0.01, f"{label('gap', lang)}: {label('gap_legend', lang)}", size, color=style.MUTED,
-         va="center", role="legend")
+    gap = f"{label('gap', lang)}: {label('gap_legend', lang)}"
+    text(ax, x, y + 0.01, gap, size, color=style.MUTED, va="center", role="legend")
+    x += measure.width(gap, size) + 0.3
+    text(ax, x, y + 0.01, measure.fit_line(i18n.t("journey.map_key", lang), W - 0.3 - x, size), size,
+         color=style.MUTED, va="center", role="legend")

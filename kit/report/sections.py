@@ -232,7 +232,29 @@ class Report:
         has = bool(len(self.ws.touchpoints))
         return {"block": self.canvas_block("touchpoint_map"),
                 "emotion": figure_markup(render.emotion_curve(self.ws)) if has else None,
-                "gaps": figure_markup(render.gap_heatmap(self.ws)) if has else None}
+                "gaps": figure_markup(render.gap_heatmap(self.ws)) if has else None,
+                "journey": self._journey() if has else None}
+
+    def _journey(self) -> dict[str, Any]:
+        """The evidence curve as a table: per persona and stage n, mean, spread, estimate, flag, quotes."""
+        from .. import journey
+
+        rows = [{"persona": persona, "stage": stage["title"], "n": p.n, "mean": self._signed(p.mean),
+                 "spread": self._signed(p.spread, sign=False), "team": self._signed(p.team), "flag": p.flag,
+                 "quotes": [{**q.as_dict(), "score": self._signed(q.score)} for q in p.quotes]}
+                for persona, stage, p in journey.evidence_rows(self.ws)]
+        scored = {row["persona"] for row in rows}
+        estimated = journey.personas(self.ws)
+        has_estimate = {p for tp in self.ws.touchpoints for p in (tp.get("emotion") or {})}
+        return {"rows": rows, "texts": i18n.texts("journey", self.language),
+                "without": [p for p in estimated if p in has_estimate and p not in scored]}
+
+    def _signed(self, value: float | None, *, sign: bool = True) -> str:
+        """-0.83 -> "\u22120,8" (de) / "\u22120.8" (en) with a real minus sign; a dash for None."""
+        if value is None:
+            return "\u2013"
+        text = self.number(round(abs(value), 1))
+        return ("\u2212" if value < 0 else "+" if sign and value > 0 else "") + text
 
     def _ideas(self) -> dict[str, Any]:
         touchpoints = {t["id"]: t for t in self.ws.touchpoints}
