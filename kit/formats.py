@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import model
-from .store import Change, Store, WorkshopError
+from .store import Change, WorkshopError, create_store
 
 if TYPE_CHECKING:
     from .workshop import Collection, Workshop
@@ -81,15 +81,14 @@ def load_into_new(path: str | os.PathLike[str], data: dict[str, Any], where: str
             records.setdefault(name, []).append((row["id"], values))
     _check_links(records)
     actor = actor or default_actor()
-    store = Store.create(path, info, actor)
+    store = create_store(path, info, actor)
     try:
         with store.transaction(actor):
             for name, rows in records.items():
                 for record_id, values in rows:
                     store.insert(model.BY_COLLECTION[name].name, values, actor, record_id=record_id)
     except BaseException:
-        store.close()
-        Path(path).unlink(missing_ok=True)  # ours: we created it a moment ago
+        store.destroy()  # ours: we created it a moment ago
         raise
     return Workshop(store, actor)
 
