@@ -1,4 +1,9 @@
-"""The store: transactions across processes, crashes, foreign files, undo/redo, snapshots, bad input."""
+"""The store: transactions across processes, crashes, foreign files, undo/redo, snapshots, bad input.
+
+Every test that takes ``ws`` runs twice: on an SQLite file and on a workshop in a throwaway
+PostgreSQL cluster (tests/pgcluster.py). File-only cases (foreign, corrupt files) are SQLite's;
+their server counterparts are in tests/test_postgres.py.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -19,6 +24,20 @@ from kit.store import SCHEMA_VERSION, WorkshopError
 from inputs import BAD_INPUT
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ws(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh, empty English workshop on each backend."""
+    target = tmp_path / "empty.workshop" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    with kit.new(target, title="Test workshop", language="en", actor="tester") as workshop:
+        yield workshop
+
+
+@pytest.fixture
+def file_ws(tmp_path: Path):
+    """A workshop file, for the cases about files."""
+    with kit.new(tmp_path / "empty.workshop", title="Test workshop", language="en", actor="tester") as workshop:
+        yield workshop
+
 
 # ---------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
@@ -32,11 +51,11 @@ def test_bad_input_is_stored_exactly_or_refused_naming_the_field(ws: kit.Worksho
         assert len(ws.observations) == 0
         return
     assert case not in {"empty", "whitespace", "nul"}
-    reopened = kit.open(ws.path)
+    reopened = kit.open(ws.location)
     assert reopened.observations[new_id]["text"] == text
     # and optional fields keep empty / whitespace exactly
     other = ws.observations.add(text="x", who="   ")
-    assert kit.open(ws.path).observations[other]["who"] == "   "
+    assert kit.open(ws.location).observations[other]["who"] == "   "
 
 
 def test_refused_input_leaves_the_workshop_untouched(ws: kit.Workshop) -> None:
@@ -82,7 +101,7 @@ def test_new_change_clears_redo(ws: kit.Workshop) -> None:
 
 
 def test_undo_is_per_person_and_never_overwrites_others(ws: kit.Workshop) -> None:
-    other = kit.open(ws.path, actor="ben")
+    other = kit.open(ws.location, actor="ben")
     mine = ws.observations.add(text="mine")
     theirs = other.observations.add(text="theirs")
     ws.undo()  # undoes my add, not Ben's
@@ -145,7 +164,7 @@ def test_change_detection_is_cheap_and_sees_other_processes(ws: kit.Workshop) ->
     ws.set_live("step", "01_observe")  # room controls count too
     seen = ws.version()
     assert seen == start + 2
-    _run(f"import kit; kit.open({str(ws.path)!r}, actor='other').observations.add(text='from elsewhere')")
+    _run(f"import kit; kit.open({ws.location!r}, actor='other').observations.add(text='from elsewhere')")
     assert ws.version() == seen + 1
     assert [c.who for c in ws.changes_since(ws.store.last_seq() - 1)] == ["other"]
 
@@ -186,9 +205,9 @@ def test_new_never_overwrites(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["client.workshop"]  # no temp files left
 
 
-def test_newer_schema_is_refused_and_left_unchanged(ws: kit.Workshop) -> None:
-    path = ws.path
-    ws.close()
+def test_newer_schema_is_refused_and_left_unchanged(file_ws: kit.Workshop) -> None:
+    path = file_ws.path
+    file_ws.close()
     con = sqlite3.connect(path)
     con.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION + 1),))
     con.commit()
@@ -199,10 +218,10 @@ def test_newer_schema_is_refused_and_left_unchanged(ws: kit.Workshop) -> None:
     assert _digest(path) == before
 
 
-def test_corrupt_file_is_refused_and_left_unchanged(ws: kit.Workshop) -> None:
-    ws.observations.add_many([{"text": f"note {i} " + "x" * 500} for i in range(200)])
-    path = ws.path
-    ws.close()
+def test_corrupt_file_is_refused_and_left_unchanged(file_ws: kit.Workshop) -> None:
+    file_ws.observations.add_many([{"text": f"note {i} " + "x" * 500} for i in range(200)])
+    path = file_ws.path
+    file_ws.close()
     data = bytearray(path.read_bytes())
     assert len(data) > 8192
     data[4096:8192] = b"\xff" * 4096  # smash a page, keep the header
@@ -223,13 +242,13 @@ def _writer(path: str, who: str, count: int) -> None:
 
 def test_eight_processes_write_at_once_without_loss_or_duplicates(ws: kit.Workshop) -> None:
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(str(ws.path), f"p{i}", 250)) for i in range(8)]
+    procs = [ctx.Process(target=_writer, args=(ws.location, f"p{i}", 250)) for i in range(8)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(timeout=300)
         assert p.exitcode == 0
-    texts = [o["text"] for o in kit.open(ws.path).observations]
+    texts = [o["text"] for o in kit.open(ws.location).observations]
     assert len(texts) == 2000
     assert len(set(texts)) == 2000
     assert set(texts) == {f"p{i}:{n}" for i in range(8) for n in range(250)}
@@ -239,7 +258,7 @@ def test_concurrent_votes_respect_one_budget(ws: kit.Workshop) -> None:
     ids = [ws.hypotheses.add(kind="pain", statement=f"h{i}") for i in range(4)]
     script = textwrap.dedent(f"""
         import kit
-        ws = kit.open({str(ws.path)!r}, actor="voter")
+        ws = kit.open({ws.location!r}, actor="voter")
         ok = 0
         for i in {ids!r} * 3:
             try:
@@ -258,7 +277,7 @@ def test_sigkill_mid_stream_keeps_every_committed_change(ws: kit.Workshop) -> No
     """A writer prints each id after its commit; after SIGKILL every printed id is there."""
     script = textwrap.dedent(f"""
         import sys, kit
-        ws = kit.open({str(ws.path)!r}, actor="victim")
+        ws = kit.open({ws.location!r}, actor="victim")
         for n in range(100000):
             i = ws.observations.add(text=f"n{{n}}")
             sys.stdout.write(f"{{i}}\\n"); sys.stdout.flush()
@@ -274,7 +293,7 @@ def test_sigkill_mid_stream_keeps_every_committed_change(ws: kit.Workshop) -> No
     committed += [int(line) for line in proc.stdout]  # anything printed before the kill landed
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    survivor = kit.open(ws.path)
+    survivor = kit.open(ws.location)
     stored = {o["id"] for o in survivor.observations}
     assert set(committed) <= stored
     assert len(stored) - len(committed) <= 1  # at most the one committed but not yet printed
