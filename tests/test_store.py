@@ -17,11 +17,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from inputs import BAD_INPUT
 
 import kit
 from kit.store import SCHEMA_VERSION, WorkshopError
-
-from inputs import BAD_INPUT
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -81,6 +81,20 @@ def delete_workshop(url: str) -> None:
     delete(parse(url))
 
 
-__all__ = ["SCHEMA_VERSION", "APPLICATION_ID", "Change", "Store", "SQLiteStore", "WorkshopError", "UndoConflict",
-           "check_file", "open_store", "create_store", "resolve", "is_url", "list_workshops", "rename_workshop",
-           "delete_workshop"]
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "Change",
+    "SQLiteStore",
+    "Store",
+    "UndoConflict",
+    "WorkshopError",
+    "check_file",
+    "create_store",
+    "delete_workshop",
+    "is_url",
+    "list_workshops",
+    "open_store",
+    "rename_workshop",
+    "resolve",
+]

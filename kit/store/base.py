@@ -327,7 +327,8 @@ class Store(ABC):
             return int(self._value(self._VERSION_SQL))
 
     def changes(self, since: int = 0, limit: int | None = None, who: str | None = None) -> list[Change]:
-        sql, args = "SELECT seq, batch, ts, who, kind, record_id, op, before, after FROM changes WHERE seq>?", [since]
+        sql = "SELECT seq, batch, ts, who, kind, record_id, op, before, after FROM changes WHERE seq>?"
+        args: list[Any] = [since]
         if who is not None:
             sql += " AND who=?"
             args.append(who)
