@@ -40,4 +40,4 @@ def _quiet_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # ---------------------------------------------------------------------------- PostgreSQL (tests/pgcluster.py)
-from pgcluster import pg_cluster, pg_url  # noqa: E402, F401  (fixtures: a throwaway server, a fresh workshop URL)
+from pgcluster import pg_cluster, pg_url  # noqa: F401  (fixtures: a throwaway server, a fresh workshop URL)
