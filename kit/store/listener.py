@@ -82,7 +82,7 @@ class Listener:
             try:
                 with conn:
                     conn.execute(f"LISTEN {CHANNEL}")
-                    self._set_connected(True)
+                    self._set_connected(True, announce=reconnected)
                     if reconnected:
                         self._refresh_all(conn)
                     self._ready.set()
@@ -104,10 +104,12 @@ class Listener:
         for _, (callback, _) in self._subscribers(key):
             _call(callback, version)
 
-    def _set_connected(self, connected: bool) -> None:
+    def _set_connected(self, connected: bool, announce: bool = True) -> None:
         if connected == self.connected:
             return
         self.connected = connected
+        if not announce:  # the first connection is no news
+            return
         for _, (_, on_connection) in self._subscribers():
             if on_connection is not None:
                 _call(on_connection, connected)

@@ -40,6 +40,8 @@ CHANNEL = "workshop_kit"
 #: Seconds a writer waits for another writer's lock before giving up.
 LOCK_TIMEOUT = 60
 CONNECT_TIMEOUT = 10
+#: Seconds a change waits for a pooled connection (all busy, or the server is down) before failing.
+POOL_TIMEOUT = 5
 
 _pools: dict[tuple[str, str], ConnectionPool] = {}
 _pools_lock = threading.Lock()
@@ -101,7 +103,7 @@ def _pool(url: ServerURL) -> ConnectionPool:
         if pool is None or pool.closed:
             pool = ConnectionPool(url.conninfo, min_size=1, max_size=4, kwargs={"autocommit": True},
                                   configure=partial(_configure, url.schema), check=ConnectionPool.check_connection,
-                                  name=f"kit-{url.key}", timeout=CONNECT_TIMEOUT, open=True)
+                                  name=f"kit-{url.key}", timeout=POOL_TIMEOUT, open=True)
             _pools[key] = pool
         return pool
 
