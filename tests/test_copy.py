@@ -15,7 +15,7 @@ from kit.store.copy import PROGRESS_FROM, copy_workshop
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, timeout=300, check=False)
 
 
 def everything(target: Any) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, int]]:

@@ -26,7 +26,7 @@ WAIT = 20  # seconds any awaited event may take at most (it normally takes milli
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, timeout=120,
+    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, timeout=120, check=False,
                           env=env)
 
 

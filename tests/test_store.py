@@ -20,6 +20,7 @@ import pytest
 from inputs import BAD_INPUT
 
 import kit
+from kit.errors import StorageFailure
 from kit.store import SCHEMA_VERSION, WorkshopError
 
 
@@ -301,3 +302,48 @@ def test_sigkill_mid_stream_keeps_every_committed_change(ws: kit.Workshop) -> No
 
 def _run(code: str) -> None:
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# ---------------------------------------------------------------------------- the disk underneath (SQLite)
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 2 MB filesystem of its own (tmpfs, mounted as root), so the disk can really fill up."""
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=True)
+
+
+def test_a_full_disk_is_one_line_and_every_committed_change_survives(small_disk: Path) -> None:
+    path = small_disk / "full.workshop"
+    ws = kit.new(path, title="Full", language="en")
+    committed: list[int] = []
+    with pytest.raises(StorageFailure) as err:
+        for n in range(10_000):
+            committed.append(ws.observations.add(text=f"{n} " + "x" * 2000))
+    assert err.value.code == "store.disk_full" and len(committed) > 10
+    assert str(err.value) == "the disk is full: the last change was not saved; everything before it is safe"
+    assert err.value.render("de").startswith("der Datenträger ist voll")
+    assert [o["id"] for o in ws.observations] == committed  # the failed change left nothing behind
+    ws.close()
+    survivor = kit.open(path)
+    assert [o["id"] for o in survivor.observations] == committed
+    assert len(survivor.store.changes()) == len(committed)
+
+
+def test_a_read_only_disk_is_one_line_and_nothing_is_lost(small_disk: Path) -> None:
+    path = small_disk / "ro.workshop"
+    ws = kit.new(path, title="Read-only", language="en")
+    kept = ws.observations.add(text="kept")
+    ws.close()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    with pytest.raises(StorageFailure) as err:
+        kit.open(path).observations.add(text="refused")
+    assert err.value.code == "store.read_only" and "\n" not in str(err.value)
+    assert str(err.value).startswith(f"{path} is read-only")
+    subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert [o["id"] for o in kit.open(path).observations] == [kept]

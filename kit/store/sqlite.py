@@ -56,6 +56,8 @@ def check_file(path: Path) -> None:
             application_id = ro.execute("PRAGMA application_id").fetchone()[0]
         finally:
             ro.close()
+    except sqlite3.OperationalError as exc:  # cannot open (read-only folder, I/O error): say so
+        raise failure(exc, path) or StoreError("store.not_sqlite", path=str(path)) from None
     except sqlite3.DatabaseError:
         raise StoreError("store.not_sqlite", path=str(path)) from None
     if application_id != APPLICATION_ID:
@@ -136,10 +138,14 @@ class SQLiteStore(Store):
             raise StoreError("store.no_schema_version", path=str(path))
         check_version(str(path), int(row[0]))
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT)
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT * 1000}")
-        conn.execute("PRAGMA synchronous=FULL")  # a committed change survives a power cut
-        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            conn.execute("PRAGMA journal_mode=WAL")
+        try:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT * 1000}")
+            conn.execute("PRAGMA synchronous=FULL")  # a committed change survives a power cut
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            raise failure(exc, path) or exc from None
         return conn
 
     def close(self) -> None:
