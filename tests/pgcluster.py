@@ -32,7 +32,8 @@ def free_port() -> int:
 class Cluster:
     """One PostgreSQL server in a temp dir; ``url(key)`` names a workshop on it."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable  # False: fsync off, fine for tests that never pull the plug
         self.dir = Path(tempfile.mkdtemp(prefix="kit-pg-"))
         self.data = self.dir / "data"
         self.port = free_port()
@@ -52,7 +53,7 @@ class Cluster:
 
     def start(self) -> None:
         self._run(BIN / "pg_ctl", "-D", self.data, "-l", self.dir / "log", "-o",
-                  f"-p {self.port} -k {self.dir} -h 127.0.0.1 -c fsync=off", "-w", "start")
+                  f"-p {self.port} -k {self.dir} -h 127.0.0.1" + ("" if self.durable else " -c fsync=off"), "-w", "start")
 
     def stop(self, mode: str = "fast") -> None:
         self._run(BIN / "pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")
