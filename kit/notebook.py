@@ -32,12 +32,15 @@ def _style() -> str:
     return f"<style>{_CSS.read_text(encoding='utf-8')}</style>"
 
 
-def workshop_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """``path``, else ``$KIT_WORKSHOP``; a clear bilingual message if neither is set."""
+def workshop_path(path: str | os.PathLike[str] | None = None) -> Path | str:
+    """``path``, else ``$KIT_WORKSHOP``; a clear bilingual message if neither is set.
+    A ``postgresql://`` URL stays text (kit.store)."""
+    from .store import is_url
+
     chosen = path or os.environ.get(ENV)
     if not chosen:
         raise WorkshopError(f"{i18n.t('notebooks.no_workshop', 'de')}\n{i18n.t('notebooks.no_workshop', 'en')}")
-    return Path(chosen).expanduser()
+    return str(chosen) if is_url(chosen) else Path(chosen).expanduser()
 
 
 def open_workshop(path: str | os.PathLike[str] | None = None) -> "Workshop":
@@ -56,6 +59,13 @@ def setup(path: str | os.PathLike[str] | None = None, *, title: str, language: s
     from .workshop import open as open_file
 
     target = workshop_path(path)
+    if isinstance(target, str):  # a workshop on a server
+        from .errors import NotFound
+
+        try:
+            return open_file(target)
+        except NotFound:
+            return new(target, title=title, language=language, **fields)
     if target.exists():
         return open_file(target)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -76,7 +76,7 @@ def parse(url: str, need_key: bool = True) -> ServerURL:
     if key is not None:
         check_key(key, server)
     rest = urlencode([(k, v) for k, v in query if k != "workshop"])
-    conninfo = parts._replace(scheme="postgresql", query=rest, fragment="").geturl()
+    conninfo = f"postgresql://{parts.netloc}{parts.path}" + (f"?{rest}" if rest else "")
     return ServerURL(conninfo, server, user, database, key)
 
 
