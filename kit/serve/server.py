@@ -243,9 +243,9 @@ class Room:
         self.stop()
 
     def start(self, timeout: float = 90.0) -> None:
-        from ..store import Store
+        from ..store import open_store
 
-        Store(self.cfg.workshop).close()  # refuse a missing or foreign file before anything listens
+        open_store(self.cfg.workshop).close()  # refuse a missing or foreign file before anything listens
         if not self.cfg.notebooks.is_dir():
             raise ServeError(f"{self.cfg.notebooks}: no notebook folder")
         self.log_dir.mkdir(parents=True, exist_ok=True)
