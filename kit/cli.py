@@ -95,8 +95,11 @@ def _load(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("list", "list the workshops in a PostgreSQL database: key, title, last change",
-         lambda p: p.add_argument("url", help="postgresql://USER@HOST:PORT/DB"))
+def _url(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", help="postgresql://USER@HOST:PORT/DB")
+
+
+@command("list", "list the workshops in a PostgreSQL database: key, title, last change", _url)
 def _list(args: argparse.Namespace) -> int:
     from .store import list_workshops
 
