@@ -32,9 +32,9 @@ def free_port() -> int:
 class Cluster:
     """One PostgreSQL server in a temp dir; ``url(key)`` names a workshop on it."""
 
-    def __init__(self, durable: bool = False) -> None:
+    def __init__(self, durable: bool = False, base: Path | None = None) -> None:
         self.durable = durable  # False: fsync off, fine for tests that never pull the plug
-        self.dir = Path(tempfile.mkdtemp(prefix="kit-pg-"))
+        self.dir = Path(tempfile.mkdtemp(prefix="kit-pg-", dir=base))
         self.data = self.dir / "data"
         self.port = free_port()
         self._as_postgres = os.geteuid() == 0

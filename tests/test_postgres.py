@@ -5,10 +5,13 @@ Every test uses the throwaway cluster of tests/pgcluster.py.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 from pathlib import Path
@@ -206,6 +209,45 @@ def test_a_connection_lost_mid_transaction_is_one_line_and_loses_nothing_committ
     assert str(err.value).endswith("the last change was not saved; everything before it is safe")
     assert [o["id"] for o in ws.observations] == ids  # the pool hands out a fresh connection
     ws.observations.add(text="still writable")
+
+
+def test_a_full_disk_on_the_server_is_one_line_and_keeps_every_committed_change(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cluster of its own on an 80 MB tmpfs (initdb takes about 41 MB), filled with notes."""
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    disk = Path(tempfile.mkdtemp(prefix="kit-pgdisk-"))  # not under pytest's tmp: the postgres user must get in
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=80m,mode=0755", "tmpfs", str(disk)],
+                             capture_output=True, text=True, check=False)
+    if mounted.returncode:
+        disk.rmdir()
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    cluster = Cluster(base=disk)
+    try:
+        filler = disk / "filler"
+        filler.write_bytes(b"\0" * 24_000_000)  # room for a 16 MB WAL segment once it is freed
+        url = cluster.url("full")
+        ws = kit.new(url, title="Full", language="en")
+        committed: list[int] = []
+        with pytest.raises(StorageFailure) as err:
+            for _ in range(10_000):
+                committed.append(ws.observations.add(text=secrets.token_hex(50_000)))  # hardly compressible
+        # A table file that cannot grow is "disk full"; WAL that cannot be written makes the server
+        # stop (PANIC), which the kit sees as the connection lost. Either way: one line, nothing lost.
+        assert err.value.code in {"store.disk_full", "store.server_gone"} and len(committed) > 10
+        assert str(err.value).endswith("the last change was not saved; everything before it is safe")
+        ws.close()
+        filler.unlink()
+        with contextlib.suppress(subprocess.CalledProcessError):
+            cluster.stop("immediate")
+        cluster.start()
+        assert [o["id"] for o in kit.open(url).observations] == committed
+    finally:
+        from kit.store import postgres
+
+        postgres.close_pools()
+        cluster.destroy()
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+        disk.rmdir()
 
 
 # ---------------------------------------------------------------------------- live changes: NOTIFY
