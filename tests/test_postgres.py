@@ -221,8 +221,9 @@ def test_a_full_disk_on_the_server_is_one_line_and_keeps_every_committed_change(
     if mounted.returncode:
         disk.rmdir()
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
-    cluster = Cluster(base=disk)
+    cluster: Cluster | None = None
     try:
+        cluster = Cluster(base=disk)
         filler = disk / "filler"
         filler.write_bytes(b"\0" * 24_000_000)  # room for a 16 MB WAL segment once it is freed
         url = cluster.url("full")
@@ -245,7 +246,8 @@ def test_a_full_disk_on_the_server_is_one_line_and_keeps_every_committed_change(
         from kit.store import postgres
 
         postgres.close_pools()
-        cluster.destroy()
+        if cluster is not None:
+            cluster.destroy()
         subprocess.run(["umount", "-l", str(disk)], check=True)
         disk.rmdir()
 
