@@ -108,6 +108,20 @@ def test_the_location_never_holds_the_password(pg_cluster: Cluster, pg_url: str)
             _ = ws.path
 
 
+def test_cli_commands_take_a_url(pg_cluster: Cluster, tmp_path: Path) -> None:
+    file, url, loaded = tmp_path / "demo.workshop", pg_cluster.url("cli-demo"), pg_cluster.url("cli-load")
+    for args in (("demo", str(file), "--lang", "en"), ("demo", url, "--lang", "en")):
+        out = cli(*args)
+        assert out.returncode == 0 and out.stdout.startswith(f"created {args[1]}: ")
+    dump = cli("dump", url).stdout
+    assert dump == cli("dump", str(file)).stdout and '"title"' in dump
+    (tmp_path / "demo.json").write_text(dump, encoding="utf-8")
+    assert cli("load", loaded, str(tmp_path / "demo.json")).returncode == 0
+    assert cli("dump", loaded).stdout == dump
+    again = cli("demo", url)
+    assert again.returncode == 2 and again.stderr.startswith(f"kit: error: {url}: a workshop with this key exists")
+
+
 # ---------------------------------------------------------------------------- many workshops in one database
 def test_workshops_in_one_database_are_kept_apart(pg_cluster: Cluster) -> None:
     a = kit.new(pg_cluster.url("apart-a"), title="A", language="en")
@@ -193,6 +207,22 @@ def test_a_writer_killed_inside_a_transaction_commits_nothing_and_blocks_nobody(
     assert [o["text"] for o in ws.observations] == ["committed before", "written after the kill"]
     assert {c.record_id for c in ws.store.changes()} == {kept, after}
     ws.close()
+
+
+def test_a_workshop_locked_past_the_timeout_is_one_line(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kit.store import postgres
+
+    monkeypatch.setattr(postgres, "LOCK_TIMEOUT", 0.5)
+    ws = kit.new(pg_url, title="x")
+    kept = ws.observations.add(text="kept")
+    holder = kit.open(pg_url, actor="holder")
+    with holder.store.transaction("holder"):  # another writer of this workshop does not let go
+        with pytest.raises(StorageFailure) as err:
+            ws.observations.add(text="waits, then gives up")
+        assert err.value.code == "store.locked" and "over 0.5 s" in str(err.value)
+    assert [o["id"] for o in ws.observations] == [kept]
+    ws.observations.add(text="after the lock")
+    assert len(ws.observations) == 2
 
 
 def test_a_connection_lost_mid_transaction_is_one_line_and_loses_nothing_committed(pg_cluster: Cluster,

@@ -347,3 +347,24 @@ def test_a_read_only_disk_is_one_line_and_nothing_is_lost(small_disk: Path) -> N
     assert str(err.value).startswith(f"{path} is read-only")
     subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
     assert [o["id"] for o in kit.open(path).observations] == [kept]
+
+
+def test_a_workshop_locked_past_the_timeout_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kit.store import sqlite
+
+    monkeypatch.setattr(sqlite, "BUSY_TIMEOUT", 0.3)
+    path = tmp_path / "locked.workshop"
+    ws = kit.new(path, title="Locked", language="en")
+    kept = ws.observations.add(text="kept")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock and does not let go
+    with pytest.raises(StorageFailure) as err:
+        ws.observations.add(text="waits, then gives up")
+    assert err.value.code == "store.locked"
+    assert str(err.value) == ("the workshop stayed locked by another program for over 0.3 s: the last change was "
+                              "not saved; everything before it is safe")
+    other.execute("ROLLBACK")
+    other.close()
+    assert [o["id"] for o in ws.observations] == [kept]
+    ws.observations.add(text="after the lock")
+    assert len(kit.open(path).observations) == 2
