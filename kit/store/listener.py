@@ -64,6 +64,10 @@ class Listener:
                     subs.remove(entry)
         return unsubscribe
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:

@@ -291,7 +291,8 @@ class PostgresStore(Store):
     def connected(self) -> bool:
         from .listener import listener
 
-        return listener(self.url).connected
+        one = listener(self.url)
+        return one.connected or not one.running  # nobody listens: nothing to reconnect
 
 
 # ---------------------------------------------------------------------------- many workshops
