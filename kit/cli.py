@@ -32,8 +32,17 @@ def command(name: str, help_text: str, *arguments: Arguments) -> Callable[[Handl
     return register
 
 
+def _target(value: str) -> Path | str:
+    """A workshop file, or a server URL kept as text (it may hold a password: never printed)."""
+    from .store import is_url
+
+    return value if is_url(value) else Path(value)
+
+
 def _path(p: argparse.ArgumentParser) -> None:
-    p.add_argument("path", type=Path, help="workshop file (.workshop)")
+    p.add_argument("path", type=_target, nargs="?", default=None,
+                   help="workshop file (.workshop) or postgresql://USER@HOST:PORT/DB?workshop=KEY "
+                        "(default: $KIT_WORKSHOP)")
 
 
 @contextmanager
@@ -53,7 +62,7 @@ def _lang(p: argparse.ArgumentParser, default: str | None = "de") -> None:
 def _new(args: argparse.Namespace) -> int:
     args.language = args.lang
     with kit.new(args.path, title=args.title, language=args.lang) as ws:
-        print(f"created {ws.path}")
+        print(f"created {ws.location}")
     return 0
 
 
@@ -62,7 +71,7 @@ def _new(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     args.language = args.lang
     with kit.demo(args.path, args.lang) as ws:
-        print(f"created {ws.path}: {ws.info['title']}")
+        print(f"created {ws.location}: {ws.info['title']}")
     return 0
 
 
@@ -70,6 +79,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _info(args: argparse.Namespace) -> int:
     with _opened(args) as ws:
         info = ws.info
+        print(f"{'location':15} {ws.location}")
         for key in ("title", "client", "date", "facilitator", "language"):
             print(f"{key:15} {info[key] or '-'}")
         print(f"{'teams':15} {', '.join(info['teams']) or '-'}")
@@ -93,7 +103,42 @@ def _dump(args: argparse.Namespace) -> int:
          _path, lambda p: p.add_argument("json", type=Path, help="JSON written by 'kit dump'"))
 def _load(args: argparse.Namespace) -> int:
     with kit.load(args.path, args.json) as ws:
-        print(f"created {ws.path} from {args.json}")
+        print(f"created {ws.location} from {args.json}")
+    return 0
+
+
+def _url(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", help="postgresql://USER@HOST:PORT/DB")
+
+
+@command("list", "list the workshops in a PostgreSQL database: key, title, last change", _url)
+def _list(args: argparse.Namespace) -> int:
+    from .store import list_workshops
+
+    found = list_workshops(args.url)
+    for w in found:
+        print(f"{w['key']:20} {w['last_change'] or '-':26} {w['title']}")
+    if not found:
+        print("no workshops yet")
+    return 0
+
+
+def _copy_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", type=_target, help="workshop file or postgresql://…?workshop=KEY to copy")
+    p.add_argument("destination", type=_target, help="new workshop file or postgresql://…?workshop=KEY "
+                   "(never overwritten)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+@command("copy", "copy a whole workshop between files and servers, exactly (records, history, snapshots, "
+                 "votes, live state)", _copy_args)
+def _copy(args: argparse.Namespace) -> int:
+    from .store.copy import copy_workshop
+    from .workshop import default_actor
+
+    copy = copy_workshop(args.source, args.destination, default_actor(), progress=not args.quiet)
+    copy.close()
+    print(f"copied to {copy.location}")
     return 0
 
 

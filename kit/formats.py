@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import model
 from .errors import StoreError, ValidationError
-from .store import Change, Store
+from .store import Change, Store, create_store
 
 if TYPE_CHECKING:
     from .collection import Collection
@@ -90,15 +90,14 @@ def load_into_new(path: str | os.PathLike[str], data: Any, where: str, actor: st
     The whole document is validated first, so nothing is written if any of it is wrong.
     """
     info, records = validate_document(data, where)
-    store = Store.create(path, info, actor)
+    store = create_store(path, info, actor)
     try:
         with store.transaction(actor):
             for name, rows in records.items():
                 for record_id, values in rows:
                     store.insert(model.BY_COLLECTION[name].name, values, actor, record_id=record_id)
     except BaseException:
-        store.close()
-        Path(path).unlink(missing_ok=True)  # ours: we created it a moment ago
+        store.destroy()  # ours: we created it a moment ago
         raise
     return store
 

@@ -18,7 +18,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from . import agenda, i18n
-from .errors import UsageError, WorkshopError, one_line
+from .errors import NotFound, UsageError, WorkshopError, one_line
+from .store import is_url
 from .workshop import Workshop, new
 from .workshop import open as open_file
 
@@ -34,12 +35,13 @@ def _style() -> str:
     return f"<style>{_CSS.read_text(encoding='utf-8')}</style>"
 
 
-def workshop_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """``path``, else ``$KIT_WORKSHOP``; a clear message if neither is set."""
+def workshop_path(path: str | os.PathLike[str] | None = None) -> Path | str:
+    """``path``, else ``$KIT_WORKSHOP``; a clear message if neither is set. A ``postgresql://``
+    URL stays text (kit.store)."""
     chosen = path or os.environ.get(ENV)
     if not chosen:
         raise UsageError("notebooks.no_workshop")
-    return Path(chosen).expanduser()
+    return str(chosen) if is_url(chosen) else Path(chosen).expanduser()
 
 
 def show_errors(language: str | None) -> None:
@@ -77,7 +79,12 @@ def setup(path: str | os.PathLike[str] | None = None, *, title: str, language: s
     An existing workshop is opened as it is (nothing is overwritten), so the cell can run again."""
     show_errors(language if language in i18n.LANGUAGES else None)
     target = workshop_path(path)
-    if target.exists():
+    if isinstance(target, str):  # a workshop on a server
+        try:
+            ws = open_file(target)
+        except NotFound:
+            ws = new(target, title=title, language=language, **fields)
+    elif target.exists():
         ws = open_file(target)
     else:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from .canvas import Canvas
 from .canvases import declaration
 from .collection import Collection
 from .errors import StoreError, UsageError, WorkshopError
-from .store import Change, Store
+from .store import Change, Store, create_store, open_store
 
 ROLES = ("facilitator", "participant")
 
@@ -55,7 +55,7 @@ class Workshop:
     followups: Collection
 
     def __repr__(self) -> str:
-        return f"<Workshop {self.info['title']!r} at {self.path}>"
+        return f"<Workshop {self.info['title']!r} at {self.location}>"
 
     def __enter__(self) -> Workshop:
         return self
@@ -65,7 +65,14 @@ class Workshop:
 
     @property
     def path(self) -> Path:
+        """The workshop file; a workshop on a server has none (StoreError): use ``location``."""
         return self.store.path
+
+    @property
+    def location(self) -> str:
+        """Where the workshop lives, safe to show and to pass to ``kit.open``: a path or a URL
+        without its password (other processes take it from PGPASSWORD or ~/.pgpass)."""
+        return self.store.location
 
     def close(self) -> None:
         self.store.close()
@@ -146,24 +153,26 @@ class Workshop:
         self.store.set_live(key, value)
 
 
-def new(path: str | os.PathLike[str], title: str, language: str = "de", *, actor: str | None = None,
+def new(path: str | os.PathLike[str] | None, title: str, language: str = "de", *, actor: str | None = None,
         **fields: Any) -> Workshop:
-    """Create a workshop file at ``path`` (never overwrites) and return it open."""
+    """Create a workshop at ``path`` (never overwrites) and return it open.
+
+    ``path`` is a file or ``postgresql://user@host:port/db?workshop=key``; None means $KIT_WORKSHOP.
+    """
     values = model.KINDS["workshop"].validate({"title": title, "language": language, **fields})
     actor = actor or default_actor()
-    return Workshop(Store.create(path, values, actor), actor)
+    return Workshop(create_store(path, values, actor), actor)
 
 
-def open(path: str | os.PathLike[str], *, actor: str | None = None,  # noqa: A001
+def open(path: str | os.PathLike[str] | None, *, actor: str | None = None,  # noqa: A001
          role: str = "facilitator") -> Workshop:
-    """Open an existing workshop file; a foreign, corrupt or newer file raises WorkshopError.
+    """Open an existing workshop (a file or a ``postgresql://`` URL; None: $KIT_WORKSHOP).
+
+    A foreign, corrupt or newer workshop raises a StoreError and is left unchanged.
 
     A ``participant`` cannot change a canvas the facilitator has locked.
     """
-    from .migrations import upgrade_file
-
-    upgrade_file(path)  # an older file gains the columns of newer fields first
-    return Workshop(Store(path), actor, role)
+    return Workshop(open_store(path), actor, role)
 
 
 __all__ = ["Collection", "Workshop", "WorkshopError", "default_actor", "new", "open"]

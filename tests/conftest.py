@@ -37,3 +37,7 @@ def sample(request: pytest.FixtureRequest, tmp_path: Path):
 def _quiet_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KIT_USER", os.environ.get("KIT_USER", "tester"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+
+
+# ---------------------------------------------------------------------------- PostgreSQL (tests/pgcluster.py)
+from pgcluster import pg_cluster, pg_url  # noqa: F401  (fixtures: a throwaway server, a fresh workshop URL)

@@ -25,7 +25,7 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 #: a module (or package, for everything inside it) may import from its own layer and the ones before it.
 LAYERS = [
     ("model", ["errors", "i18n", "model", "canvases"]),
-    ("store", ["store", "migrations", "formats", "collection", "importing", "board_csv"]),
+    ("store", ["store", "formats", "collection", "importing", "board_csv"]),
     ("access rules and sessions", ["access", "sessions", "facilitation", "roster", "canvas", "workshop", "samples",
                                    "",  # kit/__init__.py: kit.open, kit.new, kit.demo
                                    "agenda", "synthesis", "guide", "plan", "journey"]),  # the method's logic

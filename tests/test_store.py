@@ -1,4 +1,9 @@
-"""The store: transactions across processes, crashes, foreign files, undo/redo, snapshots, bad input."""
+"""The store: transactions across processes, crashes, foreign files, undo/redo, snapshots, bad input.
+
+Every test that takes ``ws`` runs twice: on an SQLite file and on a workshop in a throwaway
+PostgreSQL cluster (tests/pgcluster.py). File-only cases (foreign, corrupt files) are SQLite's;
+their server counterparts are in tests/test_postgres.py.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -12,12 +17,26 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-import kit
-from kit.store import SCHEMA_VERSION, WorkshopError
-
 from inputs import BAD_INPUT
 
+import kit
+from kit.errors import StorageFailure
+from kit.store import SCHEMA_VERSION, WorkshopError
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ws(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh, empty English workshop on each backend."""
+    target = tmp_path / "empty.workshop" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    with kit.new(target, title="Test workshop", language="en", actor="tester") as workshop:
+        yield workshop
+
+
+@pytest.fixture
+def file_ws(tmp_path: Path):
+    """A workshop file, for the cases about files."""
+    with kit.new(tmp_path / "empty.workshop", title="Test workshop", language="en", actor="tester") as workshop:
+        yield workshop
 
 
 # ---------------------------------------------------------------------------- bad input
@@ -32,11 +51,11 @@ def test_bad_input_is_stored_exactly_or_refused_naming_the_field(ws: kit.Worksho
         assert len(ws.observations) == 0
         return
     assert case not in {"empty", "whitespace", "nul"}
-    reopened = kit.open(ws.path)
+    reopened = kit.open(ws.location)
     assert reopened.observations[new_id]["text"] == text
     # and optional fields keep empty / whitespace exactly
     other = ws.observations.add(text="x", who="   ")
-    assert kit.open(ws.path).observations[other]["who"] == "   "
+    assert kit.open(ws.location).observations[other]["who"] == "   "
 
 
 def test_refused_input_leaves_the_workshop_untouched(ws: kit.Workshop) -> None:
@@ -82,7 +101,7 @@ def test_new_change_clears_redo(ws: kit.Workshop) -> None:
 
 
 def test_undo_is_per_person_and_never_overwrites_others(ws: kit.Workshop) -> None:
-    other = kit.open(ws.path, actor="ben")
+    other = kit.open(ws.location, actor="ben")
     mine = ws.observations.add(text="mine")
     theirs = other.observations.add(text="theirs")
     ws.undo()  # undoes my add, not Ben's
@@ -145,7 +164,7 @@ def test_change_detection_is_cheap_and_sees_other_processes(ws: kit.Workshop) ->
     ws.set_live("step", "01_observe")  # room controls count too
     seen = ws.version()
     assert seen == start + 2
-    _run(f"import kit; kit.open({str(ws.path)!r}, actor='other').observations.add(text='from elsewhere')")
+    _run(f"import kit; kit.open({ws.location!r}, actor='other').observations.add(text='from elsewhere')")
     assert ws.version() == seen + 1
     assert [c.who for c in ws.changes_since(ws.store.last_seq() - 1)] == ["other"]
 
@@ -186,23 +205,23 @@ def test_new_never_overwrites(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["client.workshop"]  # no temp files left
 
 
-def test_newer_schema_is_refused_and_left_unchanged(ws: kit.Workshop) -> None:
-    path = ws.path
-    ws.close()
+def test_newer_schema_is_refused_and_left_unchanged(file_ws: kit.Workshop) -> None:
+    path = file_ws.path
+    file_ws.close()
     con = sqlite3.connect(path)
     con.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION + 1),))
     con.commit()
     con.close()
     before = _digest(path)
-    with pytest.raises(WorkshopError, match=r"written by a newer workshop-kit \(schema 2"):
+    with pytest.raises(WorkshopError, match=rf"written by a newer workshop-kit \(schema {SCHEMA_VERSION + 1}"):
         kit.open(path)
     assert _digest(path) == before
 
 
-def test_corrupt_file_is_refused_and_left_unchanged(ws: kit.Workshop) -> None:
-    ws.observations.add_many([{"text": f"note {i} " + "x" * 500} for i in range(200)])
-    path = ws.path
-    ws.close()
+def test_corrupt_file_is_refused_and_left_unchanged(file_ws: kit.Workshop) -> None:
+    file_ws.observations.add_many([{"text": f"note {i} " + "x" * 500} for i in range(200)])
+    path = file_ws.path
+    file_ws.close()
     data = bytearray(path.read_bytes())
     assert len(data) > 8192
     data[4096:8192] = b"\xff" * 4096  # smash a page, keep the header
@@ -223,13 +242,13 @@ def _writer(path: str, who: str, count: int) -> None:
 
 def test_eight_processes_write_at_once_without_loss_or_duplicates(ws: kit.Workshop) -> None:
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(str(ws.path), f"p{i}", 250)) for i in range(8)]
+    procs = [ctx.Process(target=_writer, args=(ws.location, f"p{i}", 250)) for i in range(8)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(timeout=300)
         assert p.exitcode == 0
-    texts = [o["text"] for o in kit.open(ws.path).observations]
+    texts = [o["text"] for o in kit.open(ws.location).observations]
     assert len(texts) == 2000
     assert len(set(texts)) == 2000
     assert set(texts) == {f"p{i}:{n}" for i in range(8) for n in range(250)}
@@ -239,7 +258,7 @@ def test_concurrent_votes_respect_one_budget(ws: kit.Workshop) -> None:
     ids = [ws.hypotheses.add(kind="pain", statement=f"h{i}") for i in range(4)]
     script = textwrap.dedent(f"""
         import kit
-        ws = kit.open({str(ws.path)!r}, actor="voter")
+        ws = kit.open({ws.location!r}, actor="voter")
         ok = 0
         for i in {ids!r} * 3:
             try:
@@ -258,7 +277,7 @@ def test_sigkill_mid_stream_keeps_every_committed_change(ws: kit.Workshop) -> No
     """A writer prints each id after its commit; after SIGKILL every printed id is there."""
     script = textwrap.dedent(f"""
         import sys, kit
-        ws = kit.open({str(ws.path)!r}, actor="victim")
+        ws = kit.open({ws.location!r}, actor="victim")
         for n in range(100000):
             i = ws.observations.add(text=f"n{{n}}")
             sys.stdout.write(f"{{i}}\\n"); sys.stdout.flush()
@@ -274,7 +293,7 @@ def test_sigkill_mid_stream_keeps_every_committed_change(ws: kit.Workshop) -> No
     committed += [int(line) for line in proc.stdout]  # anything printed before the kill landed
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    survivor = kit.open(ws.path)
+    survivor = kit.open(ws.location)
     stored = {o["id"] for o in survivor.observations}
     assert set(committed) <= stored
     assert len(stored) - len(committed) <= 1  # at most the one committed but not yet printed
@@ -283,3 +302,69 @@ def test_sigkill_mid_stream_keeps_every_committed_change(ws: kit.Workshop) -> No
 
 def _run(code: str) -> None:
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# ---------------------------------------------------------------------------- the disk underneath (SQLite)
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 2 MB filesystem of its own (tmpfs, mounted as root), so the disk can really fill up."""
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=True)
+
+
+def test_a_full_disk_is_one_line_and_every_committed_change_survives(small_disk: Path) -> None:
+    path = small_disk / "full.workshop"
+    ws = kit.new(path, title="Full", language="en")
+    committed: list[int] = []
+    with pytest.raises(StorageFailure) as err:
+        for n in range(10_000):
+            committed.append(ws.observations.add(text=f"{n} " + "x" * 2000))
+    assert err.value.code == "store.disk_full" and len(committed) > 10
+    assert str(err.value) == "the disk is full: the last change was not saved; everything before it is safe"
+    assert err.value.render("de").startswith("der Datenträger ist voll")
+    assert [o["id"] for o in ws.observations] == committed  # the failed change left nothing behind
+    ws.close()
+    survivor = kit.open(path)
+    assert [o["id"] for o in survivor.observations] == committed
+    assert len(survivor.store.changes()) == len(committed)
+
+
+def test_a_read_only_disk_is_one_line_and_nothing_is_lost(small_disk: Path) -> None:
+    path = small_disk / "ro.workshop"
+    ws = kit.new(path, title="Read-only", language="en")
+    kept = ws.observations.add(text="kept")
+    ws.close()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    with pytest.raises(StorageFailure) as err:
+        kit.open(path).observations.add(text="refused")
+    assert err.value.code == "store.read_only" and "\n" not in str(err.value)
+    assert str(err.value).startswith(f"{path} is read-only")
+    subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert [o["id"] for o in kit.open(path).observations] == [kept]
+
+
+def test_a_workshop_locked_past_the_timeout_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kit.store import sqlite
+
+    monkeypatch.setattr(sqlite, "BUSY_TIMEOUT", 0.3)
+    path = tmp_path / "locked.workshop"
+    ws = kit.new(path, title="Locked", language="en")
+    kept = ws.observations.add(text="kept")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock and does not let go
+    with pytest.raises(StorageFailure) as err:
+        ws.observations.add(text="waits, then gives up")
+    assert err.value.code == "store.locked"
+    assert str(err.value) == ("the workshop stayed locked by another program for over 0.3 s: the last change was "
+                              "not saved; everything before it is safe")
+    other.execute("ROLLBACK")
+    other.close()
+    assert [o["id"] for o in ws.observations] == [kept]
+    ws.observations.add(text="after the lock")
+    assert len(kit.open(path).observations) == 2

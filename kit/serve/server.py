@@ -244,7 +244,9 @@ class Room:
         self.stop()
 
     def start(self, timeout: float = 90.0) -> None:
-        Store(self.cfg.workshop).close()  # refuse a missing or foreign file before anything listens
+        from ..store import open_store
+
+        open_store(self.cfg.workshop).close()  # refuse a missing or foreign file before anything listens
         if not self.cfg.notebooks.is_dir():
             raise ServeError("cli.no_notebooks", folder=str(self.cfg.notebooks))
         self.log_dir.mkdir(parents=True, exist_ok=True)
