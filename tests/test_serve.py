@@ -24,7 +24,7 @@ from kit.serve import Culling, Room, ServeConfig, ServeError, check_token
 from kit.serve import room as room_api
 from kit.serve.participant import ParticipantApp, timer_text
 from kit.serve.server import lab_command, refused, status, voila_command
-from kit.store import WorkshopError
+from kit.errors import ValidationError, WorkshopError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -249,9 +249,9 @@ def test_join_validates_and_keeps_teams(tmp_path):
     path = _workshop(tmp_path)
     with kit.open(path, actor="page", role="participant") as ws:
         for name in ("", "   ", "x" * 61, "bell\x07", 42):
-            with pytest.raises(kit.ValidationError, match="participant.name"):
+            with pytest.raises(ValidationError, match="participant.name"):
                 roster.join(ws, name, "Blue")
-        with pytest.raises(kit.ValidationError, match="participant.team"):
+        with pytest.raises(ValidationError, match="participant.team"):
             roster.join(ws, "Anna", "Purple")
         roster.join(ws, "  <b>Anna</b>  ", "Blue")
         roster.join(ws, "<b>Anna</b>", "Blue")  # a reload joins again

@@ -1,16 +1,16 @@
 """The facilitator's view of the room: who joined, votes cast, notes per team, and the controls.
 
 Every control is one kit call (kit.facilitation, kit.roster) writing the store's live
-state, which each participant page polls every 0.25 s; the panel is those calls on buttons.
+state, which reaches each participant page through kit.live; the panel is those calls on
+buttons, and itself a kit.live view, so it shows what another notebook changed.
 """
 from __future__ import annotations
 
-import asyncio
 import os
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from .. import agenda, facilitation, i18n, roster
+from .. import agenda, facilitation, i18n, live, roster
 from ..canvases import available, declaration
 from .participant import CANVAS_KEY, canvas_for, step_canvases
 
@@ -171,8 +171,8 @@ class Panel:
             self.status,
         ])
         self.root.add_class("kit-panel")
-        self._task: asyncio.Task | None = None
         self._syncing = False
+        self.version = -1
         self.sync()
 
     def _title(self) -> str:
@@ -217,25 +217,20 @@ class Panel:
         self.status.value = " · ".join(filter(None, [
             self.t["panel_status"].format(**counts), note]))
 
-    async def _run(self) -> None:
-        version = -1
-        while True:
-            current = self.ws.version()
-            if current != version:
-                version = current
-                self.sync()
-            await asyncio.sleep(1.0)
+    @property
+    def store(self) -> Any:
+        return self.ws.store
+
+    def refresh(self) -> None:
+        """kit.live calls this when the workshop moved."""
+        self.version = self.ws.version()
+        self.sync()
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.root)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        if self._task is None or self._task.done():
-            self._task = loop.create_task(self._run())
+        live.register(self)
 
 
 def panel(ws: "Workshop") -> Panel:

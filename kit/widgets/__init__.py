@@ -9,7 +9,8 @@ the layout of its declaration in canvases/:
   -> :class:`BoardWidget`
 
 Every widget writes each change to the workshop store at once and follows changes made
-elsewhere (another kernel, a participant's page) within a fraction of a second.
+elsewhere (another kernel, a participant's page) within a fraction of a second (kit.live).
+What a widget does lives in its plain-Python session (kit.sessions); who may do what in kit.access.
 ``participant="Anna"`` shows the participant's view: Anna writes as herself, sees her own
 hidden notes but not other people's, edits, moves and deletes only her own notes (she may
 vote on anyone's), and cannot edit while the facilitator has locked the canvas.
@@ -65,7 +66,7 @@ def show(ws: "Workshop", canvas_id: str, *, participant: str | None = None,
 
 
 def poll() -> int:
-    """Refresh every open widget whose workshop changed (the kernel's poller does this itself)."""
-    from . import sync
+    """Refresh every open view whose workshop changed (the kernel's live refresh does this itself)."""
+    from .. import live
 
-    return sync.poll()
+    return live.poll()

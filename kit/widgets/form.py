@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from .. import i18n, model
-from ..store import WorkshopError
+from ..errors import WorkshopError
+from ..store import WorkshopError as StoreWorkshopError
 from ..synthesis import column
 
 if TYPE_CHECKING:
@@ -121,7 +122,10 @@ class RecordForm(w.VBox):
                 self.collection.update(record_id, **self.values())
             else:
                 record_id = self.collection.add(**self.values())
-        except (model.ValidationError, WorkshopError) as exc:
+        except WorkshopError as exc:
+            self.status.value = exc.render(self.ws.language)
+            return None
+        except (model.ValidationError, StoreWorkshopError) as exc:  # until kit.model and kit.store use kit.errors
             self.status.value = str(exc)
             return None
         self.status.value = i18n.t("notebooks.form_saved", self.ws.language, kind=self.kind.name, id=record_id)
