@@ -42,6 +42,11 @@ class Session:
     def language(self) -> str:
         return self.ws.language
 
+    @property
+    def store(self) -> Any:
+        """The store this session reads (what kit.live watches for a view built on it)."""
+        return self.ws.store
+
     # ------------------------------------------------------------------ state
     def fixed(self) -> dict[str, Any]:
         """State that does not change while the session is open (labels, areas): read once."""

@@ -61,7 +61,7 @@ class SessionWidget(anywidget.AnyWidget):
 
     @property
     def store(self) -> Any:
-        return self.session.ws.store
+        return self.session.store
 
     def refresh(self) -> None:
         """Push what changed in the session's state (unchanged traits send nothing)."""
