@@ -168,5 +168,19 @@ def check_facilitator(viewer: Viewer, action: str) -> None:
         raise Refused(f"access.only_facilitator_{action}", actor=viewer.name)
 
 
-__all__ = ["Viewer", "Rules", "DEFAULT_BUDGET", "owner_field", "seen_team", "can_see", "can_change", "is_mine",
-           "check_write", "check_vote", "check_budget", "votes_used", "dots_left", "check_facilitator"]
+__all__ = [
+    "DEFAULT_BUDGET",
+    "Rules",
+    "Viewer",
+    "can_change",
+    "can_see",
+    "check_budget",
+    "check_facilitator",
+    "check_vote",
+    "check_write",
+    "dots_left",
+    "is_mine",
+    "owner_field",
+    "seen_team",
+    "votes_used",
+]

@@ -5,8 +5,9 @@ the workshop language, items per area, fit links with coverage, and evidence cou
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from . import access, model
 from .canvases import text_in
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 class Canvas:
     """``ws.canvas("value_proposition")``: read and change one canvas."""
 
-    def __init__(self, workshop: "Workshop", declaration: dict[str, Any]):
+    def __init__(self, workshop: Workshop, declaration: dict[str, Any]) -> None:
         from .workshop import Collection
 
         self.workshop, self.declaration = workshop, declaration
@@ -48,7 +49,7 @@ class Canvas:
 
     @property
     def layout(self) -> str:
-        return self.declaration["layout"]
+        return str(self.declaration["layout"])
 
     @property
     def areas(self) -> list[dict[str, Any]]:
@@ -100,7 +101,7 @@ class Canvas:
         with self.writing(item_id):
             self.collection.remove(item_id)
 
-    def vote(self, item_id: int, voter: str, dots: int = 1, *, collection: "Collection | None" = None) -> int:
+    def vote(self, item_id: int, voter: str, dots: int = 1, *, collection: Collection | None = None) -> int:
         """Dot voting within the budget the facilitator set; refused while voting is closed
         for participants. ``collection``: records of another kind shown on this canvas (the
         ideas of the touchpoint map). Returns the voter's dots left."""
@@ -117,7 +118,7 @@ class Canvas:
         participant = ws.role == "participant"
         return access.Viewer(ws.actor, (team_of(ws, ws.actor) or "") if participant else "", participant)
 
-    def rules(self, collection: "Collection | None" = None) -> access.Rules:
+    def rules(self, collection: Collection | None = None) -> access.Rules:
         """The rules in force on this canvas now, for its records (or those of ``collection``)."""
         state = controls(self.workshop, self.id)
         names = (collection or self.collection).kind.field_names
@@ -128,7 +129,7 @@ class Canvas:
 
     @contextmanager
     def writing(self, item_id: int | None = None, fields: dict[str, Any] | None = None, *, vote: bool = False,
-                collection: "Collection | None" = None) -> Iterator[access.Rules]:
+                collection: Collection | None = None) -> Iterator[access.Rules]:
         """One transaction in which kit.access has allowed the write: a participant's write to
         a locked canvas, to somebody else's note (votes excepted) or to another team's notes
         while teams are kept apart is refused inside it, so it holds for every caller.
@@ -207,7 +208,7 @@ class Canvas:
                 counts[item["id"]] = dict(per_hypothesis.get(item["hypothesis"], {"supports": 0, "contradicts": 0}))
         return counts
 
-    def to_dataframe(self) -> "pandas.DataFrame":
+    def to_dataframe(self) -> pandas.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(self.items(), columns=["id", *self.collection.kind.field_names]).set_index("id")

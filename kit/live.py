@@ -42,10 +42,10 @@ class View(Protocol):
     def refresh(self) -> None: ...
 
 
-_views: "weakref.WeakSet[Any]" = weakref.WeakSet()
-_failures: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
-_ticked: "weakref.WeakKeyDictionary[Any, float]" = weakref.WeakKeyDictionary()
-_task: "asyncio.Task[None] | None" = None
+_views: weakref.WeakSet[Any] = weakref.WeakSet()
+_failures: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+_ticked: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+_task: asyncio.Task[None] | None = None
 _subscriptions: dict[int, tuple[Any, Callable[[], None]]] = {}  # id(store) -> (store, unsubscribe)
 
 
@@ -90,7 +90,9 @@ def refresh(view: View) -> bool:
 def _due(view: View, now: float) -> bool:
     """A view with a clock (``tick`` seconds) is due when its tick has passed."""
     tick = getattr(view, "tick", None)
-    return bool(tick) and now - _ticked.get(view, 0.0) >= tick
+    if not tick:
+        return False
+    return now - _ticked.get(view, 0.0) >= float(tick)
 
 
 def poll(*, pushed: bool = False) -> int:
@@ -153,7 +155,7 @@ async def run(interval: float = INTERVAL) -> None:
             _task = None
 
 
-def start() -> "asyncio.Task[None] | None":
+def start() -> asyncio.Task[None] | None:
     """Start the poller on the running event loop (a Jupyter kernel has one); no-op otherwise."""
     global _task
     if _task is not None and not _task.done():

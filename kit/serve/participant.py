@@ -35,13 +35,14 @@ log = logging.getLogger(__name__)
 @functools.lru_cache(maxsize=1)
 def step_canvases() -> dict[str, str | None]:
     """Agenda step -> canvas participants work on (None: nothing on the laptop)."""
-    return yaml.safe_load((HERE / "steps.yaml").read_text(encoding="utf-8"))
+    steps: dict[str, str | None] = yaml.safe_load((HERE / "steps.yaml").read_text(encoding="utf-8"))
+    return steps
 
 
-def canvas_for(ws: "Workshop") -> str | None:
+def canvas_for(ws: Workshop) -> str | None:
     """The canvas participants see now: the facilitator's choice, else the step's canvas."""
     live = ws.live
-    chosen = live.get(CANVAS_KEY)
+    chosen: str | None = live.get(CANVAS_KEY)
     if chosen:
         return chosen
     return step_canvases().get(live.get("step") or "")
@@ -50,7 +51,7 @@ def canvas_for(ws: "Workshop") -> str | None:
 def timer_text(timer: dict[str, Any], language: str, now: float | None = None) -> str:
     if not timer.get("running") or not timer.get("ends_at"):
         return ""
-    left = int(round(timer["ends_at"] - (time.time() if now is None else now)))
+    left = round(timer["ends_at"] - (time.time() if now is None else now))
     label = f"{timer['label']} · " if timer.get("label") else ""
     if left <= 0:
         return label + i18n.t("serve.timer_over", language)
@@ -73,7 +74,7 @@ class ParticipantApp:
 
     tick = TICK
 
-    def __init__(self, path: str | os.PathLike[str] | None = None):
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         import kit
 
         self.path = Path(path) if path else workshop_path()
@@ -81,7 +82,7 @@ class ParticipantApp:
         self.language = self.ws.language
         self.t = i18n.texts("serve", self.language)
         self.me: dict[str, Any] | None = None
-        self.my_ws: "Workshop | None" = None
+        self.my_ws: Workshop | None = None
         self.canvas_id: str | None = None
         self.board: w.Widget | None = None
         self.version = -1
@@ -176,14 +177,15 @@ class ParticipantApp:
             note.add_class("kit-no-canvas")
             self.body.children = [note]
             return
-        assert self.me is not None and self.my_ws is not None
+        if self.me is None or self.my_ws is None:
+            return
         self.board = widgets.show(self.my_ws, canvas_id, participant=self.me["name"], team=self.me["team"])
         self.body.children = [self.board]
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.root)
+        display(self.root)  # type: ignore[no-untyped-call]  # IPython has no annotations
 
 
 def app(path: str | os.PathLike[str] | None = None) -> ParticipantApp:

@@ -19,8 +19,16 @@ from .interview import InterviewSession
 if TYPE_CHECKING:
     from ..workshop import Workshop
 
-__all__ = ["Session", "CanvasSession", "TouchpointSession", "TimerSession", "AgendaSession", "InterviewSession",
-           "for_canvas", "session_class"]
+__all__ = [
+    "AgendaSession",
+    "CanvasSession",
+    "InterviewSession",
+    "Session",
+    "TimerSession",
+    "TouchpointSession",
+    "for_canvas",
+    "session_class",
+]
 
 
 def session_class(canvas_id: str) -> type[CanvasSession]:
@@ -28,7 +36,7 @@ def session_class(canvas_id: str) -> type[CanvasSession]:
     return TouchpointSession if declaration(canvas_id)["layout"] == "touchpoint_map" else CanvasSession
 
 
-def for_canvas(ws: "Workshop", canvas_id: str, *, participant: str | None = None,
+def for_canvas(ws: Workshop, canvas_id: str, *, participant: str | None = None,
                team: str | None = None) -> CanvasSession:
     """A viewer's session on ``canvas_id`` (``participant``: with that participant's rights)."""
     return session_class(canvas_id)(ws, canvas_id, participant=participant, team=team)

@@ -31,7 +31,7 @@ _UNSET = object()
 class Session:
     """One viewer's live view. Subclasses give :meth:`fixed`, :meth:`state` and :meth:`ops`."""
 
-    def __init__(self, ws: "Workshop"):
+    def __init__(self, ws: Workshop) -> None:
         self.ws = ws
         self.version = -1  # the store version the last state was read at
         self._fixed: dict[str, Any] | None = None
@@ -93,7 +93,7 @@ class Session:
             if isinstance(extra, dict):
                 result.update(extra)
             error = ""
-        except Exception as exc:  # every failure becomes a message for the viewer, never a traceback
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message for the viewer, never a traceback
             error = self.explain(exc)
         return {**result, "ack": str(request.get("nonce", "")), "error": error}
 

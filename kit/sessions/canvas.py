@@ -40,7 +40,8 @@ class CanvasSession(Session):
     """One viewer on one canvas: ``participant="Anna"`` writes as Anna with a participant's rights
     (a workshop of her own is opened and closed with the session); ``team`` tags her new notes."""
 
-    def __init__(self, ws: "Workshop", canvas_id: str, *, participant: str | None = None, team: str | None = None):
+    def __init__(self, ws: Workshop, canvas_id: str, *, participant: str | None = None,
+                 team: str | None = None) -> None:
         self._own_ws: Workshop | None = None
         if participant is not None:
             participant = participant.strip()

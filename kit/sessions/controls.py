@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 class TimerSession(Session):
     """The countdown every open view shares (kit.facilitation's live ``timer``)."""
 
-    def __init__(self, ws: "Workshop", minutes: float = 5, label: str = ""):
+    def __init__(self, ws: Workshop, minutes: float = 5, label: str = "") -> None:
         super().__init__(ws)
         self.default_minutes, self.default_label = float(minutes), label
 

@@ -24,7 +24,7 @@ FIELDS = ("pseudonym", "segment", "format", "date", "interviewer", "notes")
 class InterviewSession(Session):
     """One viewer capturing and coding interviews; ``current`` is what they selected."""
 
-    def __init__(self, ws: "Workshop"):
+    def __init__(self, ws: Workshop) -> None:
         super().__init__(ws)
         first = next(iter(ws.interviews.all()), None)
         self.current = first["id"] if first else 0
@@ -98,7 +98,7 @@ class InterviewSession(Session):
         hypothesis, stance = request.get("hypothesis"), str(request.get("stance", ""))
         self.code(str(request.get("snippet", "")), stance, int(hypothesis) if hypothesis else None,
                   int(request.get("interview") or 0) or None)
-        handle = next((synthesis.label(h) for h in self.ws.hypotheses if h["id"] == hypothesis), "–")
+        handle = next((synthesis.label(h) for h in self.ws.hypotheses if h["id"] == hypothesis), "-")
         stance_label = synthesis.stance_label(stance, self.language) if stance in model.STANCES else stance
         return {"message": i18n.t("facilitation.coding_coded", self.language, stance=stance_label, hypothesis=handle)}
 

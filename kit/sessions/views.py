@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..canvas import Canvas
 
 
-def features(canvas: "Canvas") -> dict[str, bool]:
+def features(canvas: Canvas) -> dict[str, bool]:
     """What the canvas's record kind supports, so one board serves every declaration."""
     names = set(canvas.collection.kind.field_names)
     areas = canvas.declaration["areas"]
@@ -37,7 +37,7 @@ def vpc_slot(area: dict[str, Any]) -> str:
     return {"gain": "cp-top", "pain": "cp-bottom"}.get(area.get("evidence") or "", "cp-right")
 
 
-def areas(canvas: "Canvas") -> list[dict[str, Any]]:
+def areas(canvas: Canvas) -> list[dict[str, Any]]:
     out = []
     for area in canvas.areas:
         out.append({
@@ -62,7 +62,7 @@ def controls(rules: access.Rules, viewer: Viewer, records: list[dict[str, Any]])
             "readonly": rules.locked and viewer.participant}
 
 
-def board_state(canvas: "Canvas", viewer: Viewer) -> dict[str, Any]:
+def board_state(canvas: Canvas, viewer: Viewer) -> dict[str, Any]:
     """Notes, controls, fit coverage and evidence for a board or Value Proposition Canvas."""
     rules = canvas.rules()
     author = rules.owner
@@ -112,7 +112,7 @@ def emotion_curves(stages: list[str], touchpoints: list[dict[str, Any]],
     return curves
 
 
-def touchpoint_state(canvas: "Canvas", viewer: Viewer) -> dict[str, Any]:
+def touchpoint_state(canvas: Canvas, viewer: Viewer) -> dict[str, Any]:
     """Touchpoints per stage, their ideas with dot votes, emotion curves and controls."""
     ws = canvas.workshop
     every = canvas.items()

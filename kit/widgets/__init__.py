@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .touchpoints import TouchpointMapWidget
     from .vpc import ValuePropositionWidget
 
-__all__ = ["show", "poll", "ValuePropositionWidget", "TouchpointMapWidget", "BoardWidget", "CanvasWidget"]
+__all__ = ["BoardWidget", "CanvasWidget", "TouchpointMapWidget", "ValuePropositionWidget", "poll", "show"]
 
 _CLASSES = {
     "ValuePropositionWidget": ("vpc", "ValuePropositionWidget"),
@@ -51,16 +51,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def widget_class(canvas_id: str) -> type["CanvasWidget"]:
+def widget_class(canvas_id: str) -> type[CanvasWidget]:
     """The widget class that draws ``canvas_id``, from its declared layout."""
     from ..canvases import declaration
 
-    layout = declaration(canvas_id)["layout"]
-    return __getattr__(_BY_LAYOUT[layout])
+    cls: type[CanvasWidget] = __getattr__(_BY_LAYOUT[declaration(canvas_id)["layout"]])
+    return cls
 
 
-def show(ws: "Workshop", canvas_id: str, *, participant: str | None = None,
-         team: str | None = None) -> "CanvasWidget":
+def show(ws: Workshop, canvas_id: str, *, participant: str | None = None,
+         team: str | None = None) -> CanvasWidget:
     """The live widget for ``canvas_id`` on ``ws``; display it by making it a cell's last line."""
     return widget_class(canvas_id)(ws, canvas_id, participant=participant, team=team)
 

@@ -23,11 +23,11 @@ class AgendaWidget(SessionWidget):
     _esm = bundle("agenda.js")
     _css = styles("agenda.css")
 
-    steps = traitlets.List().tag(sync=True)
+    steps: traitlets.List[Any] = traitlets.List().tag(sync=True)
     current = traitlets.Unicode("").tag(sync=True)
     total_minutes = traitlets.Int(0).tag(sync=True)
     can_control = traitlets.Bool(True).tag(sync=True)
-    texts = traitlets.Dict().tag(sync=True)
+    texts: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, ws: "Workshop", **kwargs: Any):
+    def __init__(self, ws: Workshop, **kwargs: Any) -> None:
         super().__init__(AgendaSession(ws), **kwargs)

@@ -44,19 +44,19 @@ def styles(*names: str) -> str:
 class SessionWidget(anywidget.AnyWidget):
     """Moves one session's state into traits and the browser's requests into the session."""
 
-    request = traitlets.Dict().tag(sync=True)
+    request: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     ack = traitlets.Unicode("").tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
     version = traitlets.Int(0).tag(sync=True)
 
-    def __init__(self, session: Session, **kwargs: Any):
+    def __init__(self, session: Session, **kwargs: Any) -> None:
         self.session = session
         names = self.class_trait_names()
         super().__init__(**{k: v for k, v in session.diff().items() if k in names}, **kwargs)
         live.register(self)
 
     @property
-    def ws(self) -> "Workshop":
+    def ws(self) -> Workshop:
         return self.session.ws
 
     @property
@@ -99,36 +99,36 @@ class CanvasWidget(SessionWidget):
     layout = traitlets.Unicode("").tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
     intro = traitlets.Unicode("").tag(sync=True)
-    labels = traitlets.Dict().tag(sync=True)
-    areas = traitlets.List().tag(sync=True)
-    items = traitlets.List().tag(sync=True)
-    coverage = traitlets.Dict().tag(sync=True)
-    controls = traitlets.Dict().tag(sync=True)
-    me = traitlets.Dict().tag(sync=True)
-    features = traitlets.Dict().tag(sync=True)
-    colors = traitlets.List().tag(sync=True)
-    rank_scale = traitlets.Dict().tag(sync=True)
+    labels: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
+    areas: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    items: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    coverage: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
+    controls: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
+    me: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
+    features: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
+    colors: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    rank_scale: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
 
     session: CanvasSession
 
-    def __init__(self, ws: "Workshop", canvas_id: str, *, participant: str | None = None,
-                 team: str | None = None, **kwargs: Any):
+    def __init__(self, ws: Workshop, canvas_id: str, *, participant: str | None = None,
+                 team: str | None = None, **kwargs: Any) -> None:
         from ..sessions import for_canvas
 
         super().__init__(for_canvas(ws, canvas_id, participant=participant, team=team), **kwargs)
 
     @property
-    def canvas(self) -> "Canvas":
+    def canvas(self) -> Canvas:
         return self.session.canvas
 
-    def _repr_mimebundle_(self, **kwargs: Any):  # noqa: ANN202 - ipywidgets' own signature
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The live view, plus the static figure as text/html for viewers without widget state.
 
         Not for a participant's view: the figure shows every note, also other people's hidden ones.
         """
         bundle_ = super()._repr_mimebundle_(**kwargs)
         data = bundle_[0] if isinstance(bundle_, tuple) else bundle_
-        if self.session.participant:
+        if data is None or self.session.participant:
             return bundle_
         try:
             from ..render import canvas_html

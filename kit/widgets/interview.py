@@ -23,18 +23,18 @@ class InterviewWidget(SessionWidget):
     _esm = bundle("interview.js")
     _css = styles("interview.css")
 
-    interviews = traitlets.List().tag(sync=True)
+    interviews: traitlets.List[Any] = traitlets.List().tag(sync=True)
     current = traitlets.Int(0).tag(sync=True)
-    hypotheses = traitlets.List().tag(sync=True)
-    evidence = traitlets.List().tag(sync=True)
-    formats = traitlets.List().tag(sync=True)
-    segments = traitlets.List().tag(sync=True)
-    texts = traitlets.Dict().tag(sync=True)
+    hypotheses: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    evidence: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    formats: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    segments: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    texts: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)
 
     session: InterviewSession
 
-    def __init__(self, ws: "Workshop", **kwargs: Any):
+    def __init__(self, ws: Workshop, **kwargs: Any) -> None:
         super().__init__(InterviewSession(ws), **kwargs)
         self.observe(self._select, names="current")
 

@@ -30,11 +30,11 @@ class TimerWidget(SessionWidget):
     server_now = traitlets.Float(0.0).tag(sync=True)
     default_minutes = traitlets.Float(5.0).tag(sync=True)
     default_label = traitlets.Unicode("").tag(sync=True)
-    texts = traitlets.Dict().tag(sync=True)
+    texts: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
 
     session: TimerSession
 
-    def __init__(self, ws: "Workshop", minutes: float = 5, label: str = "", **kwargs: Any):
+    def __init__(self, ws: Workshop, minutes: float = 5, label: str = "", **kwargs: Any) -> None:
         super().__init__(TimerSession(ws, minutes, label), **kwargs)
 
     def start(self, minutes: float | None = None, label: str | None = None) -> None:

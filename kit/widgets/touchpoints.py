@@ -19,10 +19,10 @@ class TouchpointMapWidget(CanvasWidget):
     _esm = bundle("touchpoints.js")
     _css = styles("touchpoints.css")
 
-    lanes = traitlets.List().tag(sync=True)
-    ideas = traitlets.List().tag(sync=True)
-    personas = traitlets.List().tag(sync=True)
-    curves = traitlets.Dict().tag(sync=True)
+    lanes: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    ideas: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    personas: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    curves: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, ws: Any, canvas_id: str = "touchpoint_map", **kwargs: Any):
+    def __init__(self, ws: Any, canvas_id: str = "touchpoint_map", **kwargs: Any) -> None:
         super().__init__(ws, canvas_id, **kwargs)
