@@ -93,7 +93,7 @@ def render_times(n: int = 500, runs: int = 7) -> list[float]:
                 page.goto(page_file.as_uri())
                 page.wait_for_function("window.kitReady === true")
                 times = [page.evaluate("window.kitRender()") for _ in range(runs)]
-                count = page.evaluate("document.querySelectorAll('.wk-note').length")
+                count = page.evaluate("document.querySelectorAll('.kit-note').length")
                 if count != n:
                     raise RuntimeError(f"rendered {count} notes, expected {n}")
             finally:
