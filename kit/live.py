@@ -42,6 +42,24 @@ class View(Protocol):
     def refresh(self) -> None: ...
 
 
+class WorkshopView:
+    """A view that shows one workshop (``self.ws``) and redraws itself in :meth:`show`."""
+
+    ws: Any
+    version = -1
+
+    @property
+    def store(self) -> Any:
+        return self.ws.store
+
+    def refresh(self) -> None:
+        self.version = self.ws.version()  # read first: a change made meanwhile is seen next time
+        self.show()
+
+    def show(self) -> None:
+        raise NotImplementedError
+
+
 _views: weakref.WeakSet[Any] = weakref.WeakSet()
 _failures: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 _ticked: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()

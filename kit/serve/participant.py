@@ -65,7 +65,7 @@ def workshop_path() -> Path:
     return Path(value)
 
 
-class ParticipantApp:
+class ParticipantApp(live.WorkshopView):
     """Join form, then header (who, step, timer) and the live canvas of the current step.
 
     After joining it is a kit.live view: refreshed when the workshop moves, and every
@@ -85,7 +85,6 @@ class ParticipantApp:
         self.my_ws: Workshop | None = None
         self.canvas_id: str | None = None
         self.board: w.Widget | None = None
-        self.version = -1
         self._build_join()
         self.who = w.Label(style={"font_weight": "bold"})
         self.who.add_class("kit-who")
@@ -138,13 +137,8 @@ class ParticipantApp:
         live.register(self)
         return True
 
-    @property
-    def store(self) -> Any:
-        return self.ws.store
-
-    def refresh(self) -> None:
+    def show(self) -> None:
         """kit.live calls this when the workshop moved (and every TICK seconds)."""
-        self.version = self.ws.version()
         self.follow()
 
     # ------------------------------------------------------------------ following the room

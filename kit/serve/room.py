@@ -126,7 +126,7 @@ def join_qr(scale: int = 5) -> Any:
 
 
 # --------------------------------------------------------------------------- the panel
-class Panel:
+class Panel(live.WorkshopView):
     """Buttons for the room controls, with a live status line. One kit call per control."""
 
     def __init__(self, ws: Workshop) -> None:
@@ -171,7 +171,6 @@ class Panel:
         ])
         self.root.add_class("kit-panel")
         self._syncing = False
-        self.version = -1
         self.sync()
 
     def _title(self) -> str:
@@ -216,13 +215,8 @@ class Panel:
         self.status.value = " · ".join(filter(None, [
             self.t["panel_status"].format(**counts), note]))
 
-    @property
-    def store(self) -> Any:
-        return self.ws.store
-
-    def refresh(self) -> None:
+    def show(self) -> None:
         """kit.live calls this when the workshop moved."""
-        self.version = self.ws.version()
         self.sync()
 
     def _ipython_display_(self) -> None:

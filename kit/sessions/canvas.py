@@ -19,6 +19,7 @@ from ..facilitation import reveal
 from ..roster import team_of
 from ..store import UndoConflict as StoreUndoConflict
 from ..store import WorkshopError as StoreWorkshopError
+from ..workshop import open as open_workshop
 from . import views
 from .base import Op, Session, request_area, request_id, request_text
 
@@ -48,8 +49,6 @@ class CanvasSession(Session):
             if not participant:
                 raise UsageError("widgets.req_participant")
             if ws.role != "participant" or ws.actor != participant:
-                from ..workshop import open as open_workshop
-
                 ws = self._own_ws = open_workshop(ws.path, actor=participant, role="participant")
         super().__init__(ws)
         self.canvas: Canvas = ws.canvas(canvas_id)

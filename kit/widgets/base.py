@@ -18,7 +18,7 @@ import anywidget
 import traitlets
 
 from .. import live
-from ..sessions import CanvasSession, Session
+from ..sessions import CanvasSession, Session, for_canvas
 
 if TYPE_CHECKING:
     from ..canvas import Canvas
@@ -113,8 +113,6 @@ class CanvasWidget(SessionWidget):
 
     def __init__(self, ws: Workshop, canvas_id: str, *, participant: str | None = None,
                  team: str | None = None, **kwargs: Any) -> None:
-        from ..sessions import for_canvas
-
         super().__init__(for_canvas(ws, canvas_id, participant=participant, team=team), **kwargs)
 
     @property
