@@ -1,7 +1,8 @@
 """A canvas on a workshop: one declaration from canvases/ plus the records it shows.
 
 The same object serves the widgets, the static figures and the report: areas and titles in
-the workshop language, items per area, fit links with coverage, and evidence counts.
+the workshop language, items per area, fit links with coverage, and evidence counts. Every
+write runs in one transaction in which kit.access has allowed it (:meth:`Canvas.writing`).
 """
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ the widget's plain-Python session (kit.sessions); the browser sets ``request`` t
 ``{"op": ..., "nonce": ..., ...}`` to ask for one change; Python applies it through the
 session (kit API and kit.access), pushes what changed, and answers in ``ack`` (the nonce)
 and ``error`` (a message in the workshop language, empty when all went well). The JS side
-of the same handshake is ``send``/``answered`` in common.js. Every open widget follows
-changes made elsewhere through kit.live.
+of the same handshake is ``send`` in common.js, shared by every widget. Every open widget
+follows changes made elsewhere through kit.live.
 """
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ import pytest
 import kit
 from kit import agenda, facilitation
 from kit.serve import Room, ServeConfig
-from kit.store import WorkshopError
+from kit.errors import WorkshopError
 from labserver import CHROMIUM
 from labserver import chromium as launch_chromium
 
