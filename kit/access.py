@@ -88,6 +88,26 @@ def is_mine(record: Mapping[str, Any], viewer: Viewer, rules: Rules) -> bool:
 
 
 # --------------------------------------------------------------------------- writing
+def read_only(viewer: Viewer, rules: Rules) -> bool:
+    """A locked canvas is read-only for participants, never for the facilitator."""
+    return viewer.participant and rules.locked
+
+
+def new_record_fields(viewer: Viewer, rules: Rules, field_names: Iterable[str]) -> dict[str, Any]:
+    """What a new record of this viewer carries: its author, the viewer's team and, during
+    private brainstorming, ``hidden`` (only the author and the facilitator see it)."""
+    names = set(field_names)
+    fields: dict[str, Any] = {}
+    owner = owner_field(names)
+    if owner:
+        fields[owner] = viewer.name
+    if "team" in names and viewer.team:
+        fields["team"] = viewer.team
+    if "hidden" in names and rules.private:
+        fields["hidden"] = True
+    return fields
+
+
 def check_write(viewer: Viewer, rules: Rules, fields: Mapping[str, Any], *, record_id: int | None = None,
                 record: Mapping[str, Any] | None = None, vote: bool = False) -> None:
     """Refuse a participant's add (``record_id`` None), edit, move, delete or vote that the rules forbid.
@@ -98,7 +118,7 @@ def check_write(viewer: Viewer, rules: Rules, fields: Mapping[str, Any], *, reco
     """
     if not viewer.participant:
         return
-    if rules.locked:
+    if read_only(viewer, rules):
         raise Refused("access.locked", canvas=rules.canvas)
     if rules.separated:
         _check_team(viewer, rules, fields, record_id, record)
@@ -180,7 +200,9 @@ __all__ = [
     "check_write",
     "dots_left",
     "is_mine",
+    "new_record_fields",
     "owner_field",
+    "read_only",
     "seen_team",
     "votes_used",
 ]

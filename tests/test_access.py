@@ -115,8 +115,19 @@ def test_refusals_render_in_both_languages_and_cross_processes():
     error = info.value
     assert str(error) == "note 2 was written by Ben; Anna can only change their own notes"
     assert error.render("de") == "Notiz 2 hat Ben geschrieben; Anna kann nur eigene Notizen ändern."
-    copy = pickle.loads(pickle.dumps(error))
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
     assert (type(copy), copy.code, copy.params) == (Refused, "access.not_yours", error.params)
     with pytest.raises(Refused) as info:
         access.check_write(ANNA, Rules(canvas="<script>&", locked=True), {})
     assert str(info.value) == "<script>& is locked by the facilitator"  # user text stays literal
+
+
+def test_what_a_new_note_carries_and_when_a_canvas_is_read_only():
+    names = ["text", "author", "team", "hidden"]
+    assert access.new_record_fields(ANNA, NOTES, names) == {"author": "Anna", "team": "Blau"}
+    assert access.new_record_fields(ANNA, Rules(private=True), names) == {"author": "Anna", "team": "Blau",
+                                                                          "hidden": True}
+    assert access.new_record_fields(ANNA_NO_TEAM, Rules(private=True), ["text", "observed_by"]) == {
+        "observed_by": "Anna"}
+    assert access.read_only(ANNA, Rules(locked=True)) and not access.read_only(FAC, Rules(locked=True))
+    assert not access.read_only(ANNA, Rules())

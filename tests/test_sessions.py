@@ -35,7 +35,7 @@ def ask(session: Session, op: str, **payload: Any) -> str:
 class Page:
     """A view as a room server would hold one: a session and what was sent to the page."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session) -> None:
         self.session = session
         self.sent: list[dict[str, Any]] = []
 
@@ -120,7 +120,8 @@ def test_requests_are_answered_with_ack_and_a_message_never_an_exception(wsde):
     assert ask(session, "add", area="pains", text="Schmerz") == ""
     pain = session.diff()["items"][0]["id"]
     assert ask(session, "add", area="pains", text="  ") == "Nicht gespeichert: Eine Notiz braucht Text."
-    assert ask(session, "edit", id=True, text="x") == "Nicht gespeichert: id muss die Nummer einer Notiz sein, nicht True."
+    not_an_id = "Nicht gespeichert: id muss die Nummer einer Notiz sein, nicht True."
+    assert ask(session, "edit", id=True, text="x") == not_an_id
     assert ask(session, "edit", id=999, text="x").endswith("(jemand hat sie gelöscht).")
     assert ask(session, "vote", id=pain, dots=5).startswith("Nicht gespeichert: Ein Punkt mehr oder weniger")
     assert ask(session, "link", source=pain, target=pain).endswith("ein Gewinnerzeuger zu Gewinnen.")
@@ -184,7 +185,7 @@ def test_timer_agenda_and_interview_sessions(ws):
 class Broken:
     """A view whose refresh always fails."""
 
-    def __init__(self, store: Any):
+    def __init__(self, store: Any) -> None:
         self.store, self.version, self.calls = store, -1, 0
 
     def refresh(self) -> None:
@@ -230,7 +231,7 @@ class NotifyingStore:
 
 
 class Seen:
-    def __init__(self, store: NotifyingStore):
+    def __init__(self, store: NotifyingStore) -> None:
         self.store, self.version = store, 0
         self.refreshed = asyncio.Event()
         self.thread: str | None = None

@@ -106,16 +106,8 @@ class CanvasSession(Session):
 
     def _new_fields(self, names: Any = None) -> dict[str, Any]:
         """Author, team and, in private mode, hidden for a note this viewer creates."""
-        names = set(names or self.canvas.collection.kind.field_names)
-        fields: dict[str, Any] = {}
-        author = access.owner_field(names)
-        if author:
-            fields[author] = self.name
-        if "team" in names and self.team:
-            fields["team"] = self.team
-        if "hidden" in names and self.canvas.rules().private:
-            fields["hidden"] = True
-        return fields
+        return access.new_record_fields(self.viewer(), self.canvas.rules(),
+                                        names or self.canvas.collection.kind.field_names)
 
     @staticmethod
     def _dots(request: Mapping[str, Any]) -> int:

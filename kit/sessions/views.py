@@ -59,7 +59,7 @@ def controls(rules: access.Rules, viewer: Viewer, records: list[dict[str, Any]])
     """The room controls as the viewer's page shows them."""
     return {"locked": rules.locked, "private": rules.private, "vote_open": rules.vote_open,
             "budget": rules.budget, "dots_left": access.dots_left(records, viewer.name, rules.budget),
-            "readonly": rules.locked and viewer.participant}
+            "readonly": access.read_only(viewer, rules)}
 
 
 def board_state(canvas: Canvas, viewer: Viewer) -> dict[str, Any]:
