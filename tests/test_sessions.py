@@ -20,6 +20,7 @@ import pytest
 
 import kit
 from kit import facilitation, live, roster
+from kit.errors import RequestError
 from kit.sessions import AgendaSession, CanvasSession, InterviewSession, Session, TimerSession, for_canvas
 
 _nonce = iter(range(1, 10**9))
@@ -179,6 +180,10 @@ def test_timer_agenda_and_interview_sessions(ws):
     assert state["current"] == state["interviews"][0]["id"] and state["interviews"][0]["notes"] == "\u202eRTL"
     assert ask(interviews, "code", snippet="unexpected", stance="new_insight") == ""
     assert [e["snippet"] for e in interviews.diff()["evidence"]] == ["unexpected"]
+    interviews.receive("current", 0)  # the page selected "new interview": its evidence list empties
+    assert interviews.diff() == {"current": 0, "evidence": []}
+    with pytest.raises(RequestError):
+        interviews.receive("interviews", [])  # the page never sends lists back
 
 
 # ---------------------------------------------------------------------------- the one live refresh

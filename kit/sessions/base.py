@@ -29,7 +29,13 @@ _UNSET = object()
 
 
 class Session:
-    """One viewer's live view. Subclasses give :meth:`fixed`, :meth:`state` and :meth:`ops`."""
+    """One viewer's live view. Subclasses give :meth:`fixed`, :meth:`state` and :meth:`ops`.
+
+    Besides requests, a page may set the state keys in :attr:`writable` (what the viewer
+    selected, e.g. the interview on screen); the host passes them to :meth:`receive`.
+    """
+
+    writable: tuple[str, ...] = ()
 
     def __init__(self, ws: Workshop) -> None:
         self.ws = ws
@@ -112,6 +118,10 @@ class Session:
             return str(exc)
         log.exception("unexpected error in a %s request", type(self).__name__)
         return f"{i18n.t('widgets.err_other', lang)} {exc}"
+
+    def receive(self, key: str, value: Any) -> None:
+        """The page set ``key`` (one of :attr:`writable`) to ``value``."""
+        raise RequestError("widgets.req_unknown", op=key)
 
     def close(self) -> None:
         self.closed = True

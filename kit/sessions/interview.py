@@ -24,6 +24,8 @@ FIELDS = ("pseudonym", "segment", "format", "date", "interviewer", "notes")
 class InterviewSession(Session):
     """One viewer capturing and coding interviews; ``current`` is what they selected."""
 
+    writable = ("current",)
+
     def __init__(self, ws: Workshop) -> None:
         super().__init__(ws)
         first = next(iter(ws.interviews.all()), None)
@@ -55,9 +57,10 @@ class InterviewSession(Session):
             "evidence": evidence,
         }
 
-    def select(self, interview_id: int) -> None:
-        """The viewer looks at another interview (0: none)."""
-        self.current = int(interview_id or 0)
+    def receive(self, key: str, value: Any) -> None:
+        if key != "current":
+            super().receive(key, value)
+        self.current = int(value or 0)  # the viewer looks at another interview (0: none)
 
     # ------------------------------------------------------------------ the API (also used by the page)
     def save(self, interview_id: int = 0, **fields: Any) -> int:

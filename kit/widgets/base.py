@@ -53,6 +53,8 @@ class SessionWidget(anywidget.AnyWidget):
         self.session = session
         names = self.class_trait_names()
         super().__init__(**{k: v for k, v in session.diff().items() if k in names}, **kwargs)
+        if session.writable:
+            self.observe(self._received, names=list(session.writable))
         live.register(self)
 
     @property
@@ -72,6 +74,11 @@ class SessionWidget(anywidget.AnyWidget):
             for name, value in values.items():
                 if self.has_trait(name):
                     setattr(self, name, value)
+
+    def _received(self, change: dict[str, Any]) -> None:
+        """The browser set a trait the session lets the viewer choose (never a note list)."""
+        self.session.receive(change["name"], change["new"])
+        self.refresh()
 
     @traitlets.observe("request")
     def _on_request(self, change: dict[str, Any]) -> None:

@@ -36,11 +36,6 @@ class InterviewWidget(SessionWidget):
 
     def __init__(self, ws: Workshop, **kwargs: Any) -> None:
         super().__init__(InterviewSession(ws), **kwargs)
-        self.observe(self._select, names="current")
-
-    def _select(self, change: dict[str, Any]) -> None:
-        self.session.select(change["new"])
-        self.refresh()
 
     def handle(self, request: dict[str, Any]) -> str:
         self.message = ""
