@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ def wsde(tmp_path: Path):
 
 
 @pytest.fixture(autouse=True)
-def _no_views_left():
+def _no_views_left() -> Iterator[None]:
     yield
     for view in live.open_views():
         live.unregister(view)
