@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import access, model
 from .canvases import text_in
+from .collection import Collection
 from .errors import UsageError, ValidationError
 from .facilitation import controls
 from .roster import team_of, teams_separated
@@ -19,15 +20,13 @@ from .roster import team_of, teams_separated
 if TYPE_CHECKING:
     import pandas
 
-    from .workshop import Collection, Workshop
+    from .workshop import Workshop
 
 
 class Canvas:
     """``ws.canvas("value_proposition")``: read and change one canvas."""
 
     def __init__(self, workshop: Workshop, declaration: dict[str, Any]) -> None:
-        from .workshop import Collection
-
         self.workshop, self.declaration = workshop, declaration
         self.id: str = declaration["id"]
         kind = model.BY_COLLECTION[declaration["source"]]

@@ -12,14 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from . import model
+from .errors import CanvasDeclarationError, NotFound
 
 LAYOUTS = ("value_proposition", "grid", "touchpoint_map")
 AREA_KINDS = ("value_map", "customer_profile", "board", "stage")
 LANGS = model.LANGUAGES
-
-
-class CanvasDeclarationError(ValueError):
-    """A canvas file is invalid; the message names the file and the key."""
 
 
 def search_path() -> list[Path]:
@@ -42,7 +39,7 @@ def declaration(canvas_id: str) -> dict[str, Any]:
     """The checked declaration of ``canvas_id``."""
     files = available()
     if canvas_id not in files:
-        raise KeyError(f"no canvas {canvas_id!r}; available: {', '.join(sorted(files)) or 'none'}")
+        raise NotFound("canvases.no_canvas", name=canvas_id, available=", ".join(sorted(files)) or "-")
     return load(files[canvas_id])
 
 
@@ -53,7 +50,7 @@ def _load_cached(path: Path, mtime: float) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CanvasDeclarationError(f"{_name(path)}: not valid YAML ({exc})".splitlines()[0]) from None
+        raise CanvasDeclarationError("canvases.not_yaml", where=_name(path), detail=str(exc).splitlines()[0]) from None
     return check(data, _name(path), path.stem)
 
 
@@ -68,74 +65,75 @@ def _name(path: Path) -> str:
 
 def check(data: Any, where: str, expected_id: str | None = None) -> dict[str, Any]:
     """Validate a declaration; returns it with defaults filled in."""
-    def fail(key: str, problem: str) -> CanvasDeclarationError:
-        return CanvasDeclarationError(f"{where}: {key} {problem}")
+    def fail(key: str, problem: str, **params: Any) -> CanvasDeclarationError:
+        return CanvasDeclarationError(problem, where=where, key=key, **params)
 
-    def need(obj: dict[str, Any], key: str, path: str, kind: type | tuple[type, ...] = str) -> Any:
+    def need(obj: dict[str, Any], key: str, path: str, kind: type = str) -> Any:
         if key not in obj or obj[key] in (None, ""):
-            raise fail(f"{path}{key}", "is missing")
+            raise fail(f"{path}{key}", "canvases.missing")
         if not isinstance(obj[key], kind):
-            raise fail(f"{path}{key}", f"must be {getattr(kind, '__name__', 'a list')}, got {obj[key]!r}")
+            raise fail(f"{path}{key}", "canvases.wrong_type", type=kind.__name__, got=obj[key])
         return obj[key]
 
     def text(obj: dict[str, Any], key: str, path: str, required: bool = True) -> dict[str, str]:
         if key not in obj and not required:
             return {lang: "" for lang in LANGS}
-        value = need(obj, key, path, dict)
+        value: dict[str, str] = need(obj, key, path, dict)
         for lang in LANGS:
             need(value, lang, f"{path}{key}.")
         return value
 
     if not isinstance(data, dict):
-        raise fail("the file", "must be a mapping with id, title, layout and areas")
+        raise fail("the file", "canvases.not_mapping")
     canvas_id = need(data, "id", "")
     if expected_id is not None and canvas_id != expected_id:
-        raise fail("id", f"must match the file name {expected_id!r}, got {canvas_id!r}")
+        raise fail("id", "canvases.id_mismatch", expected=expected_id, got=canvas_id)
     text(data, "title", "")
     text(data, "intro", "", required=False)
     layout = need(data, "layout", "")
     if layout not in LAYOUTS:
-        raise fail("layout", f"must be one of {', '.join(LAYOUTS)}, got {layout!r}")
+        raise fail("layout", "canvases.choice", choices=", ".join(LAYOUTS), got=layout)
     source = data.setdefault("source", "canvas_items")
     if source not in model.BY_COLLECTION:
-        raise fail("source", f"must be a collection ({', '.join(model.COLLECTIONS)}), got {source!r}")
+        raise fail("source", "canvases.source", choices=", ".join(model.COLLECTIONS), got=source)
     kind = model.BY_COLLECTION[source]
     for key, default in (("area_field", "area"), ("text_field", kind.title_field)):
         name = data.setdefault(key, default)
         if name not in kind.field_names:
-            raise fail(key, f"must be a field of {kind.name}, got {name!r}")
+            raise fail(key, "canvases.field", kind=kind.name, got=name)
     areas = need(data, "areas", "", list)
     ids = []
     for i, area in enumerate(areas):
         path = f"areas[{i}]."
         if not isinstance(area, dict):
-            raise fail(f"areas[{i}]", "must be a mapping")
+            raise fail(f"areas[{i}]", "canvases.area_mapping")
         ids.append(need(area, "id", path))
         area.setdefault("kind", "board")
         if area["kind"] not in AREA_KINDS:
-            raise fail(f"{path}kind", f"must be one of {', '.join(AREA_KINDS)}, got {area['kind']!r}")
+            raise fail(f"{path}kind", "canvases.choice", choices=", ".join(AREA_KINDS), got=area["kind"])
         text(area, "title", path)
         area["question"] = text(area, "question", path, required=layout != "touchpoint_map")
         if "rank" in area:
             text(area, "rank", path)
         if area.get("evidence") not in (None, *model.HYPOTHESIS_KINDS):
-            raise fail(f"{path}evidence", f"must be one of {', '.join(model.HYPOTHESIS_KINDS)}")
+            raise fail(f"{path}evidence", "canvases.choice", choices=", ".join(model.HYPOTHESIS_KINDS),
+                       got=area["evidence"])
         if layout == "grid":
             cell = area.get("cell")
             if not (isinstance(cell, list) and len(cell) == 4 and all(isinstance(n, int) and n >= 0 for n in cell)):
-                raise fail(f"{path}cell", "must be [row, column, row span, column span]")
+                raise fail(f"{path}cell", "canvases.cell")
     if len(set(ids)) != len(ids):
-        raise fail("areas", f"has duplicate ids: {sorted({a for a in ids if ids.count(a) > 1})}")
+        raise fail("areas", "canvases.duplicate_ids", ids=", ".join(sorted({a for a in ids if ids.count(a) > 1})))
     for i, area in enumerate(areas):
         if area.get("fits") is not None and area["fits"] not in ids:
-            raise fail(f"areas[{i}].fits", f"must name another area ({', '.join(ids)}), got {area['fits']!r}")
+            raise fail(f"areas[{i}].fits", "canvases.fits", ids=", ".join(ids), got=area["fits"])
     rank = data.setdefault("rank_scale", {"min": 1, "max": 5})
     if not (isinstance(rank, dict) and isinstance(rank.get("min"), int) and isinstance(rank.get("max"), int)
             and rank["min"] < rank["max"]):
-        raise fail("rank_scale", "must be {min: 1, max: 5} with whole numbers, min < max")
+        raise fail("rank_scale", "canvases.rank_scale")
     colors = data.setdefault("colors", ["#fff3a8", "#ffd1dc", "#c8f0c8", "#cfe3ff", "#ffe0b2", "#e6d5ff"])
     if not (isinstance(colors, list) and colors and all(isinstance(c, str) for c in colors)):
-        raise fail("colors", "must be a non-empty list of CSS colours")
+        raise fail("colors", "canvases.colors")
     if layout == "touchpoint_map":
         lanes = need(data, "lanes", "", list)
         for i, lane in enumerate(lanes):

@@ -1,27 +1,31 @@
 """The ``kit`` command: a thin layer over the library.
 
-Each subcommand is one small function registered in ``COMMANDS``. A user error prints one
-line (``kit: error: ...``) and exits 2; tracebacks are for bugs only.
+Each subcommand is one small function registered in ``COMMANDS``. A user error (any
+``WorkshopError``, or the operating system refusing a file) prints one line (``kit: error: ...``),
+in the workshop's language once the workshop is known, and exits 2; tracebacks are for bugs only.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 import kit
 
-from .model import ValidationError
-from .store import WorkshopError
+from . import model
+from .errors import UsageError, WorkshopError, one_line
+from .workshop import Workshop
 
 Handler = Callable[[argparse.Namespace], int]
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
+#: Adds some of a command's arguments to its parser (what it returns is not used).
+Arguments = Callable[[argparse.ArgumentParser], object]
+COMMANDS: dict[str, tuple[str, tuple[Arguments, ...], Handler]] = {}
 
 
-def command(name: str, help_text: str, arguments: Callable[[argparse.ArgumentParser], None]):
-    """Register a subcommand: its help, its arguments and its handler."""
+def command(name: str, help_text: str, *arguments: Arguments) -> Callable[[Handler], Handler]:
+    """Register a subcommand: its help, what adds its arguments, and its handler."""
     def register(handler: Handler) -> Handler:
         COMMANDS[name] = (help_text, arguments, handler)
         return handler
@@ -32,21 +36,31 @@ def _path(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", type=Path, help="workshop file (.workshop)")
 
 
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[Workshop]:
+    """The workshop at ``args.path``; from here on errors are reported in its language."""
+    with kit.open(args.path) as ws:
+        args.language = ws.language
+        yield ws
+
+
 def _lang(p: argparse.ArgumentParser, default: str | None = "de") -> None:
     p.add_argument("--lang", choices=["de", "en"], default=default, help="workshop language (default: %(default)s)")
 
 
 @command("new", "create an empty workshop file",
-         lambda p: (_path(p), p.add_argument("--title", required=True, help="workshop title"), _lang(p)))
+         _path, lambda p: p.add_argument("--title", required=True, help="workshop title"), _lang)
 def _new(args: argparse.Namespace) -> int:
+    args.language = args.lang
     with kit.new(args.path, title=args.title, language=args.lang) as ws:
         print(f"created {ws.path}")
     return 0
 
 
 @command("demo", "write a complete sample workshop (de: collections team, en: event hotel)",
-         lambda p: (_path(p), _lang(p)))
+         _path, _lang)
 def _demo(args: argparse.Namespace) -> int:
+    args.language = args.lang
     with kit.demo(args.path, args.lang) as ws:
         print(f"created {ws.path}: {ws.info['title']}")
     return 0
@@ -54,9 +68,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 @command("info", "summarise a workshop: fields, record counts, snapshots, last change", _path)
 def _info(args: argparse.Namespace) -> int:
-    from . import model
-
-    with kit.open(args.path) as ws:
+    with _opened(args) as ws:
         info = ws.info
         for key in ("title", "client", "date", "facilitator", "language"):
             print(f"{key:15} {info[key] or '-'}")
@@ -72,13 +84,13 @@ def _info(args: argparse.Namespace) -> int:
 
 @command("dump", "write the workshop as JSON (the versioned format) to stdout", _path)
 def _dump(args: argparse.Namespace) -> int:
-    with kit.open(args.path) as ws:
+    with _opened(args) as ws:
         sys.stdout.write(ws.to_json() + "\n")
     return 0
 
 
 @command("load", "create a new workshop file from a JSON document",
-         lambda p: (_path(p), p.add_argument("json", type=Path, help="JSON written by 'kit dump'")))
+         _path, lambda p: p.add_argument("json", type=Path, help="JSON written by 'kit dump'"))
 def _load(args: argparse.Namespace) -> int:
     with kit.load(args.path, args.json) as ws:
         print(f"created {ws.path} from {args.json}")
@@ -102,8 +114,8 @@ def _export(args: argparse.Namespace) -> int:
     from . import report
 
     if not (args.pdf or args.html or args.notebook):
-        raise WorkshopError("say what to write: --pdf OUT.pdf, --html OUT.html and/or --notebook OUT.ipynb")
-    with kit.open(args.path) as ws:
+        raise UsageError("cli.export_what")
+    with _opened(args) as ws:
         options = {"include_names": args.include_names, "redact": args.redact}
         if args.notebook:
             print(f"wrote {report.write_notebook(ws, args.notebook, **options)}")
@@ -135,9 +147,10 @@ def parser() -> argparse.ArgumentParser:
         epilog="Run 'kit COMMAND --help' for the options of one command.")
     top.add_argument("--version", action="version", version=f"workshop-kit {kit.__version__}")
     subs = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, (help_text, arguments, handler) in COMMANDS.items():
+    for name, (help_text, adders, handler) in COMMANDS.items():
         sub = subs.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
-        arguments(sub)
+        for add in adders:
+            add(sub)
         sub.set_defaults(handler=handler)
     return top
 
@@ -145,13 +158,13 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.handler(args)
-    except (WorkshopError, ValidationError, KeyError, OSError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"kit: error: {message}", file=sys.stderr)
+        handler: Handler = args.handler
+        return handler(args)
+    except WorkshopError as exc:
+        print(f"kit: error: {one_line(exc, getattr(args, 'language', None) or 'en')}", file=sys.stderr)
         return 2
-    except json.JSONDecodeError as exc:
-        print(f"kit: error: not valid JSON: {exc}", file=sys.stderr)
+    except OSError as exc:  # the system refusing a path (permissions, a folder given as a file)
+        print(f"kit: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

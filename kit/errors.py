@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import i18n
+
 #: The language of ``str(error)``: English, so logs and tracebacks read the same everywhere.
 LOG_LANGUAGE = "en"
 
@@ -42,8 +44,6 @@ class WorkshopError(Exception):
 
     def render(self, language: str = LOG_LANGUAGE) -> str:
         """The one-line message in ``language`` ("de" or "en")."""
-        from . import i18n
-
         try:
             return i18n.t(self.code, language, **self.params)
         except (KeyError, IndexError, ValueError):  # a missing text must never hide the error itself
@@ -134,6 +134,15 @@ class RequestError(WorkshopError):
     code = "errors.request"
 
 
+def one_line(error: WorkshopError, language: str | None = None) -> str:
+    """The message as one line in ``language``; in every language (``de / en``) when it is not known.
+
+    Used where a person reads it: the CLI's stderr, a notebook cell, a form's status line.
+    """
+    texts = dict.fromkeys(error.render(lang) for lang in ([language] if language else i18n.LANGUAGES))
+    return " / ".join(" ".join(text.splitlines()) for text in texts)
+
+
 def _restore(cls: type[WorkshopError], state: dict[str, Any]) -> WorkshopError:
     error = cls.__new__(cls)
     error.__dict__.update(state)
@@ -141,5 +150,16 @@ def _restore(cls: type[WorkshopError], state: dict[str, Any]) -> WorkshopError:
     return error
 
 
-__all__ = ["WorkshopError", "ValidationError", "UsageError", "NotFound", "Refused", "UndoConflict",
-           "CanvasDeclarationError", "StoreError", "StorageFailure", "RequestError"]
+__all__ = [
+    "CanvasDeclarationError",
+    "NotFound",
+    "Refused",
+    "RequestError",
+    "StorageFailure",
+    "StoreError",
+    "UndoConflict",
+    "UsageError",
+    "ValidationError",
+    "WorkshopError",
+    "one_line",
+]

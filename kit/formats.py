@@ -5,7 +5,8 @@ JSON format (``FORMAT_VERSION`` 1), documented in docs/FORMAT.md::
     {"format": "workshop-kit", "version": 1, "workshop": {...fields},
      "observations": [{"id": 1, ...fields}], ..., "followups": [...]}
 
-Records keep their ids, so references between them survive a round trip.
+Records keep their ids, so references between them survive a round trip. Loading a document
+gives a new Store; ``kit.samples.load`` wraps it in a Workshop (this module never builds one).
 """
 from __future__ import annotations
 
@@ -16,17 +17,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import model
-from .store import Change, Store, WorkshopError
+from .errors import StoreError, ValidationError
+from .store import Change, Store
 
 if TYPE_CHECKING:
-    from .workshop import Collection, Workshop
+    from .collection import Collection
+    from .workshop import Workshop
 
 FORMAT = "workshop-kit"
 FORMAT_VERSION = 1
 _STRUCTURED = {"refs", "strs", "scores", "measurements"}
 
 
-def dump(workshop: "Workshop") -> dict[str, Any]:
+def dump(workshop: Workshop) -> dict[str, Any]:
     """The whole workshop as plain data (the JSON format)."""
     info = {k: v for k, v in workshop.info.items() if k != "id"}
     data: dict[str, Any] = {"format": FORMAT, "version": FORMAT_VERSION, "workshop": info}
@@ -35,52 +38,58 @@ def dump(workshop: "Workshop") -> dict[str, Any]:
     return data
 
 
-def to_json(workshop: "Workshop") -> str:
+def to_json(workshop: Workshop) -> str:
     return json.dumps(dump(workshop), ensure_ascii=False, indent=1)
 
 
 def check_document(data: Any, where: str = "JSON") -> dict[str, Any]:
     """Refuse documents that are not ours or are newer, naming what is wrong."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise WorkshopError(f"{where}: not a workshop-kit document (no \"format\": \"{FORMAT}\")")
+        raise StoreError("document.not_ours", where=where, format=FORMAT)
     version = data.get("version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise WorkshopError(f"{where}: format version {version!r} is newer than this kit reads "
-                            f"({FORMAT_VERSION}); update the kit")
+        raise StoreError("document.newer", where=where, version=version, supported=FORMAT_VERSION)
     unknown = set(data) - {"format", "version", "workshop", *model.COLLECTIONS}
     if unknown:
-        raise WorkshopError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
+        raise StoreError("document.unknown_keys", where=where, keys=", ".join(sorted(unknown)))
     if not isinstance(data.get("workshop"), dict):
-        raise WorkshopError(f"{where}: \"workshop\" must be an object with at least a title")
+        raise StoreError("document.no_workshop", where=where)
     return data
 
 
-def load_into_new(path: str | os.PathLike[str], data: dict[str, Any], where: str = "JSON",
-                  actor: str | None = None) -> "Workshop":
-    """Create a workshop at ``path`` from a JSON document; nothing is written if it is invalid."""
-    from .workshop import Workshop, default_actor
+Records = dict[str, list[tuple[int, dict[str, Any]]]]
 
+
+def validate_document(data: Any, where: str = "JSON") -> tuple[dict[str, Any], Records]:
+    """The workshop fields and, per collection, (id, clean values) of a document; refuses any mistake."""
     check_document(data, where)
-    wk = model.KINDS["workshop"]
-    info = wk.validate(data["workshop"])
-    records: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    info = model.KINDS["workshop"].validate(data["workshop"])
+    records: Records = {}
     for name in model.COLLECTIONS:
         kind = model.BY_COLLECTION[name]
         rows = data.get(name, [])
         if not isinstance(rows, list):
-            raise WorkshopError(f"{where}: {name} must be a list")
+            raise StoreError("document.not_a_list", where=where, name=name)
         seen: set[int] = set()
         for i, row in enumerate(rows):
             if not isinstance(row, dict) or not isinstance(row.get("id"), int) or row["id"] < 1:
-                raise WorkshopError(f"{where}: {name}[{i}] needs a positive whole-number id")
+                raise StoreError("document.bad_id", where=where, name=name, index=i)
             if row["id"] in seen:
-                raise WorkshopError(f"{where}: {name}[{i}] repeats id {row['id']}")
+                raise StoreError("document.repeated_id", where=where, name=name, index=i, id=row["id"])
             seen.add(row["id"])
             values = kind.validate({k: v for k, v in row.items() if k != "id"})
             kind.check_record(values)
             records.setdefault(name, []).append((row["id"], values))
     _check_links(records)
-    actor = actor or default_actor()
+    return info, records
+
+
+def load_into_new(path: str | os.PathLike[str], data: Any, where: str, actor: str) -> Store:
+    """Create a workshop file at ``path`` from a JSON document and return its open Store.
+
+    The whole document is validated first, so nothing is written if any of it is wrong.
+    """
+    info, records = validate_document(data, where)
     store = Store.create(path, info, actor)
     try:
         with store.transaction(actor):
@@ -91,10 +100,10 @@ def load_into_new(path: str | os.PathLike[str], data: dict[str, Any], where: str
         store.close()
         Path(path).unlink(missing_ok=True)  # ours: we created it a moment ago
         raise
-    return Workshop(store, actor)
+    return store
 
 
-def _check_links(records: dict[str, list[tuple[int, dict[str, Any]]]]) -> None:
+def _check_links(records: Records) -> None:
     ids = {model.BY_COLLECTION[n].name: {rid for rid, _ in rows} for n, rows in records.items()}
     for name, rows in records.items():
         kind = model.BY_COLLECTION[name]
@@ -105,12 +114,12 @@ def _check_links(records: dict[str, list[tuple[int, dict[str, Any]]]]) -> None:
                 wanted = values[f.name] if isinstance(values[f.name], list) else [values[f.name]]
                 missing = [i for i in wanted if i not in ids.get(f.ref, set())]
                 if missing:
-                    raise model.ValidationError(kind.name, f.name, f"of {kind.name} {record_id} refers to "
-                                                f"{f.ref} {', '.join(map(str, missing))}, which does not exist")
+                    raise ValidationError(kind.name, f.name, "validation.record_missing_ref", of=kind.name,
+                                          id=record_id, ref=f.ref, ids=", ".join(map(str, missing)))
 
 
 # ---------------------------------------------------------------------------- CSV
-def write_csv(collection: "Collection", path: Path) -> Path:
+def write_csv(collection: Collection, path: Path) -> Path:
     """One row per record; lists and mappings are JSON inside their cell."""
     kind = collection.kind
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -137,7 +146,8 @@ def read_csv(kind: model.Kind, path: Path, keep_ids: bool = False) -> list[dict[
         reader = csv.DictReader(fh)
         unknown = set(reader.fieldnames or []) - {"id", *kind.field_names}
         if unknown:
-            raise WorkshopError(f"{path}: columns {', '.join(sorted(unknown))} are not fields of {kind.name}")
+            raise StoreError("document.unknown_columns", file=str(path), columns=", ".join(sorted(unknown)),
+                             kind=kind.name)
         rows = []
         for line, row in enumerate(reader, start=2):
             values: dict[str, Any] = {}
@@ -145,7 +155,7 @@ def read_csv(kind: model.Kind, path: Path, keep_ids: bool = False) -> list[dict[
                 try:
                     values["id"] = int(row.get("id") or "")
                 except ValueError:
-                    raise WorkshopError(f"{path.name} line {line}: id must be a whole number") from None
+                    raise StoreError("document.csv_id", file=path.name, line=line) from None
             for name, cell in row.items():
                 if name == "id" or name is None:
                     continue
@@ -154,8 +164,8 @@ def read_csv(kind: model.Kind, path: Path, keep_ids: bool = False) -> list[dict[
                     try:
                         values[name] = json.loads(cell) if cell.strip() else f.empty()
                     except json.JSONDecodeError:
-                        raise model.ValidationError(kind.name, name, f"in {path.name} line {line} "
-                                                    f"must be JSON, got {cell[:30]!r}") from None
+                        raise ValidationError(kind.name, name, "validation.csv_json", file=path.name, line=line,
+                                              got=repr(cell[:30])) from None
                 elif f.type in ("int", "float", "ref", "date", "datetime") and cell == "":
                     values[name] = None
                 else:
@@ -181,9 +191,9 @@ def describe(change: Change) -> str:
     return f"{when} {change.who} {verbs.get(change.op, change.op)} {change.kind} {change.record_id}{detail}: {title!r}"
 
 
-def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, list]]:
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, list[Any]]]:
     """Per collection: records added, removed, and changed (with the fields that changed)."""
-    out: dict[str, dict[str, list]] = {}
+    out: dict[str, dict[str, list[Any]]] = {}
     for name in model.COLLECTIONS:
         before = {r["id"]: r for r in old.get(name, [])}
         after = {r["id"]: r for r in new.get(name, [])}

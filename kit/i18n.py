@@ -27,11 +27,11 @@ def catalogue() -> dict[str, dict[str, str]]:
     return texts
 
 
-def t(key: str, language: str, **values: Any) -> str:
+def t(key: str, language: str, /, **values: Any) -> str:
     """The text for ``key`` ("widgets.add") in ``language``, with ``{name}`` filled in."""
     entry = catalogue().get(key)
     if entry is None:
-        raise KeyError(f"no text {key!r} in kit/texts")
+        raise KeyError(f"no text {key!r} in kit/texts")  # a bug in the kit, not something a user did
     text = entry.get(language) or entry["en"]
     return text.format(**values) if values else text
 

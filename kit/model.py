@@ -2,26 +2,22 @@
 
 Each record kind is a list of typed fields. ``validate`` turns user input into clean
 values or raises ``ValidationError`` whose message names kind and field, e.g.
-``touchpoint.ist_rating must be 1..5, got 9``. Nothing here touches storage, widgets or
-pandas, so the model imports in milliseconds and every other layer can build on it.
+``touchpoint.ist_rating must be 1..5, got 9``; what is wrong is a code with parameters
+(``validation.range``, texts in ``kit/texts/validation.yaml``). Nothing here touches storage,
+widgets or pandas, so the model imports in milliseconds and every other layer can build on it.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, TypedDict
+
+from .errors import NotFound, ValidationError
 
 #: Longest text a single field accepts (a long interview transcript fits easily).
 MAX_TEXT = 200_000
-
-
-class ValidationError(ValueError):
-    """Bad input for one field of one record kind; the message names both."""
-
-    def __init__(self, kind: str, field_name: str, problem: str):
-        self.kind, self.field, self.problem = kind, field_name, problem
-        super().__init__(f"{kind}.{field_name} {problem}")
 
 
 def _short(value: Any) -> str:
@@ -53,51 +49,48 @@ class Field:
         )
 
     def clean(self, kind: str, value: Any) -> Any:
-        fail = lambda problem: ValidationError(kind, self.name, problem)  # noqa: E731
         if value is None or (isinstance(value, float) and math.isnan(value)):
             if self.required and self.default is None:
-                raise fail("is required")
+                raise ValidationError(kind, self.name, "validation.required")
             return self.empty()
         cleaner: Callable[[Any], Any] = getattr(self, "_" + self.type)
         try:
             return cleaner(value)
-        except ValidationError:
-            raise
         except _Problem as problem:
-            raise fail(str(problem)) from None
+            raise ValidationError(kind, self.name, problem.code, **problem.params) from None
 
-    # -- one cleaner per type; each raises _Problem(message-after-the-field-name)
+    # -- one cleaner per type; each raises _Problem(code, **params): what is wrong, without the field
     def _text(self, value: Any) -> str:
         if not isinstance(value, str):
-            raise _Problem(f"must be text, got {_short(value)}")
+            raise _Problem("validation.not_text", got=_short(value))
         _check_text(value)
         if len(value) > MAX_TEXT:
-            raise _Problem(f"is too long: {len(value):,} characters, at most {MAX_TEXT:,}")
+            raise _Problem("validation.too_long", length=len(value), limit=MAX_TEXT)
         if self.required and not value.strip():
-            raise _Problem("must not be empty")
+            raise _Problem("validation.empty")
         return value
 
     def _choice(self, value: Any) -> str:
         if value == "" and not self.required:
             return self.empty() or ""
         if value not in self.choices:
-            raise _Problem(f"must be one of {', '.join(self.choices)}, got {_short(value)}")
-        return value
+            raise _Problem("validation.choice", choices=", ".join(self.choices), got=_short(value))
+        return str(value)
 
     def _int(self, value: Any) -> int | None:
         if isinstance(value, str) and value.strip() == "" and not self.required:
             return None
         if isinstance(value, bool):
-            raise _Problem(f"must be a whole number, got {_short(value)}")
+            raise _Problem("validation.whole_number", got=_short(value))
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, str):
             try:
                 value = int(value.strip())
             except ValueError:
-                raise _Problem(f"must be a whole number, got {_short(value)}") from None
+                raise _Problem("validation.whole_number", got=_short(value)) from None
         if not isinstance(value, int):
-            raise _Problem(f"must be a whole number, got {_short(value)}")
+            raise _Problem("validation.whole_number", got=_short(value))
         self._range(value)
         return value
 
@@ -108,19 +101,21 @@ class Field:
             try:
                 value = float(value.strip().replace(",", "."))
             except ValueError:
-                raise _Problem(f"must be a number, got {_short(value)}") from None
+                raise _Problem("validation.number", got=_short(value)) from None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise _Problem(f"must be a number, got {_short(value)}")
+            raise _Problem("validation.number", got=_short(value))
         self._range(value)
         return float(value)
 
-    def _range(self, value: float) -> None:
+    def _range(self, value: float, key: str | None = None) -> None:
+        """Refuse a number outside min..max; ``key`` names the entry of a scores mapping."""
         lo, hi = self.min, self.max
-        fmt = lambda x: f"{x:g}"  # noqa: E731
         if lo is not None and hi is not None and not lo <= value <= hi:
-            raise _Problem(f"must be {fmt(lo)}..{fmt(hi)}, got {value}")
+            if key is not None:
+                raise _Problem("validation.score_range", key=key, lo=lo, hi=hi, value=value)
+            raise _Problem("validation.range", lo=lo, hi=hi, value=value)
         if lo is not None and hi is None and value < lo:
-            raise _Problem(f"must be at least {fmt(lo)}, got {value}")
+            raise _Problem("validation.at_least", lo=lo, value=value)
 
     def _bool(self, value: Any) -> bool:
         if isinstance(value, bool):
@@ -129,7 +124,7 @@ class Field:
             return bool(value)
         if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
             return _BOOL_WORDS[value.strip().lower()]
-        raise _Problem(f"must be true or false, got {_short(value)}")
+        raise _Problem("validation.bool", got=_short(value))
 
     def _date(self, value: Any) -> str | None:
         if isinstance(value, _dt.datetime):
@@ -143,7 +138,7 @@ class Field:
                 return _dt.date.fromisoformat(value.strip()).isoformat()
             except ValueError:
                 pass
-        raise _Problem(f"must be a date like 2026-03-14, got {_short(value)}")
+        raise _Problem("validation.date", got=_short(value))
 
     def _datetime(self, value: Any) -> str | None:
         if isinstance(value, _dt.datetime):
@@ -157,7 +152,7 @@ class Field:
                 return _dt.datetime.fromisoformat(value.strip()).isoformat(timespec="minutes")
             except ValueError:
                 pass
-        raise _Problem(f"must be a date and time like 2026-03-14T09:30, got {_short(value)}")
+        raise _Problem("validation.datetime", got=_short(value))
 
     def _ref(self, value: Any) -> int | None:
         if isinstance(value, str) and not value.strip() and not self.required:
@@ -170,12 +165,12 @@ class Field:
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise _Problem(f"must be the id of a {self.ref}, got {_short(value)}")
+            raise _Problem("validation.ref", ref=self.ref, got=_short(value))
         return value
 
     def _refs(self, value: Any) -> list[int]:
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-            raise _Problem(f"must be a list of {self.ref} ids, got {_short(value)}")
+            raise _Problem("validation.refs", ref=self.ref, got=_short(value))
         out: list[int] = []
         for item in value:
             ident = self._id(item)
@@ -185,11 +180,11 @@ class Field:
 
     def _strs(self, value: Any) -> list[str]:
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-            raise _Problem(f"must be a list of texts, got {_short(value)}")
+            raise _Problem("validation.strs", got=_short(value))
         out = []
         for item in value:
             if not isinstance(item, str) or not item.strip():
-                raise _Problem(f"must hold non-empty texts, got {_short(item)}")
+                raise _Problem("validation.strs_item", got=_short(item))
             _check_text(item)
             if item not in out:
                 out.append(item)
@@ -198,42 +193,43 @@ class Field:
     def _scores(self, value: Any) -> dict[str, int]:
         """A mapping name -> whole number in range (emotion per persona, dots per voter)."""
         if not isinstance(value, Mapping):
-            raise _Problem(f"must map names to numbers, got {_short(value)}")
+            raise _Problem("validation.scores", got=_short(value))
         out: dict[str, int] = {}
         for key, score in value.items():
             if not isinstance(key, str) or not key.strip():
-                raise _Problem(f"must use non-empty names as keys, got {_short(key)}")
+                raise _Problem("validation.scores_key", got=_short(key))
             _check_text(key)
             if isinstance(score, float) and score.is_integer():
                 score = int(score)
             if isinstance(score, bool) or not isinstance(score, int):
-                raise _Problem(f"[{key!r}] must be a whole number, got {_short(score)}")
-            try:
-                self._range(score)
-            except _Problem as problem:
-                raise _Problem(f"[{key!r}] {problem}") from None
+                raise _Problem("validation.score_whole_number", key=key, got=_short(score))
+            self._range(score, key)
             out[key] = score
         return out
 
     def _measurements(self, value: Any) -> list[dict[str, Any]]:
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-            raise _Problem(f"must be a list of {{date, value, note}}, got {_short(value)}")
+            raise _Problem("validation.measurements", got=_short(value))
         out = []
         for item in value:
             if not isinstance(item, Mapping) or "date" not in item or "value" not in item:
-                raise _Problem(f"entries need a date and a value, got {_short(item)}")
+                raise _Problem("validation.measurement_entry", got=_short(item))
             date = Field("date", "date", required=True)._date(item["date"])
             number = Field("value", "float", required=True)._float(item["value"])
             note = item.get("note", "") or ""
             if not isinstance(note, str):
-                raise _Problem(f"note must be text, got {_short(note)}")
+                raise _Problem("validation.measurement_note", got=_short(note))
             _check_text(note)
             out.append({"date": date, "value": number, "note": note})
         return sorted(out, key=lambda m: m["date"])
 
 
 class _Problem(Exception):
-    pass
+    """What is wrong with one value, before the field it belongs to is known."""
+
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code, self.params = code, params
 
 
 _BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "ja": True, "nein": False,
@@ -242,11 +238,11 @@ _BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "ja": Tru
 
 def _check_text(value: str) -> None:
     if "\x00" in value:
-        raise _Problem("must not contain NUL characters")
+        raise _Problem("validation.nul")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise _Problem("contains characters that are not valid Unicode") from None
+        raise _Problem("validation.unicode") from None
 
 
 def _text(name: str, required: bool = False, **kw: Any) -> Field:
@@ -276,8 +272,8 @@ class Kind:
         for f in self.fields:
             if f.name == name:
                 return f
-        raise ValidationError(self.name, name, f"is not a field of {self.name} "
-                              f"(fields: {', '.join(self.field_names)})")
+        raise ValidationError(self.name, name, "validation.not_a_field", of=self.name,
+                              fields=", ".join(self.field_names))
 
     def validate(self, values: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
         """Clean ``values``. With ``partial``, only the given fields are checked (an update)."""
@@ -298,8 +294,8 @@ class Kind:
 
 def _due_after_start(record: dict[str, Any]) -> None:
     if record.get("start") and record.get("due") and record["due"] < record["start"]:
-        raise ValidationError("action", "due", f"must not be before action.start "
-                              f"({record['start']}), got {record['due']}")
+        raise ValidationError("action", "due", "validation.due_before_start", start=record["start"],
+                              due=record["due"])
 
 
 LANGUAGES = ("de", "en")
@@ -311,8 +307,15 @@ STANCES = ("supports", "contradicts", "new_insight")
 SIDES = ("front", "back")
 ACTION_STATUSES = ("open", "doing", "done", "dropped")
 FOLLOWUP_KINDS = ("team_session", "status_review", "training", "other")
-EMOTION = {"min": -2, "max": 2}
-RATING = {"min": 1, "max": 5}
+class Bounds(TypedDict):
+    """The range of a number field, spread into ``Field(..., **EMOTION)``."""
+
+    min: int
+    max: int
+
+
+EMOTION: Bounds = {"min": -2, "max": 2}
+RATING: Bounds = {"min": 1, "max": 5}
 
 KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("workshop", "workshop", (
@@ -452,5 +455,5 @@ def kind(name: str) -> Kind:
     """The record kind called ``name`` (``observation``) or holding collection ``name``."""
     found = KINDS.get(name) or BY_COLLECTION.get(name)
     if found is None:
-        raise KeyError(f"no record kind {name!r}; kinds: {', '.join(KINDS)}")
+        raise NotFound("workshop.no_kind", name=name, kinds=", ".join(KINDS))
     return found

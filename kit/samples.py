@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from . import formats
-from .store import WorkshopError
-from .workshop import Workshop
+from .errors import NotFound, StoreError
+from .workshop import Workshop, default_actor
 
 
 def data_dir() -> Path:
@@ -17,29 +17,30 @@ def data_dir() -> Path:
     for folder in (here / "data", here.parent / "data"):
         if folder.is_dir():
             return folder
-    raise WorkshopError("the sample data folder is missing from this installation")
+    raise NotFound("workshop.no_data_folder")
 
 
 def sample_path(language: str) -> Path:
     path = data_dir() / f"sample_{language}.json"
     if not path.exists():
-        raise WorkshopError(f"no sample workshop in language {language!r} (have: de, en)")
+        raise NotFound("workshop.no_sample", language=language)
     return path
 
 
 def load(path: str | os.PathLike[str], source: str | os.PathLike[str] | dict[str, Any],
          actor: str | None = None) -> Workshop:
     """Create a workshop at ``path`` from a JSON file or document (never overwrites ``path``)."""
+    actor = actor or default_actor()
     if isinstance(source, dict):
-        return formats.load_into_new(path, source, "document", actor)
+        return Workshop(formats.load_into_new(path, source, "document", actor), actor)
     source = Path(source)
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise WorkshopError(f"{source}: no such file") from None
+        raise NotFound("document.no_file", file=str(source)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise WorkshopError(f"{source}: not valid JSON ({exc})") from None
-    return formats.load_into_new(path, data, str(source), actor)
+        raise StoreError("document.not_json", file=str(source), detail=str(exc)) from None
+    return Workshop(formats.load_into_new(path, data, str(source), actor), actor)
 
 
 def demo(path: str | os.PathLike[str], language: str = "de", actor: str | None = None) -> Workshop:

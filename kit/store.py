@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import model
+from .errors import UndoConflict, WorkshopError  # defined in kit.errors; re-exported for old imports
 
 #: Bumped whenever the tables change; a file with a higher number is refused.
 SCHEMA_VERSION = 1
@@ -28,14 +29,6 @@ APPLICATION_ID = 0x574B4954
 _SQL_TYPES = {"int": "INTEGER", "ref": "INTEGER", "bool": "INTEGER", "float": "REAL"}
 _JSON_TYPES = {"refs", "strs", "scores", "measurements"}
 _USER_OPS = ("add", "update", "remove")
-
-
-class WorkshopError(Exception):
-    """A problem with a workshop file or operation; the message is one line for the user."""
-
-
-class UndoConflict(WorkshopError):
-    """Undo or redo would overwrite a change someone made since."""
 
 
 @dataclass(frozen=True)

@@ -8,27 +8,17 @@ with hundreds of notes. Notes that did not fit are in ``fig.kit_overflow`` ({are
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .charts import emotion_curve, evidence_chart, gap_heatmap, observations_chart
+from .figure import canvas_figure
 from .output import canvas_html, to_png, to_svg
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-    from ..canvas import Canvas
-
-__all__ = ["canvas_figure", "emotion_curve", "gap_heatmap", "observations_chart", "evidence_chart",
-           "to_png", "to_svg", "canvas_html"]
-
-
-def canvas_figure(canvas: "Canvas", *, max_notes_per_area: int | None = None) -> "Figure":
-    """The canvas as a Figure, drawn by its declared layout."""
-    from . import board, touchpoints, value_proposition
-
-    drawers = {"value_proposition": value_proposition.figure, "touchpoint_map": touchpoints.figure,
-               "grid": board.figure}
-    if canvas.layout not in drawers:
-        raise ValueError(f"no static renderer for layout {canvas.layout!r} "
-                         f"(have: {', '.join(drawers)})")
-    return drawers[canvas.layout](canvas, max_notes_per_area=max_notes_per_area)
+__all__ = [
+           "canvas_figure",
+           "canvas_html",
+           "emotion_curve",
+           "evidence_chart",
+           "gap_heatmap",
+           "observations_chart",
+           "to_png",
+           "to_svg",
+]

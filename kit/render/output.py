@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
+from .figure import canvas_figure
 from .style import REPORT_DPI, label, quiet_glyphs
 
 if TYPE_CHECKING:
@@ -29,16 +30,14 @@ def to_svg(fig: Figure) -> str:
     return buf.getvalue()
 
 
-def alt_text(canvas: "Canvas") -> str:
+def alt_text(canvas: Canvas) -> str:
     lang = canvas.language
     counts = ", ".join(label("alt_count", lang, area=a["title"], n=len(canvas.items(a["id"]))) for a in canvas.areas)
     return label("alt_canvas", lang, title=canvas.title, counts=counts)
 
 
-def canvas_html(canvas: "Canvas", dpi: float = 110) -> str:
+def canvas_html(canvas: Canvas, dpi: float = 110) -> str:
     """An <img> with the canvas as a base64 PNG and an escaped alt text (no user markup survives)."""
-    from . import canvas_figure
-
     png = base64.b64encode(to_png(canvas_figure(canvas), dpi=dpi)).decode("ascii")
     alt = html.escape(alt_text(canvas), quote=True)
     return (f'<img src="data:image/png;base64,{png}" alt="{alt}" title="{alt}" '

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
 
 if TYPE_CHECKING:
     from ..workshop import Workshop
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["export", "write_notebook"]
 
 
-def write_notebook(ws: "Workshop", path: str | os.PathLike[str], *, include_names: bool = False,
+def write_notebook(ws: Workshop, path: str | os.PathLike[str], *, include_names: bool = False,
                    redact: Iterable[str] = ()) -> Path:
     """Write the report notebook (unexecuted; it runs against ``ws.path`` when converted)."""
     from . import build
@@ -27,18 +30,18 @@ def write_notebook(ws: "Workshop", path: str | os.PathLike[str], *, include_name
     return build.write(build.for_workshop(ws, include_names=include_names, redact=redact), path)
 
 
-def export(ws: "Workshop", pdf: str | os.PathLike[str] | None = None, html: str | os.PathLike[str] | None = None,
+def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | os.PathLike[str] | None = None,
            *, include_names: bool = False, redact: Iterable[str] = (), progress: bool = True,
            chromium: str | None = None) -> dict[str, Path]:
     """Write the report as PDF and/or HTML; returns ``{"pdf": path, "html": path}`` for those written."""
     from tqdm import tqdm
 
     from . import build
-    from .exporter import WorkshopHTMLExporter, WorkshopPDFExporter
+    from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter
     from .sections import SECTIONS
 
     if pdf is None and html is None:
-        raise ValueError("export needs pdf=..., html=... or both")
+        raise UsageError("report.export_what")
     engine = WorkshopPDFExporter(**({"chromium_path": chromium} if chromium else {}))
     nb = build.for_workshop(ws, include_names=include_names, redact=redact)
     written: dict[str, Path] = {}
@@ -64,7 +67,7 @@ def export(ws: "Workshop", pdf: str | os.PathLike[str] | None = None, html: str 
             bar.set_postfix_str("PDF (Chromium)")
             data = engine.run_playwright(text, browser)
             if engine.blocked_requests:
-                raise RuntimeError(f"the report tried to load {engine.blocked_requests[0]}")
+                raise ReportError("report.blocked_request", url=engine.blocked_requests[0])
             written["pdf"] = Path(pdf)  # type: ignore[arg-type]
             written["pdf"].write_bytes(data)
             bar.update()

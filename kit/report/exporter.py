@@ -22,7 +22,7 @@ from nbconvert.exporters import HTMLExporter, WebPDFExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode, default
 
-from ..store import WorkshopError
+from ..errors import WorkshopError
 from . import build
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -49,7 +49,13 @@ OFFLINE_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http:/
                  "--proxy-bypass-list=<-loopback>"]
 
 
-class BrowserNotFound(WorkshopError):
+class ReportError(WorkshopError):
+    """The report could not be written (the browser failed, the page tried to go online); nothing was."""
+
+    code = "report.failed"
+
+
+class BrowserNotFound(ReportError):
     """No Chromium where the kit looks; the message is one line with the fix."""
 
 
@@ -63,7 +69,7 @@ def check_chromium(path: str) -> str:
     if Path(path).is_file() and os.access(path, os.X_OK):
         return path
     fix = _FIXES.get(sys.platform, _FIXES["linux"])
-    raise BrowserNotFound(f"Chromium not found at {path}; install it with: {fix} (or set KIT_CHROMIUM)")
+    raise BrowserNotFound("report.no_chromium", path=path, fix=fix)
 
 
 def css_string(text: str) -> str:
@@ -125,7 +131,7 @@ class _ReportTemplate:
         meta = nb.metadata.get(build.METADATA_KEY, {})
         language = meta.get("language", "en")
         if language in i18n.LANGUAGES:
-            self.language_code = language  # type: ignore[attr-defined]
+            self.language_code = language
         resources = self._init_resources(dict(resources or {}))  # type: ignore[attr-defined]
         resources["kit"] = {"footer": css_string(nb.metadata.get("title", "")),
                             "page": css_string(i18n.t("report.page", language)),
@@ -168,13 +174,13 @@ class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
     def _file_extension_default(self) -> str:
         return ".pdf"
 
-    def browser(self) -> "Chromium":
+    def browser(self) -> Chromium:
         """Start Chromium in the background now (it launches while the report is being built)."""
         flags = [*CHROMIUM_FLAGS, *(OFFLINE_FLAGS if self.block_network else [])]
         return Chromium(check_chromium(self.chromium_path),
                         [*flags, *(a for a in self.browser_args if a not in flags)])
 
-    def run_playwright(self, html: str, browser: "Chromium | None" = None) -> bytes:
+    def run_playwright(self, html: str, browser: Chromium | None = None) -> bytes:
         """Print ``html`` to PDF with the configured Chromium; CSS sets page sizes and numbers."""
         own = browser is None
         browser = browser or self.browser()
@@ -211,7 +217,7 @@ class Chromium:
                 handle_sighup=False)
         except Exception as exc:  # noqa: BLE001 - reported as one line
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise WorkshopError(f"Chromium at {self.executable} did not start: {first}") from None
+            raise ReportError("report.chromium_failed", path=self.executable, detail=first) from None
 
     def pdf(self, html: str) -> bytes:
         self._launched.result()
@@ -228,7 +234,8 @@ class Chromium:
                     self.blocked.append(request.url))
             await page.goto(file.as_uri(), wait_until="load")
             await page.evaluate("document.fonts.ready.then(() => true)")
-            return await page.pdf(prefer_css_page_size=True, print_background=True)
+            pdf: bytes = await page.pdf(prefer_css_page_size=True, print_background=True)
+            return pdf
         finally:
             await page.close()
 
@@ -247,7 +254,7 @@ class Chromium:
             self._thread.join()
             self._loop.close()
 
-    def __enter__(self) -> "Chromium":
+    def __enter__(self) -> Chromium:
         return self
 
     def __exit__(self, *exc: object) -> None:

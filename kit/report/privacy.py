@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from .. import formats, i18n
 from ..workshop import Workshop
@@ -95,7 +96,7 @@ def protected_copy(ws: Workshop, *, include_names: bool = False,
     doc, scrub = protected_document(ws, include_names=include_names, redact=list(redact))
     folder = Path(tempfile.mkdtemp(prefix="kit-report-"))
     try:
-        copy = formats.load_into_new(folder / "report.workshop", doc, "report", actor="report")
+        copy = Workshop(formats.load_into_new(folder / "report.workshop", doc, "report", "report"), "report")
         try:
             for key, value in ws.live.items():
                 copy.set_live(key, scrub_value(value, scrub))

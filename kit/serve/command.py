@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from .. import i18n
+from ..workshop import open as open_workshop
 from .server import DEFAULT_LAB_PORT, DEFAULT_VOILA_PORT, NOTEBOOKS, Culling, Room, ServeConfig, ServeError, qr_text
 
 
@@ -30,12 +31,10 @@ def arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     extra = {k: v for k, v in (("lab_token", args.token), ("participant_token", args.participant_token))
              if v is not None}
-    import kit
-
-    with kit.open(args.path) as ws:
-        language = ws.language
+    with open_workshop(args.path) as ws:
+        language = args.language = ws.language  # the CLI reports errors in it from here on
     if args.max_participants < 1:
-        raise ServeError(f"--max-participants must be at least 1, got {args.max_participants}")
+        raise ServeError("cli.max_participants", got=args.max_participants)
     cfg = ServeConfig(args.path, notebooks=args.notebooks.resolve(), lan=args.lan, lan_address=args.address,
                       lab_port=args.port, voila_port=args.participant_port, language=language,
                       culling=Culling(max_kernels=2 * args.max_participants), **extra)

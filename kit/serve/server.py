@@ -12,6 +12,7 @@ answers 403.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -23,9 +24,10 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from ..store import WorkshopError
+from ..errors import WorkshopError
+from ..store import Store
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = HERE.parent.parent / "notebooks"
@@ -38,7 +40,9 @@ MIN_TOKEN = 16
 
 
 class ServeError(WorkshopError):
-    """`kit serve` cannot start safely; the message says why."""
+    """`kit serve` cannot start safely; the message says why (texts ``cli.*``)."""
+
+    code = "cli.serve"
 
 
 @dataclass(frozen=True)
@@ -76,11 +80,11 @@ class ServeConfig:
         for name in ("lab_token", "participant_token"):
             check_token(getattr(self, name), name.replace("_", " "))
         if self.lab_token == self.participant_token:
-            raise ServeError("the participant token must differ from the facilitator's token")
+            raise ServeError("cli.tokens_equal")
         if self.lan and not self.lan_address:
             self.lan_address = lan_address()
             if self.lan_address is None:
-                raise ServeError("--lan: this machine has no network address besides 127.0.0.1")
+                raise ServeError("cli.no_lan_address")
 
     @property
     def participant_host(self) -> str:
@@ -101,10 +105,9 @@ def new_token() -> str:
 def check_token(token: str | None, what: str = "token") -> str:
     """Refuse an empty or guessable token: there is no unauthenticated mode."""
     if not isinstance(token, str) or len(token.strip()) < MIN_TOKEN:
-        raise ServeError(f"{what} must be at least {MIN_TOKEN} characters; "
-                         "kit serve never runs without authentication")
+        raise ServeError("cli.token_short", what=what, length=MIN_TOKEN)
     if not token.isascii() or any(c in token for c in "&?#/ %\"'<>"):
-        raise ServeError(f"{what} may only use letters, digits, '-' and '_'")
+        raise ServeError("cli.token_characters", what=what)
     return token
 
 
@@ -113,7 +116,7 @@ def lan_address() -> str | None:
 
     Connecting a UDP socket sends nothing; it only asks the kernel which interface routes out.
     """
-    candidates = []
+    candidates: list[str] = []
     for probe in ("10.255.255.255", "192.168.255.255", "172.31.255.255"):
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -121,12 +124,10 @@ def lan_address() -> str | None:
                 candidates.append(s.getsockname()[0])
         except OSError:
             continue
-    try:
+    with contextlib.suppress(OSError):
         candidates += socket.gethostbyname_ex(socket.gethostname())[2]
-    except OSError:
-        pass
     for address in candidates:
-        if address and not address.startswith("127.") and address != "0.0.0.0":
+        if address and not address.startswith("127.") and address != "0.0.0.0":  # noqa: S104 - compared, not bound
             return address
     return None
 
@@ -206,7 +207,7 @@ def environment(cfg: ServeConfig) -> dict[str, str]:
 def status(url: str, timeout: float = 2.0) -> tuple[int, str]:
     """HTTP status and Location of a GET (redirects not followed); (0, "") if nothing answers."""
     class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
             return None
 
     opener = urllib.request.build_opener(NoRedirect)
@@ -232,10 +233,10 @@ class Room:
         self.cfg = cfg
         self.participants = participants
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="kit-serve-"))
-        self.procs: dict[str, subprocess.Popen] = {}
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self._logs: list[IO[bytes]] = []
 
-    def __enter__(self) -> "Room":
+    def __enter__(self) -> Room:
         self.start()
         return self
 
@@ -243,11 +244,9 @@ class Room:
         self.stop()
 
     def start(self, timeout: float = 90.0) -> None:
-        from ..store import Store
-
         Store(self.cfg.workshop).close()  # refuse a missing or foreign file before anything listens
         if not self.cfg.notebooks.is_dir():
-            raise ServeError(f"{self.cfg.notebooks}: no notebook folder")
+            raise ServeError("cli.no_notebooks", folder=str(self.cfg.notebooks))
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = environment(self.cfg)
         commands = {"lab": lab_command(self.cfg)}
@@ -283,12 +282,12 @@ class Room:
             for name, (_, with_token) in list(pending.items()):
                 proc = self.procs[name]
                 if proc.poll() is not None:
-                    raise ServeError(f"{name} stopped at start-up (exit {proc.returncode}); "
-                                     f"see {self.log_dir / (name + '.log')}")
+                    raise ServeError("cli.server_exited", name=name, code=proc.returncode,
+                                     log=str(self.log_dir / (name + ".log")))
                 if status(with_token)[0] == 200:
                     del pending[name]
             if pending and time.monotonic() > deadline:
-                raise ServeError(f"{', '.join(pending)} did not start within {timeout:.0f} s; see {self.log_dir}")
+                raise ServeError("cli.server_slow", names=", ".join(pending), seconds=timeout, logs=str(self.log_dir))
             if pending:
                 time.sleep(0.2)
 
@@ -296,8 +295,7 @@ class Room:
         """Each server must refuse a request without the token; otherwise stop at once."""
         for name, (without, _) in self.urls().items():
             if not refused(without):
-                raise ServeError(f"{name} answered {status(without)[0]} without a token: "
-                                 "refusing to run an open server")
+                raise ServeError("cli.server_open", name=name, status=status(without)[0])
 
     def stop(self) -> None:
         for proc in self.procs.values():
