@@ -115,7 +115,7 @@ def test_refusals_render_in_both_languages_and_cross_processes():
     error = info.value
     assert str(error) == "note 2 was written by Ben; Anna can only change their own notes"
     assert error.render("de") == "Notiz 2 hat Ben geschrieben; Anna kann nur eigene Notizen ändern."
-    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
+    copy = pickle.loads(pickle.dumps(error))
     assert (type(copy), copy.code, copy.params) == (Refused, "access.not_yours", error.params)
     with pytest.raises(Refused) as info:
         access.check_write(ANNA, Rules(canvas="<script>&", locked=True), {})

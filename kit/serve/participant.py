@@ -21,7 +21,6 @@ import yaml
 
 from .. import agenda, facilitation, i18n, live, roster
 from ..errors import UsageError, WorkshopError
-from ..model import ValidationError
 
 if TYPE_CHECKING:
     from ..workshop import Workshop
@@ -126,9 +125,8 @@ class ParticipantApp(live.WorkshopView):
 
         try:
             self.me = roster.join(self.ws, name, team)
-        except (ValidationError, WorkshopError) as exc:
-            shown = exc.render(self.language) if isinstance(exc, WorkshopError) else str(exc)
-            self.message.value = f"{self.t['error']} {shown}"
+        except WorkshopError as exc:
+            self.message.value = f"{self.t['error']} {exc.render(self.language)}"
             return False
         self.my_ws = kit.open(self.path, actor=self.me["name"], role="participant")
         self.who.value = i18n.t("serve.joined_as", self.language, name=self.me["name"], team=self.me["team"])
@@ -150,7 +148,7 @@ class ParticipantApp(live.WorkshopView):
         step_id = live.get("step")
         try:
             title = agenda.step(step_id, self.language).title if step_id else ""
-        except (ValueError, KeyError):  # an unknown step id: show it as it is
+        except UsageError:  # an unknown step id: show it as it is
             title = step_id or ""
         self.step.value = i18n.t("serve.step", self.language, title=title) if title else self.t["no_step"]
         self.timer.value = timer_text(facilitation.timer(self.ws), self.language)

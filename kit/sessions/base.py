@@ -14,11 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import i18n
-from ..errors import RequestError, WorkshopError
-from ..errors import ValidationError as KitValidationError
-from ..model import ValidationError
-from ..store import UndoConflict as StoreUndoConflict
-from ..store import WorkshopError as StoreWorkshopError
+from ..errors import RequestError, UndoConflict, ValidationError, WorkshopError
 
 if TYPE_CHECKING:
     from ..workshop import Workshop
@@ -106,15 +102,15 @@ class Session:
     def explain(self, exc: Exception) -> str:
         """A one-line message in the workshop language, chosen by the error's class and code."""
         lang = self.language
-        if isinstance(exc, (KitValidationError, ValidationError)):  # one class once kit.model uses kit.errors
-            problem = WorkshopError.render(exc, lang) if isinstance(exc, WorkshopError) else exc.problem
+        if isinstance(exc, ValidationError):  # "Invalid input in area:" and the problem, in the language
+            problem = WorkshopError.render(exc, lang)
             return f"{i18n.t('widgets.err_invalid', lang, field=exc.field)} {problem}"
+        if isinstance(exc, UndoConflict):
+            return i18n.t("widgets.err_undo_conflict", lang)
         if isinstance(exc, WorkshopError):
             key = VIEWER_TEXTS.get(exc.code)
             return i18n.t(key, lang) if key else exc.render(lang)
-        if isinstance(exc, StoreUndoConflict):
-            return i18n.t("widgets.err_undo_conflict", lang)
-        if isinstance(exc, (StoreWorkshopError, ValueError, KeyError, TypeError)):
+        if isinstance(exc, (ValueError, KeyError, TypeError)):
             return str(exc)
         log.exception("unexpected error in a %s request", type(self).__name__)
         return f"{i18n.t('widgets.err_other', lang)} {exc}"
@@ -132,11 +128,11 @@ VIEWER_TEXTS = {
     "access.locked": "widgets.err_locked",
     "access.vote_closed": "widgets.err_vote_closed",
     "access.budget": "widgets.err_budget",
+    "workshop.budget_used": "widgets.err_budget",
     "access.not_yours": "widgets.err_not_yours",
     "access.not_yours_nobody": "widgets.err_not_yours",
     "canvas.cannot_link": "widgets.err_link",
     "canvas.cannot_link_any": "widgets.err_link",
-    "errors.undo_conflict": "widgets.err_undo_conflict",
 }
 
 

@@ -14,11 +14,15 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .. import access, i18n
-from ..errors import RequestError, StorageFailure, UsageError, WorkshopError
+from ..errors import (
+    RequestError,
+    StorageFailure,
+    UndoConflict,
+    UsageError,
+    WorkshopError,
+)
 from ..facilitation import reveal
 from ..roster import team_of
-from ..store import UndoConflict as StoreUndoConflict
-from ..store import WorkshopError as StoreWorkshopError
 from ..workshop import open as open_workshop
 from . import views
 from .base import Op, Session, request_area, request_id, request_text
@@ -188,9 +192,9 @@ def _nothing_to(what: str) -> Iterator[None]:
     last one is told by elimination (its class is the store's plain error)."""
     try:
         yield
-    except (StoreUndoConflict, StorageFailure, RequestError):
+    except (UndoConflict, StorageFailure, RequestError):
         raise
-    except (StoreWorkshopError, WorkshopError) as exc:
+    except WorkshopError as exc:
         raise RequestError(f"widgets.err_nothing_to_{what}") from exc
 
 

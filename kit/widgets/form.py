@@ -16,7 +16,6 @@ import ipywidgets as w
 
 from .. import i18n, model
 from ..errors import WorkshopError
-from ..store import WorkshopError as StoreWorkshopError
 from ..synthesis import column
 
 if TYPE_CHECKING:
@@ -122,11 +121,8 @@ class RecordForm(w.VBox):  # type: ignore[misc]  # ipywidgets has no annotations
                 self.collection.update(record_id, **self.values())
             else:
                 record_id = self.collection.add(**self.values())
-        except WorkshopError as exc:
+        except WorkshopError as exc:  # the model's validation names the field
             self.status.value = exc.render(self.ws.language)
-            return None
-        except (model.ValidationError, StoreWorkshopError) as exc:  # until kit.model and kit.store use kit.errors
-            self.status.value = str(exc)
             return None
         self.status.value = i18n.t("notebooks.form_saved", self.ws.language, kind=self.kind.name, id=record_id)
         self._fill_picker(record_id)
