@@ -93,7 +93,7 @@ def render_times(n: int = 500, runs: int = 7) -> list[float]:
                 page.goto(page_file.as_uri())
                 page.wait_for_function("window.kitReady === true")
                 times = [page.evaluate("window.kitRender()") for _ in range(runs)]
-                count = page.evaluate("document.querySelectorAll('.wk-note').length")
+                count = page.evaluate("document.querySelectorAll('.kit-note').length")
                 if count != n:
                     raise RuntimeError(f"rendered {count} notes, expected {n}")
             finally:
@@ -113,14 +113,15 @@ for line in sys.stdin:
 
 def propagation_latencies(samples: int = 40) -> list[float]:
     """Seconds from a commit in another process to the open widget's trait update."""
-    from kit.widgets import show, sync
+    from kit import live
+    from kit.widgets import show
 
     async def measure(path: Path) -> list[float]:
         ws = kit.open(path, actor="viewer")
         widget = show(ws, "value_proposition")
         seen: dict[str, float] = {}
         widget.observe(lambda ch: [seen.setdefault(i["text"], time.time()) for i in ch["new"]], "items")
-        sync.start()
+        live.start()
         writer = await asyncio.create_subprocess_exec(
             sys.executable, "-c", WRITER, str(path), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
         out = []

@@ -1,17 +1,21 @@
 """A canvas on a workshop: one declaration from canvases/ plus the records it shows.
 
 The same object serves the widgets, the static figures and the report: areas and titles in
-the workshop language, items per area, fit links with coverage, and evidence counts.
+the workshop language, items per area, fit links with coverage, and evidence counts. Every
+write runs in one transaction in which kit.access has allowed it (:meth:`Canvas.writing`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-from . import model
+from . import access, model
 from .canvases import text_in
 from .collection import Collection
-from .store import WorkshopError
+from .errors import UsageError, ValidationError
+from .facilitation import controls
+from .roster import team_of, teams_separated
 
 if TYPE_CHECKING:
     import pandas
@@ -22,7 +26,7 @@ if TYPE_CHECKING:
 class Canvas:
     """``ws.canvas("value_proposition")``: read and change one canvas."""
 
-    def __init__(self, workshop: "Workshop", declaration: dict[str, Any]):
+    def __init__(self, workshop: Workshop, declaration: dict[str, Any]) -> None:
         self.workshop, self.declaration = workshop, declaration
         self.id: str = declaration["id"]
         kind = model.BY_COLLECTION[declaration["source"]]
@@ -45,7 +49,7 @@ class Canvas:
 
     @property
     def layout(self) -> str:
-        return self.declaration["layout"]
+        return str(self.declaration["layout"])
 
     @property
     def areas(self) -> list[dict[str, Any]]:
@@ -62,8 +66,8 @@ class Canvas:
         for area in self.areas:
             if area["id"] == area_id:
                 return area
-        raise model.ValidationError(self.collection.kind.name, self.area_field,
-                                    f"must be one of {', '.join(a['id'] for a in self.areas)}, got {area_id!r}")
+        raise ValidationError(self.collection.kind.name, self.area_field, "canvas.no_area",
+                              areas=", ".join(a["id"] for a in self.areas), value=area_id)
 
     # ------------------------------------------------------------------ items
     def items(self, area: str | None = None) -> list[dict[str, Any]]:
@@ -84,46 +88,58 @@ class Canvas:
 
     def add(self, area: str, text: str, **fields: Any) -> int:
         self.area(area)
-        with self._writing(None, fields):
+        with self.writing(None, fields):
             return self.collection.add(**{self.area_field: area, self.text_field: text, **fields})
 
     def update(self, item_id: int, **fields: Any) -> dict[str, Any]:
         if self.area_field in fields:
             self.area(fields[self.area_field])
-        with self._writing(item_id, fields):
+        with self.writing(item_id, fields):
             return self.collection.update(item_id, **fields)
 
     def remove(self, item_id: int) -> None:
-        with self._writing(item_id):
+        with self.writing(item_id):
             self.collection.remove(item_id)
 
-    def vote(self, item_id: int, voter: str, dots: int = 1) -> int:
+    def vote(self, item_id: int, voter: str, dots: int = 1, *, collection: Collection | None = None) -> int:
         """Dot voting within the budget the facilitator set; refused while voting is closed
-        for participants. Returns the voter's dots left."""
-        from .facilitation import controls
+        for participants. ``collection``: records of another kind shown on this canvas (the
+        ideas of the touchpoint map). Returns the voter's dots left."""
+        records = collection or self.collection
+        access.check_vote(self.viewer(), self.rules(records), voter)
+        with self.writing(item_id, vote=True, collection=records) as rules:
+            access.check_budget(voter, access.votes_used(records.all(), voter), dots, rules.budget)
+            return records.vote(item_id, voter, dots, budget=rules.budget)
 
+    # ------------------------------------------------------------------ the access policy, applied
+    def viewer(self) -> access.Viewer:
+        """Who writes through this canvas: the workshop's actor, with the team they joined."""
+        ws = self.workshop
+        participant = ws.role == "participant"
+        return access.Viewer(ws.actor, (team_of(ws, ws.actor) or "") if participant else "", participant)
+
+    def rules(self, collection: Collection | None = None) -> access.Rules:
+        """The rules in force on this canvas now, for its records (or those of ``collection``)."""
         state = controls(self.workshop, self.id)
-        if self.workshop.role == "participant" and not state.vote_open:
-            raise WorkshopError(f"voting on {self.title} is closed")
-        if self.workshop.role == "participant" and voter != self.workshop.actor:
-            raise WorkshopError(f"{self.workshop.actor} can only vote as themselves")
-        with self._writing(item_id, vote=True):
-            return self.collection.vote(item_id, voter, dots, budget=state.budget)
+        names = (collection or self.collection).kind.field_names
+        return access.Rules(canvas=self.title, locked=state.locked, private=state.private,
+                            vote_open=state.vote_open, budget=state.budget,
+                            separated=teams_separated(self.workshop, self.id),
+                            owner=access.owner_field(names), has_team="team" in names)
 
     @contextmanager
-    def _writing(self, item_id: int | None = None, fields: dict[str, Any] | None = None, *,
-                 vote: bool = False) -> Iterator[None]:
-        """One transaction; a participant's write to a locked canvas, to somebody else's note
-        (votes excepted), or to another team's notes while teams are separated (kit.roster),
-        is refused inside it."""
-        from .facilitation import controls
-        from .roster import check_write
-
+    def writing(self, item_id: int | None = None, fields: dict[str, Any] | None = None, *, vote: bool = False,
+                collection: Collection | None = None) -> Iterator[access.Rules]:
+        """One transaction in which kit.access has allowed the write: a participant's write to
+        a locked canvas, to somebody else's note (votes excepted) or to another team's notes
+        while teams are kept apart is refused inside it, so it holds for every caller.
+        ``collection``: the written record is of another kind shown on this canvas."""
+        records = collection or self.collection
         with self.workshop.store.transaction(self.workshop.actor):
-            if self.workshop.role == "participant" and controls(self.workshop, self.id).locked:
-                raise WorkshopError(f"{self.title} is locked by the facilitator")
-            check_write(self, item_id, fields or {}, vote=vote)
-            yield
+            rules = self.rules(records)
+            record = records.get(item_id) if item_id is not None else None
+            access.check_write(self.viewer(), rules, fields or {}, record_id=item_id, record=record, vote=vote)
+            yield rules
 
     def move(self, item_id: int, area: str, position: float | None = None) -> dict[str, Any]:
         """Move to another area, at ``position`` or else at its end (a note never takes its
@@ -147,10 +163,9 @@ class Canvas:
         source, target = self.collection[source_id], self.collection[target_id]
         wanted = self.area(source[self.area_field]).get("fits")
         if wanted is None or target[self.area_field] != wanted:
-            raise WorkshopError(
-                f"cannot link {source[self.area_field]} item {source_id} to {target[self.area_field]} "
-                f"item {target_id}: {source[self.area_field]} items address "
-                f"{wanted or 'nothing'}")
+            raise UsageError("canvas.cannot_link" if wanted else "canvas.cannot_link_any",
+                             source_area=source[self.area_field], source=source_id,
+                             target_area=target[self.area_field], target=target_id, wanted=wanted or "")
         return self.update(source_id, fit=[*source["fit"], target_id])
 
     def unlink(self, source_id: int, target_id: int) -> dict[str, Any]:
@@ -193,7 +208,7 @@ class Canvas:
                 counts[item["id"]] = dict(per_hypothesis.get(item["hypothesis"], {"supports": 0, "contradicts": 0}))
         return counts
 
-    def to_dataframe(self) -> "pandas.DataFrame":
+    def to_dataframe(self) -> pandas.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(self.items(), columns=["id", *self.collection.kind.field_names]).set_index("id")

@@ -1,8 +1,9 @@
 """Facilitator controls shared by every open view: current step, timer, lock, private mode, voting.
 
 The state lives in the store's live table, so a change made in the facilitator's kernel
-reaches every participant's kernel through the same polling that carries notes. It is
-not part of undo: these are room controls, not workshop content.
+reaches every participant's kernel through the same live refresh that carries notes. It is
+not part of undo: these are room controls, not workshop content. What the controls mean for
+a participant's write is decided by kit.access.
 """
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ import time
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import access
+from .canvases import declaration
+from .errors import UsageError
+
 if TYPE_CHECKING:
     from .workshop import Workshop
 
-DEFAULT_BUDGET = 3
+DEFAULT_BUDGET = access.DEFAULT_BUDGET
 
 
 @dataclass(frozen=True)
@@ -26,70 +31,74 @@ class CanvasControls:
     budget: int = DEFAULT_BUDGET  # dots per person while voting is open
 
 
-def controls(ws: "Workshop", canvas_id: str) -> CanvasControls:
+def controls(ws: Workshop, canvas_id: str) -> CanvasControls:
     stored = ws.live.get(f"canvas:{canvas_id}", {})
     return CanvasControls(**{k: v for k, v in stored.items() if k in CanvasControls.__dataclass_fields__})
 
 
-def _set(ws: "Workshop", canvas_id: str, **changes: Any) -> CanvasControls:
+def _set(ws: Workshop, canvas_id: str, **changes: Any) -> CanvasControls:
     new = CanvasControls(**{**asdict(controls(ws, canvas_id)), **changes})
     ws.set_live(f"canvas:{canvas_id}", asdict(new))
     return new
 
 
-def lock(ws: "Workshop", canvas_id: str, locked: bool = True) -> CanvasControls:
+def lock(ws: Workshop, canvas_id: str, locked: bool = True) -> CanvasControls:
     """Make a canvas read-only for participants (the store refuses their edits too)."""
     return _set(ws, canvas_id, locked=bool(locked))
 
 
-def set_private(ws: "Workshop", canvas_id: str, private: bool = True) -> CanvasControls:
+def set_private(ws: Workshop, canvas_id: str, private: bool = True) -> CanvasControls:
     """Private brainstorming: new notes are hidden from everyone but their author."""
     return _set(ws, canvas_id, private=bool(private))
 
 
-def reveal(ws: "Workshop", canvas_id: str) -> int:
+def reveal(ws: Workshop, canvas_id: str) -> int:
     """Show every hidden note of a canvas to everyone and end private mode; returns how many."""
-    canvas = ws.canvas(canvas_id)
-    hidden = [item["id"] for item in canvas.items() if item.get("hidden")]
+    access.check_facilitator(access.Viewer(ws.actor, participant=ws.role != "facilitator"), "reveal")
+    source = declaration(canvas_id)["source"]
+    records = getattr(ws, source)
+    scope = {"canvas": canvas_id} if source == "canvas_items" else {}
+    hidden = [item["id"] for item in records.all(**scope) if item.get("hidden")]
     with ws.store.transaction(ws.actor):
         for item_id in hidden:
-            canvas.update(item_id, hidden=False)
+            records.update(item_id, hidden=False)
     _set(ws, canvas_id, private=False)
     return len(hidden)
 
 
-def open_vote(ws: "Workshop", canvas_id: str, budget: int = DEFAULT_BUDGET) -> CanvasControls:
+def open_vote(ws: Workshop, canvas_id: str, budget: int = DEFAULT_BUDGET) -> CanvasControls:
     if not isinstance(budget, int) or isinstance(budget, bool) or not 1 <= budget <= 99:
-        raise ValueError(f"vote budget must be 1..99 dots per person, got {budget!r}")
+        raise UsageError("facilitation.bad_budget", value=budget)
     return _set(ws, canvas_id, vote_open=True, budget=budget)
 
 
-def close_vote(ws: "Workshop", canvas_id: str) -> CanvasControls:
+def close_vote(ws: Workshop, canvas_id: str) -> CanvasControls:
     return _set(ws, canvas_id, vote_open=False)
 
 
-def set_step(ws: "Workshop", step: str) -> None:
+def set_step(ws: Workshop, step: str) -> None:
     """The agenda step the room is on (e.g. "02_hypotheses"); participants follow it."""
     ws.set_live("step", step)
 
 
-def step(ws: "Workshop") -> str | None:
+def step(ws: Workshop) -> str | None:
     return ws.live.get("step")
 
 
-def start_timer(ws: "Workshop", minutes: float, label: str = "") -> dict[str, Any]:
+def start_timer(ws: Workshop, minutes: float, label: str = "") -> dict[str, Any]:
     """Start a shared countdown; every view shows the same end time."""
     if not 0 < minutes <= 24 * 60:
-        raise ValueError(f"timer minutes must be between 0 and 1440, got {minutes!r}")
+        raise UsageError("facilitation.bad_minutes", value=minutes)
     timer = {"ends_at": time.time() + minutes * 60, "seconds": round(minutes * 60), "label": label,
              "running": True}
     ws.set_live("timer", timer)
     return timer
 
 
-def stop_timer(ws: "Workshop") -> None:
+def stop_timer(ws: Workshop) -> None:
     ws.set_live("timer", {"ends_at": None, "seconds": 0, "label": "", "running": False})
 
 
-def timer(ws: "Workshop") -> dict[str, Any]:
-    return ws.live.get("timer", {"ends_at": None, "seconds": 0, "label": "", "running": False})
+def timer(ws: Workshop) -> dict[str, Any]:
+    state: dict[str, Any] = ws.live.get("timer", {"ends_at": None, "seconds": 0, "label": "", "running": False})
+    return state

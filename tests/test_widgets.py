@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import kit
-from kit import facilitation
-from kit.widgets import BoardWidget, TouchpointMapWidget, ValuePropositionWidget, show, sync
+from kit import facilitation, live
+from kit.widgets import BoardWidget, TouchpointMapWidget, ValuePropositionWidget, show
 
 XSS = '<img src=x onerror=alert(1)><script>alert("x")</script> & % $ # _ { } ~ ^ \\ مرحبا 👩‍🚀'
 _nonce = iter(range(1, 10**9))
@@ -38,7 +38,7 @@ def fresh(path: Path, actor: str = "checker") -> kit.Workshop:
 @pytest.fixture(autouse=True)
 def _close_widgets():
     yield
-    for widget in sync.open_widgets():
+    for widget in live.open_views():
         widget.close()
 
 
@@ -90,7 +90,7 @@ def test_store_changes_reach_the_widget_and_requests_reach_the_store(ws):
     widget = show(ws, "value_proposition")
     other = fresh(ws.path)
     note = other.canvas("value_proposition").add("pains", "Waiting on hold", rank=4)
-    assert sync.poll() >= 1
+    assert live.poll() >= 1
     assert [(i["id"], i["text"], i["rank"]) for i in widget.items] == [(note, "Waiting on hold", 4)]
 
     assert ask(widget, "add", area="jobs", text="Pay rent on time") == ""
@@ -102,7 +102,7 @@ def test_store_changes_reach_the_widget_and_requests_reach_the_store(ws):
 def test_every_vpc_request(ws):
     widget = show(ws, "value_proposition")
     check = fresh(ws.path).canvas("value_proposition")
-    get = lambda i: check.collection[i]  # noqa: E731
+    get = lambda i: check.collection[i]
 
     assert ask(widget, "add", area="pains", text="Letters nobody understands") == ""
     assert ask(widget, "add", area="pains", text="Fear of opening mail") == ""
@@ -148,7 +148,7 @@ def test_errors_are_shown_in_the_workshop_language_not_raised(wsde):
     assert ask(widget, "edit", id="1; DROP TABLE", text="x").startswith("Nicht gespeichert")
     assert ask(widget, "add", area="pains", text="Schmerz") == ""
     pain = widget.items[0]["id"]
-    assert "1..5" in ask(widget, "rank", id=pain, rank=9)
+    assert ask(widget, "rank", id=pain, rank=9) == "Nicht gespeichert: Ungültige Eingabe in rank: muss zwischen 1 und 5 liegen, nicht 9"
     assert ask(widget, "link", source=pain, target=pain).endswith("ein Gewinnerzeuger zu Gewinnen.")
     assert ask(widget, "color", id=pain, color="javascript:alert(1)").startswith("Nicht gespeichert")
     assert ask(widget, "undo") == ""
@@ -193,10 +193,10 @@ def test_change_by_another_process_reaches_an_open_widget(ws):
     """)
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
     assert [i["text"] for i in widget.items] == []  # nothing happens until the poller looks
-    assert sync.poll() == 1
+    assert live.poll() == 1
     assert [(i["text"], i["author"]) for i in widget.items] == [("written elsewhere", "other-kernel")]
     assert widget.version > before
-    assert sync.poll() == 0  # nothing new: nothing refreshed
+    assert live.poll() == 0  # nothing new: nothing refreshed
 
 
 def test_poller_task_on_the_event_loop_follows_another_process(ws):
@@ -208,7 +208,7 @@ def test_poller_task_on_the_event_loop_follows_another_process(ws):
     """)
 
     async def main() -> float:
-        task = sync.start()
+        task = live.start()
         assert task is not None
         changed = asyncio.Event()
         widget.observe(lambda change: changed.set(), "items")
@@ -236,7 +236,7 @@ def test_concurrent_edits_on_different_notes_both_survive(ws):
     assert ask(theirs, "edit", id=b, text="B edited") == ""
     records = {r["id"]: r for r in fresh(ws.path).canvas("value_proposition").items()}
     assert (records[a]["text"], records[a]["rank"], records[b]["text"]) == ("A edited", 3, "B edited")
-    sync.poll()
+    live.poll()
     assert {i["text"] for i in mine.items} == {i["text"] for i in theirs.items} == {"A edited", "B edited"}
 
 
@@ -249,7 +249,7 @@ def test_private_notes_are_seen_only_by_their_author_and_the_facilitator(ws):
     assert ask(anna, "add", area="sees", text="Anna's secret") == ""
     (record,) = fresh(ws.path).canvas("empathy_map").items()
     assert (record["hidden"], record["author"], record["team"]) == (True, "Anna", "Blau")
-    sync.poll()
+    live.poll()
     assert [i["text"] for i in anna.items] == ["Anna's secret"]
     assert ben.items == []
     assert [(i["text"], i["hidden"]) for i in room.items] == [("Anna's secret", True)]
@@ -260,7 +260,7 @@ def test_private_notes_are_seen_only_by_their_author_and_the_facilitator(ws):
 
     assert ask(ben, "reveal") != ""  # only the facilitator reveals
     assert ask(room, "reveal") == ""
-    sync.poll()
+    live.poll()
     assert [(i["text"], i["hidden"]) for i in ben.items] == [("Anna's secret", False)]
     assert ben.controls["private"] is False
 
@@ -270,7 +270,7 @@ def test_lock_makes_the_participant_view_read_only(ws):
     anna = show(ws, "value_proposition", participant="Anna")
     room = show(ws, "value_proposition")
     facilitation.lock(ws, "value_proposition")
-    sync.poll()
+    live.poll()
     assert anna.controls["readonly"] is True and room.controls["readonly"] is False
     assert ask(anna, "add", area="jobs", text="sneaky") == "Not saved: The facilitator has locked this canvas."
     assert ask(anna, "edit", id=anna.items[0]["id"], text="sneaky") != ""
@@ -278,7 +278,7 @@ def test_lock_makes_the_participant_view_read_only(ws):
     assert [r["text"] for r in fresh(ws.path).canvas("value_proposition").items()] == [
         "Keep the lights on", "facilitator may"]
     facilitation.lock(ws, "value_proposition", False)
-    sync.poll()
+    live.poll()
     assert anna.controls["readonly"] is False
     assert ask(anna, "add", area="jobs", text="now allowed") == ""
 
@@ -288,7 +288,7 @@ def test_participant_votes_within_budget_only_while_open(ws):
     anna = show(ws, "idea_board", participant="Anna")
     assert ask(anna, "vote", id=note) == "Not saved: Voting is closed right now."
     facilitation.open_vote(ws, "idea_board", budget=1)
-    sync.poll()
+    live.poll()
     assert anna.controls["vote_open"] and anna.controls["dots_left"] == 1
     assert ask(anna, "vote", id=note) == ""
     assert ask(anna, "vote", id=note) == "Not saved: All your dots are used – take one back first."
@@ -388,12 +388,12 @@ def test_separated_teams_see_only_their_own_team(ws):
 
     roster.separate_teams(ws, "idea_board")
     roster.separate_teams(ws, "touchpoint_map")
-    sync.poll()
+    live.poll()
     assert [i["text"] for i in anna.items] == ["Blue idea"]  # filtered in Python: Green never reaches the page
     assert [i["text"] for i in anna_map.ideas] == ["Blue idea"]
     assert {i["text"] for i in room.items} == {"Blue idea", "Green idea", "Green TP idea"}  # facilitator: all
     facilitation.open_vote(ws, "idea_board", budget=3)
-    sync.poll()
+    live.poll()
     for op, extra in (("edit", {"text": "hijacked"}), ("delete", {}), ("vote", {}), ("move", {"area": "after"})):
         assert ask(anna, op, id=green, **extra).endswith("(someone deleted it).")  # unseen counts as gone
     assert fresh(ws.path).ideas[green]["text"] == "Green idea" and fresh(ws.path).ideas[green]["votes"] == {}
@@ -401,7 +401,7 @@ def test_separated_teams_see_only_their_own_team(ws):
     assert fresh(ws.path).ideas.all()[-1]["team"] == "Blau"
     assert ask(anna, "vote", id=blue) == ""
     roster.separate_teams(ws, "idea_board", False)
-    sync.poll()
+    live.poll()
     assert {i["text"] for i in anna.items} == {"Blue idea", "Green idea", "Green TP idea", "Another blue one"}
 
 
@@ -436,7 +436,7 @@ def test_moving_to_another_area_puts_the_note_at_its_end_or_the_drop_position(ws
     assert ask(widget, "add", area="pains", text="p2") == ""
     assert ask(widget, "add", area="pains", text="p3") == ""
     ids = {r["text"]: r["id"] for r in vpc.items()}
-    order = lambda area: [r["text"] for r in fresh(ws.path).canvas("value_proposition").items(area)]  # noqa: E731
+    order = lambda area: [r["text"] for r in fresh(ws.path).canvas("value_proposition").items(area)]
     assert order("gains") == ["placed first", "scripted, unplaced"]
     assert ask(widget, "move", id=ids["p1"], area="gains") == ""  # no index: at the end, not at its old place
     assert order("gains") == ["placed first", "scripted, unplaced", "p1"]
@@ -452,7 +452,7 @@ def test_moving_to_another_area_puts_the_note_at_its_end_or_the_drop_position(ws
 
 
 def test_participants_change_only_their_own_touchpoints(ws):
-    from kit.store import WorkshopError
+    from kit.errors import WorkshopError
 
     ws.set(personas=["Ida"])
     tmap = ws.canvas("touchpoint_map")
@@ -466,7 +466,7 @@ def test_participants_change_only_their_own_touchpoints(ws):
     ids = {t["name"]: t["id"] for t in store.touchpoints.all()}
     annas, bens = ids["Annas Chat"], ids["Bens Brief"]
     assert (store.touchpoints[annas]["author"], store.touchpoints[annas]["team"]) == ("Anna", "Blau")
-    sync.poll()
+    live.poll()
     flags = {t["name"]: (t["mine"], t["editable"]) for t in anna.items}
     assert flags == {"Hotline": (False, False), "Annas Chat": (True, True), "Bens Brief": (False, False)}
     assert all(t["editable"] for t in room.items)
@@ -528,11 +528,11 @@ def test_separated_teams_see_only_their_own_touchpoints(ws):
     cem = show(ws, "touchpoint_map", participant="Cem", team="Grün")
     room = show(ws, "touchpoint_map")
     assert ask(cem, "add", area="contact", text="Green chat") == ""
-    sync.poll()
+    live.poll()
     assert {t["name"] for t in anna.items} == {"Shared hotline", "Green chat"}  # not separated: shared
 
     roster.separate_teams(ws, "touchpoint_map")
-    sync.poll()
+    live.poll()
     assert anna.items == []  # filtered in Python: no other team's touchpoint reaches the page
     assert [t["name"] for t in cem.items] == ["Green chat"]
     assert {t["name"] for t in room.items} == {"Shared hotline", "Green chat"}  # facilitator: all
@@ -545,18 +545,18 @@ def test_separated_teams_see_only_their_own_touchpoints(ws):
     assert ask(anna, "emotion", id=anna.items[0]["id"], persona="Ida", value=2) == ""
     assert ask(anna, "idea_add", stage="contact", touchpoint=anna.items[0]["id"], text="Blue idea") == ""
     facilitation.open_vote(ws, "touchpoint_map", budget=2)
-    sync.poll()
+    live.poll()
     idea = anna.ideas[0]["id"]
     assert ask(anna, "idea_vote", id=idea) == "" and ask(anna, "idea_edit", id=idea, text="Blue idea 2") == ""
     stored = fresh(ws.path)
     assert {t["name"]: t["team"] for t in stored.touchpoints.all()} == {
         "Shared hotline": "", "Green chat": "Grün", "Blue portal": "Blau"}
     assert (stored.ideas[idea]["text"], stored.ideas[idea]["votes"]) == ("Blue idea 2", {"Anna": 1})
-    sync.poll()
+    live.poll()
     assert [t["name"] for t in cem.items] == ["Green chat"] and cem.ideas == []
     as_cem = kit.open(ws.path, actor="Cem", role="participant")
     try:
-        from kit.store import WorkshopError
+        from kit.errors import WorkshopError
 
         with pytest.raises(WorkshopError, match="belongs to team Blau; Cem is in team Grün"):
             as_cem.canvas("touchpoint_map").update(anna.items[0]["id"], ist_rating=1)

@@ -2,7 +2,7 @@
 
 Each simulated participant is its own OS process writing through the kit API with the
 participant role (as a Voilà kernel does). One observer holds a live board widget and
-refreshes it exactly as a participant page does (kit.widgets.sync.poll every INTERVAL);
+refreshes it exactly as a participant page does (kit.live.poll every INTERVAL);
 it records when each note first appears in the widget's state. Used by tests/test_load.py
 (compressed) and benchmarks/bench_serve.py (the full minute).
 """
@@ -70,7 +70,8 @@ def run(path: str | Path, participants: int = 30, notes: int = 20, seconds: floa
     """Run the room on the workshop at ``path`` (teams are set to A/B/C); returns what was measured."""
     import kit
     from kit import facilitation
-    from kit.widgets import show, sync
+    from kit import live
+    from kit.widgets import show
 
     path = str(path)
     with kit.open(path, actor="facilitator") as fac:
@@ -90,11 +91,11 @@ def run(path: str | Path, participants: int = 30, notes: int = 20, seconds: floa
             expected = participants * notes
             deadline = start_at + seconds + 60
             while len(seen) < expected and time.time() < deadline:
-                sync.poll()
+                live.poll()
                 now = time.time()
                 for item in widget.items:
                     seen.setdefault(item["text"], now)
-                time.sleep(sync.INTERVAL)
+                time.sleep(live.INTERVAL)
         finally:
             widget.close()
     committed: dict[str, float] = {}

@@ -9,7 +9,6 @@ role, so lock, vote budget and team separation are enforced by the kit, not by t
 """
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import os
@@ -20,15 +19,14 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 import yaml
 
-from .. import agenda, facilitation, i18n, roster
-from ..model import ValidationError
-from ..store import WorkshopError
+from .. import agenda, facilitation, i18n, live, roster
+from ..errors import UsageError, WorkshopError
 
 if TYPE_CHECKING:
     from ..workshop import Workshop
 
 HERE = Path(__file__).resolve().parent
-FOLLOW_INTERVAL = 0.25  # seconds between checks of the facilitator's step and timer
+TICK = 1.0  # seconds: the timer text counts down even when nothing else changes
 CANVAS_KEY = "participant_canvas"  # live key: a canvas the facilitator shows regardless of the step
 log = logging.getLogger(__name__)
 
@@ -36,13 +34,14 @@ log = logging.getLogger(__name__)
 @functools.lru_cache(maxsize=1)
 def step_canvases() -> dict[str, str | None]:
     """Agenda step -> canvas participants work on (None: nothing on the laptop)."""
-    return yaml.safe_load((HERE / "steps.yaml").read_text(encoding="utf-8"))
+    steps: dict[str, str | None] = yaml.safe_load((HERE / "steps.yaml").read_text(encoding="utf-8"))
+    return steps
 
 
-def canvas_for(ws: "Workshop") -> str | None:
+def canvas_for(ws: Workshop) -> str | None:
     """The canvas participants see now: the facilitator's choice, else the step's canvas."""
     live = ws.live
-    chosen = live.get(CANVAS_KEY)
+    chosen: str | None = live.get(CANVAS_KEY)
     if chosen:
         return chosen
     return step_canvases().get(live.get("step") or "")
@@ -51,7 +50,7 @@ def canvas_for(ws: "Workshop") -> str | None:
 def timer_text(timer: dict[str, Any], language: str, now: float | None = None) -> str:
     if not timer.get("running") or not timer.get("ends_at"):
         return ""
-    left = int(round(timer["ends_at"] - (time.time() if now is None else now)))
+    left = round(timer["ends_at"] - (time.time() if now is None else now))
     label = f"{timer['label']} · " if timer.get("label") else ""
     if left <= 0:
         return label + i18n.t("serve.timer_over", language)
@@ -61,14 +60,20 @@ def timer_text(timer: dict[str, Any], language: str, now: float | None = None) -
 def workshop_path() -> Path:
     value = os.environ.get("KIT_WORKSHOP")
     if not value:
-        raise WorkshopError("KIT_WORKSHOP is not set: start the participant page with `kit serve`")
+        raise UsageError("serve.no_workshop")
     return Path(value)
 
 
-class ParticipantApp:
-    """Join form, then header (who, step, timer) and the live canvas of the current step."""
+class ParticipantApp(live.WorkshopView):
+    """Join form, then header (who, step, timer) and the live canvas of the current step.
 
-    def __init__(self, path: str | os.PathLike[str] | None = None):
+    After joining it is a kit.live view: refreshed when the workshop moves, and every
+    :data:`TICK` seconds for the countdown.
+    """
+
+    tick = TICK
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         import kit
 
         self.path = Path(path) if path else workshop_path()
@@ -76,10 +81,9 @@ class ParticipantApp:
         self.language = self.ws.language
         self.t = i18n.texts("serve", self.language)
         self.me: dict[str, Any] | None = None
-        self.my_ws: "Workshop | None" = None
+        self.my_ws: Workshop | None = None
         self.canvas_id: str | None = None
         self.board: w.Widget | None = None
-        self._task: asyncio.Task | None = None
         self._build_join()
         self.who = w.Label(style={"font_weight": "bold"})
         self.who.add_class("kit-who")
@@ -121,15 +125,19 @@ class ParticipantApp:
 
         try:
             self.me = roster.join(self.ws, name, team)
-        except (ValidationError, WorkshopError) as exc:
-            self.message.value = f"{self.t['error']} {exc}"
+        except WorkshopError as exc:
+            self.message.value = f"{self.t['error']} {exc.render(self.language)}"
             return False
         self.my_ws = kit.open(self.path, actor=self.me["name"], role="participant")
         self.who.value = i18n.t("serve.joined_as", self.language, name=self.me["name"], team=self.me["team"])
         self.root.children = [self.header, self.body]
-        self.follow()
-        self.start()
+        self.refresh()
+        live.register(self)
         return True
+
+    def show(self) -> None:
+        """kit.live calls this when the workshop moved (and every TICK seconds)."""
+        self.follow()
 
     # ------------------------------------------------------------------ following the room
     def follow(self) -> None:
@@ -140,7 +148,7 @@ class ParticipantApp:
         step_id = live.get("step")
         try:
             title = agenda.step(step_id, self.language).title if step_id else ""
-        except ValueError:
+        except UsageError:  # an unknown step id: show it as it is
             title = step_id or ""
         self.step.value = i18n.t("serve.step", self.language, title=title) if title else self.t["no_step"]
         self.timer.value = timer_text(facilitation.timer(self.ws), self.language)
@@ -161,36 +169,15 @@ class ParticipantApp:
             note.add_class("kit-no-canvas")
             self.body.children = [note]
             return
-        assert self.me is not None and self.my_ws is not None
+        if self.me is None or self.my_ws is None:
+            return
         self.board = widgets.show(self.my_ws, canvas_id, participant=self.me["name"], team=self.me["team"])
         self.body.children = [self.board]
-
-    async def _run(self) -> None:
-        version = -1
-        last_timer = 0.0
-        while True:
-            try:
-                now = time.monotonic()
-                current = self.ws.version()
-                if current != version or now - last_timer >= 1.0:
-                    version, last_timer = current, now
-                    self.follow()
-            except Exception:  # a hiccup (file busy) must not end following the room
-                log.exception("participant page could not follow the room")
-            await asyncio.sleep(FOLLOW_INTERVAL)
-
-    def start(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no kernel loop (a test): call follow() yourself
-        if self._task is None or self._task.done():
-            self._task = loop.create_task(self._run())
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.root)
+        display(self.root)  # type: ignore[no-untyped-call]  # IPython has no annotations
 
 
 def app(path: str | os.PathLike[str] | None = None) -> ParticipantApp:

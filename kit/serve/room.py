@@ -1,16 +1,16 @@
 """The facilitator's view of the room: who joined, votes cast, notes per team, and the controls.
 
 Every control is one kit call (kit.facilitation, kit.roster) writing the store's live
-state, which each participant page polls every 0.25 s; the panel is those calls on buttons.
+state, which reaches each participant page through kit.live; the panel is those calls on
+buttons, and itself a kit.live view, so it shows what another notebook changed.
 """
 from __future__ import annotations
 
-import asyncio
 import os
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from .. import agenda, facilitation, i18n, roster
+from .. import agenda, facilitation, i18n, live, roster
 from ..canvases import available, declaration
 from .participant import CANVAS_KEY, canvas_for, step_canvases
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..workshop import Workshop
 
 
-def workshop() -> "Workshop":
+def workshop() -> Workshop:
     """The workshop `kit serve` runs ($KIT_WORKSHOP), opened as the facilitator."""
     import kit
 
@@ -29,18 +29,18 @@ def workshop() -> "Workshop":
     return kit.open(workshop_path(), role="facilitator")
 
 
-def show_canvas(ws: "Workshop", canvas_id: str | None) -> None:
+def show_canvas(ws: Workshop, canvas_id: str | None) -> None:
     """Show ``canvas_id`` on every participant page whatever the step (None: follow the step)."""
     if canvas_id is not None:
         declaration(canvas_id)
     ws.set_live(CANVAS_KEY, canvas_id)
 
 
-def current_canvas(ws: "Workshop") -> str | None:
+def current_canvas(ws: Workshop) -> str | None:
     return canvas_for(ws)
 
 
-def board(ws: "Workshop", canvas_id: str | None = None) -> Any:
+def board(ws: Workshop, canvas_id: str | None = None) -> Any:
     """The facilitator's live view of the canvas participants see (or ``canvas_id``)."""
     from .. import widgets
 
@@ -48,18 +48,18 @@ def board(ws: "Workshop", canvas_id: str | None = None) -> Any:
 
 
 # --------------------------------------------------------------------------- what happened
-def joined(ws: "Workshop") -> "pandas.DataFrame":
+def joined(ws: Workshop) -> pandas.DataFrame:
     """Who joined, in which team, when."""
     return roster.to_dataframe(ws)
 
 
-def _records(ws: "Workshop", canvas_id: str | None) -> tuple[Any, list[dict[str, Any]]]:
+def _records(ws: Workshop, canvas_id: str | None) -> tuple[Any, list[dict[str, Any]]]:
     """The canvas (default: the one participants see now, else the idea board) and its notes."""
     canvas = ws.canvas(canvas_id or current_canvas(ws) or "idea_board")
     return canvas, canvas.items()
 
 
-def votes_cast(ws: "Workshop", canvas_id: str | None = None) -> "pandas.DataFrame":
+def votes_cast(ws: Workshop, canvas_id: str | None = None) -> pandas.DataFrame:
     """Per voter: dots used of the budget on ``canvas_id``."""
     import pandas as pd
 
@@ -73,7 +73,7 @@ def votes_cast(ws: "Workshop", canvas_id: str | None = None) -> "pandas.DataFram
     return pd.DataFrame(rows, columns=["voter", "dots", "budget"])
 
 
-def top_voted(ws: "Workshop", canvas_id: str | None = None, n: int = 10) -> "pandas.DataFrame":
+def top_voted(ws: Workshop, canvas_id: str | None = None, n: int = 10) -> pandas.DataFrame:
     """The notes with the most dots."""
     import pandas as pd
 
@@ -84,7 +84,7 @@ def top_voted(ws: "Workshop", canvas_id: str | None = None, n: int = 10) -> "pan
     return frame.sort_values(["dots", "id"], ascending=[False, True]).head(n).reset_index(drop=True)
 
 
-def notes_per_team(ws: "Workshop", canvas_id: str | None = None) -> "pandas.DataFrame":
+def notes_per_team(ws: Workshop, canvas_id: str | None = None) -> pandas.DataFrame:
     """Notes per team and area (hidden ones included: the facilitator sees everything)."""
     import pandas as pd
 
@@ -98,7 +98,7 @@ def notes_per_team(ws: "Workshop", canvas_id: str | None = None) -> "pandas.Data
     return frame
 
 
-def status(ws: "Workshop", canvas_id: str | None) -> dict[str, int]:
+def status(ws: Workshop, canvas_id: str | None) -> dict[str, int]:
     """Joined, notes and dots on the canvas participants see."""
     if not canvas_id:
         return {"joined": len(roster.participants(ws)), "notes": 0, "dots": 0}
@@ -115,22 +115,21 @@ def join_link() -> str | None:
 
 def join_qr(scale: int = 5) -> Any:
     """The join link as a QR code to project (SVG), or a note when there is no link."""
-    from IPython.display import SVG, Markdown
-
     import segno
+    from IPython.display import SVG, Markdown
 
     url = join_link()
     language = os.environ.get("KIT_LANGUAGE", "de")
     if url is None:
-        return Markdown(i18n.t("serve.no_join_link", language))
-    return SVG(segno.make(url, error="m").svg_inline(scale=scale))
+        return Markdown(i18n.t("serve.no_join_link", language))  # type: ignore[no-untyped-call]
+    return SVG(segno.make(url, error="m").svg_inline(scale=scale))  # type: ignore[no-untyped-call]
 
 
 # --------------------------------------------------------------------------- the panel
-class Panel:
+class Panel(live.WorkshopView):
     """Buttons for the room controls, with a live status line. One kit call per control."""
 
-    def __init__(self, ws: "Workshop"):
+    def __init__(self, ws: Workshop) -> None:
         import ipywidgets as w
 
         self.ws = ws
@@ -171,7 +170,6 @@ class Panel:
             self.status,
         ])
         self.root.add_class("kit-panel")
-        self._task: asyncio.Task | None = None
         self._syncing = False
         self.sync()
 
@@ -210,38 +208,42 @@ class Panel:
         self._syncing = True
         try:
             self.private.value, self.lock.value, self.vote.value = state.private, state.locked, state.vote_open
-            self.separate.value = bool(canvas_id) and roster.teams_separated(self.ws, canvas_id)
+            self.separate.value = canvas_id is not None and roster.teams_separated(self.ws, canvas_id)
         finally:
             self._syncing = False
         counts = status(self.ws, canvas_id)
         self.status.value = " · ".join(filter(None, [
             self.t["panel_status"].format(**counts), note]))
 
-    async def _run(self) -> None:
-        version = -1
-        while True:
-            current = self.ws.version()
-            if current != version:
-                version = current
-                self.sync()
-            await asyncio.sleep(1.0)
+    def show(self) -> None:
+        """kit.live calls this when the workshop moved."""
+        self.sync()
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.root)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        if self._task is None or self._task.done():
-            self._task = loop.create_task(self._run())
+        display(self.root)  # type: ignore[no-untyped-call]  # IPython has no annotations
+        live.register(self)
 
 
-def panel(ws: "Workshop") -> Panel:
+def panel(ws: Workshop) -> Panel:
     """The facilitator's controls for the room."""
     return Panel(ws)
 
 
-__all__ = ["workshop", "board", "show_canvas", "current_canvas", "joined", "votes_cast", "top_voted", "notes_per_team",
-           "status", "join_link", "join_qr", "panel", "Panel", "step_canvases"]
+__all__ = [
+    "Panel",
+    "board",
+    "current_canvas",
+    "join_link",
+    "join_qr",
+    "joined",
+    "notes_per_team",
+    "panel",
+    "show_canvas",
+    "status",
+    "step_canvases",
+    "top_voted",
+    "votes_cast",
+    "workshop",
+]

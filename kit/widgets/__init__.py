@@ -9,7 +9,8 @@ the layout of its declaration in canvases/:
   -> :class:`BoardWidget`
 
 Every widget writes each change to the workshop store at once and follows changes made
-elsewhere (another kernel, a participant's page) within a fraction of a second.
+elsewhere (another kernel, a participant's page) within a fraction of a second (kit.live).
+What a widget does lives in its plain-Python session (kit.sessions); who may do what in kit.access.
 ``participant="Anna"`` shows the participant's view: Anna writes as herself, sees her own
 hidden notes but not other people's, edits, moves and deletes only her own notes (she may
 vote on anyone's), and cannot edit while the facilitator has locked the canvas.
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from .touchpoints import TouchpointMapWidget
     from .vpc import ValuePropositionWidget
 
-__all__ = ["show", "poll", "ValuePropositionWidget", "TouchpointMapWidget", "BoardWidget", "CanvasWidget"]
+__all__ = ["BoardWidget", "CanvasWidget", "TouchpointMapWidget", "ValuePropositionWidget", "poll", "show"]
 
 _CLASSES = {
     "ValuePropositionWidget": ("vpc", "ValuePropositionWidget"),
@@ -50,22 +51,22 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def widget_class(canvas_id: str) -> type["CanvasWidget"]:
+def widget_class(canvas_id: str) -> type[CanvasWidget]:
     """The widget class that draws ``canvas_id``, from its declared layout."""
     from ..canvases import declaration
 
-    layout = declaration(canvas_id)["layout"]
-    return __getattr__(_BY_LAYOUT[layout])
+    cls: type[CanvasWidget] = __getattr__(_BY_LAYOUT[declaration(canvas_id)["layout"]])
+    return cls
 
 
-def show(ws: "Workshop", canvas_id: str, *, participant: str | None = None,
-         team: str | None = None) -> "CanvasWidget":
+def show(ws: Workshop, canvas_id: str, *, participant: str | None = None,
+         team: str | None = None) -> CanvasWidget:
     """The live widget for ``canvas_id`` on ``ws``; display it by making it a cell's last line."""
     return widget_class(canvas_id)(ws, canvas_id, participant=participant, team=team)
 
 
 def poll() -> int:
-    """Refresh every open widget whose workshop changed (the kernel's poller does this itself)."""
-    from . import sync
+    """Refresh every open view whose workshop changed (the kernel's live refresh does this itself)."""
+    from .. import live
 
-    return sync.poll()
+    return live.poll()

@@ -1,26 +1,8 @@
-// Agenda view. Traits only: reads steps/current/texts/can_control, writes `request`.
-
-function el(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function fill(template, values) {
-  return String(template || "").replace(/\{(\w+)\}/g, (_, key) => (key in values ? String(values[key]) : `{${key}}`));
-}
+// Agenda view. Traits only: reads steps/current/texts/can_control, writes `request` (send, from common.js).
 
 function render({ model, el: root }) {
   const box = el("div", "kit-agenda");
   root.append(box);
-  let nonce = 0;
-
-  function send(op, step) {
-    nonce += 1;
-    model.set("request", { op, step, nonce: `${Date.now()}-${nonce}` });
-    model.save_changes();
-  }
 
   function draw() {
     const t = model.get("texts") || {};
@@ -29,7 +11,7 @@ function render({ model, el: root }) {
     box.replaceChildren();
     const head = el("div", "kit-agenda-head");
     head.append(el("h3", "", t.agenda_title || "Agenda"),
-                el("span", "kit-agenda-total", fill(t.agenda_total, { minutes: model.get("total_minutes") })));
+                el("span", "kit-agenda-total", fmt(t.agenda_total, { minutes: model.get("total_minutes") })));
     box.append(head);
     if (!model.get("current")) box.append(el("div", "kit-agenda-status", t.agenda_not_started || ""));
     const list = el("ol");
@@ -39,17 +21,17 @@ function render({ model, el: root }) {
       row.dataset.step = step.id;
       row.append(el("span", "kit-agenda-number", String(step.number).padStart(2, "0")),
                  el("span", "kit-agenda-title", step.title),
-                 el("span", "kit-agenda-minutes", fill(t.agenda_minutes, { minutes: step.minutes })),
+                 el("span", "kit-agenda-minutes", fmt(t.agenda_minutes, { minutes: step.minutes })),
                  el("span", "kit-agenda-state", t[`agenda_${step.state}`] || step.state));
       const actions = el("span", "kit-agenda-actions");
       if (control) {
         if (step.state === "current") {
           const timebox = el("button", "kit-agenda-timebox", `⏱ ${t.agenda_timebox || ""}`);
-          timebox.addEventListener("click", () => send("timebox", step.id));
+          timebox.addEventListener("click", () => send(model, "timebox", { step: step.id }));
           actions.append(timebox);
         } else {
           const go = el("button", "kit-agenda-go", t.agenda_go || "Go");
-          go.addEventListener("click", () => send("go", step.id));
+          go.addEventListener("click", () => send(model, "go", { step: step.id }));
           actions.append(go);
         }
       }

@@ -7,7 +7,7 @@ function drawBoard(model, ui, rerender) {
   const L = model.get("labels");
   const ctx = boardContext(model, ui, rerender);
   const cols = Math.max(1, ...ctx.areas.map((a) => (a.cell[1] ?? 0) + (a.cell[3] ?? 1)));
-  const grid = h("div", { class: "wk-board", style: { gridTemplateColumns: `repeat(${cols}, minmax(14rem, 1fr))` } });
+  const grid = h("div", { class: "kit-board", style: { gridTemplateColumns: `repeat(${cols}, minmax(14rem, 1fr))` } });
   for (const area of ctx.areas) {
     const [row, col, rowspan, colspan] = area.cell.length === 4 ? area.cell : [0, 0, 1, 1];
     const section = areaEl(area, ctx.notesIn(area.id), ctx);
@@ -15,13 +15,13 @@ function drawBoard(model, ui, rerender) {
     section.style.gridColumn = `${col + 1} / span ${colspan || 1}`;
     grid.append(section);
   }
-  return h("div", { class: "wk-root wk-board-root" }, header(model, ui, rerender), grid,
-    h("p", { class: "wk-help", text: L.keyboard_help }));
+  return h("div", { class: "kit-root kit-board-root" }, header(model, ui, rerender), grid,
+    h("p", { class: "kit-help", text: L.keyboard_help }));
 }
 
 export default {
   render({ model, el }) {
-    el.classList.add("wk-widget");
+    el.classList.add("kit-widget");
     globalKeys(model, el);
     return liveRender(model, el, BOARD_TRAITS, (ui, again) => drawBoard(model, ui, again));
   },

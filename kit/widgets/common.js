@@ -1,6 +1,8 @@
-// Shared helpers of the canvas widgets (prepended to each widget's module by kit/widgets/base.py).
+// Shared helpers of every widget (prepended to each widget's module by kit/widgets/base.py):
+// DOM helpers (h, el, fmt), the request handshake (send), and the canvases' live rendering.
 // Rules: user text goes into the page only through textContent / createTextNode, never as HTML.
 // The browser only *asks* for changes (the `request` trait); Python applies them and sends state.
+// One CSS prefix for everything a widget draws: kit-.
 
 /** Create an element. attrs: class, text, title, dataset, style, aria-*, on<Event>; children: nodes or text. */
 function h(tag, attrs = {}, ...children) {
@@ -20,6 +22,11 @@ function h(tag, attrs = {}, ...children) {
     el.append(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
   }
   return el;
+}
+
+/** A plain element with a class and a text (the small widgets build their DOM once with this). */
+function el(tag, cls, text) {
+  return h(tag, { class: cls || undefined, text });
 }
 
 // ----------------------------------------------------------------------------- stable DOM, delegated events
@@ -114,7 +121,8 @@ function fmt(template, values) {
 }
 
 let nonceCounter = 0;
-/** Ask Python for one change; returns the nonce that `ack` will echo. */
+/** The one request handshake: ask Python for one change. Python applies it through the viewer's
+ *  session, pushes the new state, echoes the nonce in `ack` and puts any refusal in `error`. */
 function send(model, op, payload = {}) {
   const nonce = `${Date.now()}-${++nonceCounter}-${Math.random().toString(36).slice(2, 8)}`;
   model.set("request", { ...payload, op, nonce });
@@ -164,7 +172,7 @@ function liveRender(model, el, traits, draw) {
 
 /** A text input that remembers its draft across re-renders and sends on Enter. */
 function draftInput(ui, key, attrs, onSubmit) {
-  const input = h("input", { type: "text", class: "wk-input", ...attrs, dataset: { key } });
+  const input = h("input", { type: "text", class: "kit-input", ...attrs, dataset: { key } });
   input.value = ui.drafts[key] || "";
   on(input, "input", (ev, node) => { ui.drafts[key] = node.value; });
   on(input, "keydown", (ev, node) => {
@@ -179,7 +187,7 @@ function draftInput(ui, key, attrs, onSubmit) {
 /** Inline editor: a textarea in place of a text; Enter saves, Shift+Enter breaks a line, Escape cancels. */
 function inlineEditor(ui, key, value, onSave, rerender, multiline = true) {
   const draftKey = `draft:${key}`;
-  const ed = h(multiline ? "textarea" : "input", { class: "wk-editor", dataset: { key: draftKey }, "aria-label": "edit" });
+  const ed = h(multiline ? "textarea" : "input", { class: "kit-editor", dataset: { key: draftKey }, "aria-label": "edit" });
   ed.value = draftKey in ui.drafts ? ui.drafts[draftKey] : value;
   const finish = (save, node) => {
     if (ui.editing !== key) return;
@@ -206,38 +214,38 @@ function header(model, ui, rerender, extra = []) {
   const c = model.get("controls") || {};
   const me = model.get("me") || {};
   const readonly = !!c.readonly;
-  const tools = h("div", { class: "wk-tools" },
-    h("button", { class: "wk-btn", type: "button", text: `↶ ${L.undo}`, title: `${L.undo} (Ctrl+Z)`, disabled: readonly,
+  const tools = h("div", { class: "kit-tools" },
+    h("button", { class: "kit-btn", type: "button", text: `↶ ${L.undo}`, title: `${L.undo} (Ctrl+Z)`, disabled: readonly,
       dataset: { key: "undo", action: "undo" }, onclick: () => send(model, "undo") }),
-    h("button", { class: "wk-btn", type: "button", text: `↷ ${L.redo}`, title: L.redo, disabled: readonly,
+    h("button", { class: "kit-btn", type: "button", text: `↷ ${L.redo}`, title: L.redo, disabled: readonly,
       dataset: { key: "redo", action: "redo" }, onclick: () => send(model, "redo") }),
-    c.vote_open ? h("span", { class: "wk-dots", role: "status", text: `● ${fmt(L.dots_left, { left: c.dots_left, budget: c.budget })}` }) : null,
+    c.vote_open ? h("span", { class: "kit-dots", role: "status", text: `● ${fmt(L.dots_left, { left: c.dots_left, budget: c.budget })}` }) : null,
     me.role === "facilitator" && c.private
-      ? h("button", { class: "wk-btn", type: "button", text: L.reveal, dataset: { key: "reveal" }, onclick: () => send(model, "reveal") })
+      ? h("button", { class: "kit-btn", type: "button", text: L.reveal, dataset: { key: "reveal" }, onclick: () => send(model, "reveal") })
       : null,
-    h("span", { class: "wk-me", text: [me.name, me.team].filter(Boolean).join(" · ") }),
+    h("span", { class: "kit-me", text: [me.name, me.team].filter(Boolean).join(" · ") }),
   );
-  const banners = h("div", { class: "wk-banners" },
-    c.readonly ? h("div", { class: "wk-banner wk-banner-lock", role: "status", text: `🔒 ${L.locked_banner}` }) : null,
-    c.private ? h("div", { class: "wk-banner wk-banner-private", role: "status", text: `🙈 ${L.private_banner}` }) : null,
-    c.vote_open ? h("div", { class: "wk-banner wk-banner-vote", role: "status", text: `● ${L.voting_open}` }) : null,
+  const banners = h("div", { class: "kit-banners" },
+    c.readonly ? h("div", { class: "kit-banner kit-banner-lock", role: "status", text: `🔒 ${L.locked_banner}` }) : null,
+    c.private ? h("div", { class: "kit-banner kit-banner-private", role: "status", text: `🙈 ${L.private_banner}` }) : null,
+    c.vote_open ? h("div", { class: "kit-banner kit-banner-vote", role: "status", text: `● ${L.voting_open}` }) : null,
   );
   const error = model.get("error");
   const errorBox = error && ui.errorHidden !== error
-    ? h("div", { class: "wk-error", role: "alert" }, h("span", { class: "wk-error-text", text: error }),
-        h("button", { class: "wk-btn wk-btn-small", type: "button", text: "×", title: L.dismiss, "aria-label": L.dismiss,
+    ? h("div", { class: "kit-error", role: "alert" }, h("span", { class: "kit-error-text", text: error }),
+        h("button", { class: "kit-btn kit-btn-small", type: "button", text: "×", title: L.dismiss, "aria-label": L.dismiss,
           onclick: () => { ui.errorHidden = error; rerender(); } }))
     : null;
-  return h("header", { class: "wk-head" },
-    h("div", { class: "wk-titlebar" }, h("h2", { class: "wk-title", text: model.get("title") }), tools),
-    model.get("intro") ? h("p", { class: "wk-intro", text: model.get("intro") }) : null,
+  return h("header", { class: "kit-head" },
+    h("div", { class: "kit-titlebar" }, h("h2", { class: "kit-title", text: model.get("title") }), tools),
+    model.get("intro") ? h("p", { class: "kit-intro", text: model.get("intro") }) : null,
     ...extra, banners, errorBox);
 }
 
 /** Index at which a dragged note lands: notes whose centre comes before the pointer, in reading order. */
 function dropIndex(list, x, y, draggedId) {
   let index = 0;
-  for (const n of list.querySelectorAll(":scope > .wk-note")) {
+  for (const n of list.querySelectorAll(":scope > .kit-note")) {
     if (n.dataset.id === String(draggedId)) continue;
     const r = n.getBoundingClientRect();
     const before = y > r.bottom || (y >= r.top && x > r.left + r.width / 2);
@@ -255,16 +263,16 @@ function dropZone(model, zone, areaId, readonly) {
     if (!ev.dataTransfer.types.includes(NOTE_TYPE)) return;
     ev.preventDefault();
     ev.dataTransfer.dropEffect = "move";
-    node.classList.add("wk-drop");
+    node.classList.add("kit-drop");
   });
-  on(zone, "dragleave", (ev, node) => { if (!node.contains(ev.relatedTarget)) node.classList.remove("wk-drop"); });
+  on(zone, "dragleave", (ev, node) => { if (!node.contains(ev.relatedTarget)) node.classList.remove("kit-drop"); });
   on(zone, "drop", (ev, node) => {
     const id = Number(ev.dataTransfer.getData(NOTE_TYPE));
-    node.classList.remove("wk-drop");
+    node.classList.remove("kit-drop");
     if (!id) return;
     ev.preventDefault();
     ev.stopPropagation();
-    const list = node.querySelector(".wk-notes") || node;
+    const list = node.querySelector(".kit-notes") || node;
     send(model, "move", { id, area: areaId, index: dropIndex(list, ev.clientX, ev.clientY, id) });
   });
 }
@@ -281,13 +289,13 @@ function noteEl(note, ctx) {
   const key = `note:${note.id}`;
   const linking = ui.linkSource !== null ? ctx.byId.get(ui.linkSource) : null;
   const linkTarget = linking && ctx.areaById.get(linking.area)?.fits === note.area;
-  const classes = ["wk-note"];
-  if (note.hidden) classes.push("wk-hidden");
-  if (area.evidence && note.evidence && note.evidence.supports + note.evidence.contradicts === 0) classes.push("wk-no-evidence");
-  if (ctx.fitTargets.has(note.area) && !note.addressed) classes.push("wk-unaddressed");
-  if (linkTarget) classes.push("wk-link-target");
-  if (linkTarget && linking.fit.includes(note.id)) classes.push("wk-linked");
-  if (ui.linkSource === note.id) classes.push("wk-link-source");
+  const classes = ["kit-note"];
+  if (note.hidden) classes.push("kit-hidden");
+  if (area.evidence && note.evidence && note.evidence.supports + note.evidence.contradicts === 0) classes.push("kit-no-evidence");
+  if (ctx.fitTargets.has(note.area) && !note.addressed) classes.push("kit-unaddressed");
+  if (linkTarget) classes.push("kit-link-target");
+  if (linkTarget && linking.fit.includes(note.id)) classes.push("kit-linked");
+  if (ui.linkSource === note.id) classes.push("kit-link-source");
   const el = h("article", {
     class: classes.join(" "), tabindex: 0, draggable: String(editable && ui.editing !== key),
     dataset: { id: note.id, key }, style: note.color ? { background: note.color } : undefined,
@@ -298,20 +306,20 @@ function noteEl(note, ctx) {
   if (ui.editing === key && editable) {
     el.append(inlineEditor(ui, key, note.text, (text) => send(model, "edit", { id: note.id, text }), rerender));
   } else {
-    el.append(h("div", { class: "wk-note-text", text: note.text }));
+    el.append(h("div", { class: "kit-note-text", text: note.text }));
     on(el, "dblclick", (ev) => {
       if (!editable || ev.target.closest("button, select, input, textarea")) return;
       ui.editing = key; rerender();
     });
   }
 
-  const meta = h("div", { class: "wk-note-meta" });
+  const meta = h("div", { class: "kit-note-meta" });
   if (f.rank && area.rank) {
-    const pips = h("span", { class: "wk-rank", title: `${area.rank}: ${note.rank ?? "–"}` },
-      h("span", { class: "wk-rank-label", text: area.rank }));
+    const pips = h("span", { class: "kit-rank", title: `${area.rank}: ${note.rank ?? "–"}` },
+      h("span", { class: "kit-rank-label", text: area.rank }));
     for (let r = scale.min; r <= scale.max; r++) {
       pips.append(h("button", {
-        class: `wk-pip${note.rank !== null && r <= note.rank ? " wk-pip-on" : ""}`, type: "button", disabled: !editable,
+        class: `kit-pip${note.rank !== null && r <= note.rank ? " kit-pip-on" : ""}`, type: "button", disabled: !editable,
         "aria-label": `${area.rank} ${r}`, "aria-pressed": String(note.rank === r), dataset: { rank: r },
         onclick: (ev) => { ev.stopPropagation(); send(model, "rank", { id: note.id, rank: note.rank === r ? null : r }); },
       }));
@@ -321,52 +329,52 @@ function noteEl(note, ctx) {
   if (area.evidence && note.evidence) {
     const n = note.evidence.supports + note.evidence.contradicts;
     meta.append(n === 0
-      ? h("span", { class: "wk-badge wk-badge-none", text: `⚠ ${L.no_evidence}` })
-      : h("span", { class: "wk-badge wk-badge-evidence", title: fmt(L.evidence, note.evidence),
+      ? h("span", { class: "kit-badge kit-badge-none", text: `⚠ ${L.no_evidence}` })
+      : h("span", { class: "kit-badge kit-badge-evidence", title: fmt(L.evidence, note.evidence),
           text: `✔ ${note.evidence.supports}  ✘ ${note.evidence.contradicts}` }));
   }
   if (f.fit && area.fits) {
-    meta.append(h("span", { class: "wk-badge wk-badge-fit", text: `⇄ ${fmt(L.linked_to, { count: note.fit.length })}` }));
+    meta.append(h("span", { class: "kit-badge kit-badge-fit", text: `⇄ ${fmt(L.linked_to, { count: note.fit.length })}` }));
   }
   if (f.vote && (note.votes > 0 || c.vote_open)) {
-    const votes = h("span", { class: "wk-votes" }, h("span", { class: "wk-vote-count", text: `● ${note.votes}`, title: L.votes }));
+    const votes = h("span", { class: "kit-votes" }, h("span", { class: "kit-vote-count", text: `● ${note.votes}`, title: L.votes }));
     if (c.vote_open && !readonly) {
       votes.append(...[
-        h("button", { class: "wk-btn wk-btn-small", type: "button", text: "+", title: L.vote, "aria-label": L.vote,
+        h("button", { class: "kit-btn kit-btn-small", type: "button", text: "+", title: L.vote, "aria-label": L.vote,
           dataset: { action: "vote" }, onclick: (ev) => { ev.stopPropagation(); send(model, "vote", { id: note.id, dots: 1 }); } }),
-        note.my_votes > 0 ? h("button", { class: "wk-btn wk-btn-small", type: "button", text: "−", title: L.unvote, "aria-label": L.unvote,
+        note.my_votes > 0 ? h("button", { class: "kit-btn kit-btn-small", type: "button", text: "−", title: L.unvote, "aria-label": L.unvote,
           dataset: { action: "unvote" }, onclick: (ev) => { ev.stopPropagation(); send(model, "vote", { id: note.id, dots: -1 }); } }) : null,
       ].filter(Boolean));
     }
     meta.append(votes);
   }
-  if (note.hidden) meta.append(h("span", { class: "wk-badge wk-badge-hidden", text: `🙈 ${L.hidden}` }));
-  if (note.team) meta.append(h("span", { class: "wk-badge wk-badge-team", text: note.team, title: note.team }));
+  if (note.hidden) meta.append(h("span", { class: "kit-badge kit-badge-hidden", text: `🙈 ${L.hidden}` }));
+  if (note.team) meta.append(h("span", { class: "kit-badge kit-badge-team", text: note.team, title: note.team }));
   el.append(meta);
 
   if (editable) {
-    const actions = h("div", { class: "wk-note-actions" });
+    const actions = h("div", { class: "kit-note-actions" });
     if (f.fit && area.fits) {
-      actions.append(h("button", { class: "wk-btn wk-btn-small", type: "button", dataset: { action: "link" },
+      actions.append(h("button", { class: "kit-btn kit-btn-small", type: "button", dataset: { action: "link" },
         text: ui.linkSource === note.id ? L.link_done : L.link_start,
         onclick: (ev) => { ev.stopPropagation(); ui.linkSource = ui.linkSource === note.id ? null : note.id; rerender(); } }));
     }
     if (f.color) {
       if (ui.openMenu === `color:${note.id}`) {
-        const palette = h("span", { class: "wk-palette" });
+        const palette = h("span", { class: "kit-palette" });
         for (const color of ["", ...model.get("colors")]) {
-          palette.append(h("button", { class: "wk-swatch", type: "button", style: { background: color || "#ffffff" },
+          palette.append(h("button", { class: "kit-swatch", type: "button", style: { background: color || "#ffffff" },
             "aria-label": `${L.colour} ${color || "–"}`, dataset: { color },
             onclick: (ev) => { ev.stopPropagation(); ui.openMenu = null; send(model, "color", { id: note.id, color }); } }));
         }
         actions.append(palette);
       } else {
-        actions.append(h("button", { class: "wk-btn wk-btn-small", type: "button", text: "🎨", title: L.colour, "aria-label": L.colour,
+        actions.append(h("button", { class: "kit-btn kit-btn-small", type: "button", text: "🎨", title: L.colour, "aria-label": L.colour,
           dataset: { action: "color" }, onclick: (ev) => { ev.stopPropagation(); ui.openMenu = `color:${note.id}`; rerender(); } }));
       }
     }
     if (ui.openMenu === `move:${note.id}`) {
-      const select = h("select", { class: "wk-move", "aria-label": L.move, dataset: { key: `move:${note.id}` } },
+      const select = h("select", { class: "kit-move", "aria-label": L.move, dataset: { key: `move:${note.id}` } },
         h("option", { value: "", text: L.move }));
       for (const a of ctx.areas) if (a.id !== note.area) select.append(h("option", { value: a.id, text: a.title }));
       on(select, "change", (ev, node) => { ui.openMenu = null; if (node.value) send(model, "move", { id: note.id, area: node.value }); });
@@ -374,12 +382,12 @@ function noteEl(note, ctx) {
       queueMicrotask(() => select.focus());
       actions.append(select);
     } else {
-      actions.append(h("button", { class: "wk-btn wk-btn-small", type: "button", text: "⇆", title: L.move, "aria-label": L.move,
+      actions.append(h("button", { class: "kit-btn kit-btn-small", type: "button", text: "⇆", title: L.move, "aria-label": L.move,
         dataset: { action: "move" }, onclick: (ev) => { ev.stopPropagation(); ui.openMenu = `move:${note.id}`; rerender(); } }));
     }
-    actions.append(h("button", { class: "wk-btn wk-btn-small", type: "button", text: "✎", title: L.edit, "aria-label": L.edit,
+    actions.append(h("button", { class: "kit-btn kit-btn-small", type: "button", text: "✎", title: L.edit, "aria-label": L.edit,
       dataset: { action: "edit" }, onclick: (ev) => { ev.stopPropagation(); ui.editing = key; rerender(); } }));
-    actions.append(h("button", { class: "wk-btn wk-btn-small wk-btn-danger", type: "button", text: "🗑", title: L.delete, "aria-label": L.delete,
+    actions.append(h("button", { class: "kit-btn kit-btn-small kit-btn-danger", type: "button", text: "🗑", title: L.delete, "aria-label": L.delete,
       dataset: { action: "delete" }, onclick: (ev) => { ev.stopPropagation(); send(model, "delete", { id: note.id }); } }));
     meta.append(actions);
 
@@ -437,24 +445,24 @@ function areaEl(area, notes, ctx) {
   const { model, ui } = ctx;
   const L = model.get("labels");
   const readonly = !!(model.get("controls") || {}).readonly;
-  const list = h("div", { class: "wk-notes", dataset: { scroll: `area:${area.id}` } });
+  const list = h("div", { class: "kit-notes", dataset: { scroll: `area:${area.id}` } });
   for (const note of notes) list.append(noteEl(note, { ...ctx, area }));
   const cov = (model.get("coverage") || {})[area.id];
   // The guiding question is shown while the area is empty, then kept as the heading's tooltip.
-  const section = h("section", { class: `wk-area wk-slot-${area.slot || "grid"}`, dataset: { area: area.id }, "aria-label": area.title },
-    h("div", { class: "wk-area-head" },
-      h("h3", { class: "wk-area-title", title: area.question || undefined }, area.title, h("span", { class: "wk-count", text: ` ${notes.length}` })),
-      area.rank ? h("span", { class: "wk-area-rank", text: `↕ ${area.rank}` }) : null,
-      cov && cov.total ? h("span", { class: `wk-area-cov${cov.addressed < cov.total ? " wk-gap" : ""}`, text: `✔ ${cov.addressed}/${cov.total}` }) : null),
-    area.question && (!notes.length || !ctx.compact) ? h("p", { class: "wk-question", text: area.question }) : null,
+  const section = h("section", { class: `kit-area kit-slot-${area.slot || "grid"}`, dataset: { area: area.id }, "aria-label": area.title },
+    h("div", { class: "kit-area-head" },
+      h("h3", { class: "kit-area-title", title: area.question || undefined }, area.title, h("span", { class: "kit-count", text: ` ${notes.length}` })),
+      area.rank ? h("span", { class: "kit-area-rank", text: `↕ ${area.rank}` }) : null,
+      cov && cov.total ? h("span", { class: `kit-area-cov${cov.addressed < cov.total ? " kit-gap" : ""}`, text: `✔ ${cov.addressed}/${cov.total}` }) : null),
+    area.question && (!notes.length || !ctx.compact) ? h("p", { class: "kit-question", text: area.question }) : null,
     list);
   dropZone(model, section, area.id, readonly);
   if (!readonly) {
     const key = `add:${area.id}`;
     const input = draftInput(ui, key, { placeholder: L.add_placeholder, "aria-label": `${area.title}: ${L.add_placeholder}` },
       (text) => send(model, "add", { area: area.id, text }));
-    section.append(h("div", { class: "wk-add" }, input,
-      h("button", { class: "wk-btn wk-btn-add", type: "button", text: "+", title: L.add, "aria-label": `${L.add}: ${area.title}`,
+    section.append(h("div", { class: "kit-add" }, input,
+      h("button", { class: "kit-btn kit-btn-add", type: "button", text: "+", title: L.add, "aria-label": `${L.add}: ${area.title}`,
         onclick: (ev, node) => {
           const field = node.parentNode.querySelector("input");
           if (field.value.trim()) { send(model, "add", { area: area.id, text: field.value }); ui.drafts[key] = ""; field.value = ""; }

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from .. import i18n, model
-from ..store import WorkshopError
+from ..errors import WorkshopError
 from ..synthesis import column
 
 if TYPE_CHECKING:
@@ -36,10 +36,10 @@ def choice_label(kind: str, field: str, value: str, language: str) -> str:
     return i18n.t(key, language) if key in i18n.catalogue() else str(value)
 
 
-class RecordForm(w.VBox):
+class RecordForm(w.VBox):  # type: ignore[misc]  # ipywidgets has no annotations
     """``RecordForm(ws, "actions", ["who", "what", "start", "due", "budget"])``."""
 
-    def __init__(self, ws: "Workshop", collection: str, fields: list[str]):
+    def __init__(self, ws: Workshop, collection: str, fields: list[str]) -> None:
         self.ws, self.collection = ws, getattr(ws, collection)
         self.kind = self.collection.kind
         self.fields = [self.kind.field(name) for name in fields]
@@ -64,7 +64,7 @@ class RecordForm(w.VBox):
             return w.Dropdown(options=[("", "")] * (not f.required) + labelled,
                               description=label, style=style, layout=layout)
         if f.type in ("ref", "refs"):
-            target = model.KINDS[f.ref]
+            target = model.KINDS[f.ref or ""]
             options = [(f"{r['id']}: {_short(r[target.title_field])}", r["id"])
                        for r in getattr(self.ws, target.collection)]
             if f.type == "refs":
@@ -117,12 +117,12 @@ class RecordForm(w.VBox):
         """Add (when "(new)" is picked) or update the picked record; returns its id."""
         try:
             if self.picker.value:
-                record_id = self.picker.value
+                record_id: int = self.picker.value
                 self.collection.update(record_id, **self.values())
             else:
                 record_id = self.collection.add(**self.values())
-        except (model.ValidationError, WorkshopError) as exc:
-            self.status.value = str(exc)
+        except WorkshopError as exc:  # the model's validation names the field
+            self.status.value = exc.render(self.ws.language)
             return None
         self.status.value = i18n.t("notebooks.form_saved", self.ws.language, kind=self.kind.name, id=record_id)
         self._fill_picker(record_id)

@@ -1,13 +1,6 @@
 // Interview capture + evidence coding. Traits only: reads interviews/current/hypotheses/
 // evidence/formats/segments/texts/error/message, writes `current` and `request`.
-// All user text is set with textContent or .value, never parsed as HTML.
-
-function el(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+// All user text is set with textContent or .value, never parsed as HTML. Helpers from common.js.
 
 function field(labelText, control) {
   const wrap = el("label", "kit-iv-field");
@@ -22,7 +15,6 @@ function render({ model, el: root }) {
   const t = () => model.get("texts") || {};
   counter += 1;
   const uid = `kit-iv-${counter}-${Math.random().toString(36).slice(2, 8)}`;
-  let nonce = 0;
   let dirty = false;
 
   const box = el("div", "kit-iv");
@@ -86,12 +78,6 @@ function render({ model, el: root }) {
   box.append(title, columns);
   root.append(box);
 
-  function send(request) {
-    nonce += 1;
-    model.set("request", { ...request, nonce: `${Date.now()}-${nonce}` });
-    model.save_changes();
-  }
-
   function values() {
     return { pseudonym: pseudonym.value, segment: segment.value, format: format.value, date: date.value,
              interviewer: interviewer.value, notes: notes.value };
@@ -99,7 +85,7 @@ function render({ model, el: root }) {
 
   function saveInterview() {
     dirty = false;
-    send({ op: "save", id: model.get("current") || 0, fields: values() });
+    send(model, "save", { id: model.get("current") || 0, fields: values() });
   }
 
   function selectedText() {
@@ -113,10 +99,10 @@ function render({ model, el: root }) {
     const text = (fromSelection || snippet.value).trim();
     if (!current) { showStatus(t().interview_save_first, true); return; }
     if (!text) { showStatus(t().coding_need_snippet, true); return; }
-    const h = hypothesis.value ? Number(hypothesis.value) : null;
-    if (stance !== "new_insight" && !h) { showStatus(t().coding_need_hypothesis, true); return; }
+    const chosen = hypothesis.value ? Number(hypothesis.value) : null;
+    if (stance !== "new_insight" && !chosen) { showStatus(t().coding_need_hypothesis, true); return; }
     if (dirty) saveInterview();
-    send({ op: "code", interview: current, snippet: text, hypothesis: stance === "new_insight" ? h : h, stance });
+    send(model, "code", { interview: current, snippet: text, hypothesis: chosen, stance });
     snippet.value = "";
   }
 
@@ -153,10 +139,10 @@ function render({ model, el: root }) {
     const keepH = hypothesis.value;
     const none = el("option", "", tx.coding_no_hypothesis || "–");
     none.value = "";
-    const options = (model.get("hypotheses") || []).map((h, i) => {
-      const o = el("option", "", `${i < 9 ? `[${i + 1}] ` : ""}${h.label}: ${h.statement}`);
-      o.value = String(h.id);
-      o.title = h.statement;
+    const options = (model.get("hypotheses") || []).map((hyp, i) => {
+      const o = el("option", "", `${i < 9 ? `[${i + 1}] ` : ""}${hyp.label}: ${hyp.statement}`);
+      o.value = String(hyp.id);
+      o.title = hyp.statement;
       return o;
     });
     hypothesis.replaceChildren(none, ...options);
@@ -199,7 +185,7 @@ function render({ model, el: root }) {
       const remove = el("button", "kit-iv-remove", "×");
       remove.title = tx.coding_remove || "";
       remove.setAttribute("aria-label", tx.coding_remove || "");
-      remove.addEventListener("click", () => send({ op: "remove", id: e.id }));
+      remove.addEventListener("click", () => send(model, "remove", { id: e.id }));
       li.append(badge, text, remove);
       return li;
     }));

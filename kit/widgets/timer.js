@@ -1,18 +1,11 @@
 // Countdown timer view. Traits only: reads ends_at/server_now/label/running/texts,
-// writes `request`. User text goes in with textContent only.
-
-function el(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+// writes `request` (send, from common.js). User text goes in with textContent only.
 
 function format(seconds) {
   const s = Math.max(0, Math.ceil(seconds));
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const hours = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
   const two = (n) => String(n).padStart(2, "0");
-  return h ? `${h}:${two(m)}:${two(r)}` : `${two(m)}:${two(r)}`;
+  return hours ? `${hours}:${two(m)}:${two(r)}` : `${two(m)}:${two(r)}`;
 }
 
 let audio = null;
@@ -65,14 +58,6 @@ function render({ model, el: root }) {
 
   let offset = 0; // server clock minus browser clock, in seconds
   let beepedFor = null;
-  let nonce = 0;
-
-  function send(request) {
-    nonce += 1;
-    model.set("request", { ...request, nonce: `${Date.now()}-${nonce}` });
-    model.save_changes();
-  }
-
   function syncTexts() {
     const t = texts();
     minutes.title = t.timer_minutes || "";
@@ -121,9 +106,9 @@ function render({ model, el: root }) {
   start.addEventListener("click", () => {
     unlockAudio();
     const value = Number(minutes.value);
-    send({ op: "start", minutes: value, label: model.get("default_label") || "" });
+    send(model, "start", { minutes: value, label: model.get("default_label") || "" });
   });
-  stop.addEventListener("click", () => send({ op: "stop" }));
+  stop.addEventListener("click", () => send(model, "stop"));
   sound.addEventListener("click", () => { beep(unlockAudio()); });
   box.addEventListener("pointerdown", () => { unlockAudio(); });
 

@@ -6,11 +6,11 @@ const VPC_TRAITS = ["items", "areas", "coverage", "controls", "labels", "error",
 function coverageBar(model, areas) {
   const L = model.get("labels");
   const cov = model.get("coverage") || {};
-  const bar = h("div", { class: "wk-coverage", role: "status" });
+  const bar = h("div", { class: "kit-coverage", role: "status" });
   for (const [target, c] of Object.entries(cov)) {
     if (!c.total) continue;
     const area = areas.find((a) => a.id === target);
-    bar.append(h("span", { class: `wk-coverage-item${c.addressed < c.total ? " wk-gap" : " wk-full"}`, dataset: { target } },
+    bar.append(h("span", { class: `kit-coverage-item${c.addressed < c.total ? " kit-gap" : " kit-full"}`, dataset: { target } },
       fmt(L.coverage, { addressed: c.addressed, total: c.total, area: area ? area.title : target })));
   }
   return bar;
@@ -21,7 +21,7 @@ function coverageBar(model, areas) {
 function focusable(section, area, ui, rerender) {
   const focused = ui.focusArea === area.id;
   const toggle = () => { ui.focusArea = focused ? null : area.id; rerender(); };
-  const title = section.querySelector(".wk-area-title");
+  const title = section.querySelector(".kit-area-title");
   title.setAttribute("tabindex", "0");
   title.setAttribute("role", "button");
   title.setAttribute("aria-expanded", String(focused));
@@ -32,7 +32,7 @@ function focusable(section, area, ui, rerender) {
     if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); ev.stopPropagation(); toggle(); }
   });
   if (focused) {
-    section.classList.add("wk-focused");
+    section.classList.add("kit-focused");
     on(section, "keydown", (ev) => {
       if (ev.key !== "Escape" || ["INPUT", "TEXTAREA", "SELECT"].includes(ev.target.tagName)) return;
       if (ui.linkSource !== null || ui.editing) return;  // Escape first ends linking / editing
@@ -50,28 +50,28 @@ function drawVpc(model, ui, rerender) {
     .map((a) => focusable(areaEl(a, ctx.notesIn(a.id), ctx), a, ui, rerender));
   const extra = [coverageBar(model, ctx.areas)];
   if (ui.linkSource !== null && ctx.byId.has(ui.linkSource)) {
-    extra.push(h("div", { class: "wk-banner wk-banner-link", role: "status" },
+    extra.push(h("div", { class: "kit-banner kit-banner-link", role: "status" },
       `⇄ ${L.link} — “${ctx.byId.get(ui.linkSource).text.slice(0, 60)}” `,
-      h("button", { class: "wk-btn wk-btn-small", type: "button", text: L.link_done, onclick: () => { ui.linkSource = null; rerender(); } })));
+      h("button", { class: "kit-btn kit-btn-small", type: "button", text: L.link_done, onclick: () => { ui.linkSource = null; rerender(); } })));
   } else {
     ui.linkSource = null;
   }
-  return h("div", { class: "wk-root wk-vpc-root" },
+  return h("div", { class: "kit-root kit-vpc-root" },
     header(model, ui, rerender, extra),
-    h("div", { class: "wk-vpc" },
-      h("div", { class: "wk-vpc-side" },
-        h("div", { class: "wk-vpc-label", text: L.value_map }),
-        h("div", { class: "wk-vpc-square" }, ...slot("vm-left"), ...slot("vm-top"), ...slot("vm-bottom"))),
-      h("div", { class: "wk-vpc-fit", "aria-hidden": "true", text: "⇄" }),
-      h("div", { class: "wk-vpc-side" },
-        h("div", { class: "wk-vpc-label", text: L.customer_profile }),
-        h("div", { class: "wk-vpc-circle" }, ...slot("cp-top"), ...slot("cp-bottom"), ...slot("cp-right")))),
-    h("p", { class: "wk-help", text: L.keyboard_help }));
+    h("div", { class: "kit-vpc" },
+      h("div", { class: "kit-vpc-side" },
+        h("div", { class: "kit-vpc-label", text: L.value_map }),
+        h("div", { class: "kit-vpc-square" }, ...slot("vm-left"), ...slot("vm-top"), ...slot("vm-bottom"))),
+      h("div", { class: "kit-vpc-fit", "aria-hidden": "true", text: "⇄" }),
+      h("div", { class: "kit-vpc-side" },
+        h("div", { class: "kit-vpc-label", text: L.customer_profile }),
+        h("div", { class: "kit-vpc-circle" }, ...slot("cp-top"), ...slot("cp-bottom"), ...slot("cp-right")))),
+    h("p", { class: "kit-help", text: L.keyboard_help }));
 }
 
 export default {
   render({ model, el }) {
-    el.classList.add("wk-widget");
+    el.classList.add("kit-widget");
     globalKeys(model, el);
     return liveRender(model, el, VPC_TRAITS, (ui, again) => drawVpc(model, ui, again));
   },

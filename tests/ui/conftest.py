@@ -71,7 +71,7 @@ def open_notebook(lab: Lab):
     """Open a notebook in a browser context and run all its cells; returns the page."""
     pages = []
 
-    def open_(context, name: str, wait_for: str = ".wk-root"):
+    def open_(context, name: str, wait_for: str = ".kit-root"):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page = context.new_page()
         page.kit_dialogs = []

@@ -29,7 +29,7 @@ def items(path: Path, canvas: str = "value_proposition", **where) -> list[dict]:
 
 
 def note(page, text: str):
-    return page.locator(".wk-note", has=page.locator(".wk-note-text", has_text=text))
+    return page.locator(".kit-note", has=page.locator(".kit-note-text", has_text=text))
 
 
 @pytest.fixture
@@ -46,72 +46,72 @@ def test_value_proposition_canvas_through_the_ui(lab, browser, make_notebook, op
     make_notebook("vpc.ipynb", notebook_cells(workshop, "alice", "value_proposition"))
     context = browser.new_context(viewport={"width": 1600, "height": 1100})
     page = open_notebook(context, "vpc.ipynb")
-    vpc = page.locator(".wk-vpc-root")
-    expect(vpc.locator("section[data-area='pains'] .wk-area-title")).to_contain_text("Pains")
+    vpc = page.locator(".kit-vpc-root")
+    expect(vpc.locator("section[data-area='pains'] .kit-area-title")).to_contain_text("Pains")
 
     # add (Enter in the area's input)
     pains = vpc.locator("section[data-area='pains']")
-    pains.locator(".wk-add input").fill("Long waits on the phone")
-    pains.locator(".wk-add input").press("Enter")
+    pains.locator(".kit-add input").fill("Long waits on the phone")
+    pains.locator(".kit-add input").press("Enter")
     expect(note(page, "Long waits on the phone")).to_be_visible()
     (record,) = items(workshop, area="pains")
     assert (record["text"], record["author"]) == ("Long waits on the phone", "alice")
 
     # add with the + button
-    vpc.locator("section[data-area='pains'] .wk-add input").fill("Letters nobody understands")
-    vpc.locator("section[data-area='pains'] .wk-btn-add").click()
+    vpc.locator("section[data-area='pains'] .kit-add input").fill("Letters nobody understands")
+    vpc.locator("section[data-area='pains'] .kit-btn-add").click()
     expect(note(page, "Letters nobody understands")).to_be_visible()
     assert [r["text"] for r in items(workshop, area="pains")] == ["Long waits on the phone", "Letters nobody understands"]
 
     # edit inline (double-click, type, Enter)
-    note(page, "Long waits on the phone").locator(".wk-note-text").dblclick()
-    editor = page.locator(".wk-note textarea.wk-editor")
+    note(page, "Long waits on the phone").locator(".kit-note-text").dblclick()
+    editor = page.locator(".kit-note textarea.kit-editor")
     editor.fill("Forty minutes on hold")
     editor.press("Enter")
     expect(note(page, "Forty minutes on hold")).to_be_visible()
     assert items(workshop, id=record["id"])[0]["text"] == "Forty minutes on hold"
 
     # rank (severity 4)
-    note(page, "Forty minutes on hold").locator("button.wk-pip[data-rank='4']").click()
-    expect(note(page, "Forty minutes on hold").locator("button.wk-pip[data-rank='4']")).to_have_attribute("aria-pressed", "true")
+    note(page, "Forty minutes on hold").locator("button.kit-pip[data-rank='4']").click()
+    expect(note(page, "Forty minutes on hold").locator("button.kit-pip[data-rank='4']")).to_have_attribute("aria-pressed", "true")
     # round, not squared by JupyterLab's own button styles
-    assert note(page, "Forty minutes on hold").locator("button.wk-pip").first.evaluate(
+    assert note(page, "Forty minutes on hold").locator("button.kit-pip").first.evaluate(
         "el => getComputedStyle(el).borderRadius") == "50%"
     assert items(workshop, id=record["id"])[0]["rank"] == 4
 
     # vote
     note(page, "Forty minutes on hold").locator("button[data-action='vote']").click()
-    expect(note(page, "Forty minutes on hold").locator(".wk-vote-count")).to_have_text("● 1")
+    expect(note(page, "Forty minutes on hold").locator(".kit-vote-count")).to_have_text("● 1")
     assert items(workshop, id=record["id"])[0]["votes"] == {"alice": 1}
-    expect(vpc.locator(".wk-dots")).to_contain_text("2 of 3")
+    expect(vpc.locator(".kit-dots")).to_contain_text("2 of 3")
 
     # link a pain reliever to the pain; coverage follows
     relievers = vpc.locator("section[data-area='pain_relievers']")
-    relievers.locator(".wk-add input").fill("Call-back instead of queue")
-    relievers.locator(".wk-add input").press("Enter")
+    relievers.locator(".kit-add input").fill("Call-back instead of queue")
+    relievers.locator(".kit-add input").press("Enter")
     expect(note(page, "Call-back instead of queue")).to_be_visible()
-    expect(vpc.locator(".wk-coverage-item[data-target='pains']")).to_have_text("0 of 2 Pains addressed")
+    expect(vpc.locator(".kit-coverage-item[data-target='pains']")).to_have_text("0 of 2 Pains addressed")
     select(page, "Call-back instead of queue").locator("button[data-action='link']").click()
     note(page, "Forty minutes on hold").click()
-    expect(note(page, "Forty minutes on hold")).to_have_class(has_class("wk-linked"))
+    expect(note(page, "Forty minutes on hold")).to_have_class(has_class("kit-linked"))
     (reliever,) = items(workshop, area="pain_relievers")
     assert reliever["fit"] == [record["id"]]
-    expect(vpc.locator(".wk-coverage-item[data-target='pains']")).to_have_text("1 of 2 Pains addressed")
-    vpc.locator(".wk-banner-link button").click()
-    expect(note(page, "Letters nobody understands")).to_have_class(has_class("wk-unaddressed"))
+    expect(vpc.locator(".kit-coverage-item[data-target='pains']")).to_have_text("1 of 2 Pains addressed")
+    vpc.locator(".kit-banner-link button").click()
+    expect(note(page, "Letters nobody understands")).to_have_class(has_class("kit-unaddressed"))
     page.screenshot(path=str(screenshots / "vpc.png"), full_page=True)
     vpc.screenshot(path=str(screenshots / "vpc_widget.png"))
 
     # move by drag and drop: pain -> gains
-    drag(page, note(page, "Letters nobody understands").locator(".wk-note-text"), vpc.locator("section[data-area='gains']"))
-    expect(vpc.locator("section[data-area='gains']").locator(".wk-note-text", has_text="Letters nobody understands")).to_be_visible()
+    drag(page, note(page, "Letters nobody understands").locator(".kit-note-text"), vpc.locator("section[data-area='gains']"))
+    expect(vpc.locator("section[data-area='gains']").locator(".kit-note-text", has_text="Letters nobody understands")).to_be_visible()
     assert [r["text"] for r in items(workshop, area="gains")] == ["Letters nobody understands"]
 
     # move with the keyboard: Alt+ArrowRight goes to the next area (gains -> jobs in declaration order)
     moved = note(page, "Letters nobody understands")
     moved.focus()
     page.keyboard.press("Alt+ArrowRight")
-    expect(vpc.locator("section[data-area='jobs']").locator(".wk-note-text", has_text="Letters nobody understands")).to_be_visible()
+    expect(vpc.locator("section[data-area='jobs']").locator(".kit-note-text", has_text="Letters nobody understands")).to_be_visible()
     assert [r["text"] for r in items(workshop, area="jobs")] == ["Letters nobody understands"]
 
     # delete, then undo
@@ -124,9 +124,9 @@ def test_value_proposition_canvas_through_the_ui(lab, browser, make_notebook, op
 
     # XSS payload renders literally
     gains = vpc.locator("section[data-area='gains']")
-    gains.locator(".wk-add input").fill(XSS)
-    gains.locator(".wk-add input").press("Enter")
-    xss = gains.locator(".wk-note-text", has_text="onerror")
+    gains.locator(".kit-add input").fill(XSS)
+    gains.locator(".kit-add input").press("Enter")
+    xss = gains.locator(".kit-note-text", has_text="onerror")
     expect(xss).to_have_text(XSS)
     assert xss.evaluate("el => el.textContent") == XSS
     assert vpc.locator("img").count() == 0
@@ -139,7 +139,7 @@ def test_value_proposition_canvas_through_the_ui(lab, browser, make_notebook, op
 def select(page, text: str):
     """Click a note's text: the note is selected (focused) and shows its tools."""
     found = note(page, text)
-    found.locator(".wk-note-text").click()
+    found.locator(".kit-note-text").click()
     return found
 
 
@@ -169,26 +169,26 @@ def test_two_kernels_see_each_others_notes(lab, browser, make_notebook, open_not
     first = open_notebook(browser.new_context(viewport={"width": 1500, "height": 1000}), "team_a.ipynb")
     second = open_notebook(browser.new_context(viewport={"width": 1500, "height": 1000}), "team_b.ipynb")
 
-    first.locator("section[data-area='jobs'] .wk-add input").fill("Anna's job note")
-    first.locator("section[data-area='jobs'] .wk-add input").press("Enter")
+    first.locator("section[data-area='jobs'] .kit-add input").fill("Anna's job note")
+    first.locator("section[data-area='jobs'] .kit-add input").press("Enter")
     expect(note(first, "Anna's job note")).to_be_visible()
     expect(note(second, "Anna's job note")).to_be_visible(timeout=2000)
 
-    second.locator("section[data-area='gains'] .wk-add input").fill("Ben's gain note")
-    second.locator("section[data-area='gains'] .wk-add input").press("Enter")
+    second.locator("section[data-area='gains'] .kit-add input").fill("Ben's gain note")
+    second.locator("section[data-area='gains'] .kit-add input").press("Enter")
     expect(note(second, "Ben's gain note")).to_be_visible()
     expect(note(first, "Ben's gain note")).to_be_visible(timeout=2000)
 
     # concurrent edits of different notes from the two kernels both survive
-    note(first, "Ben's gain note").locator("button.wk-pip[data-rank='2']").click()
-    note(second, "Anna's job note").locator("button.wk-pip[data-rank='5']").click()
-    expect(note(first, "Anna's job note").locator("button.wk-pip[data-rank='5']")).to_have_attribute(
+    note(first, "Ben's gain note").locator("button.kit-pip[data-rank='2']").click()
+    note(second, "Anna's job note").locator("button.kit-pip[data-rank='5']").click()
+    expect(note(first, "Anna's job note").locator("button.kit-pip[data-rank='5']")).to_have_attribute(
         "aria-pressed", "true", timeout=2000)
-    expect(note(second, "Ben's gain note").locator("button.wk-pip[data-rank='2']")).to_have_attribute(
+    expect(note(second, "Ben's gain note").locator("button.kit-pip[data-rank='2']")).to_have_attribute(
         "aria-pressed", "true", timeout=2000)
     ranks = {r["text"]: (r["rank"], r["author"]) for r in items(workshop)}
     assert ranks == {"Anna's job note": (5, "anna"), "Ben's gain note": (2, "ben")}
-    second.locator(".wk-vpc-root").screenshot(path=str(screenshots / "vpc_second_kernel.png"))
+    second.locator(".kit-vpc-root").screenshot(path=str(screenshots / "vpc_second_kernel.png"))
 
 
 def test_touchpoint_map_and_empathy_board(lab, browser, make_notebook, open_notebook, tmp_path, screenshots):
@@ -205,48 +205,48 @@ def test_touchpoint_map_and_empathy_board(lab, browser, make_notebook, open_note
         ws.canvas("empathy_map").add("hears", "„Ruf da bloß nicht an“")
     make_notebook("tp.ipynb", notebook_cells(path, "carla", "touchpoint_map", "empathy_map"))
     page = open_notebook(browser.new_context(viewport={"width": 1700, "height": 1200}), "tp.ipynb",
-                         wait_for=".wk-board-root")
-    tpmap = page.locator(".wk-tp-root")
-    expect(tpmap.locator(".wk-stage").first).to_contain_text("Bedarf entsteht")
-    expect(tpmap.locator(".wk-phase-pre")).to_contain_text("Vor dem ersten Kontakt")
-    assert tpmap.locator(".wk-emo-line").count() == 2  # one curve per persona
+                         wait_for=".kit-board-root")
+    tpmap = page.locator(".kit-tp-root")
+    expect(tpmap.locator(".kit-stage").first).to_contain_text("Bedarf entsteht")
+    expect(tpmap.locator(".kit-phase-pre")).to_contain_text("Vor dem ersten Kontakt")
+    assert tpmap.locator(".kit-emo-line").count() == 2  # one curve per persona
 
     # Ist rating by click
-    ratings = tpmap.locator(f".wk-cell-ratings .wk-tp-block[data-id='{review}']")
-    ratings.locator(".wk-rating-ist_rating button[data-value='2']").click()
-    expect(ratings.locator(".wk-rating-ist_rating button[data-value='2']")).to_have_attribute("aria-pressed", "true")
-    ratings.locator(".wk-rating-soll_target button[data-value='5']").click()
-    expect(ratings.locator(".wk-rating-soll_target button[data-value='5']")).to_have_attribute("aria-pressed", "true")
+    ratings = tpmap.locator(f".kit-cell-ratings .kit-tp-block[data-id='{review}']")
+    ratings.locator(".kit-rating-ist_rating button[data-value='2']").click()
+    expect(ratings.locator(".kit-rating-ist_rating button[data-value='2']")).to_have_attribute("aria-pressed", "true")
+    ratings.locator(".kit-rating-soll_target button[data-value='5']").click()
+    expect(ratings.locator(".kit-rating-soll_target button[data-value='5']")).to_have_attribute("aria-pressed", "true")
     record = items(path, "touchpoint_map", id=review)[0]
     assert (record["ist_rating"], record["soll_target"]) == (2, 5)
 
     # add a touchpoint
-    press = tpmap.locator(".wk-cell-touchpoints[data-stage='press']")
+    press = tpmap.locator(".kit-cell-touchpoints[data-stage='press']")
     press.locator("input").fill("Artikel im Lokalblatt")
     press.locator("input").press("Enter")
-    expect(press.locator(".wk-tp-name")).to_have_text("Artikel im Lokalblatt")
+    expect(press.locator(".kit-tp-name")).to_have_text("Artikel im Lokalblatt")
     assert [t["name"] for t in items(path, "touchpoint_map", stage="press")] == ["Artikel im Lokalblatt"]
 
     # vote an idea
-    idea = tpmap.locator(".wk-idea", has_text="persönlich beantworten")
+    idea = tpmap.locator(".kit-idea", has_text="persönlich beantworten")
     idea.locator("button[data-action='vote']").click()
-    expect(idea.locator(".wk-vote-count")).to_have_text("● 1")
+    expect(idea.locator(".kit-vote-count")).to_have_text("● 1")
     with kit.open(path, actor="reader") as ws:
         assert ws.ideas.all()[0]["votes"] == {"carla": 1}
 
     # moment of truth toggle
-    card = tpmap.locator(f".wk-tp[data-id='{review}']")
+    card = tpmap.locator(f".kit-tp[data-id='{review}']")
     card.locator("button[data-action='mot']").click()
-    expect(card).to_have_class(has_class("wk-tp-mot"))
+    expect(card).to_have_class(has_class("kit-tp-mot"))
     assert items(path, "touchpoint_map", id=review)[0]["moment_of_truth"] is True
     tpmap.screenshot(path=str(screenshots / "touchpoint_map.png"))
 
     # a note on the empathy map
-    board = page.locator(".wk-board-root")
+    board = page.locator(".kit-board-root")
     sees = board.locator("section[data-area='sees']")
-    sees.locator(".wk-add input").fill("Mahnungen mit rotem Stempel")
-    sees.locator(".wk-add input").press("Enter")
-    expect(sees.locator(".wk-note-text")).to_have_text("Mahnungen mit rotem Stempel")
+    sees.locator(".kit-add input").fill("Mahnungen mit rotem Stempel")
+    sees.locator(".kit-add input").press("Enter")
+    expect(sees.locator(".kit-note-text")).to_have_text("Mahnungen mit rotem Stempel")
     assert [r["text"] for r in items(path, "empathy_map", area="sees")] == ["Mahnungen mit rotem Stempel"]
     board.screenshot(path=str(screenshots / "empathy_map.png"))
 
@@ -264,31 +264,31 @@ def test_participant_gets_touchpoint_controls_only_on_their_own(lab, browser, ma
              "show(ws, 'touchpoint_map', participant='Anna', team='Blue')"]
     make_notebook("tp_anna.ipynb", cells)
     page = open_notebook(browser.new_context(viewport={"width": 1700, "height": 1200}), "tp_anna.ipynb")
-    tpmap = page.locator(".wk-tp-root")
-    contact = tpmap.locator(".wk-cell-touchpoints[data-stage='contact']")
-    contact.locator(".wk-add input").fill("Anna's chat")
-    contact.locator(".wk-add input").press("Enter")
-    expect(contact.locator(".wk-tp-name", has_text="Anna's chat")).to_be_visible()
+    tpmap = page.locator(".kit-tp-root")
+    contact = tpmap.locator(".kit-cell-touchpoints[data-stage='contact']")
+    contact.locator(".kit-add input").fill("Anna's chat")
+    contact.locator(".kit-add input").press("Enter")
+    expect(contact.locator(".kit-tp-name", has_text="Anna's chat")).to_be_visible()
     (annas,) = [t for t in items(path, "touchpoint_map") if t["name"] == "Anna's chat"]
     assert (annas["author"], annas["team"]) == ("Anna", "Blue")
 
-    mine = tpmap.locator(f".wk-tp[data-id='{annas['id']}']")
+    mine = tpmap.locator(f".kit-tp[data-id='{annas['id']}']")
     expect(mine.locator("button[data-action='delete']")).to_have_count(1)
     expect(mine).to_have_attribute("draggable", "true")
     for other in (sample, bens):
-        card = tpmap.locator(f".wk-tp[data-id='{other}']")
+        card = tpmap.locator(f".kit-tp[data-id='{other}']")
         expect(card).to_have_count(1)
-        expect(card.locator(".wk-note-actions")).to_have_count(0)  # no move or delete buttons
+        expect(card.locator(".kit-note-actions")).to_have_count(0)  # no move or delete buttons
         expect(card).to_have_attribute("draggable", "false")
         expect(card.locator("button[data-action='mot']")).to_be_disabled()
-        block = tpmap.locator(f".wk-cell-ratings .wk-tp-block[data-id='{other}']")
+        block = tpmap.locator(f".kit-cell-ratings .kit-tp-block[data-id='{other}']")
         for button in block.locator("button").all():
             expect(button).to_be_disabled()
-        card.locator(".wk-tp-name").click()  # not an editor: clicking the name opens no input
+        card.locator(".kit-tp-name").click()  # not an editor: clicking the name opens no input
         expect(card.locator("input, textarea")).to_have_count(0)
-    ratings = tpmap.locator(f".wk-cell-ratings .wk-tp-block[data-id='{annas['id']}']")
-    ratings.locator(".wk-rating-ist_rating button[data-value='3']").click()
-    expect(ratings.locator(".wk-rating-ist_rating button[data-value='3']")).to_have_attribute("aria-pressed", "true")
+    ratings = tpmap.locator(f".kit-cell-ratings .kit-tp-block[data-id='{annas['id']}']")
+    ratings.locator(".kit-rating-ist_rating button[data-value='3']").click()
+    expect(ratings.locator(".kit-rating-ist_rating button[data-value='3']")).to_have_attribute("aria-pressed", "true")
     # read by this test process while the kernel holds two connections (facilitator and Anna)
     assert items(path, "touchpoint_map", id=annas["id"])[0]["ist_rating"] == 3
     assert items(path, "touchpoint_map", id=bens)[0]["ist_rating"] is None
@@ -300,22 +300,22 @@ def test_participant_gets_touchpoint_controls_only_on_their_own(lab, browser, ma
 # area (the areas scroll), then its box is compared with its area's box and, in the circle, with the circle.
 GEOMETRY = """root => {
   const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
-  const square = root.querySelector('.wk-vpc-square'), circle = root.querySelector('.wk-vpc-circle');
+  const square = root.querySelector('.kit-vpc-square'), circle = root.querySelector('.kit-vpc-circle');
   const notes = [];
-  for (const note of root.querySelectorAll('.wk-vpc .wk-note')) {
+  for (const note of root.querySelectorAll('.kit-vpc .kit-note')) {
     note.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-    const area = note.closest('.wk-area');
+    const area = note.closest('.kit-area');
     notes.push({ id: note.dataset.id, area: area.dataset.area, inCircle: circle.contains(note), note: box(note),
                  areaBox: box(area), circle: box(circle), square: box(square) });
   }
-  for (const list of root.querySelectorAll('.wk-notes')) list.scrollTop = 0;
+  for (const list of root.querySelectorAll('.kit-notes')) list.scrollTop = 0;
   root.scrollIntoView({ block: 'start' });
-  const areas = [...root.querySelectorAll('.wk-vpc .wk-area')].map((a) => {
-    const list = a.querySelector('.wk-notes');
-    return { area: a.dataset.area, box: box(a), inCircle: circle.contains(a), count: a.querySelector('.wk-count').textContent.trim(),
-             notes: a.querySelectorAll('.wk-note').length, overflowY: getComputedStyle(list).overflowY,
+  const areas = [...root.querySelectorAll('.kit-vpc .kit-area')].map((a) => {
+    const list = a.querySelector('.kit-notes');
+    return { area: a.dataset.area, box: box(a), inCircle: circle.contains(a), count: a.querySelector('.kit-count').textContent.trim(),
+             notes: a.querySelectorAll('.kit-note').length, overflowY: getComputedStyle(list).overflowY,
              scrolls: list.scrollHeight > list.clientHeight, sideways: list.scrollWidth > list.clientWidth + 1,
-             fontPx: parseFloat(getComputedStyle(a.querySelector('.wk-note') || a).fontSize) };
+             fontPx: parseFloat(getComputedStyle(a.querySelector('.kit-note') || a).fontSize) };
   });
   return { square: box(square), circle: box(circle), root: box(root), areas, notes,
            viewport: [window.innerWidth, window.innerHeight] };
@@ -348,8 +348,8 @@ def test_vpc_sample_fits_a_projector(lab, browser, make_notebook, open_notebook,
     make_notebook(f"vpc_sample_{width}.ipynb", notebook_cells(path, "lena", "value_proposition"))
     context = browser.new_context(viewport={"width": width, "height": height})
     page = open_notebook(context, f"vpc_sample_{width}.ipynb")
-    vpc = page.locator(".wk-vpc-root")
-    expect(vpc.locator(".wk-note")).to_have_count(sum(expected.values()))
+    vpc = page.locator(".kit-vpc-root")
+    expect(vpc.locator(".kit-note")).to_have_count(sum(expected.values()))
     g = vpc.evaluate(GEOMETRY)
     page.screenshot(path=str(screenshots / f"vpc_sample_{width}.png"))
 
@@ -377,22 +377,22 @@ def test_vpc_sample_fits_a_projector(lab, browser, make_notebook, open_notebook,
 
     # focus mode: the area title enlarges the area (mouse and keyboard); Escape / the title closes it
     pains = vpc.locator("section[data-area='pains']")
-    title = pains.locator(".wk-area-title")
+    title = pains.locator(".kit-area-title")
     small = pains.bounding_box()
     title.click()
-    expect(pains).to_have_class(has_class("wk-focused"))
+    expect(pains).to_have_class(has_class("kit-focused"))
     expect(title).to_have_attribute("aria-expanded", "true")
     big = pains.bounding_box()
     assert big["width"] > 1.8 * small["width"] and big["height"] > 1.8 * small["height"], (small, big)
     if width == 1920:
         page.screenshot(path=str(screenshots / "vpc_sample_focus.png"))
     title.click()
-    expect(pains).not_to_have_class(has_class("wk-focused"))
+    expect(pains).not_to_have_class(has_class("kit-focused"))
     title.focus()
     page.keyboard.press("Enter")
-    expect(pains).to_have_class(has_class("wk-focused"))
+    expect(pains).to_have_class(has_class("kit-focused"))
     note(page, items(path, area="pains")[0]["text"][:20]).focus()
     page.keyboard.press("Escape")
-    expect(pains).not_to_have_class(has_class("wk-focused"))
+    expect(pains).not_to_have_class(has_class("kit-focused"))
     assert len(items(path, area="pains")) == expected["pains"]  # looking never changes the workshop
     context.close()

@@ -22,7 +22,7 @@ import pytest
 import kit
 from kit import agenda, facilitation
 from kit.serve import Room, ServeConfig
-from kit.store import WorkshopError
+from kit.errors import WorkshopError
 from labserver import CHROMIUM
 from labserver import chromium as launch_chromium
 
@@ -125,7 +125,7 @@ def _open_facilitator(browser, cfg, outside: list[str]):
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     try:
         page.wait_for_selector(".kit-panel", timeout=60_000)
-        page.wait_for_selector(".wk-board", timeout=60_000)
+        page.wait_for_selector(".kit-board", timeout=60_000)
     except Exception:
         page.screenshot(path=str(SHOTS / "failed_facilitator.png"), full_page=True)
         raise
@@ -159,13 +159,13 @@ class Ticker(threading.Thread):
 
 
 def _note(page, text: str):
-    return page.locator(".wk-note", has=page.locator(".wk-note-text", has_text=text))
+    return page.locator(".kit-note", has=page.locator(".kit-note-text", has_text=text))
 
 
 def _add(page, area: str, text: str) -> None:
-    box = page.locator(f'.wk-area[data-area="{area}"] .wk-add')
+    box = page.locator(f'.kit-area[data-area="{area}"] .kit-add')
     box.locator("input").fill(text)
-    box.locator(".wk-btn-add").click()
+    box.locator(".kit-btn-add").click()
 
 
 @pytest.mark.browser
@@ -188,7 +188,7 @@ def test_live_session_with_three_participants(room, chromium):
         page.fill(".kit-name input", name)
         page.locator(".kit-team select").select_option(label=team)
         page.click(".kit-join")
-        page.wait_for_selector(".wk-board")
+        page.wait_for_selector(".kit-board")
         expect(page.locator(".kit-who")).to_contain_text(name)  # literally, "<b>" included
         people.append(page)
     views = [fac, *people]
@@ -208,7 +208,7 @@ def test_live_session_with_three_participants(room, chromium):
     # ---------------------------------------------------------------- voting within the budget, while updates stream in
     fac.locator(".kit-panel-vote").click()
     for view in people:
-        expect(view.locator(".wk-banner-vote")).to_be_visible(timeout=LIVE)
+        expect(view.locator(".kit-banner-vote")).to_be_visible(timeout=LIVE)
     ticker = Ticker(cfg.workshop)
     ticker.start()
     try:
@@ -217,7 +217,7 @@ def test_live_session_with_three_participants(room, chromium):
         first_vote.evaluate("b => { b.kitProbe = 'same node'; }")
         seen = ticker.ticks
         people[0].wait_for_function(  # this page has re-rendered several remote updates since
-            f"() => [...document.querySelectorAll('.wk-note-text')].some(n => /^tick ([0-9]+)$/.test(n.textContent)"
+            f"() => [...document.querySelectorAll('.kit-note-text')].some(n => /^tick ([0-9]+)$/.test(n.textContent)"
             f" && Number(n.textContent.slice(5)) > {seen + 5})")
         assert first_vote.evaluate("b => b.kitProbe") == "same node"  # the button was kept, not replaced
         plan = {0: [0, 1, 2], 1: [0, 2, 2], 2: [0, 0, 1]}  # participant -> notes they give a dot (3 each)
@@ -226,9 +226,9 @@ def test_live_session_with_three_participants(room, chromium):
             for target in targets:  # one click each, never repeated: a lost click fails the count below
                 running[target] += 1
                 _note(people[who], texts[target]).locator("[data-action=vote]").click()
-                expect(_note(people[who], texts[target]).locator(".wk-vote-count")).to_have_text(
+                expect(_note(people[who], texts[target]).locator(".kit-vote-count")).to_have_text(
                     f"● {running[target]}", timeout=LIVE)  # the dot is stored before the next click
-                expect(people[who].locator(".wk-error")).to_have_count(0)
+                expect(people[who].locator(".kit-error")).to_have_count(0)
     finally:
         ticker.stop.set()
         ticker.join(10)
@@ -238,9 +238,9 @@ def test_live_session_with_three_participants(room, chromium):
     expected_votes = {0: 4, 1: 2, 2: 3}
     for target, total in expected_votes.items():
         for view in views:
-            expect(_note(view, texts[target]).locator(".wk-vote-count")).to_have_text(f"● {total}", timeout=LIVE)
+            expect(_note(view, texts[target]).locator(".kit-vote-count")).to_have_text(f"● {total}", timeout=LIVE)
     _note(people[2], texts[1]).locator("[data-action=vote]").click()  # a fourth dot: over the budget of 3
-    expect(people[2].locator(".wk-error")).to_be_visible(timeout=LIVE)
+    expect(people[2].locator(".kit-error")).to_be_visible(timeout=LIVE)
     people[2].screenshot(path=str(SHOTS / "participant_budget.png"))
     with kit.open(cfg.workshop, actor="check") as ws:
         by_text = {i["text"]: i["votes"] for i in ws.ideas.all()}
@@ -249,19 +249,19 @@ def test_live_session_with_three_participants(room, chromium):
         assert by_text[texts[2]] == {"Anna": 1, "Ben <b>bold</b>": 2}
     fac.locator(".kit-panel-vote").click()
     for view in people:
-        expect(view.locator(".wk-banner-vote")).to_have_count(0, timeout=LIVE)
+        expect(view.locator(".kit-banner-vote")).to_have_count(0, timeout=LIVE)
 
     # ---------------------------------------------------------------- private, then reveal
     fac.locator(".kit-panel-private").click()
     for view in people:
-        expect(view.locator(".wk-banner-private")).to_be_visible(timeout=LIVE)
+        expect(view.locator(".kit-banner-private")).to_be_visible(timeout=LIVE)
     secret = "Upgrade for birthdays (secret until reveal)"
     _add(people[0], "after", secret)
     expect(_note(people[0], secret)).to_have_count(1, timeout=LIVE)
     expect(_note(fac, secret)).to_have_count(1, timeout=LIVE)  # the facilitator sees it, marked hidden
-    expect(_note(fac, secret).locator(".wk-badge-hidden")).to_be_visible()
+    expect(_note(fac, secret).locator(".kit-badge-hidden")).to_be_visible()
     people[1].wait_for_function(  # Ben's page has refreshed past the secret note without showing it
-        "() => document.querySelectorAll('.wk-note').length === 3")
+        "() => document.querySelectorAll('.kit-note').length === 3")
     for view in people[1:]:
         expect(_note(view, secret)).to_have_count(0)
     people[1].screenshot(path=str(SHOTS / "participant_private.png"))
@@ -273,9 +273,9 @@ def test_live_session_with_three_participants(room, chromium):
     # ---------------------------------------------------------------- lock: refused in the UI and in the store
     fac.locator(".kit-panel-lock").click()
     for view in people:
-        expect(view.locator(".wk-banner-lock")).to_be_visible(timeout=LIVE)
-        expect(view.locator(".wk-add")).to_have_count(0)
-        expect(view.locator(".wk-note [data-action=vote], .wk-note-actions button")).to_have_count(0)
+        expect(view.locator(".kit-banner-lock")).to_be_visible(timeout=LIVE)
+        expect(view.locator(".kit-add")).to_have_count(0)
+        expect(view.locator(".kit-note [data-action=vote], .kit-note-actions button")).to_have_count(0)
     people[0].screenshot(path=str(SHOTS / "participant_locked.png"))
     with kit.open(cfg.workshop, actor="Anna", role="participant") as anna:
         with pytest.raises(WorkshopError, match="locked"):
@@ -290,7 +290,7 @@ def test_live_session_with_three_participants(room, chromium):
     fac.locator(".kit-panel-step select").select_option(label=f"{step.number} · {step.title}")
     for view in people:
         expect(view.locator(".kit-step")).to_contain_text(step.title, timeout=LIVE)
-        view.wait_for_selector(".wk-widget .wk-root:not(.wk-board-root)", timeout=LIVE)
+        view.wait_for_selector(".kit-widget .kit-root:not(.kit-board-root)", timeout=LIVE)
     people[1].screenshot(path=str(SHOTS / "participant_next_step.png"))
 
     # ---------------------------------------------------------------- nothing lost, nothing fetched from outside

@@ -1,0 +1,208 @@
+"""The one access policy: who may see, add, change, move, delete and vote on what.
+
+Why one module: the rules (hidden notes, teams kept apart, own notes, lock, voting open and
+budget) used to live in the canvas, the roster, the widgets and the views, each slightly
+different. Here they are pure functions on plain data -- a :class:`Viewer`, the
+:class:`Rules` in force on a canvas and record dicts -- so a kernel, a room server and a
+test ask the same questions and get the same answers. Refusals are
+:class:`kit.errors.Refused` with an ``access.*`` code (texts in ``kit/texts/access.yaml``).
+
+The facilitator is never limited; participants are.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Refused
+
+DEFAULT_BUDGET = 3
+#: Fields that name who wrote a record, in order of preference.
+OWNER_FIELDS = ("author", "observed_by")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks or writes: a participant's name (or the facilitator's actor) and team."""
+
+    name: str
+    team: str = ""
+    participant: bool = False
+
+    @property
+    def role(self) -> str:
+        return "participant" if self.participant else "facilitator"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "team": self.team, "role": self.role}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules in force on one canvas right now, as the facilitator set them."""
+
+    canvas: str = ""  # the canvas title, for messages
+    locked: bool = False  # read-only for participants
+    private: bool = False  # new notes stay hidden until revealed
+    vote_open: bool = False
+    budget: int = DEFAULT_BUDGET  # dots per person
+    separated: bool = False  # teams kept apart
+    owner: str | None = None  # the field naming a record's author (see owner_field)
+    has_team: bool = False  # the records carry a team
+
+
+def owner_field(field_names: Iterable[str]) -> str | None:
+    """The field naming who wrote a record (``author``, or ``observed_by`` for observations)."""
+    names = set(field_names)
+    return next((f for f in OWNER_FIELDS if f in names), None)
+
+
+# --------------------------------------------------------------------------- seeing
+def seen_team(viewer: Viewer, rules: Rules) -> str | None:
+    """The only team whose notes the viewer sees (teams kept apart, participant); None: all."""
+    if not viewer.participant or not rules.separated:
+        return None
+    return viewer.team
+
+
+def can_see(record: Mapping[str, Any], viewer: Viewer, rules: Rules) -> bool:
+    """Hidden notes: their author sees them, the facilitator sees them marked, others do not.
+    While teams are kept apart a participant sees only their own team's notes."""
+    team = seen_team(viewer, rules)
+    if team is not None and (record.get("team") or "") != team:
+        return False
+    if not record.get("hidden") or not viewer.participant:
+        return True
+    return rules.owner is not None and record.get(rules.owner) == viewer.name
+
+
+def can_change(record: Mapping[str, Any], viewer: Viewer, rules: Rules) -> bool:
+    """May the viewer edit, move or delete this record (ignoring the lock)? A participant only
+    their own; records of a kind without author anyone; the facilitator everything."""
+    return not viewer.participant or rules.owner is None or record.get(rules.owner) == viewer.name
+
+
+def is_mine(record: Mapping[str, Any], viewer: Viewer, rules: Rules) -> bool:
+    return rules.owner is not None and record.get(rules.owner) == viewer.name
+
+
+# --------------------------------------------------------------------------- writing
+def read_only(viewer: Viewer, rules: Rules) -> bool:
+    """A locked canvas is read-only for participants, never for the facilitator."""
+    return viewer.participant and rules.locked
+
+
+def new_record_fields(viewer: Viewer, rules: Rules, field_names: Iterable[str]) -> dict[str, Any]:
+    """What a new record of this viewer carries: its author, the viewer's team and, during
+    private brainstorming, ``hidden`` (only the author and the facilitator see it)."""
+    names = set(field_names)
+    fields: dict[str, Any] = {}
+    owner = owner_field(names)
+    if owner:
+        fields[owner] = viewer.name
+    if "team" in names and viewer.team:
+        fields["team"] = viewer.team
+    if "hidden" in names and rules.private:
+        fields["hidden"] = True
+    return fields
+
+
+def check_write(viewer: Viewer, rules: Rules, fields: Mapping[str, Any], *, record_id: int | None = None,
+                record: Mapping[str, Any] | None = None, vote: bool = False) -> None:
+    """Refuse a participant's add (``record_id`` None), edit, move, delete or vote that the rules forbid.
+
+    ``record`` is the stored record being changed (None when new or gone: the store reports a
+    gone record); ``fields`` what is written; ``vote``: a dot, which a participant may give to
+    anyone's note (of their own team while teams are kept apart).
+    """
+    if not viewer.participant:
+        return
+    if read_only(viewer, rules):
+        raise Refused("access.locked", canvas=rules.canvas)
+    if rules.separated:
+        _check_team(viewer, rules, fields, record_id, record)
+    if not vote:
+        _check_owner(viewer, rules, fields, record_id, record)
+
+
+def _check_team(viewer: Viewer, rules: Rules, fields: Mapping[str, Any], record_id: int | None,
+                record: Mapping[str, Any] | None) -> None:
+    if not rules.has_team:
+        raise Refused("access.no_team_field", canvas=rules.canvas)
+    mine = viewer.team
+    if not mine:
+        raise Refused("access.not_joined", actor=viewer.name)
+    if record is not None and record.get("team") != mine:
+        raise Refused("access.other_team", id=record_id, team=record.get("team") or "-", actor=viewer.name,
+                      mine=mine)
+    if ("team" in fields or record_id is None) and fields.get("team") != mine:
+        raise Refused("access.team_only", actor=viewer.name, mine=mine, canvas=rules.canvas)
+
+
+def _check_owner(viewer: Viewer, rules: Rules, fields: Mapping[str, Any], record_id: int | None,
+                 record: Mapping[str, Any] | None) -> None:
+    """Participants write as themselves and change only notes they wrote; notes without an
+    author (sample data, notes added by script) only the facilitator changes."""
+    owner = rules.owner
+    if owner is None:
+        return
+    if owner in fields and fields[owner] != viewer.name:
+        raise Refused("access.as_themselves", actor=viewer.name, name=fields[owner])
+    if record is not None and record.get(owner) != viewer.name:
+        if record.get(owner):
+            raise Refused("access.not_yours", id=record_id, owner=record.get(owner), actor=viewer.name)
+        raise Refused("access.not_yours_nobody", id=record_id, actor=viewer.name)
+
+
+# --------------------------------------------------------------------------- voting
+def check_vote(viewer: Viewer, rules: Rules, voter: str) -> None:
+    """Participants vote only while voting is open, and only as themselves."""
+    if not viewer.participant:
+        return
+    if not rules.vote_open:
+        raise Refused("access.vote_closed", canvas=rules.canvas)
+    if voter != viewer.name:
+        raise Refused("access.vote_as_self", actor=viewer.name)
+
+
+def votes_used(records: Iterable[Mapping[str, Any]], voter: str) -> int:
+    return sum((r.get("votes") or {}).get(voter, 0) for r in records)
+
+
+def check_budget(voter: str, used: int, dots: int, budget: int | None) -> None:
+    """A dot more than the budget is refused; taking one back always works."""
+    if budget is not None and dots > 0 and used + dots > budget:
+        raise Refused("access.budget", voter=voter, used=used, budget=budget)
+
+
+def dots_left(records: Iterable[Mapping[str, Any]], voter: str, budget: int) -> int:
+    return max(0, budget - votes_used(records, voter))
+
+
+# --------------------------------------------------------------------------- room controls
+def check_facilitator(viewer: Viewer, action: str) -> None:
+    """Room controls (moving people between teams, keeping teams apart, revealing) are the
+    facilitator's; ``action`` names the control: ``assign``, ``separate``, ``reveal``."""
+    if viewer.participant:
+        raise Refused(f"access.only_facilitator_{action}", actor=viewer.name)
+
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "Rules",
+    "Viewer",
+    "can_change",
+    "can_see",
+    "check_budget",
+    "check_facilitator",
+    "check_vote",
+    "check_write",
+    "dots_left",
+    "is_mine",
+    "new_record_fields",
+    "owner_field",
+    "read_only",
+    "seen_team",
+    "votes_used",
+]

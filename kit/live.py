@@ -1,0 +1,186 @@
+"""One live refresh for every open view in a process: widgets, participant pages, the room panel.
+
+Why one: another kernel, a participant's page or the CLI writes to the same workshop; each
+view must follow within a fraction of a second, and one view failing (a closed workshop, a
+bug) must never stop the others. A view is anything with a ``store`` it reads, the
+``version`` it last showed and a ``refresh()`` (see :class:`View`); :func:`register` keeps it
+(weakly) until :func:`unregister` or until it is dropped.
+
+How a view learns that its store moved: a store that pushes (``store.notifies``, PostgreSQL's
+LISTEN/NOTIFY) calls back from its listener thread, and the refresh is handed to the event
+loop with ``call_soon_threadsafe``; any other store (SQLite) is polled with one cheap
+``version()`` query per store every :data:`INTERVAL` seconds by one task on the running loop
+(a Jupyter kernel has one). Without a running loop (a script, a test) call :func:`poll`.
+A view that shows a clock sets ``tick`` (seconds) and is refreshed that often as well.
+
+A view whose refresh fails is logged and tried again at the next poll; after
+:data:`MAX_FAILURES` failures in a row it is dropped. Other views never notice.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any, Protocol
+
+INTERVAL = 0.2  # seconds: a change elsewhere shows within ~0.2 s, well under the 1 s goal
+MAX_FAILURES = 5
+log = logging.getLogger(__name__)
+
+
+class View(Protocol):
+    """What the live refresh needs of an open view."""
+
+    @property
+    def store(self) -> Any: ...
+
+    @property
+    def version(self) -> int: ...
+
+    def refresh(self) -> None: ...
+
+
+class WorkshopView:
+    """A view that shows one workshop (``self.ws``) and redraws itself in :meth:`show`."""
+
+    ws: Any
+    version = -1
+
+    @property
+    def store(self) -> Any:
+        return self.ws.store
+
+    def refresh(self) -> None:
+        self.version = self.ws.version()  # read first: a change made meanwhile is seen next time
+        self.show()
+
+    def show(self) -> None:
+        raise NotImplementedError
+
+
+_views: weakref.WeakSet[Any] = weakref.WeakSet()
+_failures: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+_ticked: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+_task: asyncio.Task[None] | None = None
+_subscriptions: dict[int, tuple[Any, Callable[[], None]]] = {}  # id(store) -> (store, unsubscribe)
+
+
+def register(view: View) -> None:
+    """Keep ``view`` in step with its store from now on."""
+    _views.add(view)
+    store = view.store
+    if getattr(store, "notifies", False):
+        _subscribe(store)
+    if getattr(view, "tick", None) or not getattr(store, "notifies", False):
+        start()
+
+
+def unregister(view: View) -> None:
+    _views.discard(view)
+    for key, (store, unsubscribe) in list(_subscriptions.items()):
+        if not any(v.store is store for v in list(_views)):
+            del _subscriptions[key]
+            unsubscribe()
+
+
+def open_views() -> list[Any]:
+    return list(_views)
+
+
+def refresh(view: View) -> bool:
+    """Refresh one view; a failure is logged, never raised (see :data:`MAX_FAILURES`)."""
+    _ticked[view] = time.monotonic()
+    try:
+        view.refresh()
+    except Exception:  # one failing view must never stop the others
+        _failures[view] = failures = _failures.get(view, 0) + 1
+        log.exception("live refresh of %r failed (%d in a row)", view, failures)
+        if failures >= MAX_FAILURES:
+            log.error("%r no longer follows the workshop", view)
+            unregister(view)
+        return False
+    _failures.pop(view, None)
+    return True
+
+
+def _due(view: View, now: float) -> bool:
+    """A view with a clock (``tick`` seconds) is due when its tick has passed."""
+    tick = getattr(view, "tick", None)
+    if not tick:
+        return False
+    return now - _ticked.get(view, 0.0) >= float(tick)
+
+
+def poll(*, pushed: bool = False) -> int:
+    """Refresh every view whose store moved since it last looked; returns how many were refreshed.
+
+    ``pushed``: also check views on stores that notify (normally their callbacks do that).
+    """
+    versions: dict[int, int] = {}
+    refreshed = 0
+    now = time.monotonic()
+    for view in list(_views):
+        try:
+            store = view.store
+            if getattr(store, "notifies", False) and not pushed:
+                stale = False
+            else:
+                if id(store) not in versions:
+                    versions[id(store)] = store.version()
+                stale = versions[id(store)] != view.version
+        except Exception:  # a closed or vanished workshop must not stop the others
+            log.exception("live refresh could not read the version of %r; dropped", view)
+            unregister(view)
+            continue
+        if (stale or _due(view, now)) and refresh(view):
+            refreshed += 1
+    return refreshed
+
+
+def _moved(store: Any, version: int) -> None:
+    """Refresh the views of ``store`` that have not seen ``version`` (on the event loop's thread)."""
+    for view in [v for v in list(_views) if v.store is store]:
+        if view.version != version:
+            refresh(view)
+
+
+def _subscribe(store: Any) -> None:
+    if id(store) in _subscriptions:
+        return
+    try:
+        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+
+    def notified(version: int) -> None:  # called from the store's listener thread
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(_moved, store, version)
+
+    _subscriptions[id(store)] = (store, store.subscribe(notified))
+
+
+async def run(interval: float = INTERVAL) -> None:
+    """Poll until no polled or ticking view is left open."""
+    global _task
+    try:
+        while any(getattr(v, "tick", None) or not getattr(v.store, "notifies", False) for v in list(_views)):
+            poll()
+            await asyncio.sleep(interval)
+    finally:
+        if _task is asyncio.current_task():
+            _task = None
+
+
+def start() -> asyncio.Task[None] | None:
+    """Start the poller on the running event loop (a Jupyter kernel has one); no-op otherwise."""
+    global _task
+    if _task is not None and not _task.done():
+        return _task
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    _task = loop.create_task(run())
+    return _task

@@ -1,0 +1,158 @@
+"""A session: what one viewer sees of a workshop and what they may ask of it, in plain Python.
+
+Why: a widget in a kernel and a room server without kernels must behave the same. A session
+computes its viewer's state as a JSON-ready dict, tells which keys changed since it was last
+asked (:meth:`Session.diff`, so only those travel), and applies one request
+``{"op": ..., "nonce": ..., ...}`` through the kit API and kit.access, answering
+``{"ack": nonce, "error": message}`` -- never raising. Nothing here imports ipywidgets,
+anywidget or traitlets; kit.widgets only moves these dicts into traits.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .. import i18n
+from ..errors import RequestError, UndoConflict, ValidationError, WorkshopError
+
+if TYPE_CHECKING:
+    from ..workshop import Workshop
+
+log = logging.getLogger(__name__)
+Op = Callable[[dict[str, Any]], Any]
+_UNSET = object()
+
+
+class Session:
+    """One viewer's live view. Subclasses give :meth:`fixed`, :meth:`state` and :meth:`ops`.
+
+    Besides requests, a page may set the state keys in :attr:`writable` (what the viewer
+    selected, e.g. the interview on screen); the host passes them to :meth:`receive`.
+    """
+
+    writable: tuple[str, ...] = ()
+
+    def __init__(self, ws: Workshop) -> None:
+        self.ws = ws
+        self.version = -1  # the store version the last state was read at
+        self._fixed: dict[str, Any] | None = None
+        self._sent: dict[str, Any] = {}
+        self.closed = False
+
+    @property
+    def language(self) -> str:
+        return self.ws.language
+
+    @property
+    def store(self) -> Any:
+        """The store this session reads (what kit.live watches for a view built on it)."""
+        return self.ws.store
+
+    # ------------------------------------------------------------------ state
+    def fixed(self) -> dict[str, Any]:
+        """State that does not change while the session is open (labels, areas): read once."""
+        return {}
+
+    def state(self) -> dict[str, Any]:
+        """State that follows the store (notes, controls)."""
+        return {}
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything the viewer's page needs, including ``version``."""
+        version = self.ws.version()  # read first: a change made meanwhile is seen next time
+        if self._fixed is None:
+            self._fixed = self.fixed()
+        full = {**self._fixed, **self.state(), "version": version}
+        self.version = version
+        return full
+
+    def diff(self) -> dict[str, Any]:
+        """The keys whose value changed since the last :meth:`diff` (all of them the first time)."""
+        full = self.snapshot()
+        changed = {k: v for k, v in full.items() if self._sent.get(k, _UNSET) != v}
+        self._sent.update(changed)
+        return changed
+
+    # ------------------------------------------------------------------ requests
+    def ops(self) -> dict[str, Op]:
+        return {}
+
+    def apply(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        """Apply one request; returns ``{"ack": nonce, "error": message, ...}``, "" on success.
+
+        Never raises: every refusal becomes a one-line message in the workshop language.
+        A handler may return a dict of extra result keys (e.g. ``message``).
+        """
+        request = dict(request)
+        result: dict[str, Any] = {}
+        try:
+            op = request.get("op")
+            handler = self.ops().get(op) if isinstance(op, str) else None
+            if handler is None:
+                raise RequestError("widgets.req_unknown", op=op)
+            extra = handler(request)
+            if isinstance(extra, dict):
+                result.update(extra)
+            error = ""
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message for the viewer, never a traceback
+            error = self.explain(exc)
+        return {**result, "ack": str(request.get("nonce", "")), "error": error}
+
+    def explain(self, exc: Exception) -> str:
+        """A one-line message in the workshop language, chosen by the error's class and code."""
+        lang = self.language
+        if isinstance(exc, ValidationError):  # "Invalid input in area:" and the problem, in the language
+            problem = WorkshopError.render(exc, lang)
+            return f"{i18n.t('widgets.err_invalid', lang, field=exc.field)} {problem}"
+        if isinstance(exc, UndoConflict):
+            return i18n.t("widgets.err_undo_conflict", lang)
+        if isinstance(exc, WorkshopError):
+            key = VIEWER_TEXTS.get(exc.code)
+            return i18n.t(key, lang) if key else exc.render(lang)
+        if isinstance(exc, (ValueError, KeyError, TypeError)):
+            return str(exc)
+        log.exception("unexpected error in a %s request", type(self).__name__)
+        return f"{i18n.t('widgets.err_other', lang)} {exc}"
+
+    def receive(self, key: str, value: Any) -> None:
+        """The page set ``key`` (one of :attr:`writable`) to ``value``."""
+        raise RequestError("widgets.req_unknown", op=key)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+#: Refusals a viewer reads about themselves ("you"): shown with the widget's own wording.
+VIEWER_TEXTS = {
+    "access.locked": "widgets.err_locked",
+    "access.vote_closed": "widgets.err_vote_closed",
+    "access.budget": "widgets.err_budget",
+    "workshop.budget_used": "widgets.err_budget",
+    "access.not_yours": "widgets.err_not_yours",
+    "access.not_yours_nobody": "widgets.err_not_yours",
+    "canvas.cannot_link": "widgets.err_link",
+    "canvas.cannot_link_any": "widgets.err_link",
+}
+
+
+def request_id(request: Mapping[str, Any], key: str = "id") -> int:
+    """A record id from a request (an int, not a bool or text)."""
+    value = request.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RequestError("widgets.req_not_id", name=key, value=value)
+    return value
+
+
+def request_text(request: Mapping[str, Any], key: str = "text") -> str:
+    value = request.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise RequestError("widgets.err_empty")
+    return value
+
+
+def request_area(request: Mapping[str, Any], key: str = "area") -> str:
+    value = request.get(key)
+    if not isinstance(value, str):
+        raise RequestError("widgets.req_missing", field=key)
+    return value
