@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
     fig, ax = style.new_figure()
-    measure = Measure(fig)
+    measure = Measure(fig, canvas.language)
     lang = canvas.language
     W, H = style.A4_LANDSCAPE
     style.header(ax, measure, canvas.title, canvas.workshop.info["title"], W, H - 0.3)

@@ -31,7 +31,7 @@ LABEL_W = 1.25
 
 def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
     fig, ax = style.new_figure()
-    measure = Measure(fig)
+    measure = Measure(fig, canvas.language)
     lang = canvas.language
     ws = canvas.workshop
     W, H = style.A4_LANDSCAPE
