@@ -58,7 +58,7 @@ def test_figure_note_with_a_long_compound_is_hyphenated(tmp_path: Path) -> None:
     allowed = breaks(COMPOUND)
     for line in broken:  # every break is a syllable break of the compound
         head = line.rsplit(" ", 1)[-1].removesuffix("-")
-        start = COMPOUND.find(head) if COMPOUND.find(head) >= 0 else 0
+        start = max(COMPOUND.find(head), 0)
         assert start + len(head) in allowed, (line, lines)
 
 

@@ -6,7 +6,6 @@ pains and gains nobody addresses get a red outline, and the footer states the fi
 """
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.axes import Axes
