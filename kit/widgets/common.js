@@ -193,9 +193,12 @@ function inlineEditor(ui, key, value, onSave, rerender, multiline = true) {
     if (ui.editing !== key) return;
     ui.editing = null;
     const text = node.value;
+    const host = node.closest(".kit-widget");
+    const refocus = document.activeElement === node;  // Enter / Escape: the keyboard stays on the note
     delete ui.drafts[draftKey];
     if (save && text !== value) onSave(text);
     rerender();
+    if (refocus && host) queueMicrotask(() => host.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus());
   };
   on(ed, "input", (ev, node) => { ui.drafts[draftKey] = node.value; });
   on(ed, "keydown", (ev, node) => {
@@ -447,7 +450,7 @@ function noteEl(note, ctx) {
     actions.append(h("button", { class: "kit-btn kit-btn-small", type: "button", text: "✎", title: L.edit, "aria-label": L.edit,
       dataset: { action: "edit" }, onclick: (ev) => { ev.stopPropagation(); ui.editing = key; rerender(); } }));
     actions.append(h("button", { class: "kit-btn kit-btn-small kit-btn-danger", type: "button", text: "🗑", title: L.delete, "aria-label": L.delete,
-      dataset: { action: "delete" }, onclick: (ev) => { ev.stopPropagation(); removeNote(model, ui, note.id); } }));
+      dataset: { action: "delete" }, onclick: (ev, node) => { ev.stopPropagation(); removeNote(model, ui, note.id, node); } }));
     meta.append(actions);
 
     on(el, "dragstart", (ev) => {
@@ -465,9 +468,11 @@ function noteEl(note, ctx) {
   return el;
 }
 
-/** Delete a note; the live region then does not announce one's own deletion. */
-function removeNote(model, ui, id) {
+/** Delete a note; the live region then does not announce one's own deletion, and the keyboard
+ *  focus moves to the note's list (so Ctrl+Z still reaches the widget). */
+function removeNote(model, ui, id, node) {
   (ui.removedByMe = ui.removedByMe || new Set()).add(id);
+  node?.closest(".kit-notes")?.focus();
   send(model, "delete", { id });
 }
 
@@ -491,7 +496,7 @@ function noteKeys(ev, node, note, ctx) {
   }
   if (!ctx.editable) return;  // someone else's note: voting only
   if (ev.key === "Enter" || ev.key === "F2") { ev.preventDefault(); ui.editing = `note:${note.id}`; rerender(); }
-  else if (ev.key === "Delete") { ev.preventDefault(); removeNote(model, ui, note.id); }
+  else if (ev.key === "Delete") { ev.preventDefault(); removeNote(model, ui, note.id, node); }
   else if (ev.key === "c" && (model.get("features") || {}).color) {
     ev.preventDefault();  // the next colour of the palette (after the last: none)
     const palette = ["", ...model.get("colors")];
@@ -523,7 +528,7 @@ function areaEl(area, notes, ctx) {
   const readonly = !!(model.get("controls") || {}).readonly;
   // a scrolling list must be reachable by keyboard (axe: scrollable-region-focusable), and says what it holds
   const list = h("div", { class: "kit-notes", tabindex: 0, role: "group", "aria-label": fmt(L.notes_in, { area: area.title }),
-    dataset: { scroll: `area:${area.id}` } });
+    dataset: { key: `list:${area.id}`, scroll: `area:${area.id}` } });  // keyed: it keeps the focus across re-renders
   for (const note of notes) list.append(noteEl(note, { ...ctx, area }));
   const cov = (model.get("coverage") || {})[area.id];
   // The guiding question is shown while the area is empty, then kept as the heading's tooltip.

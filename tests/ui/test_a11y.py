@@ -105,7 +105,7 @@ def test_widgets_at_every_size(lab, browser, make_notebook, open_notebook, germa
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_function(f"document.querySelector('.kit-root').getBoundingClientRect().width < {width}")
         for i, canvas in enumerate(CANVASES):
-            roots.nth(i).scroll_into_view_if_needed()  # what a user sees of it: the window, not the element alone
+            roots.nth(i).evaluate("(n) => n.scrollIntoView({block: 'start'})")  # what a user sees: the window
             page.screenshot(path=str(ARTIFACTS / f"{canvas}_{name}_{width}x{height}.png"))
         if name == "laptop":
             readable = vpc.evaluate(VPC_READABLE)
@@ -131,3 +131,95 @@ def test_widgets_at_every_size(lab, browser, make_notebook, open_notebook, germa
                     "(ns) => ns.filter((n) => n.getBoundingClientRect().height < 43.5).map((n) => n.className)")
                 assert not small, CANVASES[i]
     assert not problems, problems
+
+
+def tab_to(page: Any, selector: str, backwards: bool = False, limit: int = 120) -> None:
+    """Press Tab (or Shift+Tab) until the focused element matches ``selector``: reachable by keyboard."""
+    for _ in range(limit):
+        if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+    raise AssertionError(f"{selector} not reached with {'Shift+' if backwards else ''}Tab")
+
+
+def test_a_note_through_every_action_by_keyboard_alone(lab, browser, make_notebook, open_notebook, tmp_path) -> None:
+    """add -> edit -> move -> rank -> colour -> vote -> link -> delete -> undo, keys only; the store after each."""
+    from playwright.sync_api import expect
+    from test_canvas_ui import has_class, items, note
+
+    from kit import facilitation
+
+    path = tmp_path / "keys.workshop"
+    with kit.new(path, title="Keys", language="en", actor="setup") as ws:
+        facilitation.open_vote(ws, "value_proposition", budget=3)
+        colours = ws.canvas("value_proposition").declaration["colors"]
+    make_notebook("keys.ipynb", ["import kit\nfrom kit.widgets import show", f"ws = kit.open({str(path)!r}, actor='alice')",
+                                 "show(ws, 'value_proposition')"])
+    page = open_notebook(browser.new_context(viewport={"width": 1280, "height": 800}), "keys.ipynb")
+    vpc = page.locator(".kit-vpc-root")
+    focused = "(s) => document.activeElement && document.activeElement.matches(s)"
+    vpc.locator("[data-action='undo']").focus()  # where a Tab into the output lands; keys only from here
+
+    # add
+    tab_to(page, "section[data-area='pains'] .kit-add input")
+    page.keyboard.type("Forty minutes on hold")
+    page.keyboard.press("Enter")
+    expect(note(page, "Forty minutes on hold")).to_be_visible()
+    (pain,) = items(path, area="pains")
+    key = f".kit-note[data-key='note:{pain['id']}']"
+
+    # edit: Enter opens the editor, Enter saves, the focus is back on the note
+    tab_to(page, key, backwards=True)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Sixty minutes on hold")
+    page.keyboard.press("Enter")
+    expect(note(page, "Sixty minutes on hold")).to_be_visible()
+    page.wait_for_function(focused, arg=key)
+    assert items(path, id=pain["id"])[0]["text"] == "Sixty minutes on hold"
+
+    # move to the previous area and back (Alt+arrows); the note keeps the focus
+    page.keyboard.press("Alt+ArrowLeft")
+    expect(vpc.locator(f"section[data-area='jobs'] {key}")).to_be_visible()
+    assert items(path, id=pain["id"])[0]["area"] == "jobs"
+    page.wait_for_function(focused, arg=key)
+    page.keyboard.press("Alt+ArrowRight")
+    expect(vpc.locator(f"section[data-area='pains'] {key}")).to_be_visible()
+    assert items(path, id=pain["id"])[0]["area"] == "pains"
+
+    # rank with a digit, colour with C (its name is written on the note), a dot with +
+    page.wait_for_function(focused, arg=key)
+    page.keyboard.press("4")
+    expect(vpc.locator(f"{key} button.kit-pip[data-rank='4']")).to_have_attribute("aria-pressed", "true")
+    assert items(path, id=pain["id"])[0]["rank"] == 4
+    page.keyboard.press("c")
+    expect(vpc.locator(f"{key} .kit-badge-colour")).to_have_text("Yellow")
+    assert items(path, id=pain["id"])[0]["color"] == colours[0]
+    page.keyboard.press("+")
+    expect(vpc.locator(f"{key} .kit-vote-count")).to_have_text("● 1")
+    assert items(path, id=pain["id"])[0]["votes"] == {"alice": 1}
+
+    # link: a reliever, L on it, then Enter on the pain
+    tab_to(page, "section[data-area='pain_relievers'] .kit-add input", backwards=True)
+    page.keyboard.type("Call-back instead of queue")
+    page.keyboard.press("Enter")
+    expect(note(page, "Call-back instead of queue")).to_be_visible()
+    (reliever,) = items(path, area="pain_relievers")
+    tab_to(page, f".kit-note[data-key='note:{reliever['id']}']", backwards=True)
+    page.keyboard.press("l")
+    expect(vpc.locator(".kit-banner-link")).to_be_visible()
+    tab_to(page, key)
+    page.keyboard.press("Enter")
+    expect(vpc.locator(key)).to_have_class(has_class("kit-linked"))
+    assert items(path, id=reliever["id"])[0]["fit"] == [pain["id"]]
+    page.keyboard.press("Escape")
+    expect(vpc.locator(".kit-banner-link")).to_have_count(0)
+
+    # delete, then undo (the focus stays in the widget, so Ctrl+Z reaches it)
+    page.keyboard.press("Delete")
+    expect(vpc.locator(key)).to_have_count(0)
+    assert items(path, area="pains") == []
+    page.wait_for_function(focused, arg="section[data-area='pains'] .kit-notes")
+    page.keyboard.press("Control+z")
+    expect(note(page, "Sixty minutes on hold")).to_be_visible()
+    assert [r["text"] for r in items(path, area="pains")] == ["Sixty minutes on hold"]
