@@ -223,3 +223,17 @@ def test_a_note_through_every_action_by_keyboard_alone(lab, browser, make_notebo
     page.keyboard.press("Control+z")
     expect(note(page, "Sixty minutes on hold")).to_be_visible()
     assert [r["text"] for r in items(path, area="pains")] == ["Sixty minutes on hold"]
+
+
+def test_html_report_passes_axe(browser, german, tmp_path) -> None:
+    from kit.report import export
+
+    with kit.open(german, actor="moderation") as ws:
+        written = export(ws, html=tmp_path / "report.html", progress=False)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(written["html"].as_uri())
+    assert page.evaluate("document.documentElement.lang") == "de"
+    found = serious(page, "body")
+    page.screenshot(path=str(ARTIFACTS / "report_1280x800.png"))
+    page.close()
+    assert not found, found
