@@ -226,17 +226,21 @@ class NotifyingStore:
     """A store that pushes its version (as the PostgreSQL store does with LISTEN/NOTIFY)."""
 
     notifies = True
+    connected = True
 
     def __init__(self) -> None:
         self.callbacks: list[Any] = []
+        self.on_connection: list[Any] = []
         self.unsubscribed = 0
 
-    def subscribe(self, callback: Any) -> Any:
+    def subscribe(self, callback: Any, on_connection: Any = None) -> Any:
         self.callbacks.append(callback)
+        self.on_connection.append(on_connection)
 
         def unsubscribe() -> None:
             self.unsubscribed += 1
             self.callbacks.remove(callback)
+            self.on_connection.remove(on_connection)
         return unsubscribe
 
     def version(self) -> int:

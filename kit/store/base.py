@@ -130,6 +130,16 @@ class Store(ABC):
         """The workshop file; a workshop on a server has none (use ``location``)."""
         raise StoreError("store.no_file", location=self.location)
 
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """The workshop's own short name, for file names and stable ids: the file's name or the key."""
+
+    @property
+    def folder(self) -> Path:
+        """Where files made from the workshop go unless told: next to the file; else the current directory."""
+        return Path.cwd()
+
     # ------------------------------------------------------------------ what a backend provides
     @abstractmethod
     def _rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
