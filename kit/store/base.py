@@ -135,6 +135,11 @@ class Store(ABC):
     def name(self) -> str:
         """The workshop's own short name, for file names and stable ids: the file's name or the key."""
 
+    def environment(self) -> dict[str, str]:
+        """What another process (a kernel of ``kit serve``) needs to reopen this workshop, never shown:
+        ``KIT_WORKSHOP`` and, for a server whose password came with its URL, ``PGPASSWORD``."""
+        return {"KIT_WORKSHOP": self.location}
+
     @property
     def folder(self) -> Path:
         """Where files made from the workshop go unless told: next to the file; else the current directory."""

@@ -172,6 +172,10 @@ class PostgresStore(Store):
     def name(self) -> str:
         return self.url.key or ""
 
+    def environment(self) -> dict[str, str]:
+        password = conninfo_to_dict(self.url.conninfo).get("password")
+        return {**super().environment(), **({"PGPASSWORD": str(password)} if password else {})}
+
     @classmethod
     def create(cls, url: ServerURL, workshop: dict[str, Any], who: str) -> PostgresStore:
         """Create the workshop's schema; an existing workshop (or any schema of that name) is refused."""
