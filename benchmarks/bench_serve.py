@@ -11,6 +11,7 @@ from pathlib import Path
 
 import kit
 from kit.serve import Room, ServeConfig, loadtest
+from kit.serve.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +21,7 @@ def _page_load(tmp: Path) -> float:
 
     path = tmp / "page.workshop"
     kit.new(path, title="Bench", language="en", teams=["A", "B"]).close()
-    cfg = ServeConfig(path, notebooks=ROOT / "notebooks", lab_port=8916, voila_port=8917)
+    cfg = ServeConfig(path, notebooks=ROOT / "notebooks", lab_port=free_port(), voila_port=free_port())
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"]
     with Room(cfg, log_dir=tmp / "logs"), sync_playwright() as p:

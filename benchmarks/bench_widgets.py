@@ -17,17 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import kit  # noqa: E402
+import kit
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
 
-def harness_html(widget) -> str:  # noqa: ANN001 - any kit canvas widget
+def harness_html(widget) -> str:
     """A page that runs the widget's ES module on a stand-in model holding the widget's state."""
     state = {k: v for k, v in widget.get_state().items() if not k.startswith("_")}
     payload = json.dumps({"state": state, "esm": widget._esm}).replace("<", "\\u003c")
@@ -60,11 +56,11 @@ window.kitReady = true;
 </script></body></html>"""
 
 
-def launch(playwright):  # noqa: ANN001, ANN201
+def launch(playwright):
     return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
 
 
-def _vpc_with_notes(folder: Path, n: int):  # noqa: ANN202
+def _vpc_with_notes(folder: Path, n: int):
     from kit.widgets import show
 
     ws = kit.new(folder / "bench.workshop", title="Bench", language="de", actor="bench")
@@ -153,7 +149,7 @@ def propagation_latencies(samples: int = 40) -> list[float]:
 def rows() -> list[tuple[str, float | str, str, str]]:
     times = render_times()
     lat = sorted(propagation_latencies())
-    p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
+    p95 = lat[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))]
     return [
         ("widget: VPC render, 500 notes, Chromium (median of 7)", statistics.median(times), "ms", "<= 200 ms"),
         ("widget: VPC render, 500 notes, Chromium (worst of 7)", max(times), "ms", ""),

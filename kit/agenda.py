@@ -68,26 +68,26 @@ def total_minutes() -> int:
     return sum(minutes for _, minutes in STEPS)
 
 
-def current(ws: "Workshop") -> str | None:
+def current(ws: Workshop) -> str | None:
     """The step the room is on (set by the facilitator), or None before the workshop starts."""
     found = facilitation.step(ws)
     return found if found in STEP_IDS else None
 
 
-def go_to(ws: "Workshop", step_id: str) -> Step:
+def go_to(ws: Workshop, step_id: str) -> Step:
     """Move the room to ``step_id`` (every open agenda follows)."""
     found = step(step_id, ws.language)
     facilitation.set_step(ws, step_id)
     return found
 
 
-def start_timebox(ws: "Workshop", step_id: str) -> dict[str, Any]:
+def start_timebox(ws: Workshop, step_id: str) -> dict[str, Any]:
     """Start the shared countdown with the step's timebox, labelled with its title."""
     found = step(step_id, ws.language)
     return facilitation.start_timer(ws, found.minutes, found.title)
 
 
-def overview(ws: "Workshop") -> list[dict[str, Any]]:
+def overview(ws: Workshop) -> list[dict[str, Any]]:
     """The agenda as rows: id, number, title, minutes, start offset and state (done/current/next)."""
     now = current(ws)
     position = STEP_IDS.index(now) if now else -1
@@ -100,5 +100,16 @@ def overview(ws: "Workshop") -> list[dict[str, Any]]:
     return rows
 
 
-__all__ = ["STEPS", "STEP_IDS", "Step", "step", "steps", "total_minutes", "current", "go_to", "start_timebox",
-           "overview", "text_key"]
+__all__ = [
+    "STEPS",
+    "STEP_IDS",
+    "Step",
+    "current",
+    "go_to",
+    "overview",
+    "start_timebox",
+    "step",
+    "steps",
+    "text_key",
+    "total_minutes",
+]

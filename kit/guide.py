@@ -128,7 +128,7 @@ def escape_markdown(text: str) -> str:
     return escaped.replace("\r\n", "\n").replace("\n", "  \n")
 
 
-def chosen(ws: "Workshop") -> list[dict[str, Any]]:
+def chosen(ws: Workshop) -> list[dict[str, Any]]:
     """The hypotheses selected for testing, most votes first."""
     return sorted((h for h in ws.hypotheses if h["selected"]), key=lambda h: (-sum(h["votes"].values()), h["id"]))
 
@@ -136,20 +136,17 @@ def chosen(ws: "Workshop") -> list[dict[str, Any]]:
 def question_for(hypothesis: dict[str, Any], language: str) -> str:
     """The team's own test question, or an open, story-inviting question for the hypothesis kind."""
     if hypothesis["test_question"].strip():
-        return hypothesis["test_question"]
+        return str(hypothesis["test_question"])
     return i18n.t(f"notebooks.guide_default_{hypothesis['kind']}", language)
 
 
-def build(ws: "Workshop", minutes: int = 30, hypothesis_ids: list[int] | None = None) -> Guide:
+def build(ws: Workshop, minutes: int = 30, hypothesis_ids: list[int] | None = None) -> Guide:
     """The guide for the chosen hypotheses (or the given ids) in the workshop language."""
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not MINUTES[0] <= minutes <= MINUTES[1]:
         raise ValueError(f"minutes must be {MINUTES[0]}..{MINUTES[1]} (a connection-first conversation), "
                          f"got {minutes!r}")
     lang, info = ws.language, ws.info
-    if hypothesis_ids is None:
-        picked = chosen(ws)
-    else:
-        picked = [ws.hypotheses[i] for i in hypothesis_ids]
+    picked = chosen(ws) if hypothesis_ids is None else [ws.hypotheses[i] for i in hypothesis_ids]
     questions = [Question(label(h), i18n.t(f"notebooks.kind_{h['kind']}", lang), h["statement"],
                           question_for(h, lang), h["confirm_if"], h["refute_if"]) for h in picked]
     return Guide(language=lang,
@@ -164,4 +161,4 @@ def build(ws: "Workshop", minutes: int = 30, hypothesis_ids: list[int] | None = 
                  closing=i18n.t("notebooks.guide_closing_text", lang))
 
 
-__all__ = ["Guide", "Question", "build", "chosen", "question_for", "escape_markdown", "MINUTES"]
+__all__ = ["MINUTES", "Guide", "Question", "build", "chosen", "escape_markdown", "question_for"]

@@ -40,7 +40,7 @@ def workshop_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen).expanduser()
 
 
-def open_workshop(path: str | os.PathLike[str] | None = None) -> "Workshop":
+def open_workshop(path: str | os.PathLike[str] | None = None) -> Workshop:
     """Open the workshop the notebooks work on (``$KIT_WORKSHOP`` unless ``path`` is given)."""
     from .workshop import open as open_file
 
@@ -48,7 +48,7 @@ def open_workshop(path: str | os.PathLike[str] | None = None) -> "Workshop":
 
 
 def setup(path: str | os.PathLike[str] | None = None, *, title: str, language: str = "de",
-          **fields: Any) -> "Workshop":
+          **fields: Any) -> Workshop:
     """Open the workshop, or create it with ``title``/``language``/``fields`` if the file is new.
 
     An existing workshop is opened as it is (nothing is overwritten), so the cell can run again."""
@@ -62,7 +62,7 @@ def setup(path: str | os.PathLike[str] | None = None, *, title: str, language: s
     return new(target, title=title, language=language, **fields)
 
 
-def add_missing(ws: "Workshop", field: str, values: list[str]) -> "Html":
+def add_missing(ws: Workshop, field: str, values: list[str]) -> Html:
     """Add ``values`` to a list field of the workshop (teams, personas) without duplicates;
     shows the resulting list (escaped), not a Python list."""
     current = list(ws.info[field])
@@ -87,7 +87,7 @@ class Html:
         return self.text
 
 
-def header(ws: "Workshop", step_id: str, go: bool = True) -> Html:
+def header(ws: Workshop, step_id: str, go: bool = True) -> Html:
     """The opening of a notebook: step, title, timebox, purpose, instructions, outcome.
 
     With ``go`` the facilitator's notebook also moves the room's agenda to this step."""
@@ -108,7 +108,7 @@ def header(ws: "Workshop", step_id: str, go: bool = True) -> Html:
     return Html(markup, text)
 
 
-def say(ws: "Workshop", key: str, **values: Any) -> Html:
+def say(ws: Workshop, key: str, **values: Any) -> Html:
     """One line of text from kit/texts/notebooks.yaml, filled in and escaped."""
     text = i18n.t(f"notebooks.{key}", ws.language, **values)
     return Html(f'<p class="kit-say">{html.escape(text)}</p>', text)
@@ -120,7 +120,7 @@ def lines(items: list[str]) -> Html:
     return Html(markup, "\n".join(items))
 
 
-def table(ws: "Workshop", frame: "pandas.DataFrame") -> Html:
+def table(ws: Workshop, frame: pandas.DataFrame) -> Html:
     """A table that wraps long text and escapes every cell; a friendly line when empty."""
     if frame.empty:
         return say(ws, "empty_table")
@@ -152,7 +152,7 @@ def _cell(value: Any) -> Any:
                    else html.escape(part) for n, part in enumerate(parts))
 
 
-def records(ws: "Workshop", collection: str, columns: list[str]) -> Html:
+def records(ws: Workshop, collection: str, columns: list[str]) -> Html:
     """The chosen columns of a collection with headers and choice values in the workshop language."""
     import pandas as pd
 
@@ -177,7 +177,7 @@ def records(ws: "Workshop", collection: str, columns: list[str]) -> Html:
     return table(ws, frame)
 
 
-def figure(fig: "Figure") -> Any:
+def figure(fig: Figure) -> Any:
     """Show a kit.render figure as a PNG (works without pyplot and in exported notebooks)."""
     from IPython.display import Image
 
@@ -187,14 +187,14 @@ def figure(fig: "Figure") -> Any:
 
 
 # --------------------------------------------------------------------------- widgets
-def canvas(ws: "Workshop", canvas_id: str) -> Any:
+def canvas(ws: Workshop, canvas_id: str) -> Any:
     """The live canvas widget (Value Proposition Canvas, touchpoint map or a board)."""
     from . import widgets
 
     return widgets.show(ws, canvas_id)
 
 
-def timer(ws: "Workshop", step_id: str | None = None) -> Any:
+def timer(ws: Workshop, step_id: str | None = None) -> Any:
     """The countdown, preset to the step's timebox and labelled with its title."""
     from .widgets.timer import TimerWidget
 
@@ -202,19 +202,19 @@ def timer(ws: "Workshop", step_id: str | None = None) -> Any:
     return TimerWidget(ws, minutes=step.minutes if step else 5, label=step.title if step else "")
 
 
-def agenda_view(ws: "Workshop") -> Any:
+def agenda_view(ws: Workshop) -> Any:
     from .widgets.agenda import AgendaWidget
 
     return AgendaWidget(ws)
 
 
-def interviews(ws: "Workshop") -> Any:
+def interviews(ws: Workshop) -> Any:
     from .widgets.interview import InterviewWidget
 
     return InterviewWidget(ws)
 
 
-def form(ws: "Workshop", collection: str, fields: list[str]) -> Any:
+def form(ws: Workshop, collection: str, fields: list[str]) -> Any:
     """An add/edit form for any collection (test cards, learning cards, actions, KPIs...)."""
     from .widgets.form import RecordForm
 
@@ -222,7 +222,7 @@ def form(ws: "Workshop", collection: str, fields: list[str]) -> Any:
 
 
 # --------------------------------------------------------------------------- room controls
-def private(ws: "Workshop", canvas_id: str) -> Html:
+def private(ws: Workshop, canvas_id: str) -> Html:
     """Private brainstorming on: new notes stay hidden from the others until revealed."""
     from . import facilitation
 
@@ -230,13 +230,13 @@ def private(ws: "Workshop", canvas_id: str) -> Html:
     return say(ws, "private_on")
 
 
-def reveal(ws: "Workshop", canvas_id: str) -> Html:
+def reveal(ws: Workshop, canvas_id: str) -> Html:
     from . import facilitation
 
     return say(ws, "revealed", count=facilitation.reveal(ws, canvas_id))
 
 
-def open_vote(ws: "Workshop", canvas_id: str, budget: int) -> Html:
+def open_vote(ws: Workshop, canvas_id: str, budget: int) -> Html:
     """Dot voting on a canvas with ``budget`` dots per person."""
     from . import facilitation
 
@@ -244,7 +244,7 @@ def open_vote(ws: "Workshop", canvas_id: str, budget: int) -> Html:
     return say(ws, "vote_open", budget=budget)
 
 
-def close_vote(ws: "Workshop", canvas_id: str) -> Html:
+def close_vote(ws: Workshop, canvas_id: str) -> Html:
     from . import facilitation
 
     facilitation.close_vote(ws, canvas_id)
@@ -252,7 +252,7 @@ def close_vote(ws: "Workshop", canvas_id: str) -> Html:
 
 
 # --------------------------------------------------------------------------- summaries
-def setup_summary(ws: "Workshop") -> Html:
+def setup_summary(ws: Workshop) -> Html:
     from .widgets.form import choice_label
 
     info, none = ws.info, i18n.t("notebooks.none", ws.language)
@@ -261,13 +261,13 @@ def setup_summary(ws: "Workshop") -> Html:
                personas=", ".join(info["personas"]) or none)
 
 
-def status_summary(ws: "Workshop") -> Html:
+def status_summary(ws: Workshop) -> Html:
     from . import synthesis
 
     return say(ws, "status_line", **synthesis.status_counts(ws))
 
 
-def apply_statuses(ws: "Workshop") -> Html:
+def apply_statuses(ws: Workshop) -> Html:
     """Store every hypothesis's status by the documented rule and say how many have which."""
     from . import synthesis
 
@@ -275,7 +275,7 @@ def apply_statuses(ws: "Workshop") -> Html:
     return status_summary(ws)
 
 
-def select_top(ws: "Workshop", n: int) -> Html:
+def select_top(ws: Workshop, n: int) -> Html:
     """Choose the ``n`` most-voted hypotheses for testing and say which (H1, H4, ...)."""
     from . import synthesis
 
@@ -283,14 +283,14 @@ def select_top(ws: "Workshop", n: int) -> Html:
     return say(ws, "top_selected", count=len(chosen), ids=", ".join(f"H{i}" for i in chosen) or "–")
 
 
-def draft_learning_cards(ws: "Workshop") -> Html:
+def draft_learning_cards(ws: Workshop) -> Html:
     """Draft a learning card for every decided hypothesis that has none, and say how many."""
     from . import synthesis
 
     return say(ws, "cards_drafted", count=len(synthesis.draft_learning_cards(ws)))
 
 
-def fit_summary(ws: "Workshop") -> Html:
+def fit_summary(ws: Workshop) -> Html:
     from . import synthesis
 
     titles = {a["id"]: a["title"] for a in ws.canvas(synthesis.CANVAS).areas}
@@ -298,7 +298,7 @@ def fit_summary(ws: "Workshop") -> Html:
                   for area, numbers in synthesis.fit_summary(ws).items()])
 
 
-def touchpoint_summary(ws: "Workshop") -> Html:
+def touchpoint_summary(ws: Workshop) -> Html:
     from . import plan
 
     summary = plan.touchpoint_summary(ws)
@@ -306,20 +306,20 @@ def touchpoint_summary(ws: "Workshop") -> Html:
                moments_of_truth=summary["moments_of_truth"])
 
 
-def budget_summary(ws: "Workshop") -> Html:
+def budget_summary(ws: Workshop) -> Html:
     from . import plan
 
     return say(ws, "budget_line", total=i18n.format_money(plan.budget_total(ws), ws.language))
 
 
-def cadence_check(ws: "Workshop") -> Html:
+def cadence_check(ws: Workshop) -> Html:
     from . import plan
 
     problems = plan.check(ws)
     return lines(problems) if problems else say(ws, "plan_on_track")
 
 
-def snapshot(ws: "Workshop", label: str = "") -> Html:
+def snapshot(ws: Workshop, label: str = "") -> Html:
     """Keep the current state as a named version ("<label> <date time>"), to compare later."""
     import datetime as dt
 
@@ -332,7 +332,7 @@ def snapshot(ws: "Workshop", label: str = "") -> Html:
     return say(ws, "snapshot_taken", name=ws.snapshot(name))
 
 
-def compare_with_earlier(ws: "Workshop") -> Html:
+def compare_with_earlier(ws: Workshop) -> Html:
     """What changed between the two newest snapshots (or a note if there is only one)."""
     from . import synthesis
 
@@ -342,14 +342,14 @@ def compare_with_earlier(ws: "Workshop") -> Html:
     return table(ws, synthesis.compare_summary(ws, names[-2], names[-1]))
 
 
-def output_dir(ws: "Workshop") -> Path:
+def output_dir(ws: Workshop) -> Path:
     """Where exports go: a folder next to the workshop file."""
     folder = ws.path.parent / f"{ws.path.stem}-export"
     folder.mkdir(exist_ok=True)
     return folder
 
 
-def export_calendar(ws: "Workshop") -> Html:
+def export_calendar(ws: Workshop) -> Html:
     """The follow-up cadence as an .ics file next to the workshop."""
     from . import plan
 
@@ -357,7 +357,7 @@ def export_calendar(ws: "Workshop") -> Html:
     return say(ws, "calendar_done", path=str(path), count=len(ws.followups))
 
 
-def export_guide(ws: "Workshop", minutes: int = 30) -> Html:
+def export_guide(ws: Workshop, minutes: int = 30) -> Html:
     """The printable interview guide as HTML next to the workshop."""
     from . import guide
 
@@ -365,7 +365,7 @@ def export_guide(ws: "Workshop", minutes: int = 30) -> Html:
     return say(ws, "saved_file", path=str(path))
 
 
-def export_report(ws: "Workshop", pdf: bool = True) -> Html:
+def export_report(ws: Workshop, pdf: bool = True) -> Html:
     """The client report (kit.report) as HTML and, unless ``pdf=False``, PDF."""
     from . import report
 
@@ -375,8 +375,39 @@ def export_report(ws: "Workshop", pdf: bool = True) -> Html:
     return say(ws, "report_done", paths=", ".join(str(p) for p in written.values()))
 
 
-__all__ = ["setup", "open_workshop", "workshop_path", "add_missing", "header", "say", "lines", "table", "records",
-           "figure", "canvas", "timer", "agenda_view", "interviews", "form", "private", "reveal", "open_vote",
-           "close_vote", "setup_summary", "status_summary", "apply_statuses", "select_top", "draft_learning_cards", "fit_summary", "touchpoint_summary",
-           "budget_summary", "cadence_check", "snapshot", "compare_with_earlier", "export_calendar",
-           "export_guide", "export_report", "output_dir"]
+__all__ = [
+    "add_missing",
+    "agenda_view",
+    "apply_statuses",
+    "budget_summary",
+    "cadence_check",
+    "canvas",
+    "close_vote",
+    "compare_with_earlier",
+    "draft_learning_cards",
+    "export_calendar",
+    "export_guide",
+    "export_report",
+    "figure",
+    "fit_summary",
+    "form",
+    "header",
+    "interviews",
+    "lines",
+    "open_vote",
+    "open_workshop",
+    "output_dir",
+    "private",
+    "records",
+    "reveal",
+    "say",
+    "select_top",
+    "setup",
+    "setup_summary",
+    "snapshot",
+    "status_summary",
+    "table",
+    "timer",
+    "touchpoint_summary",
+    "workshop_path",
+]

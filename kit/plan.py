@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import itertools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,13 +65,13 @@ def cadence(workshop_day: dt.date, *, sessions: int = 3, weeks_apart: int = 4, r
     return out
 
 
-def workshop_day(ws: "Workshop") -> dt.date:
+def workshop_day(ws: Workshop) -> dt.date:
     """The workshop's date, or today if none was set."""
     date = ws.info["date"]
     return dt.date.fromisoformat(date) if date else dt.date.today()
 
 
-def propose(ws: "Workshop", *, sessions: int = 3, weeks_apart: int = 4, reviews: int = 3) -> list[int]:
+def propose(ws: Workshop, *, sessions: int = 3, weeks_apart: int = 4, reviews: int = 3) -> list[int]:
     """Store the standard cadence unless the workshop already has follow-ups (safe to rerun).
 
     Returns the ids of the follow-ups added; an empty list when some already existed."""
@@ -81,24 +82,24 @@ def propose(ws: "Workshop", *, sessions: int = 3, weeks_apart: int = 4, reviews:
                                          reviews=reviews, team=teams, language=ws.language))
 
 
-def _dates(ws: "Workshop", kind: str) -> list[dt.datetime]:
+def _dates(ws: Workshop, kind: str) -> list[dt.datetime]:
     return sorted(dt.datetime.fromisoformat(f["date"]) for f in ws.followups if f["kind"] == kind)
 
 
-def check(ws: "Workshop") -> list[str]:
+def check(ws: Workshop) -> list[str]:
     """Where the stored cadence departs from the method, in the workshop language ([] = on track)."""
     lang, problems = ws.language, []
     sessions, reviews = _dates(ws, "team_session"), _dates(ws, "status_review")
     if not SESSIONS[0] <= len(sessions) <= SESSIONS[1]:
         problems.append(i18n.t("notebooks.plan_check_sessions", lang, count=len(sessions)))
-    for before, after in zip(sessions, sessions[1:]):
+    for before, after in itertools.pairwise(sessions):
         days = (after.date() - before.date()).days
         if not 7 * WEEKS_APART[0] <= days <= 7 * WEEKS_APART[1]:
             problems.append(i18n.t("notebooks.plan_check_gap", lang, first=before.date().isoformat(),
                                    second=after.date().isoformat(), days=days))
     if not reviews:
         problems.append(i18n.t("notebooks.plan_check_no_review", lang))
-    for before, after in zip(reviews, reviews[1:]):
+    for before, after in itertools.pairwise(reviews):
         days = (after.date() - before.date()).days
         if not REVIEW_DAYS[0] <= days <= REVIEW_DAYS[1]:
             problems.append(i18n.t("notebooks.plan_check_review_gap", lang, first=before.date().isoformat(),
@@ -106,14 +107,14 @@ def check(ws: "Workshop") -> list[str]:
     return problems
 
 
-def session_gaps(ws: "Workshop") -> list[int]:
+def session_gaps(ws: Workshop) -> list[int]:
     """Days between consecutive team sessions (the method asks for 21..28)."""
     sessions = _dates(ws, "team_session")
-    return [(b.date() - a.date()).days for a, b in zip(sessions, sessions[1:])]
+    return [(b.date() - a.date()).days for a, b in itertools.pairwise(sessions)]
 
 
 # --------------------------------------------------------------------------- calendar
-def calendar_bytes(ws: "Workshop") -> bytes:
+def calendar_bytes(ws: Workshop) -> bytes:
     """Every follow-up as an RFC 5545 calendar (floating local times, stable UIDs)."""
     import icalendar
 
@@ -123,13 +124,13 @@ def calendar_bytes(ws: "Workshop") -> bytes:
     cal.add("version", "2.0")
     cal.add("x-wr-calname", i18n.t("notebooks.plan_calendar_name", lang, title=info["title"]))
     origin = ws.store.meta().get("created", "") + str(ws.path.name)
-    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for followup in sorted(ws.followups, key=lambda f: (f["date"], f["id"])):
         start = dt.datetime.fromisoformat(followup["date"])
         minutes = followup["duration_min"] or (SESSION_MINUTES if followup["kind"] == "team_session"
                                                else REVIEW_MINUTES)
         event = icalendar.Event()
-        digest = hashlib.sha1(f"{origin}:{followup['id']}".encode()).hexdigest()[:16]
+        digest = hashlib.sha1(f"{origin}:{followup['id']}".encode(), usedforsecurity=False).hexdigest()[:16]
         event.add("uid", f"followup-{followup['id']}-{digest}@workshop-kit")
         event.add("dtstamp", stamp)
         event.add("dtstart", start)
@@ -140,10 +141,10 @@ def calendar_bytes(ws: "Workshop") -> bytes:
         event.add("description", "\n".join(d for d in details if d))
         event.add("categories", [kind])
         cal.add_component(event)
-    return cal.to_ical()
+    return bytes(cal.to_ical())
 
 
-def to_ics(ws: "Workshop", path: str | os.PathLike[str]) -> Path:
+def to_ics(ws: Workshop, path: str | os.PathLike[str]) -> Path:
     """Write the follow-up calendar to ``path`` (e.g. follow-ups.ics) and return the path."""
     target = Path(path)
     target.write_bytes(calendar_bytes(ws))
@@ -151,14 +152,14 @@ def to_ics(ws: "Workshop", path: str | os.PathLike[str]) -> Path:
 
 
 # --------------------------------------------------------------------------- tables
-def followup_rows(ws: "Workshop") -> list[dict[str, Any]]:
+def followup_rows(ws: Workshop) -> list[dict[str, Any]]:
     lang = ws.language
     return [{"date": f["date"].replace("T", " "), "kind": i18n.t(f"notebooks.followup_{f['kind']}", lang),
              "duration_min": f["duration_min"], "team": f["team"], "topic": f["topic"]}
             for f in sorted(ws.followups, key=lambda f: (f["date"], f["id"]))]
 
 
-def _frame(rows: list[dict[str, Any]], columns: list[str], language: str) -> "pandas.DataFrame":
+def _frame(rows: list[dict[str, Any]], columns: list[str], language: str) -> pandas.DataFrame:
     import pandas as pd
 
     from .synthesis import column
@@ -166,27 +167,28 @@ def _frame(rows: list[dict[str, Any]], columns: list[str], language: str) -> "pa
     return pd.DataFrame(rows, columns=columns).rename(columns={c: column(c, language) for c in columns})
 
 
-def followup_table(ws: "Workshop") -> "pandas.DataFrame":
+def followup_table(ws: Workshop) -> pandas.DataFrame:
     return _frame(followup_rows(ws), ["date", "kind", "duration_min", "team", "topic"], ws.language)
 
 
-def todo_rows(ws: "Workshop") -> list[dict[str, Any]]:
+def todo_rows(ws: Workshop) -> list[dict[str, Any]]:
     """The to-do plan ordered by due date: who, what, from, by, budget, status."""
     lang = ws.language
     actions = sorted(ws.actions, key=lambda a: (a["due"] is None, a["due"] or "", a["id"]))
     return [{"who": a["who"], "what": a["what"], "start": a["start"] or "", "due": a["due"] or "",
-             "budget": i18n.format_money(a["budget"], lang), "status": i18n.t(f"notebooks.action_{a['status']}", lang)} for a in actions]
+             "budget": i18n.format_money(a["budget"], lang), "status": i18n.t(f"notebooks.action_{a['status']}", lang)}
+            for a in actions]
 
 
-def todo_table(ws: "Workshop") -> "pandas.DataFrame":
+def todo_table(ws: Workshop) -> pandas.DataFrame:
     return _frame(todo_rows(ws), ["who", "what", "start", "due", "budget", "status"], ws.language)
 
 
-def budget_total(ws: "Workshop") -> float:
+def budget_total(ws: Workshop) -> float:
     return float(sum(a["budget"] or 0 for a in ws.actions if a["status"] != "dropped"))
 
 
-def kpi_rows(ws: "Workshop") -> list[dict[str, Any]]:
+def kpi_rows(ws: Workshop) -> list[dict[str, Any]]:
     """KPIs with their latest measurement: criterion, target, frequency, owner, method, latest."""
     rows = []
     for kpi in ws.kpis:
@@ -197,12 +199,12 @@ def kpi_rows(ws: "Workshop") -> list[dict[str, Any]]:
     return rows
 
 
-def kpi_table(ws: "Workshop") -> "pandas.DataFrame":
+def kpi_table(ws: Workshop) -> pandas.DataFrame:
     return _frame(kpi_rows(ws), ["criterion", "target", "frequency", "owner", "method", "latest"], ws.language)
 
 
 # --------------------------------------------------------------------------- touchpoint management
-def touchpoint_rows(ws: "Workshop") -> list[dict[str, Any]]:
+def touchpoint_rows(ws: Workshop) -> list[dict[str, Any]]:
     """Step 1 and 2 of touchpoint management: every touchpoint in journey order with its stage,
     whether it lies before first contact, Ist rating, Soll target, gap and moment of truth."""
     canvas = ws.canvas("touchpoint_map")
@@ -222,7 +224,7 @@ def touchpoint_rows(ws: "Workshop") -> list[dict[str, Any]]:
     return rows
 
 
-def touchpoint_table(ws: "Workshop", only: str = "all") -> "pandas.DataFrame":
+def touchpoint_table(ws: Workshop, only: str = "all") -> pandas.DataFrame:
     """``only``: "all", "pre_contact" (before the customer contacts us) or "moments_of_truth"."""
     rows = touchpoint_rows(ws)
     if only == "pre_contact":
@@ -235,7 +237,7 @@ def touchpoint_table(ws: "Workshop", only: str = "all") -> "pandas.DataFrame":
                          "ist_rating", "soll_target", "gap", "moment_of_truth", "emotion"], ws.language)
 
 
-def touchpoint_summary(ws: "Workshop") -> dict[str, int]:
+def touchpoint_summary(ws: Workshop) -> dict[str, int]:
     """Counts the facilitator checks: touchpoints, how many before first contact, moments of truth."""
     rows = touchpoint_rows(ws)
     return {"touchpoints": len(rows), "pre_contact": sum(r["pre_contact"] for r in rows),
@@ -243,7 +245,7 @@ def touchpoint_summary(ws: "Workshop") -> dict[str, int]:
             "with_gap": sum(1 for r in rows if (r["gap"] or 0) > 0)}
 
 
-def idea_rows(ws: "Workshop") -> list[dict[str, Any]]:
+def idea_rows(ws: Workshop) -> list[dict[str, Any]]:
     """Wow ideas by dots received (ties: older first), with the step they belong to."""
     stages = {a["id"]: a["title"] for a in ws.canvas("idea_board").areas}
     rows = [{"id": i["id"], "stage": stages.get(i["stage"], i["stage"]), "text": i["text"],
@@ -252,16 +254,16 @@ def idea_rows(ws: "Workshop") -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["votes"], r["id"]))
 
 
-def idea_table(ws: "Workshop") -> "pandas.DataFrame":
+def idea_table(ws: Workshop) -> pandas.DataFrame:
     return _frame(idea_rows(ws), ["stage", "text", "votes", "selected", "feedback"], ws.language)
 
 
-def chosen_idea(ws: "Workshop") -> dict[str, Any] | None:
+def chosen_idea(ws: Workshop) -> dict[str, Any] | None:
     """The idea the team chose to implement (the first selected one), if any."""
     return next((i for i in ws.ideas if i["selected"]), None)
 
 
-def choose_idea(ws: "Workshop", idea_id: int | None = None, feedback: str = "") -> dict[str, Any] | None:
+def choose_idea(ws: Workshop, idea_id: int | None = None, feedback: str = "") -> dict[str, Any] | None:
     """Choose one idea to implement and note how customers will give feedback on it.
 
     Without ``idea_id`` the idea already chosen stays chosen, else the most-voted one is taken;
@@ -284,12 +286,33 @@ def choose_idea(ws: "Workshop", idea_id: int | None = None, feedback: str = "") 
         return ws.ideas.update(idea_id, **changes)
 
 
-def chosen_idea_table(ws: "Workshop") -> "pandas.DataFrame":
+def chosen_idea_table(ws: Workshop) -> pandas.DataFrame:
     rows = [r for r in idea_rows(ws) if r["selected"]]
     return _frame(rows, ["stage", "text", "votes", "feedback", "feedback_result"], ws.language)
 
 
-__all__ = ["cadence", "propose", "check", "session_gaps", "calendar_bytes", "to_ics", "followup_rows",
-           "followup_table", "todo_rows", "todo_table", "budget_total", "kpi_rows", "kpi_table", "add_months",
-           "workshop_day", "touchpoint_rows", "touchpoint_table", "touchpoint_summary",
-           "idea_rows", "idea_table", "chosen_idea", "choose_idea", "chosen_idea_table"]
+__all__ = [
+    "add_months",
+    "budget_total",
+    "cadence",
+    "calendar_bytes",
+    "check",
+    "choose_idea",
+    "chosen_idea",
+    "chosen_idea_table",
+    "followup_rows",
+    "followup_table",
+    "idea_rows",
+    "idea_table",
+    "kpi_rows",
+    "kpi_table",
+    "propose",
+    "session_gaps",
+    "to_ics",
+    "todo_rows",
+    "todo_table",
+    "touchpoint_rows",
+    "touchpoint_summary",
+    "touchpoint_table",
+    "workshop_day",
+]

@@ -54,7 +54,7 @@ def decide(supporting: int, contradicting: int, selected: bool) -> str:
     return "testing" if selected else "open"
 
 
-def tallies(ws: "Workshop") -> dict[int, Tally]:
+def tallies(ws: Workshop) -> dict[int, Tally]:
     """Evidence per hypothesis id (every hypothesis appears, with zeros if untested)."""
     interviews: dict[int, dict[str, set[int]]] = {h["id"]: {"supports": set(), "contradicts": set()}
                                                    for h in ws.hypotheses}
@@ -68,14 +68,14 @@ def tallies(ws: "Workshop") -> dict[int, Tally]:
                      snippets[h]["supports"], snippets[h]["contradicts"]) for h, seen in interviews.items()}
 
 
-def statuses(ws: "Workshop") -> dict[int, str]:
+def statuses(ws: Workshop) -> dict[int, str]:
     """The computed status of every hypothesis, ``{id: "confirmed" | "refuted" | ...}``."""
     counted = tallies(ws)
     return {h["id"]: decide(counted[h["id"]].supporting_interviews, counted[h["id"]].contradicting_interviews,
                             h["selected"]) for h in ws.hypotheses}
 
 
-def apply_statuses(ws: "Workshop") -> dict[int, str]:
+def apply_statuses(ws: Workshop) -> dict[int, str]:
     """Store the computed statuses on the hypotheses (one undo step; nothing if unchanged)."""
     computed = statuses(ws)
     changed = {h["id"]: computed[h["id"]] for h in ws.hypotheses if h["status"] != computed[h["id"]]}
@@ -86,7 +86,7 @@ def apply_statuses(ws: "Workshop") -> dict[int, str]:
     return computed
 
 
-def status_counts(ws: "Workshop") -> dict[str, int]:
+def status_counts(ws: Workshop) -> dict[str, int]:
     """How many hypotheses have each status, in the fixed order open, testing, confirmed, refuted."""
     counts = {"open": 0, "testing": 0, "confirmed": 0, "refuted": 0}
     for status in statuses(ws).values():
@@ -107,7 +107,7 @@ def stance_label(stance: str, language: str) -> str:
     return i18n.t(f"notebooks.stance_{stance}", language)
 
 
-def status_rows(ws: "Workshop") -> list[dict[str, Any]]:
+def status_rows(ws: Workshop) -> list[dict[str, Any]]:
     """One row per hypothesis: handle, kind, statement, votes, selected, S, C, snippets, status."""
     counted, computed = tallies(ws), statuses(ws)
     return [{"id": h["id"], "label": label(h), "kind": h["kind"], "statement": h["statement"],
@@ -119,7 +119,7 @@ def status_rows(ws: "Workshop") -> list[dict[str, Any]]:
              "status": computed[h["id"]]} for h in ws.hypotheses]
 
 
-def evidence_rows(ws: "Workshop", hypothesis_id: int | None = None) -> list[dict[str, Any]]:
+def evidence_rows(ws: Workshop, hypothesis_id: int | None = None) -> list[dict[str, Any]]:
     """Every coded snippet with its interview's pseudonym (never the real name) and hypothesis."""
     interviews = {i["id"]: i for i in ws.interviews}
     hypotheses = {h["id"]: h for h in ws.hypotheses}
@@ -136,12 +136,12 @@ def evidence_rows(ws: "Workshop", hypothesis_id: int | None = None) -> list[dict
     return rows
 
 
-def new_insights(ws: "Workshop") -> list[dict[str, Any]]:
+def new_insights(ws: Workshop) -> list[dict[str, Any]]:
     """Snippets coded as a new insight: perspectives no hypothesis anticipated."""
     return [row for row in evidence_rows(ws) if row["stance"] == "new_insight"]
 
 
-def evidence_chart_data(ws: "Workshop") -> list[dict[str, Any]]:
+def evidence_chart_data(ws: Workshop) -> list[dict[str, Any]]:
     """For a chart of evidence per hypothesis: label, status and both interview/snippet counts."""
     return [{key: row[key] for key in ("id", "label", "kind", "statement", "status", "supporting_interviews",
                                        "contradicting_interviews", "supporting_snippets",
@@ -150,7 +150,7 @@ def evidence_chart_data(ws: "Workshop") -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------------- tables
 def _frame(rows: list[dict[str, Any]], columns: list[str], language: str,
-           localise: dict[str, Any] | None = None) -> "pandas.DataFrame":
+           localise: dict[str, Any] | None = None) -> pandas.DataFrame:
     """A table with column headers (and chosen cell values) in the workshop language."""
     import pandas as pd
 
@@ -166,7 +166,7 @@ def column(name: str, language: str) -> str:
     return i18n.t(key, language) if key in i18n.catalogue() else name
 
 
-def status_table(ws: "Workshop") -> "pandas.DataFrame":
+def status_table(ws: Workshop) -> pandas.DataFrame:
     """The synthesis table the team reads: hypothesis, interviews for/against, status."""
     columns = ["label", "kind", "statement", "votes", "supporting_interviews", "contradicting_interviews",
                "supporting_snippets", "contradicting_snippets", "status"]
@@ -174,17 +174,17 @@ def status_table(ws: "Workshop") -> "pandas.DataFrame":
                   {"status": status_label, "kind": lambda k, lang: i18n.t(f"notebooks.kind_{k}", lang)})
 
 
-def evidence_table(ws: "Workshop", hypothesis_id: int | None = None) -> "pandas.DataFrame":
+def evidence_table(ws: Workshop, hypothesis_id: int | None = None) -> pandas.DataFrame:
     columns = ["hypothesis", "stance", "snippet", "interview", "segment"]
     return _frame(evidence_rows(ws, hypothesis_id), columns, ws.language, {"stance": stance_label})
 
 
-def new_insights_table(ws: "Workshop") -> "pandas.DataFrame":
+def new_insights_table(ws: Workshop) -> pandas.DataFrame:
     return _frame(new_insights(ws), ["snippet", "interview", "segment"], ws.language)
 
 
 # --------------------------------------------------------------------------- learning cards
-def learning_card_draft(ws: "Workshop", hypothesis_id: int) -> dict[str, Any]:
+def learning_card_draft(ws: Workshop, hypothesis_id: int) -> dict[str, Any]:
     """A learning card prefilled from a decided hypothesis: believed and observed are written
     from the record, learned states the outcome; "therefore we will" is left to the team."""
     hypothesis = ws.hypotheses[hypothesis_id]
@@ -199,7 +199,7 @@ def learning_card_draft(ws: "Workshop", hypothesis_id: int) -> dict[str, Any]:
             "will": "", "author": ws.actor}
 
 
-def draft_learning_cards(ws: "Workshop") -> list[int]:
+def draft_learning_cards(ws: Workshop) -> list[int]:
     """Add a draft card for every confirmed or refuted hypothesis that has none yet.
 
     Safe to run again: a hypothesis that already has a card gets no second one. Returns the
@@ -211,7 +211,7 @@ def draft_learning_cards(ws: "Workshop") -> list[int]:
     return ws.learning_cards.add_many([learning_card_draft(ws, h) for h in decided])
 
 
-def learning_cards_table(ws: "Workshop") -> "pandas.DataFrame":
+def learning_cards_table(ws: Workshop) -> pandas.DataFrame:
     hypotheses = {h["id"]: h for h in ws.hypotheses}
     rows = [{**card, "hypothesis": label(hypotheses[card["hypothesis"]]) if card["hypothesis"] in hypotheses
              else ""} for card in ws.learning_cards]
@@ -219,7 +219,7 @@ def learning_cards_table(ws: "Workshop") -> "pandas.DataFrame":
 
 
 # --------------------------------------------------------------------------- the canvas
-def prefill_canvas(ws: "Workshop") -> list[int]:
+def prefill_canvas(ws: Workshop) -> list[int]:
     """Put every confirmed hypothesis on the customer profile of the Value Proposition Canvas.
 
     A job goes to customer jobs, a pain to pains, a gain to gains, linked to its hypothesis so
@@ -236,7 +236,7 @@ def prefill_canvas(ws: "Workshop") -> list[int]:
     return added
 
 
-def profile_evidence_rows(ws: "Workshop") -> list[dict[str, Any]]:
+def profile_evidence_rows(ws: Workshop) -> list[dict[str, Any]]:
     """Customer-profile items that rest on a hypothesis, with interviews for and against."""
     canvas = ws.canvas(CANVAS)
     counted = tallies(ws)
@@ -256,13 +256,13 @@ def profile_evidence_rows(ws: "Workshop") -> list[dict[str, Any]]:
     return rows
 
 
-def profile_evidence_table(ws: "Workshop") -> "pandas.DataFrame":
+def profile_evidence_table(ws: Workshop) -> pandas.DataFrame:
     return _frame(profile_evidence_rows(ws), ["area", "text", "rank", "hypothesis", "supporting_interviews",
                                               "contradicting_interviews", "status"], ws.language,
                   {"status": status_label})
 
 
-def fit_summary(ws: "Workshop") -> dict[str, dict[str, int]]:
+def fit_summary(ws: Workshop) -> dict[str, dict[str, int]]:
     """Fit coverage of the Value Proposition Canvas as numbers: total, addressed, percent."""
     out = {}
     for area, entry in ws.canvas(CANVAS).fit_coverage().items():
@@ -272,7 +272,7 @@ def fit_summary(ws: "Workshop") -> dict[str, dict[str, int]]:
     return out
 
 
-def fit_table(ws: "Workshop") -> "pandas.DataFrame":
+def fit_table(ws: Workshop) -> pandas.DataFrame:
     canvas = ws.canvas(CANVAS)
     titles = {a["id"]: a["title"] for a in canvas.areas}
     coverage = canvas.fit_coverage()
@@ -282,7 +282,7 @@ def fit_table(ws: "Workshop") -> "pandas.DataFrame":
     return _frame(rows, ["area", "addressed", "unaddressed"], ws.language)
 
 
-def compare_summary(ws: "Workshop", name: str, other: str | None = None) -> "pandas.DataFrame":
+def compare_summary(ws: Workshop, name: str, other: str | None = None) -> pandas.DataFrame:
     """Added / removed / changed records per collection between a snapshot and now (or another)."""
     diff = ws.compare(name, other)
     rows = [{"collection": column(collection, ws.language), "added": len(entry["added"]),
@@ -291,16 +291,42 @@ def compare_summary(ws: "Workshop", name: str, other: str | None = None) -> "pan
     return _frame(rows, ["collection", "added", "removed", "changed"], ws.language)
 
 
-__all__ = ["MIN_INTERVIEWS", "Tally", "decide", "tallies", "statuses", "apply_statuses", "status_counts",
-           "status_rows", "status_table", "evidence_rows", "evidence_table", "new_insights",
-           "new_insights_table", "evidence_chart_data", "learning_card_draft", "draft_learning_cards",
-           "learning_cards_table", "prefill_canvas", "profile_evidence_rows", "profile_evidence_table",
-           "fit_summary", "fit_table", "compare_summary", "label", "status_label", "stance_label", "column",
-           "ranking", "ranking_table", "select_top"]
+__all__ = [
+    "MIN_INTERVIEWS",
+    "Tally",
+    "apply_statuses",
+    "column",
+    "compare_summary",
+    "decide",
+    "draft_learning_cards",
+    "evidence_chart_data",
+    "evidence_rows",
+    "evidence_table",
+    "fit_summary",
+    "fit_table",
+    "label",
+    "learning_card_draft",
+    "learning_cards_table",
+    "new_insights",
+    "new_insights_table",
+    "prefill_canvas",
+    "profile_evidence_rows",
+    "profile_evidence_table",
+    "ranking",
+    "ranking_table",
+    "select_top",
+    "stance_label",
+    "status_counts",
+    "status_label",
+    "status_rows",
+    "status_table",
+    "statuses",
+    "tallies",
+]
 
 
 # --------------------------------------------------------------------------- choosing what to test
-def ranking(ws: "Workshop") -> list[dict[str, Any]]:
+def ranking(ws: Workshop) -> list[dict[str, Any]]:
     """Hypotheses by dots received (ties: older first), with voters and selection."""
     rows = [{"id": h["id"], "label": label(h), "kind": h["kind"], "statement": h["statement"],
              "votes": sum(h["votes"].values()), "voters": len(h["votes"]), "selected": h["selected"]}
@@ -308,12 +334,12 @@ def ranking(ws: "Workshop") -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["votes"], r["id"]))
 
 
-def ranking_table(ws: "Workshop") -> "pandas.DataFrame":
+def ranking_table(ws: Workshop) -> pandas.DataFrame:
     return _frame(ranking(ws), ["label", "kind", "statement", "votes", "voters", "selected"], ws.language,
                   {"kind": lambda k, lang: i18n.t(f"notebooks.kind_{k}", lang)})
 
 
-def select_top(ws: "Workshop", n: int) -> list[int]:
+def select_top(ws: Workshop, n: int) -> list[int]:
     """Choose the ``n`` most-voted hypotheses for testing and unselect the rest (one undo step).
 
     Running it again with the same votes changes nothing. Returns the chosen ids."""
@@ -327,7 +353,7 @@ def select_top(ws: "Workshop", n: int) -> list[int]:
     return sorted(top)
 
 
-def test_cards_table(ws: "Workshop") -> "pandas.DataFrame":
+def test_cards_table(ws: Workshop) -> pandas.DataFrame:
     """One test card per hypothesis: question, what confirms, what refutes, observations it rests on."""
     rows = [{"label": label(h), "statement": h["statement"], "test_question": h["test_question"],
              "confirm_if": h["confirm_if"], "refute_if": h["refute_if"],

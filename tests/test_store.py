@@ -19,7 +19,6 @@ from kit.store import SCHEMA_VERSION, WorkshopError
 from inputs import BAD_INPUT
 
 
-
 # ---------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
 def test_bad_input_is_stored_exactly_or_refused_naming_the_field(ws: kit.Workshop, case: str) -> None:

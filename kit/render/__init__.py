@@ -18,11 +18,19 @@ if TYPE_CHECKING:
 
     from ..canvas import Canvas
 
-__all__ = ["canvas_figure", "emotion_curve", "gap_heatmap", "observations_chart", "evidence_chart",
-           "to_png", "to_svg", "canvas_html"]
+__all__ = [
+    "canvas_figure",
+    "canvas_html",
+    "emotion_curve",
+    "evidence_chart",
+    "gap_heatmap",
+    "observations_chart",
+    "to_png",
+    "to_svg",
+]
 
 
-def canvas_figure(canvas: "Canvas", *, max_notes_per_area: int | None = None) -> "Figure":
+def canvas_figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
     """The canvas as a Figure, drawn by its declared layout."""
     from . import board, touchpoints, value_proposition
 

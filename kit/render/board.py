@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..canvas import Canvas
 
 
-def figure(canvas: "Canvas", *, max_notes_per_area: int | None = None) -> Figure:
+def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
     fig, ax = style.new_figure()
     measure = Measure(fig)
     lang = canvas.language
@@ -75,7 +75,7 @@ def figure(canvas: "Canvas", *, max_notes_per_area: int | None = None) -> Figure
     return fig
 
 
-def _note(canvas: "Canvas", item: dict[str, Any], color: str, lang: str) -> Note:
+def _note(canvas: Canvas, item: dict[str, Any], color: str, lang: str) -> Note:
     """A note with what the record kind has: votes as dots, a hypothesis' status, a rank."""
     note = Note(str(item.get(canvas.text_field) or ""), style.note_color(item.get("color"), color), source=item)
     parts = []

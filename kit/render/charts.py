@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from . import style
 from .style import Measure, label, text
@@ -66,6 +67,13 @@ def _stage_ticks(plot: Any, stages: list[dict[str, Any]], measure: Any) -> None:
         tick.set_rotation_mode("anchor")
 
 
+def _integer_ticks(plot: Axes) -> None:
+    """Counts are whole numbers: no 0.5 ticks on the count axis."""
+    locator = plot.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # matplotlib's default AutoLocator is one
+        locator.set_params(integer=True)
+
+
 def _tick_labels(axis: Any, labels: list[str], measure: Measure, width: float, size: float = 7.5) -> None:
     """Literal tick labels (mathtext off), cut to ``width`` inches."""
     axis.set_ticklabels([measure.fit_line(s[:LABEL_CHARS], width, size) for s in labels], parse_math=False,
@@ -73,7 +81,7 @@ def _tick_labels(axis: Any, labels: list[str], measure: Measure, width: float, s
 
 
 # ---------------------------------------------------------------------------------- emotion curve
-def emotion_curve(ws: "Workshop") -> Figure:
+def emotion_curve(ws: Workshop) -> Figure:
     """Mean emotion per persona at each stage of the touchpoint map (-2 .. +2)."""
     from .touchpoints import persona_curves
 
@@ -92,9 +100,8 @@ def emotion_curve(ws: "Workshop") -> Figure:
              ha="center", va="bottom", weight="bold", role="label", transform=plot.transData)
     plot.axhline(0, color=style.FAINT, linewidth=0.8, linestyle=(0, (2, 2)))
     for i, (persona, values) in enumerate(curves.items()):
-        xs = [j for j, v in enumerate(values) if v is not None]
         color = style.SERIES[i % len(style.SERIES)]
-        plot.plot(xs, [values[j] for j in xs], color=color, linewidth=2.2, marker="o", markersize=5,
+        plot.plot(*style.curve_points(values), color=color, linewidth=2.2, marker="o", markersize=5,
                   label=measure.fit_line(persona[:LABEL_CHARS], 1.9, 8))
     plot.set_xlim(-0.5, len(stages) - 0.5)
     plot.set_ylim(-2.4, 2.4)
@@ -107,7 +114,7 @@ def emotion_curve(ws: "Workshop") -> Figure:
 
 
 # ---------------------------------------------------------------------------------- gap heatmap
-def gap_heatmap(ws: "Workshop") -> Figure:
+def gap_heatmap(ws: Workshop) -> Figure:
     """Soll − Ist per touchpoint (rows, in journey order) at its stage (columns)."""
     canvas = ws.canvas("touchpoint_map")
     lang = ws.language
@@ -152,7 +159,7 @@ def gap_heatmap(ws: "Workshop") -> Figure:
 
 
 # ---------------------------------------------------------------------------------- observations
-def observations_chart(ws: "Workshop") -> Figure:
+def observations_chart(ws: Workshop) -> Figure:
     """Observations per touchpoint (bars) split by segment (stacked colours)."""
     lang = ws.language
     seen = [o for o in ws.observations.all() if not o.get("hidden")]
@@ -173,11 +180,11 @@ def observations_chart(ws: "Workshop") -> Figure:
         plot.barh(range(len(touchpoints)), values, left=left, color=style.SERIES[i % len(style.SERIES)],
                   height=0.62, label=measure.fit_line((who or label("no_segment", lang))[:LABEL_CHARS], 2.0, 8),
                   edgecolor="white", linewidth=0.6)
-        left = [a + b for a, b in zip(left, values)]
+        left = [a + b for a, b in zip(left, values, strict=True)]
     plot.set_yticks(range(len(touchpoints)))
     _tick_labels(plot.yaxis, [tp or label("no_touchpoint", lang) for tp in touchpoints], measure, label_w - 0.1)
     plot.invert_yaxis()
-    plot.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(plot)
     plot.set_xlabel(label("observations_axis", lang), color=style.MUTED, fontsize=8)
     _legend(plot)
     return fig
@@ -190,7 +197,7 @@ def short_statement(statement: str, words: int = 9) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-def evidence_chart(ws: "Workshop") -> Figure:
+def evidence_chart(ws: Workshop) -> Figure:
     """Per hypothesis: supporting snippets to the right, contradicting ones to the left."""
     lang = ws.language
     hypotheses = ws.hypotheses.all()
@@ -210,7 +217,7 @@ def evidence_chart(ws: "Workshop") -> Figure:
     plot.barh(ys, sup, color=style.GOOD, height=0.6, label=label("supports", lang))
     plot.barh(ys, [-c for c in con], color=style.ALERT, height=0.6, label=label("contradicts", lang))
     top = max([*sup, *con, 1])
-    for y, s, c in zip(ys, sup, con):
+    for y, s, c in zip(ys, sup, con, strict=True):
         if s:
             text(plot, s + top * 0.02, y, str(s), 7.5, color=style.GOOD, va="center", weight="bold", role="value",
                  transform=plot.transData)
@@ -223,7 +230,7 @@ def evidence_chart(ws: "Workshop") -> Figure:
     _tick_labels(plot.yaxis, [f"[{label('status_' + h['status'], lang)}] {short_statement(h['statement'])}"
                               for h in hypotheses], measure, label_w - 0.1)
     plot.invert_yaxis()
-    plot.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(plot)
     plot.set_xticks([t for t in plot.get_xticks() if abs(t) <= top * 1.2])
     plot.set_xticklabels([str(abs(int(t))) for t in plot.get_xticks()])
     plot.set_xlabel(label("evidence_axis", lang), color=style.MUTED, fontsize=8)

@@ -28,7 +28,7 @@ class Region:
         self.top, self.bottom, self.halfplanes, self.circle = top, bottom, halfplanes, circle
 
     @classmethod
-    def rect(cls, x0: float, y0: float, x1: float, y1: float) -> "Region":
+    def rect(cls, x0: float, y0: float, x1: float, y1: float) -> Region:
         return cls(y1, y0, [(-1.0, 0.0, -x0), (1.0, 0.0, x1)])
 
     def interval(self, y: float) -> tuple[float, float] | None:
@@ -63,7 +63,8 @@ class Region:
         return max((s[1] - s[0] for s in spans if s), default=0.0)
 
 
-def sector(cx: float, cy: float, r: float, start_deg: float, end_deg: float, gap: float) -> list[tuple[float, float, float]]:
+def sector(cx: float, cy: float, r: float, start_deg: float, end_deg: float,
+           gap: float) -> list[tuple[float, float, float]]:
     """Half-planes of a circle sector (angles counter-clockwise, span <= 180°), ``gap`` inside each edge."""
     planes = []
     for angle, inward in ((start_deg, 1), (end_deg, -1)):
@@ -155,7 +156,7 @@ def place(ax: Axes, measure: Measure, region: Region, notes: list[Note], languag
         chosen = _choose(measure, region, wanted, specs, details, footer)
         if chosen:
             spec, h, positions = chosen
-            for note, (x, y, w) in zip(wanted, positions):
+            for note, (x, y, w) in zip(wanted, positions, strict=True):
                 _draw(ax, measure, note, spec, x, y, w, h, details)
             return Placed(wanted, [])
     # overflow: keep a line at the bottom for "+ N more", fill the rest
@@ -174,7 +175,7 @@ def place(ax: Axes, measure: Measure, region: Region, notes: list[Note], languag
                 best = (len(positions), spec, h, positions)
         _, spec, h, positions = best  # type: ignore[misc]
         shown = wanted[:len(positions)]
-    for note, (x, y, w) in zip(shown, positions):
+    for note, (x, y, w) in zip(shown, positions, strict=True):
         _draw(ax, measure, note, spec, x, y, w, h, details)
     hidden = notes[len(shown):]
     span = region.span(region.bottom, region.bottom + chip_h) or region.interval(region.bottom + chip_h)

@@ -29,13 +29,13 @@ def to_svg(fig: Figure) -> str:
     return buf.getvalue()
 
 
-def alt_text(canvas: "Canvas") -> str:
+def alt_text(canvas: Canvas) -> str:
     lang = canvas.language
     counts = ", ".join(label("alt_count", lang, area=a["title"], n=len(canvas.items(a["id"]))) for a in canvas.areas)
     return label("alt_canvas", lang, title=canvas.title, counts=counts)
 
 
-def canvas_html(canvas: "Canvas", dpi: float = 110) -> str:
+def canvas_html(canvas: Canvas, dpi: float = 110) -> str:
     """An <img> with the canvas as a base64 PNG and an escaped alt text (no user markup survives)."""
     from . import canvas_figure
 

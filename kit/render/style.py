@@ -11,9 +11,10 @@ import functools
 import logging
 import re
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Literal
 
 from matplotlib import colors as mcolors
 from matplotlib import font_manager
@@ -24,6 +25,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 from ..i18n import t
+
+FontStyle = Literal["normal", "italic", "oblique"]
 
 # ---------------------------------------------------------------------------------- sizes
 A4_LANDSCAPE = (11.69, 8.27)  # inches
@@ -115,7 +118,7 @@ def new_figure(size: tuple[float, float] = A4_LANDSCAPE) -> tuple[Figure, Axes]:
 
 
 def text(ax: Axes, x: float, y: float, s: str, size: float, *, color: str = INK, weight: str = "normal",
-         style: str = "normal", ha: str = "left", va: str = "top", role: str = "", **kw: Any) -> Text:
+         style: FontStyle = "normal", ha: str = "left", va: str = "top", role: str = "", **kw: Any) -> Text:
     """Place user or label text literally: mathtext off, the kit's fonts, never below MIN_FONT
     unless the caller asks for chart tick sizes explicitly through ``kw``."""
     artist = ax.text(x, y, s, fontsize=size, color=color, fontweight=weight, fontstyle=style, ha=ha, va=va,
@@ -124,7 +127,13 @@ def text(ax: Axes, x: float, y: float, s: str, size: float, *, color: str = INK,
     return artist
 
 
-def font(size: float, weight: str = "normal", style: str = "normal") -> FontProperties:
+def curve_points(values: list[float | None]) -> tuple[list[int], list[float]]:
+    """x and y of an emotion curve's rated stages: a stage nobody rated is left out, not drawn as 0."""
+    rated = [(x, y) for x, y in enumerate(values) if y is not None]
+    return [x for x, _ in rated], [y for _, y in rated]
+
+
+def font(size: float, weight: str = "normal", style: FontStyle = "normal") -> FontProperties:
     return FontProperties(family=list(families()), size=size, weight=weight, style=style)
 
 
@@ -155,7 +164,7 @@ class Measure:
         self.dpi = fig.dpi
         self.broken_words = 0  # words split by ``wrap`` so far: a size that splits none reads better
 
-    def width(self, s: str, size: float, weight: str = "normal", style: str = "normal") -> float:
+    def width(self, s: str, size: float, weight: str = "normal", style: FontStyle = "normal") -> float:
         """Width of one line in inches: the sum of its words and spaces, each measured once
         per process (shaping a string in FreeType is the slow part of drawing a canvas)."""
         if " " not in s:
@@ -164,7 +173,7 @@ class Measure:
         space = self._word(" ", size, weight, style)
         return sum(self._word(w, size, weight, style) for w in words) + space * (len(words) - 1)
 
-    def _word(self, s: str, size: float, weight: str, style: str) -> float:
+    def _word(self, s: str, size: float, weight: str, style: FontStyle) -> float:
         """Measured once at 10 pt and scaled: outline fonts grow linearly with the size."""
         key = (s, weight, style)
         cached = _WIDTHS.get(key)
@@ -181,7 +190,7 @@ class Measure:
             _WIDTHS[key] = cached
         return cached * size / 10
 
-    def fit_line(self, s: str, width: float, size: float, weight: str = "normal", style: str = "normal",
+    def fit_line(self, s: str, width: float, size: float, weight: str = "normal", style: FontStyle = "normal",
                  force_ellipsis: bool = False) -> str:
         """``s`` on one line, cut with an ellipsis if it is too wide (or if asked to)."""
         s = s.replace("\n", " ")
@@ -197,7 +206,7 @@ class Measure:
         return s[:lo].rstrip() + ELLIPSIS if lo else ELLIPSIS
 
     def wrap(self, s: str, width: float, size: float, max_lines: int, weight: str = "normal",
-             style: str = "normal") -> tuple[list[str], bool]:
+             style: FontStyle = "normal") -> tuple[list[str], bool]:
         """Greedy word wrap by measured width; returns (lines, cut). Over-long words break
         by character; text beyond ``max_lines`` ends in an ellipsis."""
         budget = max_lines * 90  # more characters than any note can show: 100,000 stay cheap
@@ -236,7 +245,7 @@ class Measure:
             lines[-1] = self.fit_line(lines[-1], width, size, weight, style, force_ellipsis=True)
         return lines, cut
 
-    def _prefix_that_fits(self, word: str, width: float, size: float, weight: str, style: str) -> int:
+    def _prefix_that_fits(self, word: str, width: float, size: float, weight: str, style: FontStyle) -> int:
         lo, hi = 1, len(word)
         while lo < hi:
             mid = (lo + hi + 1) // 2
@@ -252,7 +261,7 @@ def line_height(size: float) -> float:
     return size * 1.2 / 72
 
 
-def fit_size(measure: "Measure", s: str, width: float, size: float, smallest: float,
+def fit_size(measure: Measure, s: str, width: float, size: float, smallest: float,
              weight: str = "normal") -> tuple[str, float]:
     """Shrink a one-line label down to ``smallest`` before cutting it with an ellipsis."""
     while size > smallest and measure.width(s, size, weight) > width:

@@ -28,7 +28,7 @@ IDEA_SPECS = [Spec(7, 5, 0.8), Spec(7, 4, 0.8), Spec(7, 3, 0.8), Spec(6.5, 3, 0.
 LABEL_W = 1.25
 
 
-def figure(canvas: "Canvas", *, max_notes_per_area: int | None = None) -> Figure:
+def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
     fig, ax = style.new_figure()
     measure = Measure(fig)
     lang = canvas.language
@@ -67,7 +67,7 @@ def figure(canvas: "Canvas", *, max_notes_per_area: int | None = None) -> Figure
         text(ax, sx + col / 2, top - 0.1, "\n".join(lines), 7.5, weight="bold", ha="center",
              multialignment="center", role="area")
     ax.plot([x1, x1], [bottom, top - 0.08], color=style.LINE, linewidth=0.6, zorder=1)
-    for lane_id, ry0, ry1 in rows:
+    for lane_id, ry0, _ry1 in rows:
         ax.plot([0.3, x1], [ry0, ry0], color=style.LINE, linewidth=0.8, zorder=1)
         title = lanes.get(lane_id, "")
         if lane_id == "touchpoints":
@@ -116,7 +116,7 @@ def _card(tp: dict[str, Any], lang: str) -> Note:
         owners.append(f"{label('front', lang)}: {tp['owner']}")
     if tp.get("backstage_owner"):
         owners.append(f"{label('back', lang)}: {tp['backstage_owner']}")
-    details = [tp.get("channel") or "", *(owners + ["", ""])[:2]]
+    details = [tp.get("channel") or "", *[*owners, "", ""][:2]]
     ist, soll = tp.get("ist_rating"), tp.get("soll_target")
     rating = f"{label('ist', lang)} {ist or '–'} → {label('soll', lang)} {soll or '–'}"
     note = Note(tp.get("name") or "", "#ffffff", details=details, footer=rating,
@@ -130,7 +130,7 @@ def _card(tp: dict[str, Any], lang: str) -> Note:
     return note
 
 
-def persona_curves(ws: "Workshop", points: list[dict[str, Any]], stage_ids: list[str]
+def persona_curves(ws: Workshop, points: list[dict[str, Any]], stage_ids: list[str]
                    ) -> dict[str, list[float | None]]:
     """Mean emotion (-2..+2) per persona and stage, None where nobody rated that stage."""
     personas = list(ws.info.get("personas") or [])
@@ -148,7 +148,7 @@ def persona_curves(ws: "Workshop", points: list[dict[str, Any]], stage_ids: list
     return curves
 
 
-def _emotion_lane(fig: Figure, ax: Axes, measure: Measure, ws: "Workshop", points: list[dict[str, Any]],
+def _emotion_lane(fig: Figure, ax: Axes, measure: Measure, ws: Workshop, points: list[dict[str, Any]],
                   stage_ids: list[str], x0: float, col: float, y0: float, y1: float, lang: str) -> None:
     W, H = fig.get_size_inches()
     curves = persona_curves(ws, points, stage_ids)
@@ -158,10 +158,9 @@ def _emotion_lane(fig: Figure, ax: Axes, measure: Measure, ws: "Workshop", point
     inset.set_ylim(-2.4, 2.4)
     inset.set_axis_off()
     inset.axhline(0, color=style.FAINT, linewidth=0.7, linestyle=(0, (2, 2)))
-    for i, (persona, values) in enumerate(curves.items()):
+    for i, values in enumerate(curves.values()):
         color = style.SERIES[i % len(style.SERIES)]
-        xs = [j for j, v in enumerate(values) if v is not None]
-        inset.plot(xs, [values[j] for j in xs], color=color, linewidth=1.8, marker="o", markersize=3.5,
+        inset.plot(*style.curve_points(values), color=color, linewidth=1.8, marker="o", markersize=3.5,
                    solid_capstyle="round")
     for y, sym in ((2, "+2"), (0, "0"), (-2, "−2")):
         text(ax, x0 - 0.04, y1 + pad + (y + 2.4) / 4.8 * (y0 - y1 - 2 * pad), sym, style.MIN_FONT,
@@ -182,7 +181,7 @@ def _emotion_lane(fig: Figure, ax: Axes, measure: Measure, ws: "Workshop", point
              style="italic", ha="center", va="center", role="hint")
 
 
-def _ideas_lane(ax: Axes, measure: Measure, ws: "Workshop", points: list[dict[str, Any]],
+def _ideas_lane(ax: Axes, measure: Measure, ws: Workshop, points: list[dict[str, Any]],
                 stages: list[dict[str, Any]], x0: float, col: float, y0: float, y1: float, lang: str) -> None:
     stage_of = {tp["id"]: tp["stage"] for tp in ws.touchpoints.all()}
     ideas = [i for i in ws.ideas.all() if not i.get("hidden")]

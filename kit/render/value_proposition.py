@@ -25,7 +25,7 @@ _SQUARE_SLOTS = ("products", "gain", "pain")  # left column, top right, bottom r
 _CIRCLE_SLOTS = ("gain", "pain", "job")  # top left sector, bottom left sector, right sector
 
 
-def figure(canvas: "Canvas", *, max_notes_per_area: int | None = None) -> Figure:
+def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
     fig, ax = style.new_figure()
     measure = Measure(fig)
     lang = canvas.language
@@ -118,7 +118,7 @@ def _assign(areas: list[dict[str, Any]], kind: str, slots: tuple[str, ...]) -> d
     return out
 
 
-def _tags(canvas: "Canvas", items: dict[str, list[dict[str, Any]]]) -> dict[int, str]:
+def _tags(canvas: Canvas, items: dict[str, list[dict[str, Any]]]) -> dict[int, str]:
     """Short names for fit targets (P1, G2) so relievers and creators can point at them."""
     targets = [a for a in canvas.areas if any(b.get("fits") == a["id"] for b in canvas.areas)]
     tags: dict[int, str] = {}
@@ -132,7 +132,7 @@ def _tags(canvas: "Canvas", items: dict[str, list[dict[str, Any]]]) -> dict[int,
     return tags
 
 
-def _note(canvas: "Canvas", area: dict[str, Any], item: dict[str, Any], evidence: dict[int, dict[str, int]],
+def _note(canvas: Canvas, area: dict[str, Any], item: dict[str, Any], evidence: dict[int, dict[str, int]],
           unaddressed: set[int], tags: dict[int, str], lang: str) -> Note:
     color = style.note_color(item.get("color"), style.NOTE_COLORS.get(area["id"], "#fff3a8"))
     note = Note(item[canvas.text_field] or "", color, source=item)
@@ -175,7 +175,7 @@ def _arrows(ax: Axes, x0: float, x1: float, y: float) -> None:
                     arrowprops={"arrowstyle": "-|>", "color": style.FAINT, "linewidth": 1.2})
 
 
-def _footer(ax: Axes, measure: Measure, canvas: "Canvas", coverage: dict[str, dict[str, Any]],
+def _footer(ax: Axes, measure: Measure, canvas: Canvas, coverage: dict[str, dict[str, Any]],
             tags: dict[int, str], hidden: int, W: float) -> None:
     """Fit coverage per target area (unaddressed items named), then a legend of the marks."""
     lang = canvas.language

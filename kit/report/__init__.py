@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..workshop import Workshop
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["export", "write_notebook"]
 
 
-def write_notebook(ws: "Workshop", path: str | os.PathLike[str], *, include_names: bool = False,
+def write_notebook(ws: Workshop, path: str | os.PathLike[str], *, include_names: bool = False,
                    redact: Iterable[str] = ()) -> Path:
     """Write the report notebook (unexecuted; it runs against ``ws.path`` when converted)."""
     from . import build
@@ -27,7 +28,7 @@ def write_notebook(ws: "Workshop", path: str | os.PathLike[str], *, include_name
     return build.write(build.for_workshop(ws, include_names=include_names, redact=redact), path)
 
 
-def export(ws: "Workshop", pdf: str | os.PathLike[str] | None = None, html: str | os.PathLike[str] | None = None,
+def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | os.PathLike[str] | None = None,
            *, include_names: bool = False, redact: Iterable[str] = (), progress: bool = True,
            chromium: str | None = None) -> dict[str, Path]:
     """Write the report as PDF and/or HTML; returns ``{"pdf": path, "html": path}`` for those written."""

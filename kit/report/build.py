@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
@@ -32,7 +33,7 @@ def notebook(workshop: str | os.PathLike[str], *, include_names: bool = False, r
     for name in SECTIONS:
         cells.append(new_code_cell(f"report.section({name!r})", metadata={METADATA_KEY: {"section": name}}))
     cells.append(new_code_cell("report.close()"))
-    nb = new_notebook(cells=cells)
+    nb: NotebookNode = new_notebook(cells=cells)
     nb.metadata["title"] = title
     nb.metadata[METADATA_KEY] = {"workshop": path, "include_names": include_names, "language": language}
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -85,7 +86,7 @@ def _execute(source: str, namespace: dict[str, Any]) -> Any:
     tree = ast.parse(source, mode="exec")
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     exec(compile(tree, "<report cell>", "exec"), namespace)  # noqa: S102 - the kit's own cells
-    if last is None:
+    if not isinstance(last, ast.Expr):
         return None
     return eval(compile(ast.Expression(last.value), "<report cell>", "eval"), namespace)  # noqa: S307
 
@@ -94,7 +95,8 @@ def _output(value: Any, count: int) -> NotebookNode:
     data = {"text/plain": repr(value)}
     if hasattr(value, "_repr_html_"):
         data["text/html"] = value._repr_html_()
-    return new_output("execute_result", data=data, execution_count=count)
+    output: NotebookNode = new_output("execute_result", data=data, execution_count=count)
+    return output
 
 
 def write(nb: NotebookNode, path: str | os.PathLike[str]) -> Path:

@@ -125,7 +125,7 @@ class _ReportTemplate:
         meta = nb.metadata.get(build.METADATA_KEY, {})
         language = meta.get("language", "en")
         if language in i18n.LANGUAGES:
-            self.language_code = language  # type: ignore[attr-defined]
+            self.language_code = language
         resources = self._init_resources(dict(resources or {}))  # type: ignore[attr-defined]
         resources["kit"] = {"footer": css_string(nb.metadata.get("title", "")),
                             "page": css_string(i18n.t("report.page", language)),
@@ -139,7 +139,7 @@ class _ReportTemplate:
 class WorkshopHTMLExporter(_ReportTemplate, HTMLExporter):
     """The report as one self-contained HTML file (figures inline, no network)."""
 
-    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[str, Any]:
+    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[str, Any]:  # type: ignore[override]
         return self.report_html(nb, resources, **kw)
 
     @default("file_extension")
@@ -159,7 +159,7 @@ class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
     def _chromium_path_default(self) -> str:
         return default_chromium()
 
-    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[bytes, Any]:
+    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[bytes, Any]:  # type: ignore[override]
         page, resources = self.report_html(nb, resources, **kw)
         self.log.info("Building PDF with %s", self.chromium_path)
         return self.run_playwright(page), resources
@@ -168,13 +168,13 @@ class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
     def _file_extension_default(self) -> str:
         return ".pdf"
 
-    def browser(self) -> "Chromium":
+    def browser(self) -> Chromium:
         """Start Chromium in the background now (it launches while the report is being built)."""
         flags = [*CHROMIUM_FLAGS, *(OFFLINE_FLAGS if self.block_network else [])]
         return Chromium(check_chromium(self.chromium_path),
                         [*flags, *(a for a in self.browser_args if a not in flags)])
 
-    def run_playwright(self, html: str, browser: "Chromium | None" = None) -> bytes:
+    def run_playwright(self, html: str, browser: Chromium | None = None) -> bytes:
         """Print ``html`` to PDF with the configured Chromium; CSS sets page sizes and numbers."""
         own = browser is None
         browser = browser or self.browser()
@@ -228,7 +228,8 @@ class Chromium:
                     self.blocked.append(request.url))
             await page.goto(file.as_uri(), wait_until="load")
             await page.evaluate("document.fonts.ready.then(() => true)")
-            return await page.pdf(prefer_css_page_size=True, print_background=True)
+            pdf: bytes = await page.pdf(prefer_css_page_size=True, print_background=True)
+            return pdf
         finally:
             await page.close()
 
@@ -247,7 +248,7 @@ class Chromium:
             self._thread.join()
             self._loop.close()
 
-    def __enter__(self) -> "Chromium":
+    def __enter__(self) -> Chromium:
         return self
 
     def __exit__(self, *exc: object) -> None:

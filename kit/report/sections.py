@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import markupsafe
 
@@ -49,8 +50,6 @@ def figure_markup(fig: Any) -> markupsafe.Markup:
     from .. import render
 
     svg = render.to_svg(fig)
-    if isinstance(svg, bytes):
-        svg = svg.decode("utf-8")
     start = svg.find("<svg")
     return markupsafe.Markup(svg[start:] if start >= 0 else svg)  # noqa: S704 - drawn by kit.render
 
@@ -82,7 +81,7 @@ class Report:
     def close(self) -> None:
         self._stack.close()
 
-    def __enter__(self) -> "Report":
+    def __enter__(self) -> Report:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -112,7 +111,8 @@ class Report:
                 canvas_id for canvas_id in available()
                 if canvas_id in ("value_proposition", "touchpoint_map") or canvas_id in used
                 or self.ws.canvas(canvas_id).items()]
-        return self._cache["canvas_ids"]
+        ids: list[str] = self._cache["canvas_ids"]
+        return ids
 
     def canvas_block(self, canvas_id: str) -> dict[str, Any]:
         """A canvas on its landscape page (figure by kit.render) plus every note as text."""
@@ -135,7 +135,8 @@ class Report:
                               "details": self._item_details(canvas_id, item)})
             areas.append({"title": area["title"], "question": area["question"], "notes": notes})
         fig = render.canvas_figure(canvas)
-        return {"id": canvas_id, "title": canvas.title, "figure": figure_markup(fig), "areas": areas, "count": len(items)}
+        return {"id": canvas_id, "title": canvas.title, "figure": figure_markup(fig), "areas": areas,
+                "count": len(items)}
 
     def _item_details(self, canvas_id: str, item: dict[str, Any]) -> list[str]:
         """Small print under a note in the detail list: where it came from."""
@@ -154,7 +155,8 @@ class Report:
             from .. import synthesis
 
             self._cache["statuses"] = synthesis.statuses(self.ws)
-        return self._cache["statuses"]
+        statuses: dict[int, str] = self._cache["statuses"]
+        return statuses
 
     # -- chapters
     def section(self, name: str) -> Section:
@@ -181,7 +183,10 @@ class Report:
         from .. import render
 
         rows = self.ws.observations.all()
-        by = lambda field: Counter(r[field] or self.t("none") for r in rows).most_common()  # noqa: E731
+
+        def by(field: str) -> list[tuple[str, int]]:
+            return Counter(r[field] or self.t("none") for r in rows).most_common()
+
         kinds = Counter(r["kind"] for r in rows)
         board = self.ws.canvas("observation_board")
         kind_titles = {a["id"]: a["title"] for a in board.areas}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
@@ -37,11 +38,11 @@ class RoomKernelManager(AsyncMappingKernelManager):
     disconnected_grace = Float(60.0, config=True,
                                help="Seconds a kernel may live with no browser connected.")
 
-    def __init__(self, **kwargs):  # noqa: ANN003
+    def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self._alone_since: dict[str, float] = {}
 
-    async def start_kernel(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]  # async, as in jupyter_server
         if kwargs.get("kernel_id") is None and len(self._kernels) >= self.max_kernels:
             await self.cull_kernels()
             if len(self._kernels) >= self.max_kernels:
@@ -66,6 +67,6 @@ class RoomKernelManager(AsyncMappingKernelManager):
             return
         await super().cull_kernel_if_idle(kernel_id)
 
-    async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         self._alone_since.pop(kernel_id, None)
-        return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        await super().shutdown_kernel(kernel_id, *args, **kwargs)

@@ -12,6 +12,8 @@ answers 403.
 """
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import os
 import secrets
 import socket
@@ -23,7 +25,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..store import WorkshopError
 
@@ -98,6 +100,13 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on ``host`` that nothing listens on now, chosen by the operating system (tests, benchmarks)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
 def check_token(token: str | None, what: str = "token") -> str:
     """Refuse an empty or guessable token: there is no unauthenticated mode."""
     if not isinstance(token, str) or len(token.strip()) < MIN_TOKEN:
@@ -113,20 +122,19 @@ def lan_address() -> str | None:
 
     Connecting a UDP socket sends nothing; it only asks the kernel which interface routes out.
     """
-    candidates = []
+    candidates: list[str] = []
     for probe in ("10.255.255.255", "192.168.255.255", "172.31.255.255"):
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
                 s.connect((probe, 9))
-                candidates.append(s.getsockname()[0])
+                candidates.append(str(s.getsockname()[0]))
         except OSError:
             continue
-    try:
+    with contextlib.suppress(OSError):
         candidates += socket.gethostbyname_ex(socket.gethostname())[2]
-    except OSError:
-        pass
     for address in candidates:
-        if address and not address.startswith("127.") and address != "0.0.0.0":
+        ip = ipaddress.ip_address(address) if address else None
+        if ip and not ip.is_loopback and not ip.is_unspecified:
             return address
     return None
 
@@ -206,7 +214,7 @@ def environment(cfg: ServeConfig) -> dict[str, str]:
 def status(url: str, timeout: float = 2.0) -> tuple[int, str]:
     """HTTP status and Location of a GET (redirects not followed); (0, "") if nothing answers."""
     class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
             return None
 
     opener = urllib.request.build_opener(NoRedirect)
@@ -232,10 +240,10 @@ class Room:
         self.cfg = cfg
         self.participants = participants
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="kit-serve-"))
-        self.procs: dict[str, subprocess.Popen] = {}
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self._logs: list[IO[bytes]] = []
 
-    def __enter__(self) -> "Room":
+    def __enter__(self) -> Room:
         self.start()
         return self
 

@@ -1,6 +1,6 @@
 """Reusable fixtures for browser tests: a JupyterLab server the test starts, Chromium, notebooks.
 
-* ``lab``: JupyterLab on 127.0.0.1 (ports 8890-8899) with a token, its root, config, data,
+* ``lab``: JupyterLab on 127.0.0.1 (a free port) with a token, its root, config, data,
   runtime, settings and workspaces in a temp dir, news and update checks off. Killed at the end.
 * ``browser``: Debian's Chromium driven by Playwright (no download, no network), per test module.
 * ``make_notebook(name, cells)``: write a notebook into the server's root.
@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
-
-from labserver import CHROMIUM, chromium, jupyterlab, run_all_cells
 
 import pytest
 
-PORTS = range(8890, 8900)
+from labserver import CHROMIUM, chromium, jupyterlab, run_all_cells
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "widgets"
 
 
@@ -41,7 +40,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     root = base / "root"
     root.mkdir()
     process_env = {"KIT_USER": "lab-user"}
-    with jupyterlab(base, root, PORTS, process_env) as (url, token):
+    with jupyterlab(base, root, process_env) as (url, token):
         yield Lab(url, token, root)
 
 
@@ -93,7 +92,7 @@ def open_notebook(lab: Lab):
         _api(lab, "DELETE", f"/api/sessions/{session['id']}")
 
 
-def _api(lab: Lab, method: str, path: str):  # noqa: ANN202
+def _api(lab: Lab, method: str, path: str):
     request = urllib.request.Request(f"{lab.url}{path}", method=method,
                                      headers={"Authorization": f"token {lab.token}"})
     with urllib.request.urlopen(request, timeout=30) as response:

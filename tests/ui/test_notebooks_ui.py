@@ -1,6 +1,6 @@
 """The notebook sequence as a new facilitator meets it: JupyterLab, Chromium, the German sample.
 
-One JupyterLab (ports 8930-8939, token, temp config) serves temp copies of notebooks 00..07
+One JupyterLab (a free port, token, temp config) serves temp copies of notebooks 00..07
 with ``KIT_WORKSHOP`` pointing at a copy of the German sample. Each notebook is opened, run
 from the Run menu, waited on until every cell has run and the kernel is idle, checked for
 error output and photographed whole (artifacts/notebooks/ui_<nb>.png). Then the facilitator
@@ -13,20 +13,20 @@ import json
 import re
 import shutil
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import nbformat
 import pytest
 
 import kit
 from kit import agenda, facilitation
+
 from labserver import CHROMIUM, chromium, jupyterlab, run_all_cells
 
 pytestmark = pytest.mark.browser
 
-PORTS = range(8930, 8940)
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SHOTS = ROOT / "artifacts" / "notebooks"
@@ -64,7 +64,7 @@ class Lab:
     def tree(self, name: str) -> str:
         return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
 
-    def api(self, method: str, path: str):  # noqa: ANN201
+    def api(self, method: str, path: str):
         request = urllib.request.Request(f"{self.url}{path}", method=method,
                                          headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -96,7 +96,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     # every cell rendered, so the screenshot shows the whole notebook
     settings = {("notebook-extension", "tracker"): {"windowingMode": "none"}}
     env = {"KIT_WORKSHOP": str(workshop), "KIT_USER": "moderatorin"}
-    with jupyterlab(base, root, PORTS, env, settings) as (url, token):
+    with jupyterlab(base, root, env, settings) as (url, token):
         yield Lab(url, token, root, workshop)
 
 
@@ -122,7 +122,8 @@ def run_notebook(context, lab: Lab, name: str):
     page.wait_for_function(
         """() => {
           const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-          const idle = [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle/.test(e.textContent));
+          const idle = [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+            .some(e => /\\| Idle/.test(e.textContent));
           return idle && prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
         }""", timeout=RUN_TIMEOUT, polling=250)
     return page
