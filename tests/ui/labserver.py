@@ -13,8 +13,11 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from kit.serve.server import free_port
 
@@ -42,10 +45,55 @@ def private_dirs(base: Path) -> dict[str, str]:
             "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces")}
 
 
+@dataclass
+class Lab:
+    """A running JupyterLab: where it answers, its token, the folder it serves, and its REST API."""
+
+    url: str
+    token: str
+    root: Path
+
+    def tree(self, name: str) -> str:
+        return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
+
+    def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method, data=json.dumps(body).encode() if body else None,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            data = response.read()
+        return json.loads(data) if data else None
+
+    def close_kernels(self) -> None:
+        """End every session, so no kernel outlives the test that started it."""
+        for session in self.api("GET", "/api/sessions"):
+            self.api("DELETE", f"/api/sessions/{session['id']}")
+
+
+def write_notebook(path: Path, cells: list[str]) -> None:
+    """A notebook of code cells on the python3 kernel (never a "Select Kernel" dialog)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def lab_folders(tmp_path_factory: pytest.TempPathFactory, name: str) -> tuple[Path, Path]:
+    """``(base, root)`` for a private JupyterLab; skips the module when Debian's Chromium is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make system)")
+    base = tmp_path_factory.mktemp(name)
+    root = base / "root"
+    root.mkdir()
+    return base, root
+
+
 @contextmanager
 def jupyterlab(base: Path, root: Path, env: dict[str, str],
-               settings: dict[tuple[str, str], dict[str, Any]] | None = None) -> Iterator[tuple[str, str]]:
-    """Start JupyterLab serving ``root``; yields ``(url, token)`` once it answers."""
+               settings: dict[tuple[str, str], dict[str, Any]] | None = None) -> Iterator[Lab]:
+    """Start JupyterLab serving ``root``; yields it once it answers."""
     write_settings(base / "settings", settings)
     full_env = {**os.environ, "MPLBACKEND": "Agg", **private_dirs(base), **env}
     port, token = free_port(), secrets.token_hex(16)
@@ -59,7 +107,7 @@ def jupyterlab(base: Path, root: Path, env: dict[str, str],
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, token, process, log)
-        yield url, token
+        yield Lab(url, token, root)
     finally:
         process.terminate()
         try:

@@ -7,12 +7,10 @@ Screenshots: artifacts/serve/*.png.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import threading
-import urllib.request
 from pathlib import Path
 from unittest import mock
 
@@ -24,7 +22,7 @@ from kit.serve import Room, ServeConfig
 from kit.serve.server import free_port
 from kit.store import WorkshopError
 
-from labserver import CHROMIUM, private_dirs, write_settings
+from labserver import CHROMIUM, Lab, private_dirs, write_settings
 from labserver import chromium as launch_chromium
 from waiting import wait_for
 
@@ -72,12 +70,8 @@ def _page(browser, outside: list[str]):
 
 
 def _lab_api(cfg, method: str, path: str, body: dict | None = None):
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{cfg.lab_port}{path}", method=method, data=json.dumps(body).encode() if body else None,
-        headers={"Authorization": f"token {cfg.lab_token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        data = response.read()
-    return json.loads(data) if data else None
+    """The facilitator's JupyterLab REST API, with its token."""
+    return Lab(f"http://127.0.0.1:{cfg.lab_port}", cfg.lab_token, cfg.notebooks).api(method, path, body)
 
 
 def _notebook_sessions(cfg, name: str) -> list[dict]:
