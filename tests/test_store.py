@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 import kit
-from kit.store import SCHEMA_VERSION, WorkshopError
-
 from inputs import BAD_INPUT
+from kit.store import SCHEMA_VERSION, WorkshopError
 
 
 # ---------------------------------------------------------------------------- bad input

@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 
 from kit.serve.server import free_port
-
 from waiting import wait_for
 
 CHROMIUM = "/usr/bin/chromium"

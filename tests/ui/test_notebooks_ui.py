@@ -19,7 +19,6 @@ import pytest
 
 import kit
 from kit import agenda, facilitation
-
 from labserver import Lab, chromium, jupyterlab, lab_folders, run_all_cells, write_notebook
 
 pytestmark = pytest.mark.browser

@@ -21,7 +21,6 @@ from kit import agenda, facilitation
 from kit.serve import Room, ServeConfig
 from kit.serve.server import free_port
 from kit.store import WorkshopError
-
 from labserver import CHROMIUM, Lab, private_dirs, write_settings
 from labserver import chromium as launch_chromium
 from waiting import wait_for
