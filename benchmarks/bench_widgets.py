@@ -18,9 +18,7 @@ import time
 from pathlib import Path
 
 import kit
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from kit.report.exporter import CHROMIUM_FLAGS
 
 
 def harness_html(widget) -> str:
@@ -57,7 +55,7 @@ window.kitReady = true;
 
 
 def launch(playwright):
-    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
 
 
 def _vpc_with_notes(folder: Path, n: int):

@@ -19,12 +19,11 @@ from typing import Any
 
 import pytest
 
+from kit.report.exporter import CHROMIUM_FLAGS
 from kit.serve.server import free_port
 from waiting import wait_for
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 def write_settings(settings: Path, extra: dict[tuple[str, str], dict[str, Any]] | None = None) -> None:
@@ -159,7 +158,7 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
             yield browser
         finally:
