@@ -113,7 +113,19 @@ def propagation_latencies(samples: int = 40) -> list[float]:
         ws = kit.open(path, actor="viewer")
         widget = show(ws, "value_proposition")
         seen: dict[str, float] = {}
-        widget.observe(lambda ch: [seen.setdefault(i["text"], time.time()) for i in ch["new"]], "items")
+        changed = asyncio.Event()
+
+        def arrived(change: dict) -> None:
+            for item in change["new"]:
+                seen.setdefault(item["text"], time.time())
+            changed.set()
+
+        async def reached(text: str) -> None:
+            while text not in seen:
+                changed.clear()
+                await changed.wait()
+
+        widget.observe(arrived, "items")
         sync.start()
         writer = await asyncio.create_subprocess_exec(
             sys.executable, "-c", WRITER, str(path), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
@@ -124,11 +136,10 @@ def propagation_latencies(samples: int = 40) -> list[float]:
                 writer.stdin.write(f"{text}\n".encode())
                 await writer.stdin.drain()
                 committed = float((await writer.stdout.readline()).split()[1])
-                deadline = time.time() + 5
-                while text not in seen and time.time() < deadline:
-                    await asyncio.sleep(0.005)
-                if text not in seen:
-                    raise RuntimeError(f"{text} did not reach the widget within 5 s")
+                try:
+                    await asyncio.wait_for(reached(text), timeout=5)
+                except TimeoutError:
+                    raise RuntimeError(f"{text} did not reach the widget within 5 s") from None
                 out.append(seen[text] - committed)
                 await asyncio.sleep(0.05 + (i % 7) * 0.023)  # spread writes over the poll phase
         finally:
