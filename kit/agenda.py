@@ -100,16 +100,5 @@ def overview(ws: Workshop) -> list[dict[str, Any]]:
     return rows
 
 
-__all__ = [
-    "STEPS",
-    "STEP_IDS",
-    "Step",
-    "current",
-    "go_to",
-    "overview",
-    "start_timebox",
-    "step",
-    "steps",
-    "text_key",
-    "total_minutes",
-]
+__all__ = ["STEPS", "STEP_IDS", "Step", "step", "steps", "total_minutes", "current", "go_to", "start_timebox",
+           "overview", "text_key"]

@@ -161,4 +161,4 @@ def build(ws: Workshop, minutes: int = 30, hypothesis_ids: list[int] | None = No
                  closing=i18n.t("notebooks.guide_closing_text", lang))
 
 
-__all__ = ["MINUTES", "Guide", "Question", "build", "chosen", "escape_markdown", "question_for"]
+__all__ = ["Guide", "Question", "build", "chosen", "question_for", "escape_markdown", "MINUTES"]

@@ -291,28 +291,7 @@ def chosen_idea_table(ws: Workshop) -> pandas.DataFrame:
     return _frame(rows, ["stage", "text", "votes", "feedback", "feedback_result"], ws.language)
 
 
-__all__ = [
-    "add_months",
-    "budget_total",
-    "cadence",
-    "calendar_bytes",
-    "check",
-    "choose_idea",
-    "chosen_idea",
-    "chosen_idea_table",
-    "followup_rows",
-    "followup_table",
-    "idea_rows",
-    "idea_table",
-    "kpi_rows",
-    "kpi_table",
-    "propose",
-    "session_gaps",
-    "to_ics",
-    "todo_rows",
-    "todo_table",
-    "touchpoint_rows",
-    "touchpoint_summary",
-    "touchpoint_table",
-    "workshop_day",
-]
+__all__ = ["cadence", "propose", "check", "session_gaps", "calendar_bytes", "to_ics", "followup_rows",
+           "followup_table", "todo_rows", "todo_table", "budget_total", "kpi_rows", "kpi_table", "add_months",
+           "workshop_day", "touchpoint_rows", "touchpoint_table", "touchpoint_summary",
+           "idea_rows", "idea_table", "chosen_idea", "choose_idea", "chosen_idea_table"]

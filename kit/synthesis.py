@@ -291,38 +291,12 @@ def compare_summary(ws: Workshop, name: str, other: str | None = None) -> pandas
     return _frame(rows, ["collection", "added", "removed", "changed"], ws.language)
 
 
-__all__ = [
-    "MIN_INTERVIEWS",
-    "Tally",
-    "apply_statuses",
-    "column",
-    "compare_summary",
-    "decide",
-    "draft_learning_cards",
-    "evidence_chart_data",
-    "evidence_rows",
-    "evidence_table",
-    "fit_summary",
-    "fit_table",
-    "label",
-    "learning_card_draft",
-    "learning_cards_table",
-    "new_insights",
-    "new_insights_table",
-    "prefill_canvas",
-    "profile_evidence_rows",
-    "profile_evidence_table",
-    "ranking",
-    "ranking_table",
-    "select_top",
-    "stance_label",
-    "status_counts",
-    "status_label",
-    "status_rows",
-    "status_table",
-    "statuses",
-    "tallies",
-]
+__all__ = ["MIN_INTERVIEWS", "Tally", "decide", "tallies", "statuses", "apply_statuses", "status_counts",
+           "status_rows", "status_table", "evidence_rows", "evidence_table", "new_insights",
+           "new_insights_table", "evidence_chart_data", "learning_card_draft", "draft_learning_cards",
+           "learning_cards_table", "prefill_canvas", "profile_evidence_rows", "profile_evidence_table",
+           "fit_summary", "fit_table", "compare_summary", "label", "status_label", "stance_label", "column",
+           "ranking", "ranking_table", "select_top"]
 
 
 # --------------------------------------------------------------------------- choosing what to test

@@ -18,16 +18,8 @@ if TYPE_CHECKING:
 
     from ..canvas import Canvas
 
-__all__ = [
-    "canvas_figure",
-    "canvas_html",
-    "emotion_curve",
-    "evidence_chart",
-    "gap_heatmap",
-    "observations_chart",
-    "to_png",
-    "to_svg",
-]
+__all__ = ["canvas_figure", "emotion_curve", "gap_heatmap", "observations_chart", "evidence_chart",
+           "to_png", "to_svg", "canvas_html"]
 
 
 def canvas_figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
