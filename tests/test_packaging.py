@@ -1,9 +1,9 @@
 """Packaging: the wheel holds everything the kit reads at run time, and runs from a fresh venv.
 
-The wheel is built from this checkout, installed without ``-e`` into a new virtual environment
-(its dependencies resolved by pip like any user's install) and driven from outside the source
-tree: ``kit demo`` needs the canvases, the sample data and the texts; ``kit export --html`` the
-report template, its partials and CSS. The file list of the wheel is compared with the source
+The wheel is built from this checkout, installed without ``-e`` into a new virtual environment (its
+build backend and dependencies come from the configured package index, as in any user's install) and
+driven from outside the source tree: ``kit demo`` needs the canvases, the sample data and the texts;
+``kit export --html`` the report template, its partials and CSS. The file list of the wheel is compared with the source
 tree, so a new JS/CSS/YAML/template file that the wheel would miss fails here, not at a client.
 """
 from __future__ import annotations
