@@ -26,6 +26,13 @@ def ws(tmp_path: Path):
         yield workshop
 
 
+@pytest.fixture
+def ws_de(tmp_path: Path):
+    """A fresh, empty German workshop."""
+    with kit.new(tmp_path / "de.workshop", title="Testworkshop", language="de", actor="tester") as workshop:
+        yield workshop
+
+
 @pytest.fixture(params=["de", "en"])
 def sample(request: pytest.FixtureRequest, tmp_path: Path):
     """Each sample workshop (German collections team, English event hotel), freshly written."""
