@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import kit
+from pgcluster import pg_cluster, pg_url  # noqa: F401 - fixtures: a throwaway PostgreSQL server, a fresh workshop URL
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -45,6 +46,3 @@ def _quiet_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KIT_USER", os.environ.get("KIT_USER", "tester"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
 
-
-# ---------------------------------------------------------------------------- PostgreSQL (tests/pgcluster.py)
-from pgcluster import pg_cluster, pg_url  # noqa: F401  (fixtures: a throwaway server, a fresh workshop URL)

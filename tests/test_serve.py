@@ -20,12 +20,11 @@ import pytest
 
 import kit
 from kit import facilitation, roster
-from kit.errors import ValidationError, WorkshopError
+from kit.errors import WorkshopError
 from kit.serve import Culling, Room, ServeConfig, ServeError, check_token
 from kit.serve import room as room_api
 from kit.serve.participant import ParticipantApp, timer_text
 from kit.serve.server import free_port, lab_command, refused, status, voila_command
-from kit.store import WorkshopError
 from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -100,7 +100,9 @@ def test_store_changes_reach_the_widget_and_requests_reach_the_store(ws):
 def test_every_vpc_request(ws):
     widget = show(ws, "value_proposition")
     check = fresh(ws.path).canvas("value_proposition")
-    get = lambda i: check.collection[i]
+
+    def get(item_id):
+        return check.collection[item_id]
 
     assert ask(widget, "add", area="pains", text="Letters nobody understands") == ""
     assert ask(widget, "add", area="pains", text="Fear of opening mail") == ""
@@ -146,7 +148,8 @@ def test_errors_are_shown_in_the_workshop_language_not_raised(ws_de):
     assert ask(widget, "edit", id="1; DROP TABLE", text="x").startswith("Nicht gespeichert")
     assert ask(widget, "add", area="pains", text="Schmerz") == ""
     pain = widget.items[0]["id"]
-    assert ask(widget, "rank", id=pain, rank=9) == "Nicht gespeichert: Ungültige Eingabe in rank: muss zwischen 1 und 5 liegen, nicht 9"
+    assert ask(widget, "rank", id=pain, rank=9) == ("Nicht gespeichert: Ungültige Eingabe in rank: "
+                                                    "muss zwischen 1 und 5 liegen, nicht 9")
     assert ask(widget, "link", source=pain, target=pain).endswith("ein Gewinnerzeuger zu Gewinnen.")
     assert ask(widget, "color", id=pain, color="javascript:alert(1)").startswith("Nicht gespeichert")
     assert ask(widget, "undo") == ""
@@ -436,7 +439,10 @@ def test_moving_to_another_area_puts_the_note_at_its_end_or_the_drop_position(ws
     assert ask(widget, "add", area="pains", text="p2") == ""
     assert ask(widget, "add", area="pains", text="p3") == ""
     ids = {r["text"]: r["id"] for r in vpc.items()}
-    order = lambda area: [r["text"] for r in fresh(ws.path).canvas("value_proposition").items(area)]
+
+    def order(area):
+        return [r["text"] for r in fresh(ws.path).canvas("value_proposition").items(area)]
+
     assert order("gains") == ["placed first", "scripted, unplaced"]
     assert ask(widget, "move", id=ids["p1"], area="gains") == ""  # no index: at the end, not at its old place
     assert order("gains") == ["placed first", "scripted, unplaced", "p1"]

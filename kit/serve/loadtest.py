@@ -69,8 +69,7 @@ def _participant(path: str, name: str, team: str, notes: int, seconds: float, st
 def run(path: str | Path, participants: int = 30, notes: int = 20, seconds: float = 60.0) -> LoadResult:
     """Run the room on the workshop at ``path`` (teams are set to A/B/C); returns what was measured."""
     import kit
-    from kit import facilitation
-    from kit import live
+    from kit import facilitation, live
     from kit.widgets import show
 
     path = str(path)

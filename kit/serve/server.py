@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import WorkshopError
-from ..store import Store
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = HERE.parent.parent / "notebooks"

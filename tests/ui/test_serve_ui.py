@@ -18,9 +18,9 @@ import pytest
 
 import kit
 from kit import agenda, facilitation
+from kit.errors import WorkshopError
 from kit.serve import Room, ServeConfig
 from kit.serve.server import free_port
-from kit.errors import WorkshopError
 from labserver import CHROMIUM, Lab, private_dirs, write_settings
 from labserver import chromium as launch_chromium
 from waiting import wait_for
