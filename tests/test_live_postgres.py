@@ -14,11 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pgcluster import PASSWORD, Cluster
-
 import kit
 from kit import i18n, widgets
 from kit.widgets.base import SessionWidget
+from pgcluster import PASSWORD, Cluster
 
 WAIT = 20  # seconds any awaited state may take at most (it normally takes milliseconds)
 
