@@ -3,7 +3,8 @@
 The notebook holds no logic and no data, only the location of the workshop (a file's path,
 or a server URL without its password) and the privacy options, so
 ``jupyter nbconvert --to workshop_pdf report.ipynb`` always shows the workshop as it is now.
-``run`` executes the cells in this process (the cells only call the kit, so no kernel has to start); ``jupyter nbconvert --execute`` with a kernel gives the same outputs.
+``run`` executes the cells in this process (the cells only call the kit, so no kernel has to
+start); ``jupyter nbconvert --execute`` with a kernel gives the same outputs.
 """
 from __future__ import annotations
 
