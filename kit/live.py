@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from .errors import StorageFailure
+from .sessions.base import server_gone
 
 INTERVAL = 0.2  # seconds: a change elsewhere shows within ~0.2 s, well under the 1 s goal
 MAX_FAILURES = 5
@@ -106,7 +107,7 @@ def refresh(view: View) -> bool:
     try:
         view.refresh()
     except StorageFailure as exc:
-        if not _server_gone(exc):
+        if not server_gone(exc):
             return _failed(view)
         log.info("live refresh of %r waits for the server to come back", view)
         return False
@@ -114,11 +115,6 @@ def refresh(view: View) -> bool:
         return _failed(view)
     _failures.pop(view, None)
     return True
-
-
-def _server_gone(exc: BaseException) -> bool:
-    """A server that went away is transient: the listener reconnects and refreshes every view."""
-    return isinstance(exc, StorageFailure) and exc.code == "store.server_gone"
 
 
 def _failed(view: View) -> bool:
@@ -159,7 +155,7 @@ def poll(*, pushed: bool = False) -> int:
                     versions[id(store)] = store.version()
                 stale = versions[id(store)] != view.version
         except Exception as exc:  # a closed or vanished workshop must not stop the others
-            if _server_gone(exc):
+            if server_gone(exc):
                 stale = True  # the server went away: the refresh shows it, the view stays
             else:
                 log.exception("live refresh could not read the version of %r; dropped", view)

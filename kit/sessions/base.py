@@ -93,7 +93,7 @@ class Session:
             try:
                 full = self.snapshot()
             except StorageFailure as exc:
-                if exc.code != "store.server_gone":
+                if not server_gone(exc):
                     raise
                 full = self.reconnecting()  # the listener has not noticed yet; it will reconnect
         changed = {k: v for k, v in full.items() if self._sent.get(k, _UNSET) != v}
@@ -147,6 +147,11 @@ class Session:
 
     def close(self) -> None:
         self.closed = True
+
+
+def server_gone(exc: BaseException) -> bool:
+    """The workshop's server went away: transient, its listener reconnects and every view is refreshed."""
+    return isinstance(exc, StorageFailure) and exc.code == "store.server_gone"
 
 
 #: Refusals a viewer reads about themselves ("you"): shown with the widget's own wording.

@@ -89,7 +89,7 @@ class SQLiteStore(Store):
 
     @property
     def folder(self) -> Path:
-        return self._path.resolve().parent
+        return self._path.parent
 
     # ------------------------------------------------------------------ opening
     @classmethod
