@@ -242,6 +242,7 @@ function render({ model, el: root }) {
       const body = el("div", "kit-iv-item-body");
       body.append(text, tags);
       li.dataset.experience = e.experience === null ? "" : String(e.experience);
+      li.dataset.touchpoint = e.touchpoint === null ? "" : String(e.touchpoint);
       const remove = el("button", "kit-iv-remove", "×");
       remove.title = tx.coding_remove || "";
       remove.setAttribute("aria-label", tx.coding_remove || "");

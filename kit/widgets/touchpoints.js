@@ -177,6 +177,11 @@ function emotionCurves(ctx) {
   const x = (i) => i * 100 + 50;
   const box = h("div", { class: "kit-emo-chart", style: { gridColumn: `2 / span ${n}` } });
   const plot = svg("svg", { viewBox: `0 0 ${n * 100} 100`, preserveAspectRatio: "none", class: "kit-emo-svg", role: "img", "aria-label": L.emotion });
+  /** One line through a persona's values across the stages that have one (stages without a value are passed over). */
+  const lineThrough = (values, persona, cls) => {
+    const at = values.map((v, i) => (v === null ? null : `${x(i)},${emoY(v)}`)).filter(Boolean);
+    if (at.length > 1) plot.append(svg("polyline", { points: at.join(" "), stroke: color(persona), class: `kit-emo-line ${cls}`, "data-persona": persona }));
+  };
   plot.append(svg("line", { x1: 0, x2: n * 100, y1: 50, y2: 50, class: "kit-emo-zero" }));
   for (let i = 1; i < n; i++) plot.append(svg("line", { x1: i * 100, x2: i * 100, y1: 0, y2: 100, class: "kit-emo-grid" }));
   const area = h("div", { class: "kit-emo-plot" }, plot);
@@ -184,16 +189,12 @@ function emotionCurves(ctx) {
   // the team's estimate: dashed, small hollow marks
   for (const persona of Object.keys(curves)) {
     const line = curves[persona];
-    for (const run of runs(line, (v) => v !== null)) {
-      if (run.length > 1) {
-        plot.append(svg("polyline", { points: run.map((i) => `${x(i)},${emoY(line[i])}`).join(" "), stroke: color(persona),
-          class: "kit-emo-line kit-emo-team", dataset: { persona } }));
-      }
-      for (const i of run) {
-        area.append(h("span", { class: "kit-emo-dot kit-emo-team-dot", title: `${C.key_team} · ${persona}: ${line[i]}`,
-          dataset: { persona, stage: stages[i].id }, style: { left: `${((i + 0.5) / n) * 100}%`, top: `${emoY(line[i])}%`, borderColor: color(persona) } }));
-      }
-    }
+    lineThrough(line, persona, "kit-emo-team");
+    line.forEach((v, i) => {
+      if (v === null) return;
+      area.append(h("span", { class: "kit-emo-dot kit-emo-team-dot", title: `${C.key_team} · ${persona}: ${v}`,
+        dataset: { persona, stage: stages[i].id }, style: { left: `${((i + 0.5) / n) * 100}%`, top: `${emoY(v)}%`, borderColor: color(persona) } }));
+    });
   }
   // the evidence: band, mean line, focusable points with n, flags in words
   const flags = stages.map(() => h("div", { class: "kit-ev-flagcell" }));
@@ -208,14 +209,9 @@ function emotionCurves(ctx) {
       const upper = run.map((i) => `${x(i) - (run.length === 1 ? 14 : 0)},${emoY(pts[i].high)}`);
       const lower = run.map((i) => `${x(i) + (run.length === 1 ? 14 : 0)},${emoY(pts[i].low)}`).reverse();
       if (run.length === 1) { upper.push(`${x(run[0]) + 14},${emoY(pts[run[0]].high)}`); lower.push(`${x(run[0]) - 14},${emoY(pts[run[0]].low)}`); }
-      plot.append(svg("polygon", { points: [...upper, ...lower].join(" "), fill: color(persona), class: "kit-ev-band", dataset: { persona } }));
+      plot.append(svg("polygon", { points: [...upper, ...lower].join(" "), fill: color(persona), class: "kit-ev-band", "data-persona": persona }));
     }
-    for (const run of runs(pts, (p) => p.n > 0)) {
-      if (run.length > 1) {
-        plot.append(svg("polyline", { points: run.map((i) => `${x(i)},${emoY(pts[i].mean)}`).join(" "), stroke: color(persona),
-          class: "kit-emo-line kit-ev-line", dataset: { persona } }));
-      }
-    }
+    lineThrough(pts.map((p) => (p.n ? p.mean : null)), persona, "kit-ev-line");
     pts.forEach((p, i) => {
       if (!p.n) return;
       const key = `ev:${persona}:${stages[i].id}`;
@@ -245,15 +241,16 @@ function emotionCurves(ctx) {
       h("span", { class: "kit-emo-key" }, h("span", { class: "kit-emo-swatch kit-ev-swatch-band" }), C.key_band),
       h("span", { class: "kit-emo-key" }, h("span", { class: "kit-emo-swatch kit-ev-swatch-team" }), C.key_team));
   } else legend.append(h("span", { class: "kit-muted", text: L.no_personas }));
-  box.append(legend);
-  for (const persona of missing) box.append(h("div", { class: "kit-ev-note kit-ev-missing", dataset: { persona }, text: fmt(C.persona_no_points, { persona }) }));
-  if (gaps || missing.length) box.append(h("div", { class: "kit-ev-note", text: C.no_point }));
-  if (evidence.some((c) => c.has_evidence)) box.append(h("div", { class: "kit-ev-note", text: C.quotes_hint }));
+  const below = h("div", { class: "kit-ev-below" }, legend);
+  box.append(below);
+  for (const persona of missing) below.append(h("div", { class: "kit-ev-note kit-ev-missing", dataset: { persona }, text: fmt(C.persona_no_points, { persona }) }));
+  if (gaps || missing.length) below.append(h("div", { class: "kit-ev-note", text: C.no_point }));
+  if (evidence.some((c) => c.has_evidence)) below.append(h("div", { class: "kit-ev-note", text: C.quotes_hint }));
   const [, openPersona, openStage] = (ui.quotes || "").match(/^ev:(.*):([^:]*)$/) || [];
   const openCurve = evidence.find((c) => c.name === openPersona);
   const openIndex = stages.findIndex((s) => s.id === openStage);
   if (openCurve && openIndex >= 0 && openCurve.points[openIndex].n) {
-    box.append(quotePanel(openPersona, openCurve.points[openIndex], stages[openIndex], { ...ctx, C }));
+    below.append(quotePanel(openPersona, openCurve.points[openIndex], stages[openIndex], { ...ctx, C }));
   }
   return box;
 }
