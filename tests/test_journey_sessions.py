@@ -94,6 +94,8 @@ def test_interview_session_scores_and_names_touchpoints(ws: kit.Workshop, scored
     assert ask(session, "tag", id=new["id"], touchpoint=scored["call"], experience=None) == ""
     stored = ws.evidence.get(new["id"])
     assert (stored["touchpoint"], stored["experience"]) == (scored["call"], None)
+    assert "999" in ask(session, "tag", id=999, experience=1)  # a snippet deleted meanwhile
+    assert "id" in ask(session, "tag", id="1", experience=1)
 
 
 @pytest.mark.parametrize(("payload", "field"), [
