@@ -90,7 +90,8 @@ def test_interview_session_scores_and_names_touchpoints(ws: kit.Workshop, scored
     new = next(e for e in session.diff()["evidence"] if e["snippet"] == "waited")
     assert (new["touchpoint"], new["experience"]) == (scored["hotline"], -1)
     assert ask(session, "tag", id=new["id"], experience=2) == ""
-    assert ws.evidence.get(new["id"])["experience"] == 2 and ws.evidence.get(new["id"])["touchpoint"] == scored["hotline"]
+    stored = ws.evidence.get(new["id"])
+    assert stored["experience"] == 2 and stored["touchpoint"] == scored["hotline"]
     assert ask(session, "tag", id=new["id"], touchpoint=scored["call"], experience=None) == ""
     stored = ws.evidence.get(new["id"])
     assert (stored["touchpoint"], stored["experience"]) == (scored["call"], None)

@@ -95,7 +95,8 @@ def test_interview_widget_sets_the_score_by_keyboard(lab, browser, make_notebook
     with kit.new(path, title="Scores", language="de", actor="setup", personas=["Anna"]) as ws:
         call = ws.touchpoints.add(stage="contact", name="Erster Anruf", emotion={"Anna": 1})
         interview = ws.interviews.add(pseudonym="Frau M.", segment="Anna")
-    make_notebook("scores.ipynb", cells(path, "from kit.widgets.interview import InterviewWidget", "InterviewWidget(ws)"))
+    make_notebook("scores.ipynb",
+                  cells(path, "from kit.widgets.interview import InterviewWidget", "InterviewWidget(ws)"))
     page = open_notebook(browser.new_context(viewport={"width": 1300, "height": 1000}), "scores.ipynb",
                          wait_for=".kit-iv .kit-iv-score")
     widget = page.locator(".kit-iv")
