@@ -8,11 +8,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from roomclient import Client, running_room
 
 import kit
 from kit import facilitation, roster
 from kit.room.protocol import MAX_FRAME, RateLimit
-from roomclient import Client, running_room
 
 TOKEN = "participant-token-0123456789"
 OTHER = "another-workshop-token-98765"
@@ -164,7 +164,6 @@ def test_bad_frames_are_refused_and_the_room_goes_on(room):
         assert not anna.closed and not ben.closed
         for c in (anna, ben):
             c.close()
-        return None
 
     asyncio.run(main())
     with kit.open(path, actor="check") as ws:

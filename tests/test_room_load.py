@@ -5,10 +5,10 @@ import asyncio
 import time
 
 import pytest
+from roomclient import Client, running_room
 
 import kit
 from kit import facilitation, roster
-from roomclient import Client, running_room
 
 TOKEN = "participant-token-0123456789"
 PEOPLE = 200

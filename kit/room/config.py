@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from ..serve.server import check_token
 from .protocol import RoomError
 from .rooms import KEY, digest
 
 DEFAULT_MAX_MEMBERS = 400
+MIN_TOKEN = 16
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,15 @@ class Entry:
     target: str
     token_digest: bytes
     max_members: int = DEFAULT_MAX_MEMBERS
+
+
+def check_token(token: str | None, what: str = "token") -> str:
+    """Refuse an empty or guessable token: there is no unauthenticated mode (texts ``cli.token_*``)."""
+    if not isinstance(token, str) or len(token.strip()) < MIN_TOKEN:
+        raise RoomError("cli.token_short", what=what, length=MIN_TOKEN)
+    if not token.isascii() or any(c in token for c in "&?#/ %\"'<>"):
+        raise RoomError("cli.token_characters", what=what)
+    return token
 
 
 def key_of(target: str) -> str:

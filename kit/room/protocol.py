@@ -65,9 +65,8 @@ def parse(frame: str | bytes) -> dict[str, Any]:
         raise RoomError("room.malformed", problem="not JSON") from None
     if not isinstance(message, dict) or message.get("t") not in KINDS:
         raise RoomError("room.malformed", problem="no known 't'")
-    if message["t"] == "set":
-        if not isinstance(message.get("values"), dict) or not isinstance(message.get("gen"), int):
-            raise RoomError("room.malformed", problem="'set' needs 'gen' and 'values'")
+    if message["t"] == "set" and not (isinstance(message.get("values"), dict) and isinstance(message.get("gen"), int)):
+        raise RoomError("room.malformed", problem="'set' needs 'gen' and 'values'")
     if message["t"] == "join" and not all(isinstance(message.get(k), str) for k in ("name", "team")):
         raise RoomError("room.malformed", problem="'join' needs 'name' and 'team'")
     return message

@@ -14,6 +14,7 @@ URLs under the prefix (``base_url``, e.g. ``/`` or ``/services/room/``):
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import json
@@ -44,10 +45,13 @@ SECURITY_HEADERS = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def widget_asset(module: str, kind: str) -> str:
     """The widget module (``js``) or style sheet (``css``) as JupyterLab gets it, built once."""
-    from ..widgets.base import bundle, styles  # anywidget loads here, once, not per participant
+    from ..widgets.base import (  # anywidget loads here, once, not per participant
+        bundle,
+        styles,
+    )
 
     return bundle(f"{module}.js") if kind == "js" else styles(f"{module}.css")
 
@@ -165,10 +169,8 @@ class Socket(websocket.WebSocketHandler):
     def emit(self, frame: str) -> None:
         if self.ws_connection is None or self.ws_connection.is_closing():
             return
-        try:
+        with contextlib.suppress(websocket.WebSocketClosedError):  # closed meanwhile: on_close cleans up
             self.write_message(frame)
-        except websocket.WebSocketClosedError:
-            pass
 
 
 def schedule(room: WorkshopRoom) -> None:
@@ -182,6 +184,11 @@ def schedule(room: WorkshopRoom) -> None:
         fan_out(room)
 
     ioloop.IOLoop.current().add_callback(run)
+
+
+def _notified(loop: ioloop.IOLoop, room: WorkshopRoom, version: int) -> None:
+    """PostgreSQL's listener thread saw a commit: fan out on the room's loop."""
+    loop.add_callback(schedule, room)
 
 
 def fan_out(room: WorkshopRoom) -> None:
@@ -221,8 +228,7 @@ class RoomServer:
         loop = ioloop.IOLoop.current()
         for room in self.hall.values():
             if getattr(room.ws.store, "notifies", False):
-                room.unsubscribe = room.ws.store.subscribe(
-                    lambda _version, r=room: loop.add_callback(schedule, r))
+                room.unsubscribe = room.ws.store.subscribe(functools.partial(_notified, loop, room))
             room.fan_out(force=True)
         self._poller = ioloop.PeriodicCallback(self.poll, POLL * 1000)
         self._poller.start()
