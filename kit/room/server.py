@@ -218,6 +218,7 @@ class RoomServer:
         self.hall = hall
         self.app = application(hall, base_url)
         self.server: httpserver.HTTPServer | None = None
+        self.loop: ioloop.IOLoop | None = None  # the loop it serves on (other threads hand work to it)
         self._poller: ioloop.PeriodicCallback | None = None
 
     def listen(self, port: int, host: str) -> int:
@@ -225,7 +226,7 @@ class RoomServer:
         self.server = httpserver.HTTPServer(self.app, xheaders=False)
         sockets = netutil.bind_sockets(port, host)
         self.server.add_sockets(sockets)
-        loop = ioloop.IOLoop.current()
+        loop = self.loop = ioloop.IOLoop.current()
         for room in self.hall.values():
             if getattr(room.ws.store, "notifies", False):
                 room.unsubscribe = room.ws.store.subscribe(functools.partial(_notified, loop, room))

@@ -1,7 +1,7 @@
-"""A live session in real Chromium: one facilitator (JupyterLab) and three participants (Voilà).
+"""A live session in real Chromium: one facilitator (JupyterLab) and three participants (the room).
 
 Each person has their own browser context, as on their own laptop. `kit serve`'s Room runs
-both servers on 127.0.0.1:8914/8915. Every propagation check waits for the change with a
+both servers on free ports of 127.0.0.1. Every propagation check waits for the change with a
 2 s timeout (the room's promise); the store is then checked for exact counts.
 Screenshots: artifacts/serve/*.png.
 """
@@ -25,6 +25,7 @@ from kit.serve import Room, ServeConfig
 from kit.errors import WorkshopError
 from labserver import CHROMIUM
 from labserver import chromium as launch_chromium
+from pgcluster import free_port
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +55,7 @@ def room(tmp_path_factory):
     env = {"JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_DATA_DIR": str(base / "data"),
            "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"), "KIT_USER": "facilitator"}
-    cfg = ServeConfig(path, notebooks=notebooks, lab_port=8914, voila_port=8915, language="en")
+    cfg = ServeConfig(path, notebooks=notebooks, lab_port=free_port(), room_port=free_port(), language="en")
     with mock.patch.dict(os.environ, env), Room(cfg, log_dir=base / "logs") as running:
         yield running
 
