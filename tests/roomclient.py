@@ -30,6 +30,7 @@ class Client:
         self.room: dict[str, Any] = {}
         self.state: dict[str, Any] = {}
         self.refused: list[str] = []
+        self.seen: dict[str, float] = {}  # note text -> when this client first had it (monotonic)
         self.frames = 0
         self.closed = False
         self._changed = asyncio.Event()
@@ -62,6 +63,9 @@ class Client:
                 self.room = msg
             elif kind == "state" and msg["gen"] == self.room.get("gen"):
                 self.state.update(msg["values"])
+                now = time.monotonic()
+                for item in msg["values"].get("items", ()):
+                    self.seen.setdefault(item.get("text", ""), now)
             elif kind == "refused":
                 self.refused.append(msg["message"])
             self._changed.set()
