@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from .. import i18n, roster
 from ..errors import WorkshopError
 from ..sessions import CanvasSession, for_canvas
-from ..workshop import open as open_workshop
 from .protocol import RateLimit, RoomError, dump, parse
 
 if TYPE_CHECKING:
@@ -67,9 +66,7 @@ class Member:
             entry = roster.join(self.room.ws, name, team)
             if self.ws is None or entry["name"] != self.name:
                 self._close_session()
-                if self.ws is not None:
-                    self.ws.close()
-                self.ws = open_workshop(self.room.target, actor=entry["name"], role="participant")
+                self.ws = self.room.member_workshop(entry["name"])
         except WorkshopError as exc:
             self.send(dump("refused", message=f"{i18n.t('serve.error', self.language)} {exc.render(self.language)}",
                            field="join"))
@@ -138,6 +135,4 @@ class Member:
         """Leave the room: the session and workshop handle close, and so does the socket."""
         self.hangup()
         self._close_session()
-        if self.ws is not None:
-            self.ws.close()
-            self.ws = None
+        self.ws = None  # on the room's shared store: nothing of its own to close

@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from .. import agenda, facilitation, i18n
 from ..errors import UsageError
+from ..workshop import Workshop
 from ..workshop import open as open_workshop
 from .protocol import RoomError
+from .shared import SharedStore
 from .steps import CANVAS_KEY, canvas_for
 
 if TYPE_CHECKING:
-    from ..workshop import Workshop
     from .member import Member
 
 POLL = 0.05  # seconds between version() queries of a SQLite workshop (a PostgreSQL one pushes)
@@ -68,7 +69,9 @@ class WorkshopRoom:
     def __post_init__(self) -> None:
         if not KEY.match(self.key):
             raise RoomError("room.bad_key", key=self.key)
-        self.ws = open_workshop(self.target, actor="participant-page", role="participant")
+        opened = open_workshop(self.target, actor="participant-page", role="participant")
+        self.shared = SharedStore(opened.store)
+        self.ws = Workshop(self.shared, actor="participant-page", role="participant")  # type: ignore[arg-type]
         self.language = self.ws.language
         self.texts = i18n.texts("serve", self.language)
         self.checked = 0.0
@@ -103,6 +106,10 @@ class WorkshopRoom:
                   "canvas": canvas, "module": MODULES.get(layout or ""), "notice": notice}
         return Now(canvas, public, time.time())
 
+    def member_workshop(self, name: str) -> Workshop:
+        """A participant's handle: their name and role on the room's one store connection."""
+        return Workshop(self.shared, actor=name, role="participant")  # type: ignore[arg-type]
+
     def fan_out(self, force: bool = False) -> int:
         """If the workshop moved (or ``force``), every member sends what changed; returns the version."""
         self.checked = time.monotonic()
@@ -111,13 +118,14 @@ class WorkshopRoom:
             return version
         self.version = version
         if self.members:
-            now = self.now()
-            for member in list(self.members):
-                try:
-                    member.follow(now)
-                except Exception:  # one broken page must never stop the others
-                    log.exception("room %s: a member could not follow; closed", self.key)
-                    self.leave(member)
+            with self.shared.frozen():
+                now = self.now()
+                for member in list(self.members):
+                    try:
+                        member.follow(now)
+                    except Exception:  # one broken page must never stop the others
+                        log.exception("room %s: a member could not follow; closed", self.key)
+                        self.leave(member)
         return version
 
     def leave(self, member: Member) -> None:
@@ -129,4 +137,4 @@ class WorkshopRoom:
             self.leave(member)
         if self.unsubscribe is not None:
             self.unsubscribe()
-        self.ws.close()
+        self.shared.shut()
