@@ -222,3 +222,41 @@ def test_page_is_local_escaped_and_a_full_room_is_friendly(tmp_path):
             await asyncio.sleep(0)  # the close travels; the next page gets in once it has
 
         asyncio.run(main())
+
+
+def test_config_reads_keys_and_tokens(tmp_path):
+    from kit.errors import WorkshopError
+    from kit.room.config import entries, key_of, split_workshop
+    from kit.room.rooms import digest
+
+    assert key_of("/x/Kunden Service.workshop") == "kunden-service"
+    assert key_of("postgresql://kit@db:5432/kit?workshop=Hotel_1") == "hotel_1"
+    assert split_workshop("a=/x/y.workshop") == ("a", "/x/y.workshop")
+    assert split_workshop("postgresql://h/db?workshop=k") == ("k", "postgresql://h/db?workshop=k")
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"a {TOKEN}\nb {OTHER}\n")
+    found = entries(["a=/x/a.workshop", "b=/x/b.workshop"], tokens)
+    assert [(e.key, e.token_digest) for e in found] == [("a", digest(TOKEN)), ("b", digest(OTHER))]
+    assert all(TOKEN not in repr(e) for e in found)  # only digests are kept
+    for workshops, text in ((["a=/x", "a=/y"], f"a {TOKEN}"), (["a=/x"], "a short"), ([], ""),
+                            (["a=/x", "b=/y"], f"a {TOKEN}\nb {TOKEN}")):
+        tokens.write_text(text)
+        with pytest.raises(WorkshopError):
+            entries(workshops, tokens)
+
+
+def test_the_room_process_stops_cleanly_on_ctrl_c(tmp_path):
+    from test_room_postgres import room_process
+
+    path = _workshop(tmp_path / "cli.workshop")
+    tokens = tmp_path / "tokens"
+    tokens.write_text(TOKEN + "\n")
+    with room_process(str(path), tokens, key="cli") as base:  # asserts exit 0 and no traceback on SIGINT
+        assert _get(f"http://{base}w/cli/?token={TOKEN}")[0] == 200
+
+        async def main() -> None:
+            client = await Client(f"ws://{base}w/cli/ws?token={TOKEN}").connect()
+            await client.join("Anna", "Blue")
+            return None
+
+        asyncio.run(main())
