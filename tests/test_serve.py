@@ -1,4 +1,4 @@
-"""`kit serve`: tokens, loopback, Voilà refusing code, culling, roster, team separation, the room panel.
+"""`kit serve`: tokens, loopback, the room as one process, the full-room page, roster, team separation, the room panel.
 
 Servers run on ports 8912/8913 (and 8918/8919 for culling) on 127.0.0.1 and are always stopped.
 """
