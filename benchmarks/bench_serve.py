@@ -1,22 +1,20 @@
 """Live workshop figures: the full one-minute room (30 participants x 20 notes) and page load.
 
-Propagation = from a participant's committed note (many writing processes) to its first appearance
-in another view's widget state through the live poll. Page load = the room's participant page until
-the join form shows. The room's own figures (memory, join, WebSocket propagation): bench_room.py.
+Propagation = from a participant's committed note to its first appearance in another view's
+widget state through the live poll. Page load = participant page until the join form shows.
 """
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import kit
+from kit.report.exporter import CHROMIUM_FLAGS
 from kit.serve import Room, ServeConfig, loadtest
+from kit.serve.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from pgcluster import free_port  # noqa: E402  (the tests' helper: a free port on 127.0.0.1)
 
 
 def _page_load(tmp: Path) -> float:
@@ -25,10 +23,8 @@ def _page_load(tmp: Path) -> float:
     path = tmp / "page.workshop"
     kit.new(path, title="Bench", language="en", teams=["A", "B"]).close()
     cfg = ServeConfig(path, notebooks=ROOT / "notebooks", lab_port=free_port(), room_port=free_port())
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"]
     with Room(cfg, log_dir=tmp / "logs"), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         times = []
         for _ in range(3):
             page = browser.new_page()

@@ -14,6 +14,7 @@ answers 403.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import secrets
 import signal
@@ -86,6 +87,13 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on ``host`` that nothing listens on now, chosen by the operating system (tests, benchmarks)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
 def lan_address() -> str | None:
     """This machine's address on the local network, or None if it has none but loopback.
 
@@ -96,13 +104,14 @@ def lan_address() -> str | None:
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
                 s.connect((probe, 9))
-                candidates.append(s.getsockname()[0])
+                candidates.append(str(s.getsockname()[0]))
         except OSError:
             continue
     with contextlib.suppress(OSError):
         candidates += socket.gethostbyname_ex(socket.gethostname())[2]
     for address in candidates:
-        if address and not address.startswith("127.") and address != "0.0.0.0":
+        ip = ipaddress.ip_address(address) if address else None
+        if ip and not ip.is_loopback and not ip.is_unspecified:
             return address
     return None
 
