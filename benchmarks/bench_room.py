@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from roomclient import Client  # noqa: E402
 
-TOKEN = "bench-participant-token-0123456789"
+TOKEN = "bench-participant-token-0123456789"  # noqa: S105 - a throwaway room on 127.0.0.1
 NOTES = 10
 MIB = 1024 * 1024
 

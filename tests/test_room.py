@@ -8,11 +8,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from roomclient import Client, running_room
 
 import kit
 from kit import facilitation, roster
 from kit.room.protocol import MAX_FRAME, RateLimit
+from roomclient import Client, running_room
 
 TOKEN = "participant-token-0123456789"
 OTHER = "another-workshop-token-98765"
@@ -45,7 +45,7 @@ def _get(url: str) -> tuple[int, str, dict[str, str]]:
 
 async def _clients(base: str, people: list[tuple[str, str]]) -> list[Client]:
     clients = [await Client(_ws(base)).connect() for _ in people]
-    for client, (name, team) in zip(clients, people):
+    for client, (name, team) in zip(clients, people, strict=True):
         await client.join(name, team)
         await client.until(lambda c: "items" in c.state, 10)
     return clients

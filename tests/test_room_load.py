@@ -5,10 +5,10 @@ import asyncio
 import time
 
 import pytest
-from roomclient import Client, running_room
 
 import kit
 from kit import facilitation, roster
+from roomclient import Client, running_room
 
 TOKEN = "participant-token-0123456789"
 PEOPLE = 200
@@ -29,9 +29,9 @@ def test_two_hundred_participants_add_notes_and_vote(tmp_path):
         async def main() -> list[Client]:
             url = f"ws://{base}w/load/ws?token={TOKEN}"
             clients = await asyncio.gather(*(Client(url).connect() for _ in range(PEOPLE)))
-            await asyncio.gather(*(c.join(name, team[name]) for c, name in zip(clients, team)))
+            await asyncio.gather(*(c.join(name, team[name]) for c, name in zip(clients, team, strict=True)))
             await asyncio.gather(*(c.until(lambda c: "items" in c.state, 60) for c in clients))
-            assert all(c.joined.get("name") == name for c, name in zip(clients, team))
+            assert all(c.joined.get("name") == name for c, name in zip(clients, team, strict=True))
             results = await asyncio.gather(*(c.request("add", area="contact", text=f"note of {c.joined['name']}")
                                              for c in clients))
             assert [r["error"] for r in results] == [""] * PEOPLE

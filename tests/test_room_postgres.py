@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from roomclient import Client
-
 import kit
 from kit import facilitation
+from roomclient import Client
 
 TOKEN = "participant-token-0123456789"
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,6 @@ import ipaddress
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 
 import kit
 from kit import facilitation, roster
-from kit.errors import ValidationError, WorkshopError
+from kit.errors import WorkshopError
 from kit.serve import Room, ServeConfig, ServeError, check_token
 from kit.serve import room as room_api
 from kit.serve.server import free_port, lab_command, refused, room_command, status

@@ -30,7 +30,7 @@ def room(tmp_path):
         yield path, f"http://{base}w/room/?token={TOKEN}", server, browser
 
 
-def _page(browser, outside: list[str], **context):  # noqa: ANN202
+def _page(browser, outside: list[str], **context):
     page = browser.new_context(**context).new_page()
     page.set_default_timeout(10_000)
     page.on("request", lambda r: None if LOCAL.match(r.url) else outside.append(r.url))
