@@ -178,7 +178,7 @@ def test_rate_limit_refills():
     assert bucket.allow(100.15) and not bucket.allow(100.15)  # 1.5 tokens back after 0.15 s
 
 
-def test_tokens_open_only_their_own_workshop_under_a_prefix(tmp_path):
+def test_tokens_open_only_their_own_workshop_under_a_prefix(tmp_path, caplog):
     a, b = _workshop(tmp_path / "a.workshop"), _workshop(tmp_path / "b.workshop", step="05_canvas")
     with running_room({"alpha": (a, TOKEN), "beta": (b, OTHER)}, base_url="/services/room/") as (base, _):
         assert base.endswith("/services/room/")
@@ -198,6 +198,8 @@ def test_tokens_open_only_their_own_workshop_under_a_prefix(tmp_path):
             client.close()
 
         asyncio.run(main())
+    assert "403 GET /services/room/w/alpha/" in caplog.text  # refusals are logged ...
+    assert TOKEN not in caplog.text and OTHER not in caplog.text  # ... never with a token
 
 
 def test_page_is_local_escaped_and_a_full_room_is_friendly(tmp_path):

@@ -198,6 +198,17 @@ def fan_out(room: WorkshopRoom) -> None:
         log.exception("room %s: could not read the workshop", room.key)
 
 
+def log_request(handler: web.RequestHandler) -> None:
+    """tornado's access log without the query string: the link carries the token, which is never logged."""
+    status = handler.get_status()
+    if status < 400:
+        return
+    request = handler.request
+    access = logging.getLogger("tornado.access")
+    (access.warning if status < 500 else access.error)(
+        "%d %s %s (%s) %.2f ms", status, request.method, request.path, request.remote_ip, 1000 * request.request_time())
+
+
 def application(hall: dict[str, WorkshopRoom], base_url: str = "/") -> web.Application:
     prefix = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
     p = prefix.replace(".", r"\.")
@@ -207,7 +218,7 @@ def application(hall: dict[str, WorkshopRoom], base_url: str = "/") -> web.Appli
         (p + r"w/([a-z0-9_-]{1,64})/ws", Socket, args),
         (p + r"static/widgets/([a-z]+)\.(js|css)", WidgetHandler, args),
         (p + r"static/(room\.js|room\.css)", StaticHandler, {"path": str(STATIC)}),
-    ], kit_prefix=prefix, websocket_max_message_size=HARD_FRAME, websocket_ping_interval=PING,
+    ], kit_prefix=prefix, log_function=log_request, websocket_max_message_size=HARD_FRAME, websocket_ping_interval=PING,
         websocket_ping_timeout=PING, compress_response=False)
 
 
