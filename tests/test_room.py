@@ -11,7 +11,7 @@ import pytest
 
 import kit
 from kit import facilitation, roster
-from kit.room.protocol import MAX_FRAME, RateLimit
+from kit.room.protocol import HARD_FRAME, MAX_FRAME, RateLimit
 from roomclient import Client, running_room
 
 TOKEN = "participant-token-0123456789"
@@ -149,6 +149,9 @@ def test_bad_frames_are_refused_and_the_room_goes_on(room):
         await anna.send(json.dumps({"t": "ping", "pad": "x" * (MAX_FRAME + 1)}))
         await anna.until(lambda c: len(c.refused) > before, 5)
         assert "too large" in anna.refused[-1] and not anna.closed
+        huge = await Client(_ws(base)).connect()  # beyond the hard cap the socket is cut, nobody else notices
+        await huge.send(json.dumps({"t": "ping", "pad": "x" * HARD_FRAME}))
+        await huge.until(lambda c: c.closed, 5)
         await anna.send({"t": "set", "gen": anna.room["gen"], "values": {"items": []}})  # never a note list
         await anna.until(lambda c: "cannot set" in c.refused[-1], 2)
         # A flood: 500 adds at once; the bucket lets a burst through and refuses the rest, saving nothing twice.

@@ -1,4 +1,4 @@
-"""200 participants as headless WebSocket clients on 127.0.0.1: notes and votes, teams kept apart."""
+"""200 participants as headless WebSocket clients on 127.0.0.1: notes and votes, teams kept apart, hidden notes."""
 from __future__ import annotations
 
 import asyncio
@@ -48,6 +48,19 @@ def test_two_hundred_participants_add_notes_and_vote(tmp_path):
             assert [r["error"] for r in await asyncio.gather(*votes)] == [""] * PEOPLE
             for c in clients:
                 await c.until(lambda c: sum(i["votes"] for i in c.state["items"]) == PEOPLE // 2, 60)
+            # Silent mode: 20 people add a hidden note each; only its author (and no other page) has it.
+            with kit.open(path, actor="fac") as ws:
+                facilitation.set_private(ws, "idea_board")
+            writers = clients[:20]
+            results = await asyncio.gather(*(c.request("add", area="after", text=f"secret of {c.joined['name']}")
+                                             for c in writers))
+            assert [r["error"] for r in results] == [""] * len(writers)
+            with kit.open(path, actor="check") as ws:
+                version = ws.version()
+            await asyncio.gather(*(c.until(lambda c: c.state["version"] >= version, 60) for c in clients))
+            for c in clients:
+                secrets = [t for t in c.texts() if t.startswith("secret of")]
+                assert secrets == ([f"secret of {c.joined['name']}"] if c in writers else []), c.joined
             for c in clients:
                 c.close()
             return clients
@@ -58,6 +71,6 @@ def test_two_hundred_participants_add_notes_and_vote(tmp_path):
     with kit.open(path, actor="check") as ws:
         ideas = ws.ideas.all()
     texts = [i["text"] for i in ideas]
-    assert len(texts) == PEOPLE and len(set(texts)) == PEOPLE  # every note stored once
+    assert len(texts) == PEOPLE + 20 and len(set(texts)) == PEOPLE + 20  # every note stored once
     assert sum(sum(i["votes"].values()) for i in ideas) == PEOPLE
     assert all(i["team"] == team[i["author"]] for i in ideas)

@@ -158,7 +158,15 @@ class Socket(websocket.WebSocketHandler):
         self.emit(dump("hello", **self.room.hello()))
 
     def on_message(self, message: str | bytes) -> None:
-        if self.member is not None and self.member.receive(message):
+        if self.member is None:
+            return
+        try:
+            changed = self.member.receive(message)
+        except Exception as exc:  # a store failure or a bug: this page is told, the room goes on
+            log.exception("room %s: a frame failed", self.room.key)
+            self.emit(dump("refused", message=f"{i18n.t('widgets.err_other', self.room.language)} {exc}"))
+            changed = True  # it may have written part of it: everyone looks again
+        if changed:
             schedule(self.room)
 
     def on_close(self) -> None:
