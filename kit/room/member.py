@@ -64,14 +64,12 @@ class Member:
         """Register (again, after a reconnect) and show the room; a refusal is told, never raised."""
         try:
             entry = roster.join(self.room.ws, name, team)
-            if self.ws is None or entry["name"] != self.name:
-                self._close_session()
-                self.ws = self.room.member_workshop(entry["name"])
         except WorkshopError as exc:
             self.send(dump("refused", message=f"{i18n.t('serve.error', self.language)} {exc.render(self.language)}",
                            field="join"))
             return False
         self.name, self.team = entry["name"], entry["team"]
+        self.ws = self.room.member_workshop(self.name)
         who = i18n.t("serve.joined_as", self.language, name=self.name, team=self.team)
         self.send(dump("joined", who=who, name=self.name, team=self.team))
         self._close_session()  # joining (again) sends everything again
