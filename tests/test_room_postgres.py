@@ -1,0 +1,68 @@
+"""Two room processes, as on two machines, serve one PostgreSQL workshop: a note on A shows on B."""
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import kit
+from kit import facilitation
+from roomclient import Client
+
+TOKEN = "participant-token-0123456789"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def room_process(target: str, token_file: Path, key: str = "pg") -> Iterator[str]:
+    """``python -m kit.room`` on a free port; yields its base URL once it listens, stops it with SIGINT."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "kit.room", "--workshop", f"{key}={target}",
+                             "--token-file", str(token_file), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"listening on http://(\S+)", line)
+        assert match, f"no start line: {line!r} {proc.stderr.read() if proc.poll() is not None else ''}"
+        yield match.group(1)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0 and "stopped" in out, err  # a clean stop on Ctrl+C
+        assert "Traceback" not in err, err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_note_on_process_a_shows_on_process_b(pg_url, tmp_path):
+    with kit.new(pg_url, title="Two rooms", language="en", actor="fac", teams=["Blue"]) as ws:
+        facilitation.set_step(ws, "07_plan")
+    token_file = tmp_path / "tokens"
+    token_file.write_text(f"pg {TOKEN}\n")
+    token_file.chmod(0o600)
+    with room_process(pg_url, token_file) as a, room_process(pg_url, token_file) as b:
+        async def main() -> None:
+            anna = await Client(f"ws://{a}w/pg/ws?token={TOKEN}").connect()
+            ben = await Client(f"ws://{b}w/pg/ws?token={TOKEN}").connect()
+            for client, name in ((anna, "Anna"), (ben, "Ben")):
+                await client.join(name, "Blue")
+                await client.until(lambda c: "items" in c.state, 10)
+            state = await anna.request("add", area="contact", text="from process A")
+            assert state["error"] == ""
+            await ben.until(lambda c: c.texts() == ["from process A"], 1)  # pushed by NOTIFY, not the 2 s poll
+            await ben.request("add", area="contact", text="and from B")
+            await anna.until(lambda c: sorted(c.texts()) == ["and from B", "from process A"], 1)
+            anna.close()
+            ben.close()
+
+        asyncio.run(main())
+    with kit.open(pg_url, actor="check") as ws:
+        assert sorted(i["text"] for i in ws.ideas.all()) == ["and from B", "from process A"]
