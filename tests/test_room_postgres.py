@@ -66,3 +66,38 @@ def test_a_note_on_process_a_shows_on_process_b(pg_url, tmp_path):
         asyncio.run(main())
     with kit.open(pg_url, actor="check") as ws:
         assert sorted(i["text"] for i in ws.ideas.all()) == ["and from B", "from process A"]
+
+
+def test_kit_serve_runs_a_server_workshop_with_the_password_only_in_the_environment(pg_cluster, tmp_path):
+    """`kit serve URL`: the password given in the URL reaches the servers through PGPASSWORD, never a command line."""
+    from kit.serve.server import free_port, status
+    from pgcluster import PASSWORD
+
+    key = "serve-url"
+    with kit.demo(pg_cluster.url(key), "en"):
+        pass
+    secret_url = pg_cluster.url(key, password=PASSWORD)
+    env = {k: v for k, v in os.environ.items() if k != "PGPASSWORD"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    proc = subprocess.Popen([sys.executable, "-m", "kit", "serve", secret_url, "--port", str(free_port()),
+                             "--participant-port", str(free_port())],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        printed = []
+        while not any("?token=" in line and "/w/" in line for line in printed):
+            line = proc.stdout.readline()
+            assert line, f"kit serve stopped: {proc.stderr.read() if proc.stderr else ''}"
+            printed.append(line)
+        join = next(line.strip() for line in printed if "/w/" in line)
+        assert status(join)[0] == 200  # the room opened the workshop on the server
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert children
+        for pid in children:  # the servers it started (the user's own command line is theirs)
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            assert PASSWORD not in cmdline, cmdline
+        assert PASSWORD not in "".join(printed)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert PASSWORD not in out + err

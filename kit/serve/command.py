@@ -21,7 +21,7 @@ from .server import (
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("path", type=Path, help="workshop file (.workshop)")
+    p.add_argument("path", help="workshop file (.workshop) or postgresql://user@host/db?workshop=KEY")
     p.add_argument("--lan", action="store_true",
                    help="let laptops and phones on the local network join (prints a link and a QR code); "
                         "the facilitator's JupyterLab stays on this computer")
@@ -42,9 +42,11 @@ def run(args: argparse.Namespace) -> int:
              if v is not None}
     with open_workshop(args.path) as ws:
         language = args.language = ws.language  # the CLI reports errors in it from here on
+        environment = ws.store.environment()
+    workshop = environment.pop("KIT_WORKSHOP")  # a server's URL without its password: safe on a command line
     if args.max_participants < 1:
         raise ServeError("cli.max_participants", got=args.max_participants)
-    cfg = ServeConfig(args.path, notebooks=args.notebooks.resolve(), lan=args.lan, lan_address=args.address,
+    cfg = ServeConfig(workshop, secrets_env=environment, notebooks=args.notebooks.resolve(), lan=args.lan, lan_address=args.address,
                       lab_port=args.port, room_port=args.participant_port, language=language,
                       max_participants=2 * args.max_participants, **extra)
     t = i18n.texts("serve", language)

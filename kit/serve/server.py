@@ -31,6 +31,7 @@ from typing import IO, Any
 
 from ..errors import WorkshopError
 from ..room.config import check_token
+from ..store import is_url
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = HERE.parent.parent / "notebooks"
@@ -49,7 +50,7 @@ class ServeError(WorkshopError):
 class ServeConfig:
     """Everything needed to build the two command lines."""
 
-    workshop: Path
+    workshop: Path | str  # a file, or a server workshop's location (a URL without its password)
     notebooks: Path = NOTEBOOKS
     lan: bool = False
     lan_address: str | None = None
@@ -59,9 +60,12 @@ class ServeConfig:
     participant_token: str = field(default_factory=lambda: new_token())
     max_participants: int = 60  # open pages before the friendly "room is full" page
     language: str = "de"
+    #: What the servers need besides KIT_WORKSHOP to reopen the workshop (PGPASSWORD); never printed.
+    secrets_env: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self.workshop = Path(self.workshop).resolve()
+        if not is_url(self.workshop):
+            self.workshop = Path(self.workshop).resolve()
         for name in ("lab_token", "participant_token"):
             check_token(getattr(self, name), name.replace("_", " "))
         if self.lab_token == self.participant_token:
@@ -161,6 +165,7 @@ def room_command(cfg: ServeConfig, token_file: Path) -> list[str]:
 def environment(cfg: ServeConfig) -> dict[str, str]:
     """Both servers (and so every kernel) know the workshop; the facilitator's notebook the join link."""
     env = dict(os.environ)
+    env.update(cfg.secrets_env)
     env["KIT_WORKSHOP"] = str(cfg.workshop)
     env["KIT_JOIN_URL"] = cfg.join_url()  # the facilitator notebook projects it as a QR code
     env["KIT_LANGUAGE"] = cfg.language
