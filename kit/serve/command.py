@@ -46,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
     workshop = environment.pop("KIT_WORKSHOP")  # a server's URL without its password: safe on a command line
     if args.max_participants < 1:
         raise ServeError("cli.max_participants", got=args.max_participants)
-    cfg = ServeConfig(workshop, secrets_env=environment, notebooks=args.notebooks.resolve(), lan=args.lan, lan_address=args.address,
-                      lab_port=args.port, room_port=args.participant_port, language=language,
+    cfg = ServeConfig(workshop, secrets_env=environment, notebooks=args.notebooks.resolve(), lan=args.lan,
+                      lan_address=args.address, lab_port=args.port, room_port=args.participant_port, language=language,
                       max_participants=2 * args.max_participants, **extra)
     t = i18n.texts("serve", language)
     stop = threading.Event()
