@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import agenda, facilitation, i18n, live, roster
 from ..canvases import available, declaration
-from .participant import CANVAS_KEY, canvas_for, step_canvases
+from ..errors import UsageError
+from ..room.steps import CANVAS_KEY, canvas_for, step_canvases
 
 if TYPE_CHECKING:
     import pandas
@@ -24,9 +25,10 @@ def workshop() -> Workshop:
     """The workshop `kit serve` runs ($KIT_WORKSHOP), opened as the facilitator."""
     import kit
 
-    from .participant import workshop_path
-
-    return kit.open(workshop_path(), role="facilitator")
+    path = os.environ.get("KIT_WORKSHOP")
+    if not path:
+        raise UsageError("serve.no_workshop")
+    return kit.open(path, role="facilitator")
 
 
 def show_canvas(ws: Workshop, canvas_id: str | None) -> None:
@@ -121,8 +123,8 @@ def join_qr(scale: int = 5) -> Any:
     url = join_link()
     language = os.environ.get("KIT_LANGUAGE", "de")
     if url is None:
-        return Markdown(i18n.t("serve.no_join_link", language))  # type: ignore[no-untyped-call]
-    return SVG(segno.make(url, error="m").svg_inline(scale=scale))  # type: ignore[no-untyped-call]
+        return Markdown(i18n.t("serve.no_join_link", language))
+    return SVG(segno.make(url, error="m").svg_inline(scale=scale))
 
 
 # --------------------------------------------------------------------------- the panel
@@ -222,7 +224,7 @@ class Panel(live.WorkshopView):
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.root)  # type: ignore[no-untyped-call]  # IPython has no annotations
+        display(self.root)
         live.register(self)
 
 

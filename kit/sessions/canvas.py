@@ -2,25 +2,19 @@
 
 State keys: ``canvas_id``, ``layout``, ``title``, ``intro``, ``labels``, ``areas``, ``me``,
 ``features``, ``colors``, ``rank_scale`` (fixed); ``items``, ``coverage``, ``controls`` (live);
-the touchpoint map adds ``lanes`` and ``ideas``, ``personas``, ``curves``. Requests name one
+the touchpoint map adds ``lanes``, ``curve_labels`` (fixed) and ``ideas``, ``personas``, ``curves``
+(the team's estimate), ``evidence`` (kit.journey.curve_state). Requests name one
 note and the fields to change (the page never sends the list of notes back: a stale list
 must not overwrite what somebody else changed a moment ago). Every write goes through
 :class:`kit.canvas.Canvas`, which asks kit.access inside the write transaction.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import access, i18n
-from ..errors import (
-    RequestError,
-    StorageFailure,
-    UndoConflict,
-    UsageError,
-    WorkshopError,
-)
+from ..errors import RequestError, UsageError
 from ..facilitation import reveal
 from ..roster import team_of
 from ..workshop import open as open_workshop
@@ -39,6 +33,9 @@ EDITABLE = {
     "idea": {"text", "feedback"},
     "touchpoint": {"name", "channel", "owner", "backstage_owner", "notes", "frequency"},
 }
+#: Texts of kit/texts/journey.yaml the touchpoint map's evidence curve shows.
+CURVE_TEXTS = ("curve_title", "key_evidence", "key_band", "key_team", "flag_worse", "flag_better", "no_point",
+               "persona_no_points", "quotes_title", "quotes_hint", "point_label", "close")
 
 
 class CanvasSession(Session):
@@ -53,7 +50,7 @@ class CanvasSession(Session):
             if not participant:
                 raise UsageError("widgets.req_participant")
             if ws.role != "participant" or ws.actor != participant:
-                ws = self._own_ws = open_workshop(ws.path, actor=participant, role="participant")
+                ws = self._own_ws = open_workshop(ws.location, actor=participant, role="participant")
         super().__init__(ws)
         self.canvas: Canvas = ws.canvas(canvas_id)
         self.name = participant or ws.actor
@@ -175,27 +172,13 @@ class CanvasSession(Session):
         self.canvas.unlink(self._id(request, "source"), self._id(request, "target"))
 
     def op_undo(self, request: dict[str, Any]) -> None:
-        with _nothing_to("undo"):
-            self.ws.undo()
+        self.ws.undo()
 
     def op_redo(self, request: dict[str, Any]) -> None:
-        with _nothing_to("redo"):
-            self.ws.redo()
+        self.ws.redo()
 
     def op_reveal(self, request: dict[str, Any]) -> None:
         reveal(self.ws, self.canvas.id)
-
-
-@contextmanager
-def _nothing_to(what: str) -> Iterator[None]:
-    """The store refuses an undo with a conflict, a storage failure or "nothing to undo"; the
-    last one is told by elimination (its class is the store's plain error)."""
-    try:
-        yield
-    except (UndoConflict, StorageFailure, RequestError):
-        raise
-    except WorkshopError as exc:
-        raise RequestError(f"widgets.err_nothing_to_{what}") from exc
 
 
 class TouchpointSession(CanvasSession):
@@ -206,7 +189,8 @@ class TouchpointSession(CanvasSession):
         lang = self.language
         lanes = [{"id": lane["id"], "title": lane["title"].get(lang) or lane["title"]["en"]}
                  for lane in self.canvas.declaration["lanes"]]
-        return {**super().fixed(), "lanes": lanes}
+        curve = {key: i18n.t(f"journey.{key}", lang) for key in CURVE_TEXTS}
+        return {**super().fixed(), "lanes": lanes, "curve_labels": curve}
 
     def state(self) -> dict[str, Any]:
         return views.touchpoint_state(self.canvas, self.viewer())

@@ -130,6 +130,21 @@ class Store(ABC):
         """The workshop file; a workshop on a server has none (use ``location``)."""
         raise StoreError("store.no_file", location=self.location)
 
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """The workshop's own short name, for file names and stable ids: the file's name or the key."""
+
+    def environment(self) -> dict[str, str]:
+        """What another process (a kernel of ``kit serve``) needs to reopen this workshop, never shown:
+        ``KIT_WORKSHOP`` and, for a server whose password came with its URL, ``PGPASSWORD``."""
+        return {"KIT_WORKSHOP": self.location}
+
+    @property
+    def folder(self) -> Path:
+        """Where files made from the workshop go unless told: next to the file; else the current directory."""
+        return Path.cwd()
+
     # ------------------------------------------------------------------ what a backend provides
     @abstractmethod
     def _rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -202,7 +217,8 @@ class Store(ABC):
 
     def _value(self, sql: str, args: Sequence[Any] = ()) -> Any:
         row = self._row(sql, args)
-        assert row is not None
+        if row is None:  # a statement that always returns one row returned none: a bug, not bad input
+            raise RuntimeError(f"no row from {sql.split()[0]}")
         return row[0]
 
     # ------------------------------------------------------------------ transactions
@@ -286,7 +302,7 @@ class Store(ABC):
             self._explicit_id(kind, record_id)
         return new_id
 
-    def _explicit_id(self, kind: str, record_id: int) -> None:
+    def _explicit_id(self, kind: str, record_id: int) -> None:  # noqa: B027 - a hook: most backends need nothing
         """After an insert with a chosen id: keep the counter ahead of it (SQLite does by itself)."""
 
     def update(self, kind: str, record_id: int, values: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]],
@@ -495,7 +511,7 @@ def to_sql(f: model.Field, value: Any) -> Any:
 
 def from_row(k: model.Kind, row: Sequence[Any]) -> dict[str, Any]:
     record: dict[str, Any] = {"id": row[0]}
-    for f, value in zip(k.fields, row[1:]):
+    for f, value in zip(k.fields, row[1:], strict=True):
         if f.type in _JSON_TYPES:
             value = json.loads(value) if value is not None else f.empty()
         elif f.type == "bool":

@@ -83,6 +83,14 @@ class SQLiteStore(Store):
     def path(self) -> Path:
         return self._path
 
+    @property
+    def name(self) -> str:
+        return self._path.name
+
+    @property
+    def folder(self) -> Path:
+        return self._path.parent
+
     # ------------------------------------------------------------------ opening
     @classmethod
     def create(cls, path: str | os.PathLike[str], workshop: dict[str, Any], who: str) -> SQLiteStore:
@@ -119,10 +127,8 @@ class SQLiteStore(Store):
                 raise StoreError("store.exists", path=str(path)) from None
         finally:
             for suffix in ("", "-wal", "-shm"):
-                try:
+                with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp + suffix)
-                except FileNotFoundError:
-                    pass
         return cls(path)
 
     @staticmethod

@@ -59,18 +59,25 @@ VPC_READABLE = """(vpc) => {
   const circle = vpc.querySelector('.kit-vpc-circle').getBoundingClientRect();
   const cx = circle.left + circle.width / 2, cy = circle.top + circle.height / 2, r = circle.width / 2;
   for (const area of vpc.querySelectorAll('.kit-area')) {
-    const title = area.querySelector('.kit-area-title'), box = area.getBoundingClientRect(), t = title.getBoundingClientRect();
+    const title = area.querySelector('.kit-area-title');
+    const box = area.getBoundingClientRect(), t = title.getBoundingClientRect();
     if (title.scrollWidth > title.clientWidth + 1 || t.left < box.left - 1 || t.right > box.right + 1
         || t.top < box.top - 1 || t.bottom > box.bottom + 1) out.cut.push(title.textContent);
     const list = area.querySelector('.kit-notes'), l = list.getBoundingClientRect();
     const notes = [...list.querySelectorAll('.kit-note')];
     const whole = notes.filter((n) => n.getBoundingClientRect().bottom <= l.top + list.clientHeight + 1);
-    if (whole.length < Math.min(3, notes.length)) out.few.push(`${area.dataset.area}: ${whole.length} of ${notes.length}`);
+    if (whole.length < Math.min(3, notes.length)) {
+      out.few.push(`${area.dataset.area}: ${whole.length} of ${notes.length}`);
+    }
     if (area.closest('.kit-vpc-circle')) {
       for (const n of [title, ...whole, area.querySelector('.kit-add')]) {
         const b = n.getBoundingClientRect();
         for (const [x, y] of [[b.left, b.top], [b.right, b.top], [b.left, b.bottom], [b.right, b.bottom]]) {
-          if (Math.hypot(x - cx, y - cy) > r + 2) { out.outside.push(`${area.dataset.area}: ${n.className} at ${Math.round((x - circle.left) * 100 / circle.width)}%,${Math.round((y - circle.top) * 100 / circle.width)}%`); break; }
+          if (Math.hypot(x - cx, y - cy) > r + 2) {
+            const at = [x - circle.left, y - circle.top].map((v) => Math.round(v * 100 / circle.width));
+            out.outside.push(`${area.dataset.area}: ${n.className} at ${at[0]}%,${at[1]}%`);
+            break;
+          }
         }
       }
     }
@@ -81,9 +88,11 @@ VPC_READABLE = """(vpc) => {
 
 def test_widgets_at_every_size(lab, browser, make_notebook, open_notebook, german) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    make_notebook("a11y.ipynb", ["import kit\nfrom kit.widgets import show", f"ws = kit.open({str(german)!r}, actor='anna')",
+    make_notebook("a11y.ipynb", ["import kit\nfrom kit.widgets import show",
+                                 f"ws = kit.open({str(german)!r}, actor='anna')",
                                  *(f"show(ws, {c!r})" for c in CANVASES)])
-    context = browser.new_context(viewport=dict(zip(("width", "height"), SIZES["laptop"])))
+    width, height = SIZES["laptop"]
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = open_notebook(context, "a11y.ipynb")
     page.wait_for_function(f"document.querySelectorAll('.kit-root').length === {len(CANVASES)}", timeout=60_000)
     roots = page.locator(".kit-root")
@@ -145,16 +154,16 @@ def tab_to(page: Any, selector: str, backwards: bool = False, limit: int = 120) 
 def test_a_note_through_every_action_by_keyboard_alone(lab, browser, make_notebook, open_notebook, tmp_path) -> None:
     """add -> edit -> move -> rank -> colour -> vote -> link -> delete -> undo, keys only; the store after each."""
     from playwright.sync_api import expect
-    from test_canvas_ui import has_class, items, note
 
     from kit import facilitation
+    from test_canvas_ui import has_class, items, note
 
     path = tmp_path / "keys.workshop"
     with kit.new(path, title="Keys", language="en", actor="setup") as ws:
         facilitation.open_vote(ws, "value_proposition", budget=3)
         colours = ws.canvas("value_proposition").declaration["colors"]
-    make_notebook("keys.ipynb", ["import kit\nfrom kit.widgets import show", f"ws = kit.open({str(path)!r}, actor='alice')",
-                                 "show(ws, 'value_proposition')"])
+    make_notebook("keys.ipynb", ["import kit\nfrom kit.widgets import show",
+                                 f"ws = kit.open({str(path)!r}, actor='alice')", "show(ws, 'value_proposition')"])
     page = open_notebook(browser.new_context(viewport={"width": 1280, "height": 800}), "keys.ipynb")
     vpc = page.locator(".kit-vpc-root")
     focused = "(s) => document.activeElement && document.activeElement.matches(s)"
