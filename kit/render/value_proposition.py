@@ -73,7 +73,7 @@ def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
             tx, tw = cx - 0.36 * r, 0.62 * r
         elif slot == "pain":
             title_y, planes = cy - 0.07, sector(cx, cy, r, 180, 270, 0.09)
-            region = Region(cy - 0.45, cy - r, planes, (cx, cy, inner))
+            region = Region(cy - 0.3, cy - r + 0.3, planes, (cx, cy, inner))  # the "+ N more" line needs width
             tx, tw = cx - 0.5 * r, 0.85 * r
         else:
             title_y, planes = cy + 0.72 * r, sector(cx, cy, r, -90, 90, 0.09)
