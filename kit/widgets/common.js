@@ -293,15 +293,6 @@ function areaSwitcher(model, ui, areas, ctx) {
   const current = ui.currentArea && areas.some((a) => a.id === ui.currentArea) ? ui.currentArea : areas[0]?.id;
   ui.currentArea = current;
   const go = (id) => { ui.currentArea = id; ctx.rerender(); };
-  if (areas.length > 6) {  // many stages: previous / next around the current one's full name
-    const i = areas.findIndex((a) => a.id === current);
-    const step = (d, text, label) => h("button", { class: "kit-btn kit-switch-step", type: "button", text, "aria-label": label,
-      dataset: { key: `switch:${d}` }, disabled: !areas[i + d], onclick: () => go(areas[i + d].id) });
-    return h("nav", { class: "kit-switcher kit-switcher-steps", "aria-label": L.areas },
-      step(-1, "◀", L.previous), h("span", { class: "kit-switch-now", role: "status" }, areas[i].title,
-        h("span", { class: "kit-count", text: ` ${ctx.notesIn(areas[i].id).length} · ${i + 1}/${areas.length}` })),
-      step(1, "▶", L.next));
-  }
   return h("nav", { class: "kit-switcher", "aria-label": L.areas },
     ...areas.map((a) => h("button", {
       class: "kit-btn kit-switch", type: "button", "aria-current": a.id === current ? "true" : "false",
