@@ -29,7 +29,9 @@ OVERLAP = """() => {
     .map((n) => [n.className, n.getBoundingClientRect()]);
   const out = [];
   boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, s]) => {
-    if (Math.min(r.right, s.right) - Math.max(r.left, s.left) > 1 && Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top) > 1) {
+    const wide = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+    const high = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+    if (wide > 1 && high > 1) {
       out.push(`${a} overlaps ${b}`);
     }
   }));
@@ -48,16 +50,22 @@ def room(tmp_path: Path) -> Any:
         yield path, f"http://{base}w/room/?token={TOKEN}", browser
 
 
-def test_every_participant_step_on_phone_and_laptop(room: Any) -> None:
-    path, url, browser = room
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def join_by_phone(browser: Any, url: str, name: str) -> Any:
+    """A phone (390x844, touch) joins the room as ``name`` in the first team; returns its page."""
     page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
     page.set_default_timeout(15_000)
     page.goto(url)
-    page.fill(".kit-name input", "Anna-Lena Müller-Lüdenscheidt")
+    page.fill(".kit-name input", name)
     page.locator(".kit-team select").select_option(index=1)
     page.click(".kit-join")
     page.wait_for_selector(".kit-header .kit-who")
+    return page
+
+
+def test_every_participant_step_on_phone_and_laptop(room: Any) -> None:
+    path, url, browser = room
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = join_by_phone(browser, url, "Anna-Lena Müller-Lüdenscheidt")
     problems: dict[str, list[str]] = {}
     with kit.open(path, actor="moderation") as ws:
         for step, canvas in STEPS.items():
@@ -100,12 +108,7 @@ def test_on_a_phone_a_note_and_a_dot_take_three_taps_and_own_notes_come_first(ro
         facilitation.set_step(ws, "02_hypotheses")
         facilitation.open_vote(ws, "hypothesis_board", budget=3)
         before = len(ws.canvas("hypothesis_board").items("pain"))
-    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
-    page.set_default_timeout(15_000)
-    page.goto(url)
-    page.fill(".kit-name input", "Zoë")
-    page.locator(".kit-team select").select_option(index=1)
-    page.click(".kit-join")
+    page = join_by_phone(browser, url, "Zoë")
     board = page.locator(".kit-body .kit-board-root")
     page.wait_for_selector(".kit-body .kit-board-root[aria-label]")
     expect(board.locator(".kit-area:visible")).to_have_count(1)
