@@ -62,16 +62,21 @@ def test_figure_note_with_a_long_compound_is_hyphenated(tmp_path: Path) -> None:
         assert start + len(head) in allowed, (line, lines)
 
 
-def test_soft_hyphens_touch_only_text() -> None:
+def test_soft_hyphens_touch_only_user_text() -> None:
     page = ('<html lang="de"><head><style>.Ratenvereinbarung{color:red}</style></head><body>'
-            '<p title="Ratenvereinbarung">Ratenvereinbarung &amp; &Auml;rger</p>'
+            '<h2>Ratenvereinbarung</h2><p title="Ratenvereinbarung" class="lead u">Ratenvereinbarung &amp; '
+            '<b>Inkassobranche</b><br>&Auml;rger</p>'
             '<img src="data:image/png;base64,QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo="><pre>Ratenvereinbarung</pre>'
+            '<td class="u">Zahlungsvereinbarung</td><span class="unit">Ratenvereinbarung</span>'
             "<script>Ratenvereinbarung</script></body></html>")
     out = soft_hyphens(page)
     assert page_language(page) == "de"
     assert out.replace("\u00ad", "") == page
-    assert "<p title=\"Ratenvereinbarung\">Ra\u00adten\u00adver\u00adein\u00adba\u00adrung &amp;" in out
-    assert out.count("\u00ad") == 5  # only the paragraph's word: not style, attribute, data, pre, script
+    assert '<p title="Ratenvereinbarung" class="lead u">Ra\u00adten\u00adver\u00adein\u00adba\u00adrung &amp;' in out
+    assert "<b>In\u00adkas\u00adso\u00adbran\u00adche</b>" in out  # inside the user text's element
+    assert "<td class=\"u\">Zah\u00adlungs" in out
+    # not: headings, attributes, styles, data, pre, a class merely starting with u, scripts
+    assert out.count("\u00ad") == 5 + 4 + 5
     assert soft_hyphens(page.replace('lang="de"', 'lang="xx"')) == page.replace('lang="de"', 'lang="xx"')
 
 
@@ -81,7 +86,7 @@ def test_printed_pdf_breaks_a_compound_with_a_hyphen(tmp_path: Path) -> None:
 
     if not Path(default_chromium()).exists():
         pytest.skip("no Chromium")
-    page = (f'<html lang="de"><body><p style="width:32mm;font-size:14pt;hyphens:auto">{COMPOUND} '
+    page = (f'<html lang="de"><body><p class="u" style="width:32mm;font-size:14pt;hyphens:auto">{COMPOUND} '
             f"und Inkassobranche</p></body></html>")
     pdf = tmp_path / "h.pdf"
     pdf.write_bytes(WorkshopPDFExporter().run_playwright(page))

@@ -1,10 +1,11 @@
 """Syllable breaks (pyphen): for the figures' word wrap, and for pages printed by Chromium.
 
 Debian's Chromium ships no hyphenation dictionaries (other builds download them), so CSS
-``hyphens: auto`` alone leaves German compounds unbroken or cut mid-word in the PDF. Before
-printing, every long word in the page's text gets soft hyphens (U+00AD) at pyphen's break
-points for the page's ``lang``; the browser shows a hyphen only where it breaks a line.
-The HTML file itself keeps the text exactly as written.
+``hyphens: auto`` alone leaves long German words to break anywhere in the PDF. Before printing,
+the long words of user text (elements of class ``u``, which may already wrap anywhere, so their
+boxes keep their size) get soft hyphens (U+00AD) at pyphen's break points for the page's
+``lang``; the browser shows a hyphen only where it breaks a line. The HTML file itself keeps the
+text exactly as written.
 """
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ import re
 import pyphen
 
 _LANG = re.compile(r"<html\b[^>]*?\blang=[\"']?([A-Za-z-]+)", re.IGNORECASE)
-#: tags, comments and the inside of elements whose text is not prose
-_SKIP = re.compile(r"(<!--.*?-->|<(script|style|svg|pre|code|textarea)\b.*?</\2\s*>|<[^>]*>)",
-                   re.IGNORECASE | re.DOTALL)
+#: comments, and tags with their name, whether they close, and their class attribute
+_TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][\w-]*)([^>]*)>", re.DOTALL)
+_CLASS_U = re.compile(r"""\bclass\s*=\s*["']?(?:[^"'>]*\s)?u(?:\s[^"'>]*)?["'\s>]""")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 #: a run of letters long enough to break, not the name of an entity (&shy; &Auml;)
 _WORD = re.compile(r"(?<![&#\w])[^\W\d_]{7,}")
 
@@ -35,16 +37,29 @@ def page_language(html: str) -> str | None:
 
 
 def soft_hyphens(html: str, language: str | None = None) -> str:
-    """``html`` with soft hyphens in the long words of its text (outside tags, scripts, styles)."""
+    """``html`` with soft hyphens in the long words of its user text (elements of class ``u``)."""
     hyphens = hyphenator(language or page_language(html))
     if hyphens is None:
         return html
-    parts = _SKIP.split(html)
     out: list[str] = []
-    i = 0
-    while i < len(parts):
-        out.append(_WORD.sub(lambda m: hyphens.inserted(m.group(0), hyphen="\u00ad"), parts[i]))
-        if i + 1 < len(parts):
-            out.append(parts[i + 1])  # the skipped markup, unchanged
-        i += 3  # split yields text, the whole match, the inner group
+    open_: list[tuple[str, bool]] = []  # (tag, inside user text)
+    done = 0
+    for tag in _TAG.finditer(html):
+        text = html[done:tag.start()]
+        if text and open_ and open_[-1][1]:
+            text = _WORD.sub(lambda m: hyphens.inserted(m.group(0), hyphen="\u00ad"), text)
+        out.append(text)
+        out.append(tag.group(0))
+        done = tag.end()
+        closing, name, attrs = tag.group(1), (tag.group(2) or "").lower(), tag.group(3) or ""
+        if not name or name in _VOID or attrs.rstrip().endswith("/"):
+            continue
+        if closing:
+            while open_ and open_.pop()[0] != name:
+                pass
+        else:
+            inside = name not in ("script", "style", "svg") and (
+                bool(_CLASS_U.search(f"{attrs}>")) or bool(open_ and open_[-1][1]))
+            open_.append((name, inside))
+    out.append(html[done:])
     return "".join(out)
