@@ -33,10 +33,14 @@ def serious(page: Any, selector: str) -> list[str]:
 
 
 def sideways(page: Any) -> list[str]:
-    """Widgets (and their note lists) wider than the room they are given."""
+    """Widgets (and their note lists) wider than the room they are given, with their widest part."""
     return page.evaluate("""() => [...document.querySelectorAll('.kit-root, .kit-root .kit-notes, .kit-root .kit-area')]
         .filter((n) => n.offsetParent && n.scrollWidth > n.clientWidth + 1)
-        .map((n) => `${n.className} ${n.scrollWidth}>${n.clientWidth}`)""")
+        .map((n) => {
+          const right = n.getBoundingClientRect().right;
+          const wide = [...n.querySelectorAll('*')].find((c) => c.getBoundingClientRect().right > right + 1);
+          return `${n.className} ${n.scrollWidth}>${n.clientWidth} (${wide ? wide.className || wide.tagName : ''})`;
+        })""")
 
 
 @pytest.fixture(scope="module")
