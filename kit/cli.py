@@ -254,6 +254,20 @@ def _serve(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _hub_arguments(p: argparse.ArgumentParser) -> None:
+    from .hub.command import arguments
+
+    arguments(p)
+
+
+@command("hub", "host workshops for a team: PostgreSQL, JupyterHub for facilitators, the room behind its proxy; "
+                "Ctrl+C stops all", _hub_arguments)
+def _hub(args: argparse.Namespace) -> int:
+    from .hub.command import run
+
+    return run(args)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="kit", description="workshop-kit: customer-centricity workshops in Jupyter, offline.",

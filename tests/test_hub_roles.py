@@ -17,7 +17,13 @@ from pgcluster import Cluster
 
 import kit
 from kit.errors import NotFound, Refused, StoreError
-from kit.store import add_facilitator, list_workshops, share_workshop, shared_with, unshare_workshop
+from kit.store import (
+    add_facilitator,
+    list_workshops,
+    share_workshop,
+    shared_with,
+    unshare_workshop,
+)
 
 PASSWORDS = {"hubadmin": "Adm1n-pw_x", "anna": "Anna-pw_7", "ben": "Ben-pw_8"}
 

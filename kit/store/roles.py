@@ -108,3 +108,19 @@ def shared_with(url: ServerURL) -> list[str]:
             "AND NOT r.rolsuper AND NOT pg_has_role(r.oid, n.nspowner, 'USAGE') AND has_schema_privilege(r.oid, n.oid, 'USAGE') "
             "ORDER BY r.rolname", (url.schema,)).fetchall()
     return [r[0] for r in rows]
+
+
+def bootstrap(superuser: str, admin: str, password: str, database: str) -> None:
+    """A fresh server for a hub: the administrator's role (CREATEROLE, no superuser) owning ``database``.
+
+    ``superuser`` is a conninfo for the server's superuser (a local socket); run again, it only sets
+    the password. Nobody else may connect to ``database`` until made a facilitator.
+    """
+    with psycopg.connect(superuser, autocommit=True) as conn:
+        hashed = conn.pgconn.encrypt_password(password.encode(), admin.encode(), b"scram-sha-256").decode()
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname=%s", (admin,)).fetchone()
+        conn.execute(sql.SQL("{} ROLE {} LOGIN CREATEROLE NOSUPERUSER PASSWORD {}").format(
+            sql.SQL("ALTER") if exists else sql.SQL("CREATE"), sql.Identifier(admin), sql.Literal(hashed)))
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", (database,)).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database), sql.Identifier(admin)))
+            conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(database)))

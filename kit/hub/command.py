@@ -1,0 +1,127 @@
+"""``kit hub``: PostgreSQL, JupyterHub, its proxy, the room and the idle culler on one machine; Ctrl+C stops all.
+
+Why one foreground command: a facilitator trying the hosted setup (or a test) should get the
+whole thing with one line and lose it with one key, leaving no process behind. JupyterHub runs
+in a session of its own so that Ctrl+C reaches only this process, which then stops the hub
+(which stops the proxy, the services and every facilitator's server) and the database, in order.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from ..errors import StoreError, UsageError
+from .cluster import LocalCluster, free_port
+from .config import Settings
+from .secrets import ensure_secret
+
+CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "jupyterhub_config.py"
+ADMIN_ROLE, DATABASE = "kit_admin", "workshops"
+#: Seconds the hub may take to answer, and to stop, before it counts as failed.
+START_TIMEOUT, STOP_TIMEOUT = 120, 30
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dir", type=Path, default=Path("work/hub"), help="state: database, secrets, homes, logs "
+                   "(default: %(default)s)")
+    p.add_argument("--ip", default="127.0.0.1", help="address of the proxy (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8000, help="port of the proxy (default: %(default)s)")
+    p.add_argument("--ssl-cert", type=Path, help="certificate (PEM) for HTTPS; needed unless --ip is 127.0.0.1")
+    p.add_argument("--ssl-key", type=Path, help="its private key (PEM, mode 0600)")
+    p.add_argument("--admin", default="admin", help="the hub user who approves sign-ups (default: %(default)s)")
+    p.add_argument("--cull-timeout", type=int, default=3600, help="stop a facilitator's idle server after this "
+                   "many seconds (default: %(default)s)")
+
+
+def environment(args: argparse.Namespace, db_port: int) -> dict[str, str]:
+    """The KIT_HUB_* variables deploy/jupyterhub_config.py reads."""
+    if bool(args.ssl_cert) != bool(args.ssl_key):
+        raise UsageError("hub.cert_pair")
+    for path in (args.ssl_cert, args.ssl_key):
+        if path and not path.is_file():
+            raise UsageError("hub.no_file", path=str(path))
+    if not args.ssl_cert and args.ip != "127.0.0.1":
+        raise UsageError("hub.needs_https", ip=args.ip)
+    state = args.dir.resolve()
+    return {"KIT_HUB_DIR": str(state), "KIT_HUB_ADMIN": args.admin, "KIT_HUB_IP": args.ip,
+            "KIT_HUB_PORT": str(args.port), "KIT_HUB_DB": f"postgresql://{ADMIN_ROLE}@127.0.0.1:{db_port}/{DATABASE}",
+            "KIT_HUB_API_PORT": str(free_port()), "KIT_HUB_PROXY_API_PORT": str(free_port()),
+            "KIT_HUB_ROOM_PORT": str(free_port()), "KIT_HUB_CULL_TIMEOUT": str(args.cull_timeout),
+            "KIT_HUB_SSL_CERT": str(args.ssl_cert.resolve()) if args.ssl_cert else "",
+            "KIT_HUB_SSL_KEY": str(args.ssl_key.resolve()) if args.ssl_key else ""}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start everything, print the facilitators' URL, wait for Ctrl+C (or the hub ending), stop everything."""
+    from .. import i18n
+    from ..store.roles import bootstrap
+
+    if shutil.which("configurable-http-proxy") is None:
+        raise UsageError("hub.no_program", program="configurable-http-proxy", package="node-configurable-http-proxy")
+    state = args.dir.resolve()
+    state.mkdir(parents=True, exist_ok=True)
+    if args.ssl_key:
+        from .secrets import read_secret
+
+        read_secret(args.ssl_key)  # a private key others may read is refused like any secret
+    cluster = LocalCluster(state / "pg")
+    env = environment(args, cluster.port)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # a service manager stops it like Ctrl+C
+    hub: subprocess.Popen[bytes] | None = None
+    try:
+        cluster.start()
+        bootstrap(cluster.superuser, ADMIN_ROLE, ensure_secret(state / "secrets" / "db_admin_password"), DATABASE)
+        settings = Settings.from_env(env)
+        with open(state / "jupyterhub.log", "ab") as log:
+            hub = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=state,
+                                   env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        _wait_ready(hub, settings, state / "jupyterhub.log")
+        print(i18n.t("hub.ready", "en", url=settings.url, admin=args.admin), flush=True)
+        hub.wait()
+        return 0 if hub.returncode in (0, -signal.SIGTERM) else 2
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        with contextlib.suppress(KeyboardInterrupt):
+            if hub is not None:
+                _stop(hub)
+            with contextlib.suppress(StoreError):  # Ctrl+C in a terminal may have stopped it already
+                cluster.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _wait_ready(hub: subprocess.Popen[bytes], settings: Settings, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if hub.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{settings.hub_port}/hub/api", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)  # the hub opens its port only once it is up; nothing to await but the port
+    raise UsageError("hub.failed", what="JupyterHub", log=str(log))
+
+
+def _stop(hub: subprocess.Popen[bytes]) -> None:
+    """SIGTERM: JupyterHub stops the proxy, its services and every spawned server, then exits."""
+    if hub.poll() is None:
+        hub.send_signal(signal.SIGTERM)
+        try:
+            hub.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(hub.pid, signal.SIGKILL)
+            hub.wait()
