@@ -13,5 +13,5 @@ from nativeauthenticator import NativeAuthenticator
 
 
 class FacilitatorAuthenticator(NativeAuthenticator):  # type: ignore[misc]  (the package has no types)
-    def get_handlers(self, app: Any) -> list[tuple[str, Any]]:  # noqa: ANN401 (JupyterHub's app)
+    def get_handlers(self, app: Any) -> list[tuple[str, Any]]:
         return [(route, handler) for route, handler in super().get_handlers(app) if route != r"/login"]

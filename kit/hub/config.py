@@ -112,7 +112,7 @@ def prepare_home(home: Path) -> None:
         shutil.copytree(NOTEBOOKS, home / "notebooks")
 
 
-def configure(c: Any, env: Mapping[str, str]) -> Settings:  # noqa: ANN401 (traitlets' Config)
+def configure(c: Any, env: Mapping[str, str]) -> Settings:
     """Fill JupyterHub's config object ``c`` from ``env``; returns the settings used."""
     s = Settings.from_env(env)
     c.JupyterHub.ip, c.JupyterHub.port = s.ip, s.port
@@ -130,8 +130,9 @@ def configure(c: Any, env: Mapping[str, str]) -> Settings:  # noqa: ANN401 (trai
     c.JupyterHub.cleanup_servers = c.JupyterHub.cleanup_proxy = True
 
     c.JupyterHub.authenticator_class = "kit.hub.auth.FacilitatorAuthenticator"
-    c.JupyterHub.template_paths = [str(Path(importlib.util.find_spec("nativeauthenticator").origin or "").parent
-                                       / "templates")]
+    native = Path(importlib.util.find_spec("nativeauthenticator").origin or "").parent / "templates"
+    c.JupyterHub.template_paths = [str(Path(__file__).parent / "templates"), str(native)]
+    c.JupyterHub.template_vars = {"enable_signup": True, "two_factor_auth": False}
     c.Authenticator.admin_users = {s.admin}
     c.Authenticator.allow_all = True  # NativeAuthenticator itself lets in only approved sign-ups
     c.NativeAuthenticator.open_signup = False
@@ -147,7 +148,7 @@ def configure(c: Any, env: Mapping[str, str]) -> Settings:  # noqa: ANN401 (trai
     c.Spawner.env_keep = ["PATH", "PYTHONPATH", "LANG", "LC_ALL", "VIRTUAL_ENV", "KIT_CHROMIUM", "MPLBACKEND"]
     c.Spawner.start_timeout = c.Spawner.http_timeout = 120
 
-    def pre_spawn(spawner: Any) -> None:  # noqa: ANN401 (a JupyterHub Spawner)
+    def pre_spawn(spawner: Any) -> None:
         home = Path(spawner.home_dir)
         prepare_home(home)
         spawner.environment = {**spawner.environment, **facilitator_env(s, spawner.user.name, home)}
@@ -157,12 +158,17 @@ def configure(c: Any, env: Mapping[str, str]) -> Settings:  # noqa: ANN401 (trai
     return s
 
 
+def has_room() -> bool:
+    """Whether this kit has the room server (issue 11: ``python -m kit.room``)."""
+    return importlib.util.find_spec("kit.room") is not None and importlib.util.find_spec("kit.room.__main__") is not None
+
+
 def services(s: Settings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The idle culler, and the room behind the proxy at /services/room/ when this kit has one."""
     found = [{"name": "idle-culler", "command": [sys.executable, "-m", "jupyterhub_idle_culler",
                                                  f"--timeout={s.cull_timeout}"]}]
     roles = [{"name": "idle-culler", "scopes": CULLER_SCOPES, "services": ["idle-culler"]}]
-    if importlib.util.find_spec("kit.room") is not None and importlib.util.find_spec("kit.room.__main__") is not None:
+    if has_room():
         # the room serves every facilitator's workshops: it logs in as the administrator's role
         from ..store.url import parse
 
