@@ -1,20 +1,25 @@
-# Two commands for a fresh Debian/Ubuntu machine: `make lab` and `make test`.
-# Both bootstrap themselves: system packages (Chromium, poppler), .venv, the kit.
+# Commands for a fresh Debian/Ubuntu machine: `make lab`, `make lint` and `make test`.
+# Each bootstraps itself: system packages (Chromium, poppler, PostgreSQL), .venv, the kit.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
-APT_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-noto-color-emoji fonts-symbola
+APT_PACKAGES := python3-venv chromium poppler-utils postgresql fonts-dejavu-core fonts-noto-color-emoji fonts-symbola
 SAMPLE := work/sample_$(or $(LANG_KIT),de).workshop
 
-.PHONY: lab test bench system clean
+.PHONY: lab lint test bench system clean
 
 lab: $(STAMP)
 	@mkdir -p work
 	@[ -e $(SAMPLE) ] || $(VENV)/bin/kit demo $(SAMPLE) --lang $(or $(LANG_KIT),de)
 	KIT_WORKSHOP=$(abspath $(SAMPLE)) $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
+
+# ruff (style, bugs, security) over everything, mypy --strict over kit/ (settings in pyproject.toml).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -22,7 +27,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
-# Debian packages the browser tests and the PDF export need (installed once).
+# Debian packages the browser tests, the PDF export and the PostgreSQL store's tests need (installed once).
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -30,11 +30,11 @@ def rows() -> list[tuple[str, float | str, str, str]]:
         render.to_png(render.canvas_figure(ws.canvas("empathy_map")))  # fonts and caches warm
         total = 0.0
         for canvas_id in CANVASES:
-            ms = _timed(lambda: render.to_png(render.canvas_figure(ws.canvas(canvas_id)), dpi=REPORT_DPI))
+            ms = _timed(lambda c=canvas_id: render.to_png(render.canvas_figure(ws.canvas(c)), dpi=REPORT_DPI))
             total += ms
             out.append((f"static figure + PNG {REPORT_DPI} dpi: {canvas_id} (sample de)", ms, "ms", ""))
         out.append(("static figures + PNG: all six sample canvases", total, "ms", ""))
-        charts = sum(_timed(lambda: render.to_png(getattr(render, name)(ws)))
+        charts = sum(_timed(lambda n=name: render.to_png(getattr(render, n)(ws)))
                      for name in ("emotion_curve", "gap_heatmap", "observations_chart", "evidence_chart"))
         out.append(("static charts + PNG: all four (sample de)", charts, "ms", ""))
         big = kit.new(Path(tmp) / "big.workshop", title="500 notes", language="en", actor="bench")

@@ -36,13 +36,13 @@ def stock_webpdf(nb: Any) -> float:
     async def launch(self: BrowserType, **kw: Any) -> Any:
         return await original(self, executable_path=executable, **kw)
 
-    BrowserType.launch = launch  # type: ignore[method-assign]
+    BrowserType.launch = launch
     try:
         started = time.perf_counter()
         pdf, _ = WebPDFExporter(browser_args=list(CHROMIUM_FLAGS)).from_notebook_node(nb)
         elapsed = time.perf_counter() - started
     finally:
-        BrowserType.launch = original  # type: ignore[method-assign]
+        BrowserType.launch = original
     assert pdf.startswith(b"%PDF")
     return elapsed
 
@@ -60,9 +60,13 @@ def timed_export(ws: Any, folder: Path, runs: int = 2) -> float:
 def generate(path: Path, scale: float, seed: int = 7) -> Any:
     """The German sample plus, at scale 1, 100 interviews, 2,000 snippets and 300 canvas notes."""
     rng = random.Random(seed)
-    words = ("Kundin Rate Brief Anruf Portal Frist Zahlung Gebühr Vertrauen Scham Hilfe Plan Termin "
-             "Stimme Nachricht Überblick Ärger Lösung Familie Auftrag Monat Betrag Mahnung Zeit").split()
-    say = lambda n: " ".join(rng.choice(words) for _ in range(n)).capitalize() + "."  # noqa: E731
+    words = ["Kundin", "Rate", "Brief", "Anruf", "Portal", "Frist", "Zahlung", "Gebühr", "Vertrauen", "Scham", "Hilfe",
+             "Plan", "Termin", "Stimme", "Nachricht", "Überblick", "Ärger", "Lösung", "Familie", "Auftrag", "Monat",
+             "Betrag", "Mahnung", "Zeit"]
+
+    def say(n: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(n)).capitalize() + "."
+
     ws = kit.demo(path, "de", actor="bench")
     n_int, n_ev, n_notes = int(100 * scale), int(2000 * scale), int(300 * scale)
     hypotheses = ws.hypotheses.add_many([{"kind": rng.choice(["job", "pain", "gain"]), "statement": say(12),
@@ -75,7 +79,7 @@ def generate(path: Path, scale: float, seed: int = 7) -> Any:
                           for _ in range(n_ev)])
     vpc, board = ws.canvas("value_proposition"), ws.canvas("empathy_map")
     areas = [("value_proposition", a["id"]) for a in vpc.areas] + [("empathy_map", a["id"]) for a in board.areas]
-    ws.canvas_items.add_many([dict(zip(("canvas", "area"), rng.choice(areas)), text=say(9),
+    ws.canvas_items.add_many([dict(zip(("canvas", "area"), rng.choice(areas), strict=True), text=say(9),
                                    hypothesis=rng.choice(hypotheses)) for _ in range(n_notes)])
     return ws
 

@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 
 import kit
+from kit.report.exporter import CHROMIUM_FLAGS
 from kit.serve import Room, ServeConfig, loadtest
+from kit.serve.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,11 +22,9 @@ def _page_load(tmp: Path) -> float:
 
     path = tmp / "page.workshop"
     kit.new(path, title="Bench", language="en", teams=["A", "B"]).close()
-    cfg = ServeConfig(path, notebooks=ROOT / "notebooks", lab_port=8916, voila_port=8917)
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"]
+    cfg = ServeConfig(path, notebooks=ROOT / "notebooks", lab_port=free_port(), voila_port=free_port())
     with Room(cfg, log_dir=tmp / "logs"), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         times = []
         for _ in range(3):
             page = browser.new_page()

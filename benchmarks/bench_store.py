@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import kit
+from kit.live import INTERVAL
 from kit.store.copy import copy_workshop
-from kit.widgets.sync import INTERVAL
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
-from pgcluster import PASSWORD, Cluster
+from pgcluster import PASSWORD, Cluster  # noqa: E402 - tests/ is put on the path just above
 
 WRITES_ONE, WRITES_EACH, NOTES = 400, 100, 60
 

@@ -17,17 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import kit  # noqa: E402
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+import kit
+from kit.report.exporter import CHROMIUM_FLAGS
 
 
-def harness_html(widget) -> str:  # noqa: ANN001 - any kit canvas widget
+def harness_html(widget) -> str:
     """A page that runs the widget's ES module on a stand-in model holding the widget's state."""
     state = {k: v for k, v in widget.get_state().items() if not k.startswith("_")}
     payload = json.dumps({"state": state, "esm": widget._esm}).replace("<", "\\u003c")
@@ -60,11 +54,11 @@ window.kitReady = true;
 </script></body></html>"""
 
 
-def launch(playwright):  # noqa: ANN001, ANN201
-    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+def launch(playwright):
+    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
 
 
-def _vpc_with_notes(folder: Path, n: int):  # noqa: ANN202
+def _vpc_with_notes(folder: Path, n: int):
     from kit.widgets import show
 
     ws = kit.new(folder / "bench.workshop", title="Bench", language="de", actor="bench")
@@ -120,7 +114,19 @@ def propagation_latencies(samples: int = 40) -> list[float]:
         ws = kit.open(path, actor="viewer")
         widget = show(ws, "value_proposition")
         seen: dict[str, float] = {}
-        widget.observe(lambda ch: [seen.setdefault(i["text"], time.time()) for i in ch["new"]], "items")
+        changed = asyncio.Event()
+
+        def arrived(change: dict) -> None:
+            for item in change["new"]:
+                seen.setdefault(item["text"], time.time())
+            changed.set()
+
+        async def reached(text: str) -> None:
+            while text not in seen:
+                changed.clear()
+                await changed.wait()
+
+        widget.observe(arrived, "items")
         live.start()
         writer = await asyncio.create_subprocess_exec(
             sys.executable, "-c", WRITER, str(path), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
@@ -131,11 +137,10 @@ def propagation_latencies(samples: int = 40) -> list[float]:
                 writer.stdin.write(f"{text}\n".encode())
                 await writer.stdin.drain()
                 committed = float((await writer.stdout.readline()).split()[1])
-                deadline = time.time() + 5
-                while text not in seen and time.time() < deadline:
-                    await asyncio.sleep(0.005)
-                if text not in seen:
-                    raise RuntimeError(f"{text} did not reach the widget within 5 s")
+                try:
+                    await asyncio.wait_for(reached(text), timeout=5)
+                except TimeoutError:
+                    raise RuntimeError(f"{text} did not reach the widget within 5 s") from None
                 out.append(seen[text] - committed)
                 await asyncio.sleep(0.05 + (i % 7) * 0.023)  # spread writes over the poll phase
         finally:
@@ -154,7 +159,7 @@ def propagation_latencies(samples: int = 40) -> list[float]:
 def rows() -> list[tuple[str, float | str, str, str]]:
     times = render_times()
     lat = sorted(propagation_latencies())
-    p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
+    p95 = lat[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))]
     return [
         ("widget: VPC render, 500 notes, Chromium (median of 7)", statistics.median(times), "ms", "<= 200 ms"),
         ("widget: VPC render, 500 notes, Chromium (worst of 7)", max(times), "ms", ""),

@@ -25,14 +25,17 @@ def main(selected: list[str]) -> int:
         spec.loader.exec_module(module)
         try:
             rows = module.rows()
-        except Exception as exc:  # one broken benchmark must not hide the others
+        except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others
             rows = [(f"{file.stem} FAILED", str(exc).splitlines()[0][:60], "", "")]
         for name, value, unit, goal in rows:
             shown = f"{value:,.3f}" if isinstance(value, float) else str(value)
             table.append((name, shown, unit, goal))
         print(f"# {file.stem}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
     widths = [max(len(r[i]) for r in [("figure", "value", "unit", "goal"), *table]) for i in range(4)]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+
+    def line(r: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+
     print(line(("figure", "value", "unit", "goal")))
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in table:

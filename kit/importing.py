@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,7 +138,7 @@ def _read_csv(path: Path) -> Table:
 def _read_xlsx(path: Path) -> Table:
     import zipfile
 
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
@@ -272,13 +273,13 @@ class ImportPlan:
         return self.target.canvas.collection if self.target.canvas else self.target.ws.evidence
 
 
-def plan(ws: Workshop, path: str | Path, into: str, mapping: dict[str, str] | None = None) -> ImportPlan:
+def plan(ws: Workshop, path: str | os.PathLike[str], into: str, mapping: dict[str, str] | None = None) -> ImportPlan:
     """Read ``path``, match its columns and check every row for ``into`` (observations,
     evidence, ideas or canvas:<id>); ``mapping`` is ``{field or role: column}``."""
     if ws.role == "participant":
         raise Refused("journey.import_participant")
     target = Target.parse(ws, into)
-    table = read_table(path)
+    table = read_table(Path(path))
     columns, ignored = _match_columns(target, table, mapping or {})
     result = ImportPlan(target, table, columns, ignored)
     convert = _Converter(target, result)
@@ -291,7 +292,7 @@ def plan(ws: Workshop, path: str | Path, into: str, mapping: dict[str, str] | No
             checked = {**scope, **{k: v for k, v in values.items() if k not in ("key", "fit")}}
             cleaned = target.kind.validate({**checked, "interview": 1} if pending else checked)
             target.kind.check_record(cleaned)
-        except (WorkshopError, model.ValidationError) as exc:
+        except WorkshopError as exc:  # ValidationError included
             result.problems.append((line, exc))
             continue
         if pending:

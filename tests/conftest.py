@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import kit
+from pgcluster import pg_cluster, pg_url  # noqa: F401 - fixtures: a throwaway PostgreSQL server, a fresh workshop URL
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -26,6 +27,13 @@ def ws(tmp_path: Path):
         yield workshop
 
 
+@pytest.fixture
+def ws_de(tmp_path: Path):
+    """A fresh, empty German workshop."""
+    with kit.new(tmp_path / "de.workshop", title="Testworkshop", language="de", actor="tester") as workshop:
+        yield workshop
+
+
 @pytest.fixture(params=["de", "en"])
 def sample(request: pytest.FixtureRequest, tmp_path: Path):
     """Each sample workshop (German collections team, English event hotel), freshly written."""
@@ -38,6 +46,3 @@ def _quiet_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KIT_USER", os.environ.get("KIT_USER", "tester"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
 
-
-# ---------------------------------------------------------------------------- PostgreSQL (tests/pgcluster.py)
-from pgcluster import pg_cluster, pg_url  # noqa: F401  (fixtures: a throwaway server, a fresh workshop URL)

@@ -7,6 +7,7 @@ system user (Debian's package creates it). Fixtures: ``pg_cluster`` (one per tes
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -40,7 +41,8 @@ class Cluster:
         self._as_postgres = os.geteuid() == 0
         if self._as_postgres:
             shutil.chown(self.dir, "postgres")
-        self._run(BIN / "initdb", "-D", self.data, "--auth-local=trust", "--auth-host=scram-sha-256", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        self._run(BIN / "initdb", "-D", self.data, "--auth-local=trust", "--auth-host=scram-sha-256", "-U", "postgres",
+                  "-E", "UTF8", "--no-sync")
         self.start()
         self._run(BIN / "psql", "-h", self.dir, "-p", str(self.port), "-U", "postgres", "-q", "-c",
                   f"CREATE ROLE kit LOGIN PASSWORD '{PASSWORD}'", "-c", "CREATE DATABASE kit OWNER kit")
@@ -52,8 +54,8 @@ class Cluster:
         subprocess.run(args, check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
-        self._run(BIN / "pg_ctl", "-D", self.data, "-l", self.dir / "log", "-o",
-                  f"-p {self.port} -k {self.dir} -h 127.0.0.1" + ("" if self.durable else " -c fsync=off"), "-w", "start")
+        options = f"-p {self.port} -k {self.dir} -h 127.0.0.1" + ("" if self.durable else " -c fsync=off")
+        self._run(BIN / "pg_ctl", "-D", self.data, "-l", self.dir / "log", "-o", options, "-w", "start")
 
     def stop(self, mode: str = "fast") -> None:
         self._run(BIN / "pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")
@@ -64,10 +66,8 @@ class Cluster:
         return f"postgresql://{auth}@127.0.0.1:{self.port}/kit{query}"
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pgcluster import Cluster
 
 import kit
 from kit.store import base, open_store
 from kit.store.copy import PROGRESS_FROM, copy_workshop
+from pgcluster import Cluster
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, timeout=300,
+                          check=False)
 
 
 def everything(target: Any) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, int]]:

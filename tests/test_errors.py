@@ -124,7 +124,7 @@ SAMPLES: list[WorkshopError] = [
 
 @pytest.mark.parametrize("error", SAMPLES, ids=lambda e: type(e).__name__)
 def test_errors_pickle_round_trip(error: WorkshopError) -> None:
-    again = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own error, pickled here
+    again = pickle.loads(pickle.dumps(error))
     assert type(again) is type(error)
     assert (again.code, again.params, str(again)) == (error.code, error.params, str(error))
     assert again.render("de") == error.render("de")

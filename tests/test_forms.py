@@ -1,8 +1,6 @@
 """Choice values in the forms and tables show in the workshop language; the store keeps the value."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import kit
@@ -16,12 +14,6 @@ CHOICES = [(kind.name, f.name, value) for kind in model.KINDS.values() for f in 
 TABLE_KEYS = {("hypothesis", "status"): "status_", ("hypothesis", "kind"): "kind_", ("evidence", "stance"): "stance_",
               ("interview", "format"): "format_", ("action", "status"): "action_",
               ("followup", "kind"): "followup_"}
-
-
-@pytest.fixture
-def ws_de(tmp_path: Path):
-    with kit.new(tmp_path / "de.workshop", title="Formulare", language="de", actor="tester") as workshop:
-        yield workshop
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from kit import agenda, i18n, model
+from kit.sessions.interview import JOURNEY_TEXTS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT_FILES = sorted((ROOT / "kit" / "texts").glob("*.yaml"))
@@ -97,6 +98,7 @@ def test_widget_js_uses_only_existing_keys(name: str) -> None:
     keys = set(re.findall(r'\b(?:t|tx|t\(\))\.([a-z][a-z0-9_]+)', source))
     assert keys, f"{name}.js reads no texts"
     facilitation = i18n.texts("facilitation", "en")
+    facilitation |= {k: i18n.t(f"journey.{k}", "en") for k in JOURNEY_TEXTS}  # sent along by the interview session
     missing = sorted(k for k in keys if k not in facilitation)
     assert not missing, f"{name}.js uses unknown texts {missing}"
 

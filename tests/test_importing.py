@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from inputs import STORABLE
 
 import kit
+from inputs import STORABLE
 from kit import board_csv, errors, importing
 
 MIRO = [["Content", "Frame", "Tags", "Author", "Votes", "Created"],
@@ -209,7 +209,7 @@ def test_cli_import_previews_then_imports_and_export_writes_csv(tmp_path: Path) 
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "kit", *args]  # our own interpreter and arguments
-        return subprocess.run(command, capture_output=True, text=True, timeout=120,  # noqa: S603
+        return subprocess.run(command, capture_output=True, text=True, timeout=120,
                               stdin=subprocess.DEVNULL, check=False)
 
     dry = run("import", str(path), str(source), "--into", "observations", "--map", "who=Tags")

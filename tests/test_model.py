@@ -74,10 +74,10 @@ def test_message_matches_the_documented_example() -> None:
 
 def test_required_and_empty() -> None:
     obs = model.kind("observation")
-    with pytest.raises(ValidationError, match="observation.text is required"):
+    with pytest.raises(ValidationError, match=r"observation\.text is required"):
         obs.validate({})
     for blank in ("", "   ", "\n\t"):
-        with pytest.raises(ValidationError, match="observation.text must not be empty"):
+        with pytest.raises(ValidationError, match=r"observation\.text must not be empty"):
             obs.validate({"text": blank})
     # optional text may be empty and is stored as such
     assert obs.validate({"text": "x", "who": ""})["who"] == ""
@@ -101,7 +101,7 @@ def test_emotion_range_names_the_persona() -> None:
 
 
 def test_too_long_text_is_refused_with_its_length() -> None:
-    with pytest.raises(ValidationError, match="observation.text is too long: 200,001 characters"):
+    with pytest.raises(ValidationError, match=r"observation\.text is too long: 200,001 characters"):
         model.kind("observation").field("text").clean("observation", "x" * 200_001)
 
 

@@ -8,6 +8,7 @@ second run must not add anything twice.
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def run_all(paths: list[Path], workdir: Path) -> list[str]:
     for path in paths:
         try:
             run(path, workdir)
-        except Exception as exc:  # collect every failing notebook, not only the first
+        except Exception as exc:  # noqa: BLE001 - collect every failing notebook, not only the first
             failures.append(f"{path.name}: {str(exc)[-1500:]}")
     return failures
 
@@ -180,7 +181,7 @@ def test_sequence_runs_on_fresh_empty_workshop(tmp_path: Path, monkeypatch: pyte
         assert len(ws.followups) == 6  # the proposed cadence: 3 team sessions + 3 monthly reviews
         events = calendar_events(ws.path.parent / f"{ws.path.stem}-export" / "follow-ups.ics")
         starts = sorted(e.decoded("dtstart") for e in events if str(e["summary"]).startswith("Teamtermin"))
-        assert [(b - a).days for a, b in zip(starts, starts[1:])] == [28, 28]
+        assert [(b - a).days for a, b in itertools.pairwise(starts)] == [28, 28]
 
 
 # --------------------------------------------------------------------------- facilitator widgets (Python side)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import icalendar
@@ -62,7 +63,7 @@ def test_propose_once_then_ics_holds_dates_3_to_4_weeks_apart(ws: kit.Workshop, 
     found = events(path.read_bytes())
     assert len(found) == 5
     starts = sorted(e.decoded("dtstart") for e in found if "Team session" in str(e["summary"]))
-    assert [(b - a).days for a, b in zip(starts, starts[1:])] == [21, 21]
+    assert [(b - a).days for a, b in itertools.pairwise(starts)] == [21, 21]
     assert starts[0] == dt.datetime(2026, 3, 23, 9, 0)
     for event in found:
         assert (event.decoded("dtend") - event.decoded("dtstart")) in (dt.timedelta(hours=4), dt.timedelta(hours=1))
@@ -91,7 +92,7 @@ def test_samples_cadence_and_ics(sample: kit.Workshop, tmp_path: Path) -> None:
     label = {"de": "Teamtermin: ", "en": "Team session: "}[sample.language]
     team = sorted(e.decoded("dtstart") for e in found if str(e["summary"]).startswith(label))
     assert len(team) == 3
-    assert all(21 <= (b - a).days <= 28 for a, b in zip(team, team[1:]))
+    assert all(21 <= (b - a).days <= 28 for a, b in itertools.pairwise(team))
 
 
 def test_check_names_what_departs_from_the_method(ws: kit.Workshop) -> None:

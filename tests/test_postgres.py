@@ -18,18 +18,19 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pgcluster import PASSWORD, Cluster, free_port
 
 import kit
 from kit.errors import NotFound, StorageFailure, StoreError, UsageError
 from kit.store import delete_workshop, list_workshops, rename_workshop
 from kit.store.postgres import CHANNEL
+from pgcluster import PASSWORD, Cluster, free_port
 
 WAIT = 20  # seconds any awaited event may take at most (it normally takes milliseconds)
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, timeout=120, check=False,
+    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, timeout=120,
+                          check=False,
                           env=env)
 
 

@@ -151,7 +151,7 @@ def test_canvases_get_landscape_pages_in_story_order(sample_export) -> None:
     chapters = [texts[k] for k in ("agenda", "observations", "hypotheses", "learning", "fit", "ideas",
                                    "plan", "appendix")]
     order = [first(c) for c in chapters]
-    assert order == sorted(order), dict(zip(chapters, order))
+    assert order == sorted(order), dict(zip(chapters, order, strict=True))
     images = sorted(ARTIFACTS.glob(f"{sample_export['lang']}-page-*.png"))
     assert len(images) == len(sizes)
 
@@ -175,7 +175,8 @@ def test_html_is_offline(sample_export) -> None:
     page_html = sample_export["html"].read_text(encoding="utf-8")
     tags = parse(page_html).tags
     assert not [t for t, _ in tags if t == "script"]
-    loaded = [v for t, attrs in tags for k, v in attrs if k in ("src", "href") and v and re.match(r"\s*(https?:)?//", v)]
+    loaded = [v for t, attrs in tags for k, v in attrs
+              if k in ("src", "href") and v and re.match(r"\s*(https?:)?//", v)]
     assert not loaded
     assert not re.search(r"(url\(|@import)\s*['\"]?\s*(https?:)?//", page_html)
 

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 import kit
+from inputs import STORABLE as _STORABLE
 from kit import model
 from kit.formats import FORMAT_VERSION
-
-from inputs import STORABLE as _STORABLE
 
 STORABLE = list(_STORABLE.values())
 

@@ -8,19 +8,16 @@ touchpoints, ideas, to-do plan, KPIs, follow-up cadence).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 
+from kit import model
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from kit import model  # noqa: E402
-
 DATA = ROOT / "data"
 SAMPLES = {"de": DATA / "sample_de.json", "en": DATA / "sample_en.json"}
 
@@ -240,7 +237,7 @@ def test_value_proposition_canvas(doc):
     for c in areas["gain_creators"]:
         assert c.get("fit") and set(c["fit"]) <= ids["gains"], c
         created |= set(c["fit"])
-    for area in ("products",) + PROFILE:
+    for area in ("products", *PROFILE):
         assert all(not c.get("fit") for c in areas[area]), area
     assert 1 <= len(ids["pains"] - relieved) <= 2, "leave one or two pains unaddressed"
     assert len(ids["gains"] - created) == 1, "leave exactly one gain unaddressed"
@@ -336,9 +333,9 @@ def test_followup_cadence(doc):
     for f in followups:
         assert f["date"] > start, "follow-ups come after the workshop"
         assert f["topic"].strip() and f["team"].strip()
-    for a, b in zip(sessions, sessions[1:]):
+    for a, b in itertools.pairwise(sessions):
         assert 21 <= days(a["date"], b["date"]) <= 28, "team sessions 3-4 weeks apart"
     assert all(180 <= s["duration_min"] <= 300 for s in sessions), "about four hours"
-    for a, b in zip(reviews, reviews[1:]):
+    for a, b in itertools.pairwise(reviews):
         assert 27 <= days(a["date"], b["date"]) <= 35, "status reviews monthly"
     assert all(r["duration_min"] == 60 for r in reviews)

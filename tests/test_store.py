@@ -17,9 +17,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from inputs import BAD_INPUT
 
 import kit
+from inputs import BAD_INPUT
 from kit.errors import StorageFailure
 from kit.store import SCHEMA_VERSION, WorkshopError
 

@@ -10,18 +10,16 @@ from matplotlib.patches import FancyBboxPatch
 from ..canvases import text_in
 from . import style
 from .notes import Note, Region, empty_hint, place
-from .style import AREA_FONT, QUESTION_FONT, Measure, label, line_height, text
+from .style import AREA_FONT, QUESTION_FONT, label, line_height, text
 
 if TYPE_CHECKING:
     from ..canvas import Canvas
 
 
 def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
-    fig, ax = style.new_figure()
-    measure = Measure(fig)
+    fig, ax, measure = style.canvas_sheet(canvas)
     lang = canvas.language
     W, H = style.A4_LANDSCAPE
-    style.header(ax, measure, canvas.title, canvas.workshop.info["title"], W, H - 0.3)
     intro = text_in(canvas.declaration.get("intro"), lang)
     top = H - 1.05
     if intro:

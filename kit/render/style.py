@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from matplotlib import colors as mcolors
 from matplotlib import font_manager
@@ -25,6 +25,9 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 from ..i18n import t
+
+if TYPE_CHECKING:
+    from ..canvas import Canvas
 
 #: What matplotlib accepts as a font style.
 FontStyle = Literal["normal", "italic", "oblique"]
@@ -262,6 +265,15 @@ def fit_size(measure: Measure, s: str, width: float, size: float, smallest: floa
     while size > smallest and measure.width(s, size, weight) > width:
         size = max(smallest, size - 0.5)
     return measure.fit_line(s, width, size, weight), size
+
+
+def canvas_sheet(canvas: Canvas) -> tuple[Figure, Axes, Measure]:
+    """An A4 landscape page headed with the canvas and the workshop title: where every canvas figure starts."""
+    fig, ax = new_figure()
+    measure = Measure(fig)
+    width, height = A4_LANDSCAPE
+    header(ax, measure, canvas.title, canvas.workshop.info["title"], width, height - 0.3)
+    return fig, ax, measure
 
 
 def header(ax: Axes, measure: Measure, title: str, subtitle: str, width: float, top: float) -> None:

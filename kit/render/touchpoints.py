@@ -30,12 +30,10 @@ LABEL_W = 1.25
 
 
 def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
-    fig, ax = style.new_figure()
-    measure = Measure(fig)
+    fig, ax, measure = style.canvas_sheet(canvas)
     lang = canvas.language
     ws = canvas.workshop
     W, H = style.A4_LANDSCAPE
-    style.header(ax, measure, canvas.title, ws.info["title"], W, H - 0.3)
 
     stages = canvas.areas
     lanes = {lane["id"]: _lane_title(lane, lang)

@@ -26,11 +26,9 @@ _CIRCLE_SLOTS = ("gain", "pain", "job")  # top left sector, bottom left sector, 
 
 
 def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
-    fig, ax = style.new_figure()
-    measure = Measure(fig)
+    fig, ax, measure = style.canvas_sheet(canvas)
     lang = canvas.language
     W, H = style.A4_LANDSCAPE
-    style.header(ax, measure, canvas.title, canvas.workshop.info["title"], W, H - 0.3)
 
     items = {a["id"]: [i for i in canvas.items(a["id"]) if not i.get("hidden")] for a in canvas.areas}
     hidden = sum(1 for i in canvas.items() if i.get("hidden"))

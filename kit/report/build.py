@@ -90,7 +90,7 @@ def _execute(source: str, namespace: dict[str, Any]) -> Any:
     else:
         last = None
     exec(compile(tree, "<report cell>", "exec"), namespace)  # noqa: S102 - the kit's own cells
-    if last is None:
+    if not isinstance(last, ast.Expr):
         return None
     return eval(compile(ast.Expression(last.value), "<report cell>", "eval"), namespace)  # noqa: S307
 

@@ -145,7 +145,7 @@ class _ReportTemplate:
 class WorkshopHTMLExporter(_ReportTemplate, HTMLExporter):
     """The report as one self-contained HTML file (figures inline, no network)."""
 
-    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[str, Any]:
+    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[str, Any]:  # type: ignore[override]
         return self.report_html(nb, resources, **kw)
 
     @default("file_extension")
@@ -165,7 +165,7 @@ class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
     def _chromium_path_default(self) -> str:
         return default_chromium()
 
-    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[bytes, Any]:
+    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[bytes, Any]:  # type: ignore[override]
         page, resources = self.report_html(nb, resources, **kw)
         self.log.info("Building PDF with %s", self.chromium_path)
         return self.run_playwright(page), resources

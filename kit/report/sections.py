@@ -184,7 +184,10 @@ class Report:
         from .. import render
 
         rows = self.ws.observations.all()
-        by = lambda field: Counter(r[field] or self.t("none") for r in rows).most_common()  # noqa: E731
+
+        def by(field: str) -> list[tuple[str, int]]:
+            return Counter(r[field] or self.t("none") for r in rows).most_common()
+
         kinds = Counter(r["kind"] for r in rows)
         board = self.ws.canvas("observation_board")
         kind_titles = {a["id"]: a["title"] for a in board.areas}

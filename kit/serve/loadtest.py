@@ -45,12 +45,12 @@ class LoadResult:
 
 
 def _participant(path: str, name: str, team: str, notes: int, seconds: float, start_at: float,
-                 out: "mp.Queue[Any]") -> None:
+                 out: mp.Queue[Any]) -> None:
     import kit
     from kit import roster
 
     committed: list[tuple[str, float]] = []
-    rng = random.Random(name)
+    rng = random.Random(name)  # noqa: S311 - simulated pauses, not secrets
     with kit.open(path, actor=name, role="participant") as ws:
         roster.join(ws, name, team)
         board = ws.canvas(CANVAS)
@@ -69,8 +69,7 @@ def _participant(path: str, name: str, team: str, notes: int, seconds: float, st
 def run(path: str | Path, participants: int = 30, notes: int = 20, seconds: float = 60.0) -> LoadResult:
     """Run the room on the workshop at ``path`` (teams are set to A/B/C); returns what was measured."""
     import kit
-    from kit import facilitation
-    from kit import live
+    from kit import facilitation, live
     from kit.widgets import show
 
     path = str(path)
@@ -78,7 +77,7 @@ def run(path: str | Path, participants: int = 30, notes: int = 20, seconds: floa
         fac.set(teams=["A", "B", "C"])
         facilitation.set_step(fac, "07_plan")
     ctx = mp.get_context("fork")
-    queue: "mp.Queue[Any]" = ctx.Queue()
+    queue: mp.Queue[Any] = ctx.Queue()
     start_at = time.time() + 1.5 + participants * 0.02
     procs = [ctx.Process(target=_participant, args=(path, f"P{i:02d}", "ABC"[i % 3], notes, seconds, start_at, queue))
              for i in range(participants)]

@@ -177,7 +177,7 @@ class ParticipantApp(live.WorkshopView):
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.root)  # type: ignore[no-untyped-call]  # IPython has no annotations
+        display(self.root)
 
 
 def app(path: str | os.PathLike[str] | None = None) -> ParticipantApp:

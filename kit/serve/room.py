@@ -121,8 +121,8 @@ def join_qr(scale: int = 5) -> Any:
     url = join_link()
     language = os.environ.get("KIT_LANGUAGE", "de")
     if url is None:
-        return Markdown(i18n.t("serve.no_join_link", language))  # type: ignore[no-untyped-call]
-    return SVG(segno.make(url, error="m").svg_inline(scale=scale))  # type: ignore[no-untyped-call]
+        return Markdown(i18n.t("serve.no_join_link", language))
+    return SVG(segno.make(url, error="m").svg_inline(scale=scale))
 
 
 # --------------------------------------------------------------------------- the panel
@@ -222,7 +222,7 @@ class Panel(live.WorkshopView):
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.root)  # type: ignore[no-untyped-call]  # IPython has no annotations
+        display(self.root)
         live.register(self)
 
 

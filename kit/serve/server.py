@@ -13,6 +13,7 @@ answers 403.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import secrets
 import socket
@@ -27,7 +28,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import WorkshopError
-from ..store import Store
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = HERE.parent.parent / "notebooks"
@@ -102,6 +102,13 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on ``host`` that nothing listens on now, chosen by the operating system (tests, benchmarks)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
 def check_token(token: str | None, what: str = "token") -> str:
     """Refuse an empty or guessable token: there is no unauthenticated mode."""
     if not isinstance(token, str) or len(token.strip()) < MIN_TOKEN:
@@ -121,13 +128,14 @@ def lan_address() -> str | None:
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
                 s.connect((probe, 9))
-                candidates.append(s.getsockname()[0])
+                candidates.append(str(s.getsockname()[0]))
         except OSError:
             continue
     with contextlib.suppress(OSError):
         candidates += socket.gethostbyname_ex(socket.gethostname())[2]
     for address in candidates:
-        if address and not address.startswith("127.") and address != "0.0.0.0":  # noqa: S104 - compared, not bound
+        ip = ipaddress.ip_address(address) if address else None
+        if ip and not ip.is_loopback and not ip.is_unspecified:
             return address
     return None
 

@@ -2,7 +2,8 @@
 
 State keys: ``canvas_id``, ``layout``, ``title``, ``intro``, ``labels``, ``areas``, ``me``,
 ``features``, ``colors``, ``rank_scale`` (fixed); ``items``, ``coverage``, ``controls`` (live);
-the touchpoint map adds ``lanes`` and ``ideas``, ``personas``, ``curves``. Requests name one
+the touchpoint map adds ``lanes``, ``curve_labels`` (fixed) and ``ideas``, ``personas``, ``curves``
+(the team's estimate), ``evidence`` (kit.journey.curve_state). Requests name one
 note and the fields to change (the page never sends the list of notes back: a stale list
 must not overwrite what somebody else changed a moment ago). Every write goes through
 :class:`kit.canvas.Canvas`, which asks kit.access inside the write transaction.
@@ -39,6 +40,9 @@ EDITABLE = {
     "idea": {"text", "feedback"},
     "touchpoint": {"name", "channel", "owner", "backstage_owner", "notes", "frequency"},
 }
+#: Texts of kit/texts/journey.yaml the touchpoint map's evidence curve shows.
+CURVE_TEXTS = ("curve_title", "key_evidence", "key_band", "key_team", "flag_worse", "flag_better", "no_point",
+               "persona_no_points", "quotes_title", "quotes_hint", "point_label", "close")
 
 
 class CanvasSession(Session):
@@ -206,7 +210,8 @@ class TouchpointSession(CanvasSession):
         lang = self.language
         lanes = [{"id": lane["id"], "title": lane["title"].get(lang) or lane["title"]["en"]}
                  for lane in self.canvas.declaration["lanes"]]
-        return {**super().fixed(), "lanes": lanes}
+        curve = {key: i18n.t(f"journey.{key}", lang) for key in CURVE_TEXTS}
+        return {**super().fixed(), "lanes": lanes, "curve_labels": curve}
 
     def state(self) -> dict[str, Any]:
         return views.touchpoint_state(self.canvas, self.viewer())

@@ -3,9 +3,12 @@
 State: ``interviews`` (pseudonym, segment, format, date, interviewer, notes; never the real
 name), ``hypotheses`` (id, label, kind, statement, selected, status), ``segments``,
 ``current`` (the interview the viewer selected) and ``evidence`` (its coded snippets); fixed
-``formats`` and ``texts``. Requests: ``save`` (``id`` 0 adds, ``fields``), ``code``
-(``interview``, ``snippet``, ``hypothesis``, ``stance``), ``remove`` (``id`` of a snippet);
-the result carries ``message`` (what was done) in the workshop language.
+``formats`` and ``texts``; ``touchpoints`` (id, name, stage) a snippet may name. Requests:
+``save`` (``id`` 0 adds, ``fields``), ``code`` (``interview``, ``snippet``, ``hypothesis``,
+``stance``, optional ``touchpoint`` and ``experience`` -2..+2), ``tag`` (``id`` of a snippet
+and ``touchpoint`` and/or ``experience``, null clears: what feeds kit.journey's evidence curve),
+``remove`` (``id`` of a snippet); the result carries ``message`` (what was done) in the
+workshop language. Bad scores and touchpoints are refused by the model, naming the field.
 """
 from __future__ import annotations
 
@@ -19,6 +22,10 @@ if TYPE_CHECKING:
     from ..workshop import Workshop
 
 FIELDS = ("pseudonym", "segment", "format", "date", "interviewer", "notes")
+#: What a snippet says about the journey (kit.journey): which touchpoint, how it felt there.
+TAGS = ("touchpoint", "experience")
+#: Texts of kit/texts/journey.yaml the widget shows beside the facilitation texts.
+JOURNEY_TEXTS = ("score_label", "score_keys", "score_clear", "touchpoint_label", "touchpoint_none")
 
 
 class InterviewSession(Session):
@@ -35,7 +42,8 @@ class InterviewSession(Session):
         lang = self.language
         texts = {**i18n.texts("facilitation", lang),
                  **{f"stance_{s}": synthesis.stance_label(s, lang) for s in model.STANCES},
-                 **{f"status_{s}": synthesis.status_label(s, lang) for s in model.HYPOTHESIS_STATUSES}}
+                 **{f"status_{s}": synthesis.status_label(s, lang) for s in model.HYPOTHESIS_STATUSES},
+                 **{key: i18n.t(f"journey.{key}", lang) for key in JOURNEY_TEXTS}}
         formats = [{"id": f, "label": i18n.t(f"notebooks.format_{f}", lang)} for f in model.INTERVIEW_FORMATS]
         return {"texts": texts, "formats": formats}
 
@@ -46,7 +54,8 @@ class InterviewSession(Session):
         chosen = sorted(hypotheses, key=lambda h: (not h["selected"], h["id"]))
         handles = {h["id"]: synthesis.label(h) for h in hypotheses}
         evidence = [{"id": e["id"], "snippet": e["snippet"], "stance": e["stance"], "hypothesis": e["hypothesis"],
-                     "label": handles.get(e["hypothesis"], "")}
+                     "label": handles.get(e["hypothesis"], ""), "touchpoint": e["touchpoint"],
+                     "experience": e["experience"]}
                     for e in ws.evidence.all(interview=self.current)] if self.current else []
         return {
             "interviews": [{"id": i["id"], **{f: i[f] or "" for f in FIELDS}} for i in ws.interviews],
@@ -55,6 +64,7 @@ class InterviewSession(Session):
             "segments": list(ws.info["personas"]),
             "current": self.current,
             "evidence": evidence,
+            "touchpoints": [{"id": tp["id"], "name": tp["name"], "stage": tp["stage"]} for tp in ws.touchpoints],
         }
 
     def receive(self, key: str, value: Any) -> None:
@@ -75,8 +85,10 @@ class InterviewSession(Session):
         self.current = interview_id
         return interview_id
 
-    def code(self, snippet: str, stance: str, hypothesis: int | None = None, interview: int | None = None) -> int:
-        """Store one snippet as evidence; a new insight needs no hypothesis."""
+    def code(self, snippet: str, stance: str, hypothesis: int | None = None, interview: int | None = None,
+             **tags: Any) -> int:
+        """Store one snippet as evidence; a new insight needs no hypothesis; ``touchpoint`` and
+        ``experience`` (-2..+2) may come along (see ``tag``)."""
         interview = interview or self.current
         if not interview:
             raise RequestError("facilitation.interview_save_first")
@@ -85,10 +97,17 @@ class InterviewSession(Session):
         if stance != "new_insight" and not hypothesis:
             raise RequestError("facilitation.coding_need_hypothesis")
         return self.ws.evidence.add(interview=interview, snippet=snippet, stance=stance,
-                                    hypothesis=hypothesis or None, coded_by=self.ws.actor)
+                                    hypothesis=hypothesis or None, coded_by=self.ws.actor, **_tags(tags))
+
+    def tag(self, evidence_id: int, **tags: Any) -> None:
+        """Name the touchpoint a snippet is about and/or how it felt there (-2..+2; None clears)."""
+        values = _tags(tags)
+        if not values:
+            raise RequestError("widgets.req_missing", field="touchpoint/experience")
+        self.ws.evidence.update(evidence_id, **values)
 
     def ops(self) -> dict[str, Op]:
-        return {"save": self.op_save, "code": self.op_code, "remove": self.op_remove}
+        return {"save": self.op_save, "code": self.op_code, "tag": self.op_tag, "remove": self.op_remove}
 
     def op_save(self, request: dict[str, Any]) -> dict[str, Any]:
         fields = request.get("fields") or {}
@@ -100,11 +119,20 @@ class InterviewSession(Session):
     def op_code(self, request: dict[str, Any]) -> dict[str, Any]:
         hypothesis, stance = request.get("hypothesis"), str(request.get("stance", ""))
         self.code(str(request.get("snippet", "")), stance, int(hypothesis) if hypothesis else None,
-                  int(request.get("interview") or 0) or None)
+                  int(request.get("interview") or 0) or None, **_tags(request))
         handle = next((synthesis.label(h) for h in self.ws.hypotheses if h["id"] == hypothesis), "-")
         stance_label = synthesis.stance_label(stance, self.language) if stance in model.STANCES else stance
         return {"message": i18n.t("facilitation.coding_coded", self.language, stance=stance_label, hypothesis=handle)}
 
+    def op_tag(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.tag(request_id(request), **_tags(request))
+        return {"message": i18n.t("journey.tagged", self.language)}
+
     def op_remove(self, request: dict[str, Any]) -> dict[str, Any]:
         self.ws.evidence.remove(request_id(request))
         return {"message": i18n.t("facilitation.coding_removed", self.language)}
+
+
+def _tags(values: dict[str, Any]) -> dict[str, Any]:
+    """The journey tags given (None included: it clears); the model checks the values."""
+    return {key: values[key] for key in TAGS if key in values}

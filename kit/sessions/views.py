@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import access
+from .. import access, journey
 from ..access import Viewer
 
 if TYPE_CHECKING:
@@ -113,7 +113,8 @@ def emotion_curves(stages: list[str], touchpoints: list[dict[str, Any]],
 
 
 def touchpoint_state(canvas: Canvas, viewer: Viewer) -> dict[str, Any]:
-    """Touchpoints per stage, their ideas with dot votes, emotion curves and controls."""
+    """Touchpoints per stage, their ideas with dot votes, the team's emotion estimate (``curves``),
+    the evidence curve from scored interview snippets (``evidence``) and controls."""
     ws = canvas.workshop
     every = canvas.items()
     stage_ids = [a["id"] for a in canvas.declaration["areas"]]
@@ -145,5 +146,6 @@ def touchpoint_state(canvas: Canvas, viewer: Viewer) -> dict[str, Any]:
         "ideas": ideas,
         "personas": list(dict.fromkeys([*personas, *(p for tp in touchpoints for p in tp["emotion"])])),
         "curves": emotion_curves(stage_ids, touchpoints, personas),
+        "evidence": journey.curve_state(ws, stage_ids, touchpoints),
         "controls": controls(rules, viewer, ideas_all),
     }

@@ -202,7 +202,8 @@ class Store(ABC):
 
     def _value(self, sql: str, args: Sequence[Any] = ()) -> Any:
         row = self._row(sql, args)
-        assert row is not None
+        if row is None:  # a statement that always returns one row returned none: a bug, not bad input
+            raise RuntimeError(f"no row from {sql.split()[0]}")
         return row[0]
 
     # ------------------------------------------------------------------ transactions
@@ -286,7 +287,7 @@ class Store(ABC):
             self._explicit_id(kind, record_id)
         return new_id
 
-    def _explicit_id(self, kind: str, record_id: int) -> None:
+    def _explicit_id(self, kind: str, record_id: int) -> None:  # noqa: B027 - a hook: most backends need nothing
         """After an insert with a chosen id: keep the counter ahead of it (SQLite does by itself)."""
 
     def update(self, kind: str, record_id: int, values: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]],
@@ -495,7 +496,7 @@ def to_sql(f: model.Field, value: Any) -> Any:
 
 def from_row(k: model.Kind, row: Sequence[Any]) -> dict[str, Any]:
     record: dict[str, Any] = {"id": row[0]}
-    for f, value in zip(k.fields, row[1:]):
+    for f, value in zip(k.fields, row[1:], strict=True):
         if f.type in _JSON_TYPES:
             value = json.loads(value) if value is not None else f.empty()
         elif f.type == "bool":

@@ -44,6 +44,6 @@ def copy_workshop(source: Any, destination: Any, who: str, progress: bool = True
 
 
 def _bar(total: int, shown: bool) -> Any:
-    from tqdm import tqdm  # type: ignore[import-untyped]
+    from tqdm import tqdm
 
     return tqdm(total=total, unit="rows", desc="kit copy", disable=not shown, file=sys.stderr, leave=False)

@@ -231,7 +231,8 @@ class PostgresStore(Store):
         return columns
 
     def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        assert self._txn is not None, "only inside a transaction"
+        if self._txn is None:
+            raise RuntimeError("_many runs only inside a transaction")
         try:
             self._txn.cursor().executemany(pg_sql(sql), rows)
         except psycopg.Error as exc:

@@ -119,10 +119,8 @@ class SQLiteStore(Store):
                 raise StoreError("store.exists", path=str(path)) from None
         finally:
             for suffix in ("", "-wal", "-shm"):
-                try:
+                with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp + suffix)
-                except FileNotFoundError:
-                    pass
         return cls(path)
 
     @staticmethod

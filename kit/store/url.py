@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
+from ..errors import StoreError
+
 #: The NOTIFY channel of every workshop on a server; the payload is "<workshop key> <version>".
 CHANNEL = "workshop_kit"
 #: Seconds to wait for a server to answer a new connection.
 CONNECT_TIMEOUT = 10
-
-from ..errors import StoreError
 
 SCHEMES = ("postgresql", "postgres")
 #: A workshop key: what follows ``?workshop=``; also the name of its schema (``kit_<key>``).
@@ -44,7 +44,8 @@ class ServerURL:
 
     @property
     def schema(self) -> str:
-        assert self.key is not None
+        if self.key is None:
+            raise StoreError("store.no_key", url=self.location)
         return SCHEMA_PREFIX + self.key
 
     def with_key(self, key: str) -> ServerURL:

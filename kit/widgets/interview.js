@@ -1,5 +1,5 @@
 // Interview capture + evidence coding. Traits only: reads interviews/current/hypotheses/
-// evidence/formats/segments/texts/error/message, writes `current` and `request`.
+// evidence/touchpoints/formats/segments/texts/error/message, writes `current` and `request`.
 // All user text is set with textContent or .value, never parsed as HTML. Helpers from common.js.
 
 function field(labelText, control) {
@@ -10,12 +10,40 @@ function field(labelText, control) {
 
 let counter = 0;
 const STANCES = ["supports", "contradicts", "new_insight"];
+const SCORES = [-2, -1, 0, 1, 2];
+const signed = (v) => (v > 0 ? `+${v}` : String(v));
+
+/** −2…+2 buttons; the pressed one is `value`; clicking it again gives null (no score). */
+function scoreButtons(value, label, onPick) {
+  const row = el("span", "kit-iv-scores");
+  row.setAttribute("role", "group");
+  row.setAttribute("aria-label", label);
+  for (const v of SCORES) {
+    const b = el("button", `kit-iv-score${v === value ? " kit-iv-score-on" : ""}`, signed(v));
+    b.type = "button";
+    b.dataset.score = String(v);
+    b.setAttribute("aria-pressed", String(v === value));
+    b.setAttribute("aria-label", `${label} ${signed(v)}`);
+    b.addEventListener("click", () => onPick(v === value ? null : v));
+    row.append(b);
+  }
+  return row;
+}
+
+/** A touchpoint picker: "(no touchpoint)" then the workshop's touchpoints. */
+function touchpointOptions(select, touchpoints, none, value) {
+  const blank = el("option", "", none);
+  blank.value = "";
+  select.replaceChildren(blank, ...touchpoints.map((tp) => { const o = el("option", "", tp.name); o.value = String(tp.id); return o; }));
+  select.value = value === null || value === undefined ? "" : String(value);
+}
 
 function render({ model, el: root }) {
   const t = () => model.get("texts") || {};
   counter += 1;
   const uid = `kit-iv-${counter}-${Math.random().toString(36).slice(2, 8)}`;
   let dirty = false;
+  let score = null;  // the experience score for the next coded snippet
 
   const box = el("div", "kit-iv");
   const title = el("h3", "kit-iv-title");
@@ -55,6 +83,8 @@ function render({ model, el: root }) {
   const snippet = el("textarea", "kit-iv-snippet");
   snippet.rows = 3;
   const hypothesis = el("select", "kit-iv-hypothesis");
+  const touchpoint = el("select", "kit-iv-touchpoint");
+  const scoreRow = el("div", "kit-iv-score-row");
   const buttons = el("div", "kit-iv-stances");
   const stanceButtons = {};
   for (const stance of STANCES) {
@@ -71,7 +101,10 @@ function render({ model, el: root }) {
   const list = el("ul", "kit-iv-evidence");
   const snippetField = field("", snippet);
   const hypothesisField = field("", hypothesis);
-  right.append(codingTitle, snippetField, hypothesisField, buttons, keys, status, listTitle, list);
+  const touchpointField = field("", touchpoint);
+  const scoreKeys = el("div", "kit-iv-keys kit-iv-score-keys");
+  right.append(codingTitle, snippetField, hypothesisField, touchpointField, scoreRow, buttons, keys, scoreKeys, status,
+    listTitle, list);
 
   const columns = el("div", "kit-iv-columns");
   columns.append(left, right);
@@ -102,8 +135,22 @@ function render({ model, el: root }) {
     const chosen = hypothesis.value ? Number(hypothesis.value) : null;
     if (stance !== "new_insight" && !chosen) { showStatus(t().coding_need_hypothesis, true); return; }
     if (dirty) saveInterview();
-    send(model, "code", { interview: current, snippet: text, hypothesis: chosen, stance });
+    send(model, "code", { interview: current, snippet: text, hypothesis: chosen, stance,
+                          touchpoint: touchpoint.value ? Number(touchpoint.value) : null, experience: score });
     snippet.value = "";
+    setScore(null);
+  }
+
+  function setScore(value) {
+    score = value;
+    drawScore();
+  }
+
+  function drawScore() {
+    const label = t().score_label || "";
+    const caption = el("span", "kit-iv-label", `${label}: ${score === null ? (t().score_clear || "–") : signed(score)}`);
+    caption.dataset.score = score === null ? "" : String(score);
+    scoreRow.replaceChildren(caption, scoreButtons(score, label, setScore));
   }
 
   function showStatus(text, isError) {
@@ -126,6 +173,9 @@ function render({ model, el: root }) {
     stanceButtons.contradicts.textContent = tx.coding_contradicts || "contradicts";
     stanceButtons.new_insight.textContent = tx.coding_new_insight || "new insight";
     keys.textContent = tx.coding_keys || "";
+    scoreKeys.textContent = tx.score_keys || "";
+    touchpointField.firstChild.textContent = tx.touchpoint_label || "";
+    drawScore();
     listTitle.textContent = tx.coding_list || "";
   }
 
@@ -147,6 +197,7 @@ function render({ model, el: root }) {
     });
     hypothesis.replaceChildren(none, ...options);
     hypothesis.value = keepH;
+    touchpointOptions(touchpoint, model.get("touchpoints") || [], tx.touchpoint_none || "–", touchpoint.value || null);
   }
 
   function drawPicker() {
@@ -182,11 +233,21 @@ function render({ model, el: root }) {
       li.dataset.stance = e.stance;
       const badge = el("span", "kit-iv-badge", `${tx[`stance_${e.stance}`] || e.stance}${e.label ? ` → ${e.label}` : ""}`);
       const text = el("span", "kit-iv-snippet-text", e.snippet);
+      const where = el("select", "kit-iv-item-touchpoint");
+      where.setAttribute("aria-label", tx.touchpoint_label || "");
+      touchpointOptions(where, model.get("touchpoints") || [], tx.touchpoint_none || "–", e.touchpoint);
+      where.addEventListener("change", () => send(model, "tag", { id: e.id, touchpoint: where.value ? Number(where.value) : null }));
+      const tags = el("span", "kit-iv-tags");
+      tags.append(where, scoreButtons(e.experience, tx.score_label || "", (v) => send(model, "tag", { id: e.id, experience: v })));
+      const body = el("div", "kit-iv-item-body");
+      body.append(text, tags);
+      li.dataset.experience = e.experience === null ? "" : String(e.experience);
+      li.dataset.touchpoint = e.touchpoint === null ? "" : String(e.touchpoint);
       const remove = el("button", "kit-iv-remove", "×");
       remove.title = tx.coding_remove || "";
       remove.setAttribute("aria-label", tx.coding_remove || "");
       remove.addEventListener("click", () => send(model, "remove", { id: e.id }));
-      li.append(badge, text, remove);
+      li.append(badge, body, remove);
       return li;
     }));
   }
@@ -217,7 +278,12 @@ function render({ model, el: root }) {
     if (!event.altKey || event.ctrlKey || event.metaKey) return;
     const options = model.get("hypotheses") || [];
     let handled = true;
-    if (/^Digit[1-9]$/.test(event.code)) {
+    if (event.shiftKey && /^Digit[1-5]$/.test(event.code)) {
+      const v = SCORES[Number(event.code.slice(5)) - 1];
+      setScore(v === score ? null : v);
+    } else if (event.shiftKey) handled = false;
+    else if (event.code === "KeyT") touchpoint.focus();
+    else if (/^Digit[1-9]$/.test(event.code)) {
       const pick = options[Number(event.code.slice(5)) - 1];
       if (pick) hypothesis.value = String(pick.id);
     } else if (event.code === "KeyS") code("supports");
@@ -231,6 +297,7 @@ function render({ model, el: root }) {
   const handlers = {
     texts: () => { drawTexts(); drawOptions(); drawEvidence(); },
     formats: drawOptions, segments: drawOptions, hypotheses: drawOptions,
+    touchpoints: () => { drawOptions(); drawEvidence(); },
     interviews: () => { drawPicker(); fillForm(false); },
     current: () => { drawPicker(); fillForm(true); },
     evidence: drawEvidence,

@@ -27,6 +27,7 @@ class InterviewWidget(SessionWidget):
     current = traitlets.Int(0).tag(sync=True)
     hypotheses: traitlets.List[Any] = traitlets.List().tag(sync=True)
     evidence: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    touchpoints: traitlets.List[Any] = traitlets.List().tag(sync=True)
     formats: traitlets.List[Any] = traitlets.List().tag(sync=True)
     segments: traitlets.List[Any] = traitlets.List().tag(sync=True)
     texts: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
@@ -47,8 +48,10 @@ class InterviewWidget(SessionWidget):
         self.refresh()
         return interview_id
 
-    def code(self, snippet: str, stance: str, hypothesis: int | None = None, interview: int | None = None) -> int:
-        """Store one snippet as evidence; a new insight needs no hypothesis."""
-        evidence_id = self.session.code(snippet, stance, hypothesis, interview)
+    def code(self, snippet: str, stance: str, hypothesis: int | None = None, interview: int | None = None,
+             **tags: Any) -> int:
+        """Store one snippet as evidence; a new insight needs no hypothesis; ``touchpoint`` and
+        ``experience`` (-2..+2) may come along."""
+        evidence_id = self.session.code(snippet, stance, hypothesis, interview, **tags)
         self.refresh()
         return evidence_id

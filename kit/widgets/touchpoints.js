@@ -1,7 +1,7 @@
 // Touchpoint map: stages as columns (from before first contact to afterwards), lanes as rows.
 // Helpers (h, fmt, send, liveRender, header, draftInput, inlineEditor, dropZone, globalKeys) come from common.js.
 
-const TP_TRAITS = ["items", "ideas", "areas", "lanes", "personas", "curves", "controls", "labels", "error", "me", "title", "intro"];
+const TP_TRAITS = ["items", "ideas", "areas", "lanes", "personas", "curves", "evidence", "curve_labels", "controls", "labels", "error", "me", "title", "intro"];
 const PERSONA_COLORS = ["#1f5fbf", "#c0392b", "#1e8449", "#8e44ad", "#d35400", "#16a085"];
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -133,34 +133,125 @@ function ideaCard(idea, ctx) {
   return card;
 }
 
-/** The emotion curves: one line per persona across all stages (mean of its touchpoints per stage). */
+/** y (0..100, top = +2) of an emotion value on the chart. */
+const emoY = (v) => 50 - v * 20;
+
+/** Runs of consecutive stages where `ok(point)` holds, as arrays of stage indices (lines break at gaps). */
+function runs(points, ok) {
+  const out = [];
+  let run = [];
+  points.forEach((p, i) => { if (ok(p)) run.push(i); else if (run.length) { out.push(run); run = []; } });
+  if (run.length) out.push(run);
+  return out;
+}
+
+/** The quotes behind one evidence point, under pseudonyms, as text only (never HTML). */
+function quotePanel(persona, point, stage, ctx) {
+  const { C, ui } = ctx;
+  const mean = point.mean === null ? "–" : point.mean.toFixed(2);
+  const list = h("ul", { class: "kit-ev-quotes" });
+  for (const q of point.quotes) {
+    list.append(h("li", { class: "kit-ev-quote", dataset: { evidence: q.evidence } },
+      h("span", { class: "kit-ev-who", text: `${q.pseudonym} (${q.score > 0 ? "+" : ""}${q.score}, ${q.touchpoint}): ` }),
+      h("span", { class: "kit-ev-snippet", text: q.snippet })));
+  }
+  return h("div", { class: "kit-ev-panel", role: "region", dataset: { key: "evpanel" },
+    "aria-label": fmt(C.quotes_title, { persona, stage: stage.title, mean, n: point.n }) },
+    h("div", { class: "kit-ev-panel-top" },
+      h("strong", { text: fmt(C.quotes_title, { persona, stage: stage.title, mean, n: point.n }) }),
+      h("button", { class: "kit-btn kit-btn-small", type: "button", text: "×", title: C.close, "aria-label": C.close,
+        onclick: () => { ui.quotes = null; ctx.rerender(); } })),
+    list);
+}
+
+/** The emotion lane: per persona the evidence curve (mean line, ± SD band, n beside each point,
+ *  flagged stages tagged in words) and the team's estimate dashed beside it. */
 function emotionCurves(ctx) {
-  const { model, stages, L } = ctx;
+  const { model, stages, L, ui, rerender } = ctx;
+  const C = model.get("curve_labels") || {};
   const curves = model.get("curves") || {};
-  const personas = Object.keys(curves);
+  const evidence = (model.get("evidence") || {}).personas || [];
+  const names = [...new Set([...Object.keys(curves), ...evidence.map((p) => p.name)])];
+  const color = (persona) => PERSONA_COLORS[Math.max(0, names.indexOf(persona)) % PERSONA_COLORS.length];
   const n = stages.length;
+  const x = (i) => i * 100 + 50;
   const box = h("div", { class: "kit-emo-chart", style: { gridColumn: `2 / span ${n}` } });
   const plot = svg("svg", { viewBox: `0 0 ${n * 100} 100`, preserveAspectRatio: "none", class: "kit-emo-svg", role: "img", "aria-label": L.emotion });
+  /** One line through a persona's values across the stages that have one (stages without a value are passed over). */
+  const lineThrough = (values, persona, cls) => {
+    const at = values.map((v, i) => (v === null ? null : `${x(i)},${emoY(v)}`)).filter(Boolean);
+    if (at.length > 1) plot.append(svg("polyline", { points: at.join(" "), stroke: color(persona), class: `kit-emo-line ${cls}`, "data-persona": persona }));
+  };
   plot.append(svg("line", { x1: 0, x2: n * 100, y1: 50, y2: 50, class: "kit-emo-zero" }));
   for (let i = 1; i < n; i++) plot.append(svg("line", { x1: i * 100, x2: i * 100, y1: 0, y2: 100, class: "kit-emo-grid" }));
   const area = h("div", { class: "kit-emo-plot" }, plot);
   box.append(area);
-  personas.forEach((persona, p) => {
-    const color = PERSONA_COLORS[p % PERSONA_COLORS.length];
-    const pts = curves[persona].map((v, i) => (v === null ? null : [i * 100 + 50, 50 - v * 20, v, i])).filter(Boolean);
-    if (pts.length > 1) {
-      plot.append(svg("polyline", { points: pts.map(([x, y]) => `${x},${y}`).join(" "), stroke: color, class: "kit-emo-line" }));
+  // the team's estimate: dashed, small hollow marks
+  for (const persona of Object.keys(curves)) {
+    const line = curves[persona];
+    lineThrough(line, persona, "kit-emo-team");
+    line.forEach((v, i) => {
+      if (v === null) return;
+      area.append(h("span", { class: "kit-emo-dot kit-emo-team-dot", title: `${C.key_team} · ${persona}: ${v}`,
+        dataset: { persona, stage: stages[i].id }, style: { left: `${((i + 0.5) / n) * 100}%`, top: `${emoY(v)}%`, borderColor: color(persona) } }));
+    });
+  }
+  // the evidence: band, mean line, focusable points with n, flags in words
+  const flags = stages.map(() => h("div", { class: "kit-ev-flagcell" }));
+  const missing = [];
+  let gaps = false;
+  for (const curve of evidence) {
+    const persona = curve.name;
+    const pts = curve.points;
+    if (!curve.has_evidence) { if (names.length) missing.push(persona); continue; }
+    gaps = gaps || pts.some((p) => !p.n);
+    for (const run of runs(pts, (p) => p.low !== null && p.high !== null)) {
+      const upper = run.map((i) => `${x(i) - (run.length === 1 ? 14 : 0)},${emoY(pts[i].high)}`);
+      const lower = run.map((i) => `${x(i) + (run.length === 1 ? 14 : 0)},${emoY(pts[i].low)}`).reverse();
+      if (run.length === 1) { upper.push(`${x(run[0]) + 14},${emoY(pts[run[0]].high)}`); lower.push(`${x(run[0]) - 14},${emoY(pts[run[0]].low)}`); }
+      plot.append(svg("polygon", { points: [...upper, ...lower].join(" "), fill: color(persona), class: "kit-ev-band", "data-persona": persona }));
     }
-    for (const [, y, v, i] of pts) {
-      area.append(h("span", { class: "kit-emo-dot", title: `${persona}: ${v}`, dataset: { persona, stage: stages[i].id },
-        style: { left: `${((i + 0.5) / n) * 100}%`, top: `${y}%`, background: color } }));
-    }
-  });
+    lineThrough(pts.map((p) => (p.n ? p.mean : null)), persona, "kit-ev-line");
+    pts.forEach((p, i) => {
+      if (!p.n) return;
+      const key = `ev:${persona}:${stages[i].id}`;
+      const label = fmt(C.point_label, { persona, stage: stages[i].title, mean: p.mean.toFixed(2), n: p.n,
+        team: p.team === null ? "–" : p.team.toFixed(2) });
+      const open = () => { ui.quotes = ui.quotes === key ? null : key; rerender(); };
+      area.append(h("span", { class: `kit-ev-point${p.flag ? " kit-ev-flagged" : ""}`, tabindex: 0, role: "button",
+        "aria-label": label, title: label, "aria-expanded": String(ui.quotes === key),
+        dataset: { key, persona, stage: stages[i].id, n: p.n, mean: p.mean, flag: p.flag },
+        style: { left: `${((i + 0.5) / n) * 100}%`, top: `${emoY(p.mean)}%`, background: color(persona) },
+        onclick: open,
+        onkeydown: (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); open(); } } }));
+      area.append(h("span", { class: "kit-ev-n", text: `n=${p.n}`, dataset: { persona, stage: stages[i].id },
+        style: { left: `${((i + 0.5) / n) * 100}%`, top: `${emoY(p.mean)}%`, color: color(persona) } }));
+      if (p.flag) {
+        flags[i].append(h("span", { class: `kit-ev-flag kit-ev-flag-${p.flag}`, dataset: { persona, stage: stages[i].id },
+          style: { borderColor: color(persona) }, text: `⚑ ${persona}: ${p.flag === "worse" ? C.flag_worse : C.flag_better}` }));
+      }
+    });
+  }
+  box.append(h("div", { class: "kit-ev-flags", style: { gridTemplateColumns: `repeat(${n}, 1fr)` } }, flags));
   const legend = h("div", { class: "kit-emo-legend" });
-  personas.forEach((persona, p) => legend.append(h("span", { class: "kit-emo-key" },
-    h("span", { class: "kit-emo-swatch", style: { background: PERSONA_COLORS[p % PERSONA_COLORS.length] } }), persona)));
-  if (!personas.length) legend.append(h("span", { class: "kit-muted", text: L.no_personas }));
-  box.append(legend);
+  names.forEach((persona) => legend.append(h("span", { class: "kit-emo-key" },
+    h("span", { class: "kit-emo-swatch", style: { background: color(persona) } }), persona)));
+  if (names.length) {
+    legend.append(h("span", { class: "kit-emo-key" }, h("span", { class: "kit-emo-swatch kit-ev-swatch-line" }), C.key_evidence),
+      h("span", { class: "kit-emo-key" }, h("span", { class: "kit-emo-swatch kit-ev-swatch-band" }), C.key_band),
+      h("span", { class: "kit-emo-key" }, h("span", { class: "kit-emo-swatch kit-ev-swatch-team" }), C.key_team));
+  } else legend.append(h("span", { class: "kit-muted", text: L.no_personas }));
+  const below = h("div", { class: "kit-ev-below" }, legend);
+  box.append(below);
+  for (const persona of missing) below.append(h("div", { class: "kit-ev-note kit-ev-missing", dataset: { persona }, text: fmt(C.persona_no_points, { persona }) }));
+  if (gaps || missing.length) below.append(h("div", { class: "kit-ev-note", text: C.no_point }));
+  if (evidence.some((c) => c.has_evidence)) below.append(h("div", { class: "kit-ev-note", text: C.quotes_hint }));
+  const [, openPersona, openStage] = (ui.quotes || "").match(/^ev:(.*):([^:]*)$/) || [];
+  const openCurve = evidence.find((c) => c.name === openPersona);
+  const openIndex = stages.findIndex((s) => s.id === openStage);
+  if (openCurve && openIndex >= 0 && openCurve.points[openIndex].n) {
+    below.append(quotePanel(openPersona, openCurve.points[openIndex], stages[openIndex], { ...ctx, C }));
+  }
   return box;
 }
 

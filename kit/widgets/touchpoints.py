@@ -14,7 +14,8 @@ from .base import CanvasWidget, bundle, styles
 
 
 class TouchpointMapWidget(CanvasWidget):
-    """Traits beyond the base: ``lanes``, ``ideas``, ``personas``, ``curves`` (emotion per stage)."""
+    """Traits beyond the base: ``lanes``, ``ideas``, ``personas``, ``curves`` (the team's estimated emotion
+    per stage), ``evidence`` (the evidence curve, kit.journey.curve_state) and its ``curve_labels``."""
 
     _esm = bundle("touchpoints.js")
     _css = styles("touchpoints.css")
@@ -23,6 +24,8 @@ class TouchpointMapWidget(CanvasWidget):
     ideas: traitlets.List[Any] = traitlets.List().tag(sync=True)
     personas: traitlets.List[Any] = traitlets.List().tag(sync=True)
     curves: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
+    evidence: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
+    curve_labels: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
 
     def __init__(self, ws: Any, canvas_id: str = "touchpoint_map", **kwargs: Any) -> None:
         super().__init__(ws, canvas_id, **kwargs)

@@ -1,6 +1,6 @@
 """Reusable fixtures for browser tests: a JupyterLab server the test starts, Chromium, notebooks.
 
-* ``lab``: JupyterLab on 127.0.0.1 (ports 8890-8899) with a token, its root, config, data,
+* ``lab``: JupyterLab on 127.0.0.1 (a free port) with a token, its root, config, data,
   runtime, settings and workspaces in a temp dir, news and update checks off. Killed at the end.
 * ``browser``: Debian's Chromium driven by Playwright (no download, no network), per test module.
 * ``make_notebook(name, cells)``: write a notebook into the server's root.
@@ -9,40 +9,21 @@
 """
 from __future__ import annotations
 
-import json
-import urllib.request
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
-
-from labserver import CHROMIUM, chromium, jupyterlab, run_all_cells
 
 import pytest
 
-PORTS = range(8890, 8900)
+from labserver import Lab, chromium, jupyterlab, lab_folders, run_all_cells, write_notebook
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "widgets"
-
-
-@dataclass
-class Lab:
-    url: str
-    token: str
-    root: Path
-
-    def tree(self, name: str) -> str:
-        return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (make system)")
-    base = tmp_path_factory.mktemp("lab")
-    root = base / "root"
-    root.mkdir()
-    process_env = {"KIT_USER": "lab-user"}
-    with jupyterlab(base, root, PORTS, process_env) as (url, token):
-        yield Lab(url, token, root)
+    base, root = lab_folders(tmp_path_factory, "lab")
+    with jupyterlab(base, root, {"KIT_USER": "lab-user"}) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +35,9 @@ def browser(lab: Lab):
 
 @pytest.fixture
 def make_notebook(lab: Lab) -> Callable[[str, list[str]], str]:
-    import nbformat
 
     def make(name: str, cells: list[str]) -> str:
-        nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbformat.write(nb, lab.root / name)
+        write_notebook(lab.root / name, cells)
         return name
 
     return make
@@ -89,16 +66,7 @@ def open_notebook(lab: Lab):
     yield open_
     for page in pages:
         page.close()
-    for session in _api(lab, "GET", "/api/sessions"):  # kernels must not outlive the test
-        _api(lab, "DELETE", f"/api/sessions/{session['id']}")
-
-
-def _api(lab: Lab, method: str, path: str):  # noqa: ANN202
-    request = urllib.request.Request(f"{lab.url}{path}", method=method,
-                                     headers={"Authorization": f"token {lab.token}"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        body = response.read()
-    return json.loads(body) if body else None
+    lab.close_kernels()
 
 
 @pytest.fixture

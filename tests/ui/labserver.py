@@ -8,29 +8,22 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+
+import pytest
+
+from kit.report.exporter import CHROMIUM_FLAGS
+from kit.serve.server import free_port
+from waiting import wait_for
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-def free_port(ports: range) -> int:
-    for port in ports:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
 def write_settings(settings: Path, extra: dict[tuple[str, str], dict[str, Any]] | None = None) -> None:
@@ -43,16 +36,65 @@ def write_settings(settings: Path, extra: dict[tuple[str, str], dict[str, Any]] 
         (target / f"{name}.jupyterlab-settings").write_text(json.dumps(values), encoding="utf-8")
 
 
+def private_dirs(base: Path) -> dict[str, str]:
+    """Environment that keeps Jupyter's config, data, runtime, settings and workspaces under ``base``."""
+    return {"JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_DATA_DIR": str(base / "data"),
+            "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces")}
+
+
+@dataclass
+class Lab:
+    """A running JupyterLab: where it answers, its token, the folder it serves, and its REST API."""
+
+    url: str
+    token: str
+    root: Path
+
+    def tree(self, name: str) -> str:
+        return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
+
+    def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method, data=json.dumps(body).encode() if body else None,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            data = response.read()
+        return json.loads(data) if data else None
+
+    def close_kernels(self) -> None:
+        """End every session, so no kernel outlives the test that started it."""
+        for session in self.api("GET", "/api/sessions"):
+            self.api("DELETE", f"/api/sessions/{session['id']}")
+
+
+def write_notebook(path: Path, cells: list[str]) -> None:
+    """A notebook of code cells on the python3 kernel (never a "Select Kernel" dialog)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def lab_folders(tmp_path_factory: pytest.TempPathFactory, name: str) -> tuple[Path, Path]:
+    """``(base, root)`` for a private JupyterLab; skips the module when Debian's Chromium is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make system)")
+    base = tmp_path_factory.mktemp(name)
+    root = base / "root"
+    root.mkdir()
+    return base, root
+
+
 @contextmanager
-def jupyterlab(base: Path, root: Path, ports: range, env: dict[str, str],
-               settings: dict[tuple[str, str], dict[str, Any]] | None = None) -> Iterator[tuple[str, str]]:
-    """Start JupyterLab serving ``root``; yields ``(url, token)`` once it answers."""
+def jupyterlab(base: Path, root: Path, env: dict[str, str],
+               settings: dict[tuple[str, str], dict[str, Any]] | None = None) -> Iterator[Lab]:
+    """Start JupyterLab serving ``root``; yields it once it answers."""
     write_settings(base / "settings", settings)
-    full_env = {**os.environ, "MPLBACKEND": "Agg",
-                "JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_DATA_DIR": str(base / "data"),
-                "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
-                "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"), **env}
-    port, token = free_port(ports), secrets.token_hex(16)
+    full_env = {**os.environ, "MPLBACKEND": "Agg", **private_dirs(base), **env}
+    port, token = free_port(), secrets.token_hex(16)
     log = base / "lab.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
@@ -63,7 +105,7 @@ def jupyterlab(base: Path, root: Path, ports: range, env: dict[str, str],
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, token, process, log)
-        yield url, token
+        yield Lab(url, token, root)
     finally:
         process.terminate()
         try:
@@ -74,18 +116,21 @@ def jupyterlab(base: Path, root: Path, ports: range, env: dict[str, str],
 
 
 def _wait_until_up(url: str, token: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    """A starting server offers no event to await: poll its status, and stop early if it died."""
+
+    def up() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"JupyterLab exited ({process.returncode}):\n{log.read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
-                if response.status == 200:
-                    return
+                return bool(response.status == 200)
         except OSError:
-            pass
-        time.sleep(0.2)  # a starting server offers no event to await; poll its status
-    raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+            return False
+
+    try:
+        wait_for(up, timeout, "JupyterLab to answer", interval=0.2)
+    except AssertionError as exc:
+        raise RuntimeError(f"{exc}:\n{log.read_text()[-3000:]}") from None
 
 
 def run_all_cells(page: Any) -> None:
@@ -113,7 +158,7 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
             yield browser
         finally:

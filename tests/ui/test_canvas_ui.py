@@ -61,7 +61,8 @@ def test_value_proposition_canvas_through_the_ui(lab, browser, make_notebook, op
     vpc.locator("section[data-area='pains'] .kit-add input").fill("Letters nobody understands")
     vpc.locator("section[data-area='pains'] .kit-btn-add").click()
     expect(note(page, "Letters nobody understands")).to_be_visible()
-    assert [r["text"] for r in items(workshop, area="pains")] == ["Long waits on the phone", "Letters nobody understands"]
+    assert [r["text"] for r in items(workshop, area="pains")] == ["Long waits on the phone",
+                                                                  "Letters nobody understands"]
 
     # edit inline (double-click, type, Enter)
     note(page, "Long waits on the phone").locator(".kit-note-text").dblclick()
@@ -72,8 +73,9 @@ def test_value_proposition_canvas_through_the_ui(lab, browser, make_notebook, op
     assert items(workshop, id=record["id"])[0]["text"] == "Forty minutes on hold"
 
     # rank (severity 4)
-    note(page, "Forty minutes on hold").locator("button.kit-pip[data-rank='4']").click()
-    expect(note(page, "Forty minutes on hold").locator("button.kit-pip[data-rank='4']")).to_have_attribute("aria-pressed", "true")
+    pip = note(page, "Forty minutes on hold").locator("button.kit-pip[data-rank='4']")
+    pip.click()
+    expect(pip).to_have_attribute("aria-pressed", "true")
     # round, not squared by JupyterLab's own button styles
     assert note(page, "Forty minutes on hold").locator("button.kit-pip").first.evaluate(
         "el => getComputedStyle(el).borderRadius") == "50%"
@@ -103,15 +105,17 @@ def test_value_proposition_canvas_through_the_ui(lab, browser, make_notebook, op
     vpc.screenshot(path=str(screenshots / "vpc_widget.png"))
 
     # move by drag and drop: pain -> gains
-    drag(page, note(page, "Letters nobody understands").locator(".kit-note-text"), vpc.locator("section[data-area='gains']"))
-    expect(vpc.locator("section[data-area='gains']").locator(".kit-note-text", has_text="Letters nobody understands")).to_be_visible()
+    gains = vpc.locator("section[data-area='gains']")
+    drag(page, note(page, "Letters nobody understands").locator(".kit-note-text"), gains)
+    expect(gains.locator(".kit-note-text", has_text="Letters nobody understands")).to_be_visible()
     assert [r["text"] for r in items(workshop, area="gains")] == ["Letters nobody understands"]
 
     # move with the keyboard: Alt+ArrowRight goes to the next area (gains -> jobs in declaration order)
     moved = note(page, "Letters nobody understands")
     moved.focus()
     page.keyboard.press("Alt+ArrowRight")
-    expect(vpc.locator("section[data-area='jobs']").locator(".kit-note-text", has_text="Letters nobody understands")).to_be_visible()
+    jobs = vpc.locator("section[data-area='jobs']")
+    expect(jobs.locator(".kit-note-text", has_text="Letters nobody understands")).to_be_visible()
     assert [r["text"] for r in items(workshop, area="jobs")] == ["Letters nobody understands"]
 
     # delete, then undo
@@ -312,7 +316,8 @@ GEOMETRY = """root => {
   root.scrollIntoView({ block: 'start' });
   const areas = [...root.querySelectorAll('.kit-vpc .kit-area')].map((a) => {
     const list = a.querySelector('.kit-notes');
-    return { area: a.dataset.area, box: box(a), inCircle: circle.contains(a), count: a.querySelector('.kit-count').textContent.trim(),
+    return { area: a.dataset.area, box: box(a), inCircle: circle.contains(a),
+             count: a.querySelector('.kit-count').textContent.trim(),
              notes: a.querySelectorAll('.kit-note').length, overflowY: getComputedStyle(list).overflowY,
              scrolls: list.scrollHeight > list.clientHeight, sideways: list.scrollWidth > list.clientWidth + 1,
              fontPx: parseFloat(getComputedStyle(a.querySelector('.kit-note') || a).fontSize) };

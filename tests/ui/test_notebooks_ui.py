@@ -1,6 +1,6 @@
 """The notebook sequence as a new facilitator meets it: JupyterLab, Chromium, the German sample.
 
-One JupyterLab (ports 8930-8939, token, temp config) serves temp copies of notebooks 00..07
+One JupyterLab (a free port, token, temp config) serves temp copies of notebooks 00..07
 with ``KIT_WORKSHOP`` pointing at a copy of the German sample. Each notebook is opened, run
 from the Run menu, waited on until every cell has run and the kernel is idle, checked for
 error output and photographed whole (artifacts/notebooks/ui_<nb>.png). Then the facilitator
@@ -9,24 +9,20 @@ reports, and the test process writes to the workshop as another kernel would.
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
-import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
-import nbformat
 import pytest
 
 import kit
 from kit import agenda, facilitation
-from labserver import CHROMIUM, chromium, jupyterlab, run_all_cells
+from labserver import Lab, chromium, jupyterlab, lab_folders, run_all_cells, write_notebook
 
 pytestmark = pytest.mark.browser
 
-PORTS = range(8930, 8940)
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SHOTS = ROOT / "artifacts" / "notebooks"
@@ -55,53 +51,31 @@ TOOLS = ["from kit import notebook as nb\nws = nb.open_workshop()", "nb.agenda_v
 
 
 @dataclass
-class Lab:
-    url: str
-    token: str
-    root: Path
+class SampleLab(Lab):
+    """The module's JupyterLab and the workshop its notebooks open (``KIT_WORKSHOP``)."""
+
     workshop: Path
-
-    def tree(self, name: str) -> str:
-        return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
-
-    def api(self, method: str, path: str):  # noqa: ANN201
-        request = urllib.request.Request(f"{self.url}{path}", method=method,
-                                         headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            body = response.read()
-        return json.loads(body) if body else None
-
-    def close_kernels(self) -> None:
-        for session in self.api("GET", "/api/sessions"):
-            self.api("DELETE", f"/api/sessions/{session['id']}")
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleLab]:
     """JupyterLab on a copy of the German sample, as `make lab` starts it, but private to this module."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (make system)")
-    base = tmp_path_factory.mktemp("notebooks-lab")
-    root = base / "root"
-    root.mkdir()
+    base, root = lab_folders(tmp_path_factory, "notebooks-lab")
     for path in NOTEBOOKS:  # copies: executed notebooks are never written back into notebooks/
         shutil.copyfile(path, root / path.name)
-    tools = nbformat.v4.new_notebook()
-    tools.cells = [nbformat.v4.new_code_cell(src) for src in TOOLS]
-    tools.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(tools, root / "tools.ipynb")
+    write_notebook(root / "tools.ipynb", TOOLS)
     workshop = base / "sample_de.workshop"
     kit.demo(workshop, "de", actor="setup").close()
 
     # every cell rendered, so the screenshot shows the whole notebook
     settings = {("notebook-extension", "tracker"): {"windowingMode": "none"}}
     env = {"KIT_WORKSHOP": str(workshop), "KIT_USER": "moderatorin"}
-    with jupyterlab(base, root, PORTS, env, settings) as (url, token):
-        yield Lab(url, token, root, workshop)
+    with jupyterlab(base, root, env, settings) as running:
+        yield SampleLab(running.url, running.token, running.root, workshop)
 
 
 @pytest.fixture(scope="module")
-def context(lab: Lab):
+def context(lab: SampleLab):
     with chromium() as browser:
         # a German facilitator's browser: dates and numbers in the browser's own controls follow it
         ctx = browser.new_context(viewport={"width": WIDTH, "height": 1000}, locale="de-DE",
@@ -111,7 +85,7 @@ def context(lab: Lab):
         ctx.close()
 
 
-def run_notebook(context, lab: Lab, name: str):
+def run_notebook(context, lab: SampleLab, name: str):
     """Open ``name``, run all cells from the menu and wait until every cell ran and the kernel is idle."""
     page = context.new_page()
     page.kit_dialogs = []
@@ -122,7 +96,8 @@ def run_notebook(context, lab: Lab, name: str):
     page.wait_for_function(
         """() => {
           const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-          const idle = [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle/.test(e.textContent));
+          const idle = [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+            .some(e => /\\| Idle/.test(e.textContent));
           return idle && prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
         }""", timeout=RUN_TIMEOUT, polling=250)
     return page
@@ -152,7 +127,7 @@ def screenshot_whole(page, path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_sequence_runs_in_jupyterlab(lab: Lab, context, path: Path) -> None:
+def test_sequence_runs_in_jupyterlab(lab: SampleLab, context, path: Path) -> None:
     """Each notebook in order on the same sample: runs clean, widgets render, nothing escapes as HTML."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = run_notebook(context, lab, path.name)
@@ -184,7 +159,7 @@ def test_sequence_runs_in_jupyterlab(lab: Lab, context, path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def tools(lab: Lab, context):
+def tools(lab: SampleLab, context):
     """A scratch notebook with the agenda, the timer and the interview widget, run once."""
     page = run_notebook(context, lab, "tools.ipynb")
     page.locator(".kit-iv").wait_for(timeout=30_000)
@@ -194,7 +169,7 @@ def tools(lab: Lab, context):
     lab.close_kernels()
 
 
-def test_agenda_follows_the_step_set_elsewhere(lab: Lab, tools) -> None:
+def test_agenda_follows_the_step_set_elsewhere(lab: SampleLab, tools) -> None:
     from playwright.sync_api import expect
 
     with kit.open(lab.workshop, actor="co-facilitator") as ws:
@@ -219,7 +194,7 @@ def test_agenda_follows_the_step_set_elsewhere(lab: Lab, tools) -> None:
     tools.locator(".kit-agenda").screenshot(path=str(SHOTS / "ui_agenda.png"))
 
 
-def test_timer_counts_down_flashes_and_beeps(lab: Lab, tools) -> None:
+def test_timer_counts_down_flashes_and_beeps(lab: SampleLab, tools) -> None:
     from playwright.sync_api import expect
 
     timer = tools.locator(".kit-timer")
@@ -247,7 +222,7 @@ def test_timer_counts_down_flashes_and_beeps(lab: Lab, tools) -> None:
         assert facilitation.timer(ws)["running"] is False
 
 
-def test_interview_notes_and_coding_by_keyboard(lab: Lab, tools) -> None:
+def test_interview_notes_and_coding_by_keyboard(lab: SampleLab, tools) -> None:
     from playwright.sync_api import expect
 
     widget = tools.locator(".kit-iv")

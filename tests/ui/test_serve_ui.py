@@ -7,13 +7,10 @@ Screenshots: artifacts/serve/*.png.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import threading
-import time
-import urllib.request
 from pathlib import Path
 from unittest import mock
 
@@ -21,11 +18,12 @@ import pytest
 
 import kit
 from kit import agenda, facilitation
-from kit.serve import Room, ServeConfig
 from kit.errors import WorkshopError
-from labserver import CHROMIUM
+from kit.serve import Room, ServeConfig
+from kit.serve.server import free_port
+from labserver import CHROMIUM, Lab, private_dirs, write_settings
 from labserver import chromium as launch_chromium
-
+from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "serve"
@@ -41,20 +39,13 @@ def room(tmp_path_factory):
     notebooks = base / "notebooks"
     notebooks.mkdir()
     shutil.copy(ROOT / "notebooks" / "facilitator.ipynb", notebooks)  # autosave must not touch the repo
-    settings = base / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    tracker = base / "settings" / "@jupyterlab" / "notebook-extension"
-    tracker.mkdir(parents=True)  # never a "Select Kernel" dialog: the notebook names python3
-    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"autoStartDefaultKernel": True}))
+    # never a "Select Kernel" dialog: the notebook names python3
+    write_settings(base / "settings", {("notebook-extension", "tracker"): {"autoStartDefaultKernel": True}})
     path = base / "live.workshop"
     with kit.new(path, title="Event hotel", language="en", actor="fac", teams=["Blue", "Green"]) as ws:
         facilitation.set_step(ws, "07_plan")
-    env = {"JUPYTER_CONFIG_DIR": str(base / "config"), "JUPYTER_DATA_DIR": str(base / "data"),
-           "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"), "KIT_USER": "facilitator"}
-    cfg = ServeConfig(path, notebooks=notebooks, lab_port=8914, voila_port=8915, language="en")
+    env = {**private_dirs(base), "KIT_USER": "facilitator"}
+    cfg = ServeConfig(path, notebooks=notebooks, lab_port=free_port(), voila_port=free_port(), language="en")
     with mock.patch.dict(os.environ, env), Room(cfg, log_dir=base / "logs") as running:
         yield running
 
@@ -77,24 +68,9 @@ def _page(browser, outside: list[str]):
     return page
 
 
-def _lab_api(cfg, method: str, path: str, body: dict | None = None):  # noqa: ANN202
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{cfg.lab_port}{path}", method=method, data=json.dumps(body).encode() if body else None,
-        headers={"Authorization": f"token {cfg.lab_token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        data = response.read()
-    return json.loads(data) if data else None
-
-
-def _wait(condition, timeout: float, what: str):  # noqa: ANN202
-    """Wait for a server-side state (no event to await over REST); fail naming it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
-        time.sleep(0.1)
+def _lab_api(cfg, method: str, path: str, body: dict | None = None):
+    """The facilitator's JupyterLab REST API, with its token."""
+    return Lab(f"http://127.0.0.1:{cfg.lab_port}", cfg.lab_token, cfg.notebooks).api(method, path, body)
 
 
 def _notebook_sessions(cfg, name: str) -> list[dict]:
@@ -118,8 +94,8 @@ def _open_facilitator(browser, cfg, outside: list[str]):
     page.goto(cfg.lab_url(f"lab/tree/{name}"))  # fresh workspace dir: nothing to reset
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-    _wait(lambda: any(k["connections"] for k in _lab_api(cfg, "GET", "/api/kernels") if k["id"] == kernel), 30,
-          "the page to connect to the prepared kernel")
+    wait_for(lambda: any(k["connections"] for k in _lab_api(cfg, "GET", "/api/kernels") if k["id"] == kernel), 30,
+             "the page to connect to the prepared kernel")
     assert [s["kernel"]["id"] for s in _notebook_sessions(cfg, name)] == [kernel]
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
@@ -145,7 +121,7 @@ class Ticker(threading.Thread):
     def run(self) -> None:
         try:
             self.write()
-        except BaseException as exc:  # surfaced by the test, which asserts ticks and no error
+        except BaseException as exc:  # noqa: BLE001 - surfaced by the test, which asserts ticks and no error
             self.error = exc
 
     def write(self) -> None:
@@ -197,7 +173,7 @@ def test_live_session_with_three_participants(room, chromium):
     # ---------------------------------------------------------------- notes from everyone reach every view
     texts = ["Greet guests by name <script>alert(1)</script>", "Späte Anreise? Schlüssel im Safe 🔑",
              "مرحبا – a welcome note in Arabic"]
-    for page, text in zip(people, texts):
+    for page, text in zip(people, texts, strict=True):
         _add(page, "contact", text)
         for view in views:
             expect(_note(view, text)).to_have_count(1, timeout=LIVE)
@@ -277,9 +253,9 @@ def test_live_session_with_three_participants(room, chromium):
         expect(view.locator(".kit-add")).to_have_count(0)
         expect(view.locator(".kit-note [data-action=vote], .kit-note-actions button")).to_have_count(0)
     people[0].screenshot(path=str(SHOTS / "participant_locked.png"))
-    with kit.open(cfg.workshop, actor="Anna", role="participant") as anna:
-        with pytest.raises(WorkshopError, match="locked"):
-            anna.canvas("idea_board").add("contact", "sneaked in")
+    with kit.open(cfg.workshop, actor="Anna", role="participant") as anna, \
+            pytest.raises(WorkshopError, match="locked"):
+        anna.canvas("idea_board").add("contact", "sneaked in")
     fac.screenshot(path=str(SHOTS / "facilitator.png"), full_page=True)
 
     # ---------------------------------------------------------------- timer and next step
