@@ -10,7 +10,6 @@ import hashlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,16 +24,13 @@ import trustme
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from kit.serve.server import free_port
+from waiting import wait_for
+
 ROOT = Path(__file__).resolve().parent.parent
 READY = "Facilitators log in here: "
 #: Seconds the hub may take to start, a server to spawn, the whole thing to stop.
 START, SPAWN, STOP = 180, 180, 60
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -152,13 +148,10 @@ def spawn(hub: Hub, s: requests.Session, name: str) -> float:
     started = time.monotonic()
     response = api(hub, s, "POST", f"hub/api/users/{name}/server")
     assert response.status_code in (201, 202), response.text
-    deadline = started + SPAWN
-    while time.monotonic() < deadline:
-        server = api(hub, s, "GET", f"hub/api/users/{name}").json()["servers"].get("", {})
-        if server.get("ready"):
-            return time.monotonic() - started
-        time.sleep(0.2)  # the hub has no push for readiness; its API is the documented way to ask
-    raise TimeoutError(f"{name}'s server did not start:\n" + hub.logs()[-3000:])
+    # the hub has no push for readiness; its API is the documented way to ask
+    wait_for(lambda: api(hub, s, "GET", f"hub/api/users/{name}").json()["servers"].get("", {}).get("ready"),
+             SPAWN, f"{name}'s server to start", interval=0.2)
+    return time.monotonic() - started
 
 
 def env_of(pid: int) -> dict[str, str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 import requests
+
 from hubserver import (
     ROOT,
     STOP,
@@ -32,7 +33,6 @@ from hubserver import (
     sign_up,
     spawn,
 )
-
 from kit.errors import UsageError
 from kit.hub.secrets import ensure_secret, read_secret, write_private
 
@@ -88,7 +88,7 @@ def test_kit_hub_refuses_a_readable_key_or_half_a_pair_before_starting_anything(
     assert not (state / "pg").exists()
     half = kit_cli("hub", "--dir", str(state), "--ssl-cert", str(cert))
     assert half.returncode == 2 and "give both or neither" in half.stderr
-    lan = kit_cli("hub", "--dir", str(state), "--ip", "0.0.0.0")
+    lan = kit_cli("hub", "--dir", str(state), "--ip", "192.0.2.1")
     assert lan.returncode == 2 and "only over HTTPS" in lan.stderr and not (state / "pg").exists()
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import psycopg
 import pytest
-from pgcluster import Cluster
 
 import kit
 from kit.errors import NotFound, Refused, StoreError
@@ -24,6 +23,7 @@ from kit.store import (
     shared_with,
     unshare_workshop,
 )
+from pgcluster import Cluster
 
 PASSWORDS = {"hubadmin": "Adm1n-pw_x", "anna": "Anna-pw_7", "ben": "Ben-pw_8"}
 

@@ -31,7 +31,8 @@ LAYERS = [
                                    "agenda", "synthesis", "guide", "plan", "journey"]),  # the method's logic
     ("widgets/room and render", ["widgets", "live", "serve.participant", "serve.room", "serve.loadtest", "render"]),
     ("report", ["report"]),
-    ("cli", ["cli", "__main__", "notebook", "serve", "serve.command", "serve.server", "serve.kernels"]),
+    ("cli", ["cli", "__main__", "notebook", "serve", "serve.command", "serve.server", "serve.kernels",
+             "hub"]),
 ]
 
 

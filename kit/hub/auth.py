@@ -7,11 +7,15 @@ handler, which asks this authenticator (approved sign-ups only, failed logins co
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from nativeauthenticator import NativeAuthenticator
+import nativeauthenticator  # type: ignore[import-untyped]  # the package has no types
+
+#: NativeAuthenticator's pages (sign-up, approval, its login form), which ours extends.
+TEMPLATES = Path(nativeauthenticator.__file__).parent / "templates"
 
 
-class FacilitatorAuthenticator(NativeAuthenticator):  # type: ignore[misc]  (the package has no types)
+class FacilitatorAuthenticator(nativeauthenticator.NativeAuthenticator):  # type: ignore[misc]  # the package has no types
     def get_handlers(self, app: Any) -> list[tuple[str, Any]]:
         return [(route, handler) for route, handler in super().get_handlers(app) if route != r"/login"]

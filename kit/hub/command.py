@@ -19,7 +19,8 @@ import urllib.request
 from pathlib import Path
 
 from ..errors import StoreError, UsageError
-from .cluster import LocalCluster, free_port
+from ..serve.server import free_port
+from .cluster import LocalCluster
 from .config import Settings
 from .secrets import ensure_secret
 

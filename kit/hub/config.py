@@ -130,8 +130,9 @@ def configure(c: Any, env: Mapping[str, str]) -> Settings:
     c.JupyterHub.cleanup_servers = c.JupyterHub.cleanup_proxy = True
 
     c.JupyterHub.authenticator_class = "kit.hub.auth.FacilitatorAuthenticator"
-    native = Path(importlib.util.find_spec("nativeauthenticator").origin or "").parent / "templates"
-    c.JupyterHub.template_paths = [str(Path(__file__).parent / "templates"), str(native)]
+    from .auth import TEMPLATES
+
+    c.JupyterHub.template_paths = [str(Path(__file__).parent / "templates"), str(TEMPLATES)]
     c.JupyterHub.template_vars = {"enable_signup": True, "two_factor_auth": False}
     c.Authenticator.admin_users = {s.admin}
     c.Authenticator.allow_all = True  # NativeAuthenticator itself lets in only approved sign-ups
@@ -160,14 +161,14 @@ def configure(c: Any, env: Mapping[str, str]) -> Settings:
 
 def has_room() -> bool:
     """Whether this kit has the room server (issue 11: ``python -m kit.room``)."""
-    return importlib.util.find_spec("kit.room") is not None and importlib.util.find_spec("kit.room.__main__") is not None
+    return all(importlib.util.find_spec(name) is not None for name in ("kit.room", "kit.room.__main__"))
 
 
 def services(s: Settings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The idle culler, and the room behind the proxy at /services/room/ when this kit has one."""
-    found = [{"name": "idle-culler", "command": [sys.executable, "-m", "jupyterhub_idle_culler",
+    found: list[dict[str, Any]] = [{"name": "idle-culler", "command": [sys.executable, "-m", "jupyterhub_idle_culler",
                                                  f"--timeout={s.cull_timeout}"]}]
-    roles = [{"name": "idle-culler", "scopes": CULLER_SCOPES, "services": ["idle-culler"]}]
+    roles: list[dict[str, Any]] = [{"name": "idle-culler", "scopes": CULLER_SCOPES, "services": ["idle-culler"]}]
     if has_room():
         # the room serves every facilitator's workshops: it logs in as the administrator's role
         from ..store.url import parse

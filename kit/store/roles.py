@@ -73,8 +73,7 @@ def _grant(url: ServerURL, name: str, share: bool) -> None:
         _require_workshop(conn, url)
         owner = conn.execute("SELECT pg_get_userbyid(nspowner), pg_has_role(current_user, nspowner, 'USAGE') "
                              "FROM pg_namespace WHERE nspname=%s", (url.schema,)).fetchone()
-        assert owner is not None  # _require_workshop found it
-        if not owner[1]:
+        if owner is None or not owner[1]:  # (None: dropped since _require_workshop found it)
             raise Refused("store.not_owner", location=url.location, user=url.user or "?")
         if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname=%s AND rolcanlogin", (name,)).fetchone():
             raise NotFound("store.no_facilitator", server=url.server, name=name)
@@ -105,7 +104,8 @@ def shared_with(url: ServerURL) -> list[str]:
         _require_workshop(conn, url)
         rows = conn.execute(
             "SELECT r.rolname FROM pg_roles r, pg_namespace n WHERE n.nspname=%s AND r.rolcanlogin "
-            "AND NOT r.rolsuper AND NOT pg_has_role(r.oid, n.nspowner, 'USAGE') AND has_schema_privilege(r.oid, n.oid, 'USAGE') "
+            "AND NOT r.rolsuper AND NOT pg_has_role(r.oid, n.nspowner, 'USAGE') "
+            "AND has_schema_privilege(r.oid, n.oid, 'USAGE') "
             "ORDER BY r.rolname", (url.schema,)).fetchall()
     return [r[0] for r in rows]
 
