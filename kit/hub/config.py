@@ -143,7 +143,9 @@ def configure(c: Any, env: Mapping[str, str]) -> Settings:
     c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
     c.SimpleLocalProcessSpawner.home_dir_template = str(s.state / "homes" / "{username}")
     c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
-    c.Spawner.args = ["--allow-root"] if os.geteuid() == 0 else []
+    # nothing fetched at run time: no news feed, no update check
+    c.Spawner.args = ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                      *(["--allow-root"] if os.geteuid() == 0 else [])]
     c.Spawner.default_url = "/lab/tree/notebooks"
     c.Spawner.notebook_dir = "~"
     c.Spawner.env_keep = ["PATH", "PYTHONPATH", "LANG", "LC_ALL", "VIRTUAL_ENV", "KIT_CHROMIUM", "MPLBACKEND"]
