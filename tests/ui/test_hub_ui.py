@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from hubserver import Hub, running_hub
-from labserver import CHROMIUM, run_all_cells, write_notebook
 
+from hubserver import Hub, running_hub
 from kit.report.exporter import CHROMIUM_FLAGS
+from labserver import CHROMIUM, run_all_cells, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "hub"
@@ -56,7 +56,7 @@ def requests_seen() -> list[str]:
     return []
 
 
-def new_page(browser: Any, seen: list[str]) -> Any:  # noqa: ANN401 (Playwright's page)
+def new_page(browser: Any, seen: list[str]) -> Any:
     context = browser.new_context()
     context.on("request", lambda request: seen.append(request.url))
     page = context.new_page()
@@ -64,7 +64,7 @@ def new_page(browser: Any, seen: list[str]) -> Any:  # noqa: ANN401 (Playwright'
     return page
 
 
-def sign_up(page: Any, hub: Hub, name: str) -> None:  # noqa: ANN401
+def sign_up(page: Any, hub: Hub, name: str) -> None:
     page.goto(hub.url + "hub/signup")
     page.fill("#username_input", name)
     page.fill("#password_input", PASSWORDS[name])
@@ -73,7 +73,7 @@ def sign_up(page: Any, hub: Hub, name: str) -> None:  # noqa: ANN401
     page.wait_for_load_state()
 
 
-def log_in(page: Any, hub: Hub, name: str) -> None:  # noqa: ANN401
+def log_in(page: Any, hub: Hub, name: str) -> None:
     page.goto(hub.url + "hub/login")
     page.fill("#username_input", name)
     page.fill("#password_input", PASSWORDS[name])
