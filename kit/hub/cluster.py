@@ -7,6 +7,7 @@ socket in its own 0700 folder, through which only its owner (and root) reach the
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -18,14 +19,26 @@ from ..serve.server import free_port
 BIN = Path(os.environ.get("KIT_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
+POSTGRES_HOME = Path("/var/lib/postgresql")
+
+
+def _reachable_by_postgres(folder: Path) -> bool:
+    folder.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(folder)],
+                          check=False, capture_output=True, timeout=30).returncode == 0
+
+
 class LocalCluster:
     """initdb once, then start and stop; ``superuser`` is the conninfo for setting it up."""
 
     def __init__(self, folder: Path) -> None:
         if not (BIN / "initdb").exists():
             raise UsageError("hub.no_program", program=str(BIN / "initdb"), package="postgresql")
-        self.folder, self.data, self.port = folder, folder / "data", free_port()
         self.as_postgres = os.geteuid() == 0
+        if self.as_postgres and not _reachable_by_postgres(folder.parent):
+            # e.g. a checkout in /root (mode 0700): the cluster lives in the postgres user's home instead
+            folder = POSTGRES_HOME / f"kit-hub-{hashlib.sha256(str(folder).encode()).hexdigest()[:12]}"
+        self.folder, self.data, self.port = folder, folder / "data", free_port()
 
     @property
     def superuser(self) -> str:
