@@ -22,7 +22,7 @@ def _page_load(tmp: Path) -> float:
 
     path = tmp / "page.workshop"
     kit.new(path, title="Bench", language="en", teams=["A", "B"]).close()
-    cfg = ServeConfig(path, notebooks=ROOT / "notebooks", lab_port=free_port(), voila_port=free_port())
+    cfg = ServeConfig(path, notebooks=ROOT / "notebooks", lab_port=free_port(), room_port=free_port())
     with Room(cfg, log_dir=tmp / "logs"), sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         times = []

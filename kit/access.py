@@ -181,15 +181,25 @@ def dots_left(records: Iterable[Mapping[str, Any]], voter: str, budget: int) -> 
 
 
 # --------------------------------------------------------------------------- room controls
+#: The refusal of each room control only the facilitator may use (literal codes, so tests find their texts).
+FACILITATOR_ONLY = {
+    "assign": "access.only_facilitator_assign",
+    "separate": "access.only_facilitator_separate",
+    "reveal": "access.only_facilitator_reveal",
+    "agenda": "access.only_facilitator_agenda",
+}
+
+
 def check_facilitator(viewer: Viewer, action: str) -> None:
-    """Room controls (moving people between teams, keeping teams apart, revealing) are the
-    facilitator's; ``action`` names the control: ``assign``, ``separate``, ``reveal``."""
+    """Room controls (moving people between teams, keeping teams apart, revealing, the agenda)
+    are the facilitator's; ``action`` names the control, one of :data:`FACILITATOR_ONLY`."""
     if viewer.participant:
-        raise Refused(f"access.only_facilitator_{action}", actor=viewer.name)
+        raise Refused(FACILITATOR_ONLY[action], actor=viewer.name)
 
 
 __all__ = [
     "DEFAULT_BUDGET",
+    "FACILITATOR_ONLY",
     "Rules",
     "Viewer",
     "can_change",

@@ -108,8 +108,7 @@ class Canvas:
         records = collection or self.collection
         access.check_vote(self.viewer(), self.rules(records), voter)
         with self.writing(item_id, vote=True, collection=records) as rules:
-            access.check_budget(voter, access.votes_used(records.all(), voter), dots, rules.budget)
-            return records.vote(item_id, voter, dots, budget=rules.budget)
+            return records.vote(item_id, voter, dots, budget=rules.budget)  # checks the budget (kit.access)
 
     # ------------------------------------------------------------------ the access policy, applied
     def viewer(self) -> access.Viewer:

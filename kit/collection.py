@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import formats, model
+from . import access, formats, model
 from .errors import NotFound, Refused, ValidationError
 from .store import Store
 
@@ -105,9 +105,8 @@ class Collection:
         self._require(record_id)
         voter = model.Field("voter", "text", required=True).clean(self.kind.name, voter).strip()
         with self._store.transaction(self.workshop.actor):
-            used = sum(r["votes"].get(voter, 0) for r in self.all())
-            if budget is not None and dots > 0 and used + dots > budget:
-                raise Refused("workshop.budget_used", voter=voter, used=used, budget=budget)
+            used = access.votes_used(self.all(), voter)
+            access.check_budget(voter, used, dots, budget)  # the one budget rule, also for Canvas.vote
 
             def change(record: dict[str, Any]) -> dict[str, Any]:
                 votes = dict(record["votes"])

@@ -15,6 +15,13 @@ A view that shows a clock sets ``tick`` (seconds) and is refreshed that often as
 
 A view whose refresh fails is logged and tried again at the next poll; after
 :data:`MAX_FAILURES` failures in a row it is dropped. Other views never notice.
+
+A server store can lose its connection (``store.connected`` is False; the store calls
+``on_connection`` when that changes). Then every view of it is refreshed once: a session's
+state says "reconnecting" in its ``connection`` key without reading the store, a
+:class:`WorkshopView` keeps what it shows. When the store is back, every view of it is
+refreshed again, so each shows the current state. A server that went away is a reason to
+wait, never to drop a view.
 """
 from __future__ import annotations
 
@@ -24,6 +31,9 @@ import time
 import weakref
 from collections.abc import Callable
 from typing import Any, Protocol
+
+from .errors import StorageFailure
+from .sessions.base import server_gone
 
 INTERVAL = 0.2  # seconds: a change elsewhere shows within ~0.2 s, well under the 1 s goal
 MAX_FAILURES = 5
@@ -53,6 +63,8 @@ class WorkshopView:
         return self.ws.store
 
     def refresh(self) -> None:
+        if not self.store.connected:  # nothing to read until the server is back (then refreshed again)
+            return
         self.version = self.ws.version()  # read first: a change made meanwhile is seen next time
         self.show()
 
@@ -94,15 +106,25 @@ def refresh(view: View) -> bool:
     _ticked[view] = time.monotonic()
     try:
         view.refresh()
-    except Exception:  # one failing view must never stop the others
-        _failures[view] = failures = _failures.get(view, 0) + 1
-        log.exception("live refresh of %r failed (%d in a row)", view, failures)
-        if failures >= MAX_FAILURES:
-            log.error("%r no longer follows the workshop", view)
-            unregister(view)
+    except StorageFailure as exc:
+        if not server_gone(exc):
+            return _failed(view)
+        log.info("live refresh of %r waits for the server to come back", view)
         return False
+    except Exception:  # noqa: BLE001 - one failing view must never stop the others (_failed logs it)
+        return _failed(view)
     _failures.pop(view, None)
     return True
+
+
+def _failed(view: View) -> bool:
+    """Count one failed refresh of ``view`` (logged); after MAX_FAILURES in a row it is dropped."""
+    _failures[view] = failures = _failures.get(view, 0) + 1
+    log.exception("live refresh of %r failed (%d in a row)", view, failures)  # called while handling it
+    if failures >= MAX_FAILURES:
+        log.error("%r no longer follows the workshop", view)
+        unregister(view)
+    return False
 
 
 def _due(view: View, now: float) -> bool:
@@ -126,14 +148,19 @@ def poll(*, pushed: bool = False) -> int:
             store = view.store
             if getattr(store, "notifies", False) and not pushed:
                 stale = False
+            elif not store.connected:
+                stale = True  # refreshed without reading: a session says "reconnecting"
             else:
                 if id(store) not in versions:
                     versions[id(store)] = store.version()
                 stale = versions[id(store)] != view.version
-        except Exception:  # a closed or vanished workshop must not stop the others
-            log.exception("live refresh could not read the version of %r; dropped", view)
-            unregister(view)
-            continue
+        except Exception as exc:  # a closed or vanished workshop must not stop the others
+            if server_gone(exc):
+                stale = True  # the server went away: the refresh shows it, the view stays
+            else:
+                log.exception("live refresh could not read the version of %r; dropped", view)
+                unregister(view)
+                continue
         if (stale or _due(view, now)) and refresh(view):
             refreshed += 1
     return refreshed
@@ -146,6 +173,13 @@ def _moved(store: Any, version: int) -> None:
             refresh(view)
 
 
+def _reconnected(store: Any, connected: bool) -> None:
+    """The store lost (False) or regained (True) its server: refresh every view of it once."""
+    log.info("%r %s", store, "is connected again" if connected else "lost its server; reconnecting")
+    for view in [v for v in list(_views) if v.store is store]:
+        refresh(view)
+
+
 def _subscribe(store: Any) -> None:
     if id(store) in _subscriptions:
         return
@@ -154,11 +188,17 @@ def _subscribe(store: Any) -> None:
     except RuntimeError:
         loop = None
 
-    def notified(version: int) -> None:  # called from the store's listener thread
+    def on_loop(callback: Callable[[Any, Any], None], value: object) -> None:  # from the store's listener thread
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(_moved, store, version)
+            loop.call_soon_threadsafe(callback, store, value)
 
-    _subscriptions[id(store)] = (store, store.subscribe(notified))
+    def notified(version: int) -> None:
+        on_loop(_moved, version)
+
+    def connection(connected: bool) -> None:
+        on_loop(_reconnected, connected)
+
+    _subscriptions[id(store)] = (store, store.subscribe(notified, connection))
 
 
 async def run(interval: float = INTERVAL) -> None:

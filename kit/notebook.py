@@ -416,8 +416,9 @@ def compare_with_earlier(ws: Workshop) -> Html:
 
 
 def output_dir(ws: Workshop) -> Path:
-    """Where exports go: a folder next to the workshop file."""
-    folder = ws.path.parent / f"{ws.path.stem}-export"
+    """Where exports go: a folder next to the workshop file, or for a workshop on a server a
+    folder in the current directory named after its key (``kundenservice-export``)."""
+    folder = ws.store.folder / f"{Path(ws.store.name).stem}-export"
     folder.mkdir(exist_ok=True)
     return folder
 

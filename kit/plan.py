@@ -124,7 +124,7 @@ def calendar_bytes(ws: Workshop) -> bytes:
     cal.add("prodid", "-//workshop-kit//follow-up cadence//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", i18n.t("notebooks.plan_calendar_name", lang, title=info["title"]))
-    origin = ws.store.meta().get("created", "") + str(ws.path.name)
+    origin = ws.store.meta().get("created", "") + ws.store.name  # the file's name or the workshop key
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for followup in sorted(ws.followups, key=lambda f: (f["date"], f["id"])):
         start = dt.datetime.fromisoformat(followup["date"])

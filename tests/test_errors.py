@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import kit
-from kit import i18n, notebook
+from kit import access, i18n, notebook
 from kit.errors import (
     CanvasDeclarationError,
     NotFound,
@@ -115,7 +115,7 @@ def test_every_code_has_both_texts_and_its_placeholders_are_filled(where: str, c
 SAMPLES: list[WorkshopError] = [
     WorkshopError(), UsageError("method.no_step", name="x", steps="00_setup"),
     NotFound("workshop.no_record", kind="observation", id=7),
-    Refused("workshop.budget_used", voter="Ida", used=3, budget=3), UndoConflict(),
+    Refused("access.budget", voter="Ida", used=3, budget=3), UndoConflict(),
     CanvasDeclarationError("canvases.missing", where="canvases/x.yaml", key="title.en"), StoreError(),
     StorageFailure(), RequestError(),
     ValidationError("touchpoint", "ist_rating", "validation.range", lo=1, hi=5, value=9),
@@ -247,3 +247,37 @@ def test_a_kernel_sends_the_one_line_as_the_cells_error_output(tmp_path: Path) -
     assert error.output_type == "error" and error.ename == "ValidationError"
     assert error.traceback == ["\x1b[31mhypothesis.kind muss einer dieser Werte sein: job, pain, gain; "
                                "nicht 'hope'\x1b[0m"]
+
+
+#: Where the code is among the positional arguments, when not first: ValidationError(kind, field, code),
+#: fail(key, code) in kit.canvases.
+CODE_POSITION = {"ValidationError": 2, "fail": 1}
+
+
+def code_arguments() -> list[tuple[str, ast.expr]]:
+    """(where, the expression given as the code) for every error built in kit/ with a code argument."""
+    callers = error_classes() | set(HELPERS)
+    found = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _name(node.func) in callers:
+                position = CODE_POSITION.get(_name(node.func), 0)
+                if len(node.args) > position:
+                    found.append((f"{path.relative_to(ROOT)}:{node.lineno}", node.args[position]))
+    return found
+
+
+def test_every_code_is_a_text_key_never_a_sentence_or_a_built_string() -> None:
+    """``WorkshopError("nothing to undo")`` or ``RequestError(f"widgets.err_{what}")`` would slip past the
+    check of the texts above (neither is a literal code), so the code argument itself is checked."""
+    arguments = code_arguments()
+    assert len(arguments) > 100 and len(arguments) >= len(SITES) - 10  # the scan sees the raise sites
+    wrong = [f"{where}: {ast.unparse(code)}" for where, code in arguments
+             if isinstance(code, ast.JoinedStr) or (isinstance(code, ast.Constant) and not is_code(code.value))]
+    assert not wrong, "codes must be literal keys of kit/texts:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("code", sorted(access.FACILITATOR_ONLY.values()))
+def test_the_room_control_refusals_have_their_texts(code: str) -> None:
+    """kit.access picks these codes from a table: the same check as for a literal raise."""
+    test_every_code_has_both_texts_and_its_placeholders_are_filled("kit/access.py", code, {"actor"})

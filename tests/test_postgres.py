@@ -362,3 +362,53 @@ def test_the_listener_reconnects_after_a_server_restart_and_refreshes_once(pg_cl
     assert len(ws.observations) == 4
     unsubscribe()
     ws.close()
+
+
+# ---------------------------------------------------------------------------- a server workshop beyond the store
+def test_the_report_and_the_info_of_a_server_workshop_never_show_its_password(pg_cluster: Cluster,
+                                                                              tmp_path: Path) -> None:
+    """The password comes with the URL only: the report reopens the location in the same process."""
+    url = pg_cluster.url("report-pw", password=PASSWORD)
+    env = {k: v for k, v in os.environ.items() if k != "PGPASSWORD"}
+    env["PGPASSFILE"] = str(tmp_path / "missing")
+    assert cli("demo", url, "--lang", "en", env=env).returncode == 0
+    html, nb = tmp_path / "report.html", tmp_path / "report.ipynb"
+    done = cli("export", url, "--html", str(html), "--notebook", str(nb), "--quiet", env=env)
+    assert done.returncode == 0, done.stderr
+    assert PASSWORD not in done.stdout + done.stderr
+    report, notebook_text = html.read_text(encoding="utf-8"), nb.read_text(encoding="utf-8")
+    assert "Value Proposition Canvas" in report and PASSWORD not in report
+    assert pg_cluster.url("report-pw") in notebook_text and PASSWORD not in notebook_text
+    info = cli("info", url, env=env)
+    assert info.returncode == 0 and pg_cluster.url("report-pw") in info.stdout
+    assert PASSWORD not in info.stdout + info.stderr
+
+
+def test_exports_calendars_and_participant_views_of_a_server_workshop(pg_cluster: Cluster, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from kit import notebook, plan
+    from kit.sessions import for_canvas
+
+    monkeypatch.delenv("PGPASSWORD")  # the password comes with the URL only
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "missing"))
+    monkeypatch.chdir(tmp_path)
+    ws = kit.demo(pg_cluster.url("exports-pw", password=PASSWORD), "en")
+    folder = notebook.output_dir(ws)
+    assert folder == tmp_path / "exports-pw-export" and folder.is_dir()  # named after the key, here
+    notebook.export_calendar(ws)
+    ics = (folder / "follow-ups.ics").read_bytes()
+    uids = sorted(line for line in ics.decode().splitlines() if line.startswith("UID:"))
+    assert len(uids) == len(ws.followups) > 0 and uids == sorted(
+        line for line in plan.calendar_bytes(ws).decode().splitlines() if line.startswith("UID:"))  # stable
+    anna = for_canvas(ws, "idea_board", participant="Anna")  # her own workshop, reopened by location
+    assert anna.apply({"op": "add", "area": "contact", "text": "von Anna", "nonce": "1"})["error"] == ""
+    assert anna.ws.store is not ws.store and anna.ws.location == ws.location == pg_cluster.url("exports-pw")
+    anna.close()
+    assert [i["author"] for i in ws.ideas if i["text"] == "von Anna"] == ["Anna"]
+    child = ws.store.environment()  # what kit serve gives its kernels
+    assert child == {"KIT_WORKSHOP": pg_cluster.url("exports-pw"), "PGPASSWORD": PASSWORD}
+    script = "import kit; print(kit.open(None).info['title'])"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, **child})
+    assert done.returncode == 0 and done.stdout.strip() == ws.info["title"], done.stderr
+    ws.close()

@@ -1,4 +1,4 @@
-"""`kit serve`: tokens, loopback, Voilà refusing code, culling, roster, team separation, the room panel.
+"""`kit serve`: tokens, loopback, the room as one process, the full-room page, roster, team separation, the room panel.
 
 Servers run on free ports the operating system picks, on 127.0.0.1, and are always stopped.
 """
@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
-import re
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
@@ -21,10 +17,9 @@ import pytest
 import kit
 from kit import facilitation, roster
 from kit.errors import WorkshopError
-from kit.serve import Culling, Room, ServeConfig, ServeError, check_token
+from kit.serve import Room, ServeConfig, ServeError, check_token
 from kit.serve import room as room_api
-from kit.serve.participant import ParticipantApp, timer_text
-from kit.serve.server import free_port, lab_command, refused, status, voila_command
+from kit.serve.server import free_port, lab_command, refused, room_command, status
 from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,12 +35,12 @@ def _workshop(tmp_path: Path, name: str = "room.workshop") -> Path:
 # --------------------------------------------------------------------------- tokens and command lines
 @pytest.mark.parametrize("token", [None, "", "   ", "short", "x" * 15, "has space in it 123456", "a&b" * 8])
 def test_bad_tokens_are_refused(token):
-    with pytest.raises(ServeError):
+    with pytest.raises(WorkshopError):
         check_token(token)
 
 
 def test_config_refuses_empty_or_shared_tokens(tmp_path):
-    with pytest.raises(ServeError, match="never runs without authentication"):
+    with pytest.raises(WorkshopError, match="never runs without authentication"):
         ServeConfig(tmp_path / "x.workshop", lab_token="")
     same = "s" * 32
     with pytest.raises(ServeError, match="must differ"):
@@ -54,20 +49,19 @@ def test_config_refuses_empty_or_shared_tokens(tmp_path):
 
 def test_command_lines_pin_auth_and_loopback(tmp_path):
     cfg = ServeConfig(tmp_path / "x.workshop")
-    lab, voila = " ".join(lab_command(cfg)), " ".join(voila_command(cfg))
+    token_file = tmp_path / "tokens"
+    lab, room = " ".join(lab_command(cfg)), " ".join(room_command(cfg, token_file))
     assert "--ServerApp.ip=127.0.0.1" in lab and f"--IdentityProvider.token={cfg.lab_token}" in lab
     assert "--ServerApp.allow_unauthenticated_access=False" in lab and "--ServerApp.password=" in lab
-    assert "--Voila.ip=127.0.0.1" in voila and f"--Voila.token={cfg.participant_token}" in voila
-    assert cfg.lab_token not in voila and cfg.participant_token not in lab
-    assert "--VoilaConfiguration.strip_sources=True" in voila
-    assert "kit.serve.kernels.RoomKernelManager" in voila and "--VoilaConfiguration.template=kit" in voila
+    assert "-m kit.room" in room and "--host 127.0.0.1" in room and f"--token-file {token_file}" in room
+    assert cfg.lab_token not in room and cfg.participant_token not in room + lab  # never on a command line
     assert cfg.join_url().startswith("http://127.0.0.1:") and cfg.participant_token in cfg.join_url()
 
 
 def test_lan_link_uses_the_network_address(tmp_path):
     cfg = ServeConfig(tmp_path / "x.workshop", lan=True, lan_address="192.168.1.20")
-    assert cfg.join_url().startswith("http://192.168.1.20:8911/?token=")
-    assert "--Voila.ip=192.168.1.20" in voila_command(cfg)
+    assert cfg.join_url().startswith("http://192.168.1.20:8911/w/workshop/?token=")
+    assert "192.168.1.20" in room_command(cfg, tmp_path / "t")
     assert "--ServerApp.ip=127.0.0.1" in lab_command(cfg)  # the code-running server never leaves loopback
 
 
@@ -80,21 +74,21 @@ def test_qr_code_carries_the_link():
 
 def test_cli_refuses_an_empty_token_before_starting(tmp_path):
     path = _workshop(tmp_path)
-    lab_port, voila_port = free_port(), free_port()
-    done = subprocess.run([sys.executable, "-m", "kit", "serve", str(path), "--token=", "--port", str(lab_port),
-                           "--participant-port", str(voila_port)], capture_output=True, text=True, timeout=60)
+    lab, room = free_port(), free_port()
+    done = subprocess.run([sys.executable, "-m", "kit", "serve", str(path), "--token=", "--port", str(lab),
+                           "--participant-port", str(room)], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2
     assert "never runs without authentication" in done.stderr
-    assert status(f"http://127.0.0.1:{lab_port}/api/status")[0] == 0  # nothing was started
-    assert status(f"http://127.0.0.1:{voila_port}/")[0] == 0
+    assert status(f"http://127.0.0.1:{lab}/api/status")[0] == 0  # nothing was started
+    assert status(f"http://127.0.0.1:{room}/")[0] == 0
 
 
 # --------------------------------------------------------------------------- real servers
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
-    cfg = ServeConfig(_workshop(tmp), notebooks=ROOT / "notebooks", lab_port=free_port(), voila_port=free_port(),
-                      language="en")
+    cfg = ServeConfig(_workshop(tmp), notebooks=ROOT / "notebooks", lab_port=free_port(), room_port=free_port(),
+                      language="en", max_participants=2)
     with Room(cfg, log_dir=tmp / "logs") as room:
         yield room
 
@@ -102,14 +96,15 @@ def served(tmp_path_factory):
 def test_requests_without_the_token_are_refused(served):
     cfg = served.cfg
     lab = f"http://127.0.0.1:{cfg.lab_port}"
-    voila = f"http://127.0.0.1:{cfg.voila_port}"
+    room = f"http://127.0.0.1:{cfg.room_port}/w/workshop/"
     for url in (f"{lab}/api/status", f"{lab}/api/kernels", f"{lab}/api/contents", f"{lab}/api/terminals",
-                f"{lab}/lab", f"{lab}/lab/tree/facilitator.ipynb", f"{voila}/", f"{voila}/?token=wrong-token-123456",
-                f"{voila}/?token={cfg.lab_token}", f"{lab}/api/status?token={cfg.participant_token}",
-                f"{voila}/api/kernels/{uuid.uuid4()}"):
+                f"{lab}/lab", f"{lab}/lab/tree/facilitator.ipynb", room, f"{room}?token=wrong-token-123456",
+                f"{room}?token={cfg.lab_token}", f"{lab}/api/status?token={cfg.participant_token}",
+                f"{room}ws", f"{room}ws?token={cfg.lab_token}"):
         assert refused(url), url
     assert status(f"{lab}/api/status?token={cfg.lab_token}")[0] == 200
-    assert status(f"{lab}/api/kernels?token={cfg.lab_token}")[0] == 200
+    assert status(cfg.join_url())[0] == 200
+    assert not served.token_file.exists()  # the room read its token; no secret stays on disk
 
 
 def listening(port: int) -> set[str]:
@@ -133,24 +128,37 @@ def listening(port: int) -> set[str]:
 
 def test_not_reachable_on_a_non_loopback_address(served):
     """Without --lan both servers listen on 127.0.0.1 only: no other address reaches them."""
-    for port in (served.cfg.lab_port, served.cfg.voila_port):
+    for port in (served.cfg.lab_port, served.cfg.room_port):
         assert listening(port) == {"127.0.0.1"}, port
         socket.create_connection(("127.0.0.1", port), timeout=3).close()
+
+
+def test_the_room_is_one_process_without_kernels(served):
+    assert set(served.procs) == {"lab", "room"}
+    room = served.procs["room"]
+    assert room.poll() is None and room.args[1:3] == ["-m", "kit.room"]
+    assert [p for p in Path("/proc").glob("[0-9]*") if _ppid(p) == room.pid] == []  # no kernel, no worker
+
+
+def _ppid(proc: Path) -> int:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
 
 
 def test_lan_opens_only_the_participant_page(tmp_path):
     """--lan on an address of its own (a loopback alias stands in for the Wi-Fi address here):
     the participant page listens there and still needs its token; JupyterLab stays on 127.0.0.1."""
     cfg = ServeConfig(_workshop(tmp_path), notebooks=ROOT / "notebooks", lab_port=free_port(),
-                      voila_port=free_port("127.0.0.2"), lan=True, lan_address="127.0.0.2", language="en")
-    page = f"http://127.0.0.2:{cfg.voila_port}/"
+                      room_port=free_port("127.0.0.2"), lan=True, lan_address="127.0.0.2", language="en")
     with Room(cfg, log_dir=tmp_path / "logs"):
         assert listening(cfg.lab_port) == {"127.0.0.1"}
-        assert listening(cfg.voila_port) == {"127.0.0.2"}
-        assert cfg.join_url().startswith(f"{page}?token=")
+        assert listening(cfg.room_port) == {"127.0.0.2"}
+        assert cfg.join_url().startswith(f"http://127.0.0.2:{cfg.room_port}/w/workshop/?token=")
         assert status(cfg.join_url())[0] == 200
-        assert refused(page)
-        assert refused(f"{page}?token={cfg.lab_token}")
+        assert refused(f"http://127.0.0.2:{cfg.room_port}/w/workshop/")
+        assert refused(f"http://127.0.0.2:{cfg.room_port}/w/workshop/?token={cfg.lab_token}")
 
 
 def _participant_page(cfg: ServeConfig) -> str:
@@ -160,90 +168,30 @@ def _participant_page(cfg: ServeConfig) -> str:
 
 def test_participant_page_has_no_code_and_no_cdn(served):
     html = _participant_page(served.cfg)
-    assert "kit-participant" in html or "application/vnd.jupyter.widget-view+json" in html
-    assert "import app" not in html and "kit.serve.participant" not in html  # sources stripped
-    assert "jp-mod-noInput" in html and not re.search(r'<div[^>]*class="[^"]*jp-InputArea[ "]', html)
-    assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
+    assert "kit-participant" in html and "room.js" in html
+    assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html and "https://" not in html
 
 
-async def _try_to_execute(cfg: ServeConfig, kernel_id: str, marker: Path) -> dict:
+def test_a_full_room_gets_a_friendly_localised_page(served):
+    """Beyond ``max_participants`` open pages: 503 with a page in the workshop language, nothing fetched."""
     from tornado.websocket import websocket_connect
 
-    url = f"ws://127.0.0.1:{cfg.voila_port}/api/kernels/{kernel_id}/channels?token={cfg.participant_token}"
-    conn = await websocket_connect(url)
-    session = uuid.uuid4().hex
+    cfg = served.cfg
+    url = f"ws://127.0.0.1:{cfg.room_port}/w/workshop/ws?token={cfg.participant_token}"
 
-    def msg(msg_type: str, content: dict) -> str:
-        return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "username": "x", "session": session,
-                                      "msg_type": msg_type, "version": "5.3", "date": ""},
-                           "parent_header": {}, "metadata": {}, "content": content, "channel": "shell",
-                           "buffers": []})
-
-    await conn.write_message(msg("execute_request", {
-        "code": f"open({str(marker)!r}, 'w').write('ran')", "silent": False, "store_history": False,
-        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}))
-    await conn.write_message(msg("kernel_info_request", {}))
-    replies = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        raw = await asyncio.wait_for(conn.read_message(), timeout=30)
-        data = json.loads(raw)
-        replies.append(data["header"]["msg_type"])
-        if data["header"]["msg_type"] == "kernel_info_reply":
-            break
-    conn.close()
-    return {"replies": replies}
-
-
-def test_participant_kernel_refuses_code(served, tmp_path):
-    """The page's own kernel answers widget-level messages but never runs an execute_request."""
-    html = _participant_page(served.cfg)
-    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', html).group(1)
-    marker = tmp_path / "ran.txt"
-    result = asyncio.run(_try_to_execute(served.cfg, kernel_id, marker))
-    assert "kernel_info_reply" in result["replies"]  # the channel works ...
-    assert "execute_reply" not in result["replies"] and "execute_input" not in result["replies"]
-    log = served.log_dir / "voila.log"
-    wait_for(lambda: "not allowed" in log.read_text(), 10, "the server to log the refused execute_request")
-    assert not marker.exists()  # the kernel answers in order: had it run the code, the file would be there
-
-
-def test_culling_and_the_kernel_cap(tmp_path):
-    """Pages whose browser went away lose their kernel; beyond the cap a page is turned away."""
-    cfg = ServeConfig(_workshop(tmp_path), notebooks=ROOT / "notebooks", lab_port=free_port(), voila_port=free_port(),
-                      culling=Culling(max_kernels=2, disconnected_grace=8, idle_timeout=600, interval=1))
-    with Room(cfg, log_dir=tmp_path / "logs") as room:
-        _participant_page(cfg)
-        _participant_page(cfg)  # two pages rendered, no browser ever connects: both will be abandoned
-        with pytest.raises(urllib.error.HTTPError) as info:  # a third page while the two are young
+    async def main() -> None:
+        pages = [await websocket_connect(url) for _ in range(cfg.max_participants)]
+        with pytest.raises(urllib.error.HTTPError) as info:
             _participant_page(cfg)
-        log = room.log_dir / "voila.log"
-        assert info.value.code == 503 and "the room is full" in log.read_text()
-        page = info.value.read().decode("utf-8")  # a friendly page in the workshop language (de), not a bare 503
-        assert '<html lang="de">' in page and "<h1>Der Raum ist voll</h1>" in page
-        assert "Bitte sag der Moderation Bescheid" in page and "Alle 2 Plätze" not in page and "alle 2 Plätze" in page
-        assert "Service Unavailable" not in page and "http" not in page.split("<body>")[1]
-        wait_for(lambda: log.read_text().count("Culling participant kernel") >= 2, 40,
-                 "the two abandoned kernels to be culled")
-        _participant_page(cfg)  # room for new pages again
+        page = info.value.read().decode("utf-8")
+        assert info.value.code == 503 and '<html lang="en">' in page and "<h1>The room is full</h1>" in page
+        assert "All 2 places are taken" in page and "Please ask the facilitator" in page
+        assert "<script" not in page and "<link" not in page and "http" not in page.split("<body>")[1]
+        for conn in pages:
+            conn.close()
 
-
-@pytest.mark.parametrize("language, title, text", [
-    ("en", "The room is full", "Please ask the facilitator"), ("de", "Der Raum ist voll", "Bitte sag der Moderation")])
-def test_room_full_page_is_friendly_and_localised(language, title, text):
-    """The kit template's 503.html, rendered as jupyter_server renders error pages."""
-    import jinja2
-
-    from kit.serve.kernels import room_full
-    from kit.serve.server import DATA_DIR
-
-    error = room_full(30, language)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(DATA_DIR / "voila" / "templates" / "kit"), autoescape=True)
-    html = env.get_template("503.html").render(status_code=503, status_message=error.reason,
-                                               message=error.log_message % error.args, exception=error)
-    assert f'<html lang="{language}">' in html and f"<h1>{title}</h1>" in html and f"<title>{title}</title>" in html
-    assert text in html and "30" in html and "Service Unavailable" not in html
-    assert "<link" not in html and "<script" not in html  # nothing fetched, nothing run
+    asyncio.run(main())
+    wait_for(lambda: status(cfg.join_url())[0] == 200, 10, "closed pages to free their places")
 
 
 # --------------------------------------------------------------------------- roster and team separation
@@ -348,36 +296,6 @@ def test_locked_canvas_refuses_participants_in_the_store(tmp_path):
 
 
 # --------------------------------------------------------------------------- participant page and panel, no browser
-def test_participant_app_joins_and_follows_the_room(tmp_path):
-    path = _workshop(tmp_path)
-    page = ParticipantApp(path)
-    assert not page.join("", "Blue") and "participant.name" in page.message.value
-    assert page.root.children == (page.join_box,)
-    assert page.join("<script>alert(1)</script>", "Green")
-    assert page.who.value.startswith("<script>alert(1)</script>")  # a Label: shown literally, not HTML
-    assert page.canvas_id == "idea_board" and page.body.children == (page.board,)
-    with kit.open(path, actor="fac") as fac:
-        facilitation.set_step(fac, "03_interviews")
-        page.follow()
-        assert page.canvas_id is None and page.board is None
-        facilitation.set_step(fac, "05_canvas")
-        facilitation.start_timer(fac, 5, "Canvas")
-        page.follow()
-        assert page.canvas_id == "value_proposition"
-        assert page.timer.value.startswith("Canvas · 0") and "left" in page.timer.value
-        room_api.show_canvas(fac, "empathy_map")
-        page.follow()
-        assert page.canvas_id == "empathy_map"
-    page.board.close()
-
-
-def test_timer_text():
-    assert timer_text({"running": False}, "en") == ""
-    assert timer_text({"running": True, "ends_at": 100.0, "label": ""}, "en", now=10.0) == "01:30 left"
-    assert timer_text({"running": True, "ends_at": 100.0, "label": "Ideen"}, "de", now=200.0) == \
-        "Ideen · Die Zeit ist um"
-
-
 def test_panel_controls_write_the_live_state(tmp_path):
     path = _workshop(tmp_path)
     with kit.open(path, actor="fac") as fac, kit.open(path, actor="Anna", role="participant") as anna:

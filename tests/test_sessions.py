@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 import kit
-from kit import facilitation, live, roster
-from kit.errors import RequestError
+from kit import facilitation, i18n, live, roster
+from kit.errors import NotFound, Refused, RequestError, StorageFailure
 from kit.sessions import (
     AgendaSession,
     CanvasSession,
@@ -137,6 +137,70 @@ def test_requests_are_answered_with_ack_and_a_message_never_an_exception(wsde):
     assert session.apply({"nonce": 7}) == {"ack": "7", "error": session.apply({"op": None})["error"]}
     assert ask(session, "undo") == "" and ask(session, "undo") == "Nicht gespeichert: Nichts rückgängig zu machen."
     assert ask(session, "redo") == "" and [i["text"] for i in session.snapshot()["items"]] == ["Schmerz"]
+    assert ask(session, "redo") == "Nicht gespeichert: Nichts zu wiederholen."
+    session.close()
+
+
+def test_nothing_to_undo_is_told_by_its_code_not_by_its_class(wsde: kit.Workshop) -> None:
+    """The store's refusal is a NotFound with its own code; another NotFound keeps its own message."""
+    session = for_canvas(wsde, "value_proposition")
+    with pytest.raises(NotFound) as caught:
+        wsde.undo()
+    assert caught.value.code == "store.nothing_to_undo" and caught.value.render("de") == (
+        "nichts rückgängig zu machen für moderation")
+    assert session.explain(caught.value) == "Nicht gespeichert: Nichts rückgängig zu machen."
+    other = NotFound("workshop.no_record", kind="canvas_item", id=9)
+    assert session.explain(other) == f"Nicht gespeichert: {other.render('de')}"
+    session.close()
+
+
+def test_the_vote_budget_is_one_rule_with_one_refusal_everywhere(wsde: kit.Workshop) -> None:
+    """A collection, a canvas and a page all refuse the dot over the budget with kit.access's code."""
+    first = wsde.hypotheses.add(kind="pain", statement="Die Summe macht Angst")
+    second = wsde.hypotheses.add(kind="pain", statement="Der Anruf kommt zu spät")
+    assert wsde.hypotheses.vote(first, "Anna", budget=1) == 0
+    with pytest.raises(Refused) as by_collection:
+        wsde.hypotheses.vote(second, "Anna", budget=1)
+    facilitation.open_vote(wsde, "value_proposition", budget=1)
+    vpc = wsde.canvas("value_proposition")
+    pains = [vpc.add("pains", "eins"), vpc.add("pains", "zwei")]
+    vpc.vote(pains[0], "moderation")
+    with pytest.raises(Refused) as by_canvas:
+        vpc.vote(pains[1], "moderation")
+    assert by_collection.value.code == by_canvas.value.code == "access.budget"
+    assert by_canvas.value.params == {"voter": "moderation", "used": 1, "budget": 1}
+    session = for_canvas(wsde, "value_proposition")
+    assert ask(session, "vote", id=pains[1]) == session.explain(by_canvas.value)
+    assert ask(session, "vote", id=pains[1]) == f"Nicht gespeichert: {i18n.t('widgets.err_budget', 'de')}"
+    assert [r["votes"] for r in wsde.hypotheses.all()] == [{"Anna": 1}, {}]  # nothing over the budget stored
+    session.close()
+
+
+def test_a_session_without_its_server_says_reconnecting_and_reads_nothing(wsde: kit.Workshop,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    session = for_canvas(wsde, "value_proposition")
+    first = session.diff()
+    assert first["connection"] == "" and first["items"] == []
+    store = type(wsde.store)
+    monkeypatch.setattr(store, "connected", property(lambda self: False))
+    monkeypatch.setattr(store, "_rows", lambda *a, **k: pytest.fail("read the store while reconnecting"))
+    reconnecting = session.diff()
+    assert reconnecting == {"connection": i18n.t("live.reconnecting", "de")}  # only the banner; the notes stay
+    assert reconnecting["connection"].startswith("Verbindung zum Workshop-Server unterbrochen")
+    assert session.diff() == {}
+    monkeypatch.undo()
+    wsde.canvas("value_proposition").add("pains", "meanwhile")
+    back = session.diff()
+    assert back["connection"] == "" and [i["text"] for i in back["items"]] == ["meanwhile"]
+    session.close()
+
+
+def test_a_session_that_never_read_its_workshop_says_reconnecting_in_both_languages(
+        wsde: kit.Workshop, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = for_canvas(wsde, "value_proposition")
+    monkeypatch.setattr(type(wsde.store), "connected", property(lambda self: False))
+    text = session.diff()["connection"]
+    assert text.startswith("Verbindung zum Workshop-Server unterbrochen") and " / Connection to the " in text
     session.close()
 
 
@@ -226,17 +290,21 @@ class NotifyingStore:
     """A store that pushes its version (as the PostgreSQL store does with LISTEN/NOTIFY)."""
 
     notifies = True
+    connected = True
 
     def __init__(self) -> None:
         self.callbacks: list[Any] = []
+        self.on_connection: list[Any] = []
         self.unsubscribed = 0
 
-    def subscribe(self, callback: Any) -> Any:
+    def subscribe(self, callback: Any, on_connection: Any = None) -> Any:
         self.callbacks.append(callback)
+        self.on_connection.append(on_connection)
 
         def unsubscribe() -> None:
             self.unsubscribed += 1
             self.callbacks.remove(callback)
+            self.on_connection.remove(on_connection)
         return unsubscribe
 
     def version(self) -> int:
@@ -275,6 +343,58 @@ def test_a_notifying_store_is_followed_by_its_callback_on_the_event_loop():
     view = asyncio.run(main())
     assert view.version == 1 and view.thread == threading.main_thread().name  # refreshed on the loop's thread
     assert store.unsubscribed == 1 and store.callbacks == []
+
+
+def test_a_lost_and_regained_connection_refreshes_every_view_of_the_store() -> None:
+    store = NotifyingStore()
+
+    async def main() -> list[tuple[str, bool, int]]:
+        views = [Seen(store), Seen(store)]
+        for view in views:
+            live.register(view)
+        [on_connection] = store.on_connection  # one subscription per store, with its connection callback
+        seen: list[tuple[str, bool, int]] = []
+        for connected in (False, True):
+            store.connected = connected
+            for view in views:
+                view.refreshed.clear()
+            listener = threading.Thread(target=on_connection, args=(connected,), name="listener")
+            listener.start()
+            listener.join()
+            for view in views:
+                await asyncio.wait_for(view.refreshed.wait(), timeout=5)
+            seen += [(view.thread or "", connected, view.version) for view in views]
+        for view in views:
+            live.unregister(view)
+        return seen
+
+    seen = asyncio.run(main())
+    main_thread = threading.main_thread().name
+    assert seen == [(main_thread, False, 1), (main_thread, False, 1), (main_thread, True, 2), (main_thread, True, 2)]
+
+
+class Unreachable(Broken):
+    """A view whose server went away (or failed otherwise, as ``code`` says)."""
+
+    def __init__(self, store: Any, code: str) -> None:
+        super().__init__(store)
+        self.code = code
+
+    def refresh(self) -> None:
+        self.calls += 1
+        raise StorageFailure(self.code, location="postgresql://kit@db/kit?workshop=x", seconds=1)
+
+
+def test_a_server_that_went_away_is_waited_for_and_never_drops_a_view(ws: kit.Workshop,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    gone, full = Unreachable(ws.store, "store.server_gone"), Unreachable(ws.store, "store.disk_full")
+    live.register(gone)
+    live.register(full)
+    with caplog.at_level(logging.INFO, logger="kit.live"):
+        for _ in range(live.MAX_FAILURES + 2):
+            assert not live.refresh(gone) and not live.refresh(full)
+    assert gone in live.open_views() and full not in live.open_views()
+    assert "waits for the server to come back" in caplog.text
 
 
 def test_one_poller_task_follows_another_process(ws, tmp_path: Path):

@@ -24,7 +24,7 @@ __all__ = ["export", "write_notebook"]
 
 def write_notebook(ws: Workshop, path: str | os.PathLike[str], *, include_names: bool = False,
                    redact: Iterable[str] = ()) -> Path:
-    """Write the report notebook (unexecuted; it runs against ``ws.path`` when converted)."""
+    """Write the report notebook (unexecuted; it runs against ``ws.location`` when converted)."""
     from . import build
 
     return build.write(build.for_workshop(ws, include_names=include_names, redact=redact), path)

@@ -1,9 +1,10 @@
 """The report notebook: one cell per chapter, each calling the kit, and running it in-process.
 
-The notebook holds no logic and no data, only the path of the workshop and the privacy
-options, so ``jupyter nbconvert --to workshop_pdf report.ipynb`` always shows the workshop
-as it is now. ``run`` executes the cells in this process (the cells only call the kit, so
-no kernel has to start); ``jupyter nbconvert --execute`` with a kernel gives the same outputs.
+The notebook holds no logic and no data, only the location of the workshop (a file's path,
+or a server URL without its password) and the privacy options, so
+``jupyter nbconvert --to workshop_pdf report.ipynb`` always shows the workshop as it is now.
+``run`` executes the cells in this process (the cells only call the kit, so no kernel has to
+start); ``jupyter nbconvert --execute`` with a kernel gives the same outputs.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
+from ..store.url import is_url
 from .sections import SECTIONS
 
 METADATA_KEY = "kit_report"
@@ -24,8 +26,9 @@ METADATA_KEY = "kit_report"
 
 def notebook(workshop: str | os.PathLike[str], *, include_names: bool = False, redact: Iterable[str] = (),
              title: str = "", language: str = "en") -> NotebookNode:
-    """A report notebook for the workshop file at ``workshop`` (not yet executed)."""
-    path = str(Path(workshop).resolve())
+    """A report notebook for the workshop at ``workshop``, a file or a server location without a
+    password (not yet executed)."""
+    path = str(workshop) if is_url(workshop) else str(Path(workshop).resolve())
     redact = [w for w in redact if w and w.strip()]
     setup = ("from kit.report import sections\n"
              f"report = sections.Report({path!r}, include_names={include_names!r}, redact={redact!r})")
@@ -49,7 +52,7 @@ def for_workshop(ws: Any, *, include_names: bool = False, redact: Iterable[str] 
     redact = list(redact)
     scrub = scrubber({"interviews": ws.interviews.all()}, include_names=include_names, redact=redact,
                      language=ws.language)
-    return notebook(ws.path, include_names=include_names, redact=redact, title=scrub(ws.info["title"]),
+    return notebook(ws.location, include_names=include_names, redact=redact, title=scrub(ws.info["title"]),
                     language=ws.language)
 
 

@@ -9,21 +9,30 @@ from pathlib import Path
 
 from .. import i18n
 from ..workshop import open as open_workshop
-from .server import DEFAULT_LAB_PORT, DEFAULT_VOILA_PORT, NOTEBOOKS, Culling, Room, ServeConfig, ServeError, qr_text
+from .server import (
+    DEFAULT_LAB_PORT,
+    DEFAULT_ROOM_PORT,
+    NOTEBOOKS,
+    Room,
+    ServeConfig,
+    ServeError,
+    qr_text,
+)
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("path", type=Path, help="workshop file (.workshop)")
+    p.add_argument("path", help="workshop file (.workshop) or postgresql://user@host/db?workshop=KEY")
     p.add_argument("--lan", action="store_true",
                    help="let laptops and phones on the local network join (prints a link and a QR code); "
                         "the facilitator's JupyterLab stays on this computer")
     p.add_argument("--address", help="with --lan: the network address to listen on (default: detected)")
     p.add_argument("--port", type=int, default=DEFAULT_LAB_PORT, help="facilitator port (default: %(default)s)")
-    p.add_argument("--participant-port", type=int, default=DEFAULT_VOILA_PORT,
+    p.add_argument("--participant-port", type=int, default=DEFAULT_ROOM_PORT,
                    help="participant port (default: %(default)s)")
     p.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="notebook folder (default: the kit's)")
     p.add_argument("--max-participants", type=int, default=30,
-                   help="participants expected; twice as many pages may be open (default: %(default)s)")
+                   help="participants expected; twice as many pages may be open before the 'room is full' page "
+                        "(default: %(default)s)")
     p.add_argument("--token", help="facilitator token (default: a new random one); never empty")
     p.add_argument("--participant-token", help="participant token (default: a new random one); never empty")
 
@@ -33,11 +42,13 @@ def run(args: argparse.Namespace) -> int:
              if v is not None}
     with open_workshop(args.path) as ws:
         language = args.language = ws.language  # the CLI reports errors in it from here on
+        environment = ws.store.environment()
+    workshop = environment.pop("KIT_WORKSHOP")  # a server's URL without its password: safe on a command line
     if args.max_participants < 1:
         raise ServeError("cli.max_participants", got=args.max_participants)
-    cfg = ServeConfig(args.path, notebooks=args.notebooks.resolve(), lan=args.lan, lan_address=args.address,
-                      lab_port=args.port, voila_port=args.participant_port, language=language,
-                      culling=Culling(max_kernels=2 * args.max_participants), **extra)
+    cfg = ServeConfig(workshop, secrets_env=environment, notebooks=args.notebooks.resolve(), lan=args.lan,
+                      lan_address=args.address, lab_port=args.port, room_port=args.participant_port, language=language,
+                      max_participants=2 * args.max_participants, **extra)
     t = i18n.texts("serve", language)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -1,7 +1,7 @@
 """A room under load, on loopback: many participants adding notes while one view watches.
 
 Each simulated participant is its own OS process writing through the kit API with the
-participant role (as a Voilà kernel does). One observer holds a live board widget and
+participant role (as a room process or a notebook kernel does). One observer holds a live board widget and
 refreshes it exactly as a participant page does (kit.live.poll every INTERVAL);
 it records when each note first appears in the widget's state. Used by tests/test_load.py
 (compressed) and benchmarks/bench_serve.py (the full minute).

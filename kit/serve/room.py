@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import agenda, facilitation, i18n, live, roster
 from ..canvases import available, declaration
-from .participant import CANVAS_KEY, canvas_for, step_canvases
+from ..errors import UsageError
+from ..room.steps import CANVAS_KEY, canvas_for, step_canvases
 
 if TYPE_CHECKING:
     import pandas
@@ -24,9 +25,10 @@ def workshop() -> Workshop:
     """The workshop `kit serve` runs ($KIT_WORKSHOP), opened as the facilitator."""
     import kit
 
-    from .participant import workshop_path
-
-    return kit.open(workshop_path(), role="facilitator")
+    path = os.environ.get("KIT_WORKSHOP")
+    if not path:
+        raise UsageError("serve.no_workshop")
+    return kit.open(path, role="facilitator")
 
 
 def show_canvas(ws: Workshop, canvas_id: str | None) -> None:

@@ -1,9 +1,10 @@
-"""`kit serve`: the facilitator's JupyterLab and the participants' Voilà page, both behind a token.
+"""`kit serve`: the facilitator's JupyterLab and the participants' room (kit.room), both behind a token.
 
 Two servers, two tokens. The facilitator's JupyterLab runs code and therefore always listens
-on 127.0.0.1 only. The participants' Voilà page renders ``participant.ipynb`` with no code,
-lets the browser send widget messages only (Voilà refuses ``execute_request``), and with
-``--lan`` listens on the machine's network address so laptops and phones can join.
+on 127.0.0.1 only. The participants' room (``python -m kit.room``, one process, no kernels)
+serves the join page and the live canvases over WebSockets, and with ``--lan`` listens on the
+machine's network address so laptops and phones can join. The room reads its token from a
+file readable by its owner only, which is deleted once the room is up.
 
 There is no way to run without authentication: empty tokens are refused, every option that
 could switch auth off is pinned on the command line (which beats any config file), and after
@@ -16,6 +17,7 @@ import contextlib
 import ipaddress
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -28,15 +30,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import WorkshopError
+from ..room.config import check_token
+from ..store import is_url
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = HERE.parent.parent / "notebooks"
-PARTICIPANT_NOTEBOOK = HERE / "participant.ipynb"
-#: Extra Jupyter data dir holding the ``kit`` Voilà template (no CDN links, see templates).
-DATA_DIR = HERE / "share"
 DEFAULT_LAB_PORT = 8910
-DEFAULT_VOILA_PORT = 8911
-MIN_TOKEN = 16
+DEFAULT_ROOM_PORT = 8911
+ROOM_KEY = "workshop"  # the workshop's part of the room's URL: /w/workshop/
 
 
 class ServeError(WorkshopError):
@@ -45,38 +46,26 @@ class ServeError(WorkshopError):
     code = "cli.serve"
 
 
-@dataclass(frozen=True)
-class Culling:
-    """Participant kernels: a room refreshing pages must not exhaust the machine.
-
-    A kernel whose browser went away is shut down after ``disconnected_grace`` seconds even
-    if the live poller keeps it busy; an idle one after ``idle_timeout``; never more than
-    ``max_kernels`` at once (a page beyond the limit gets a "room full" answer).
-    """
-
-    max_kernels: int = 60
-    disconnected_grace: int = 60
-    idle_timeout: int = 1800
-    interval: int = 10
-
-
 @dataclass
 class ServeConfig:
     """Everything needed to build the two command lines."""
 
-    workshop: Path
+    workshop: Path | str  # a file, or a server workshop's location (a URL without its password)
     notebooks: Path = NOTEBOOKS
     lan: bool = False
     lan_address: str | None = None
     lab_port: int = DEFAULT_LAB_PORT
-    voila_port: int = DEFAULT_VOILA_PORT
+    room_port: int = DEFAULT_ROOM_PORT
     lab_token: str = field(default_factory=lambda: new_token())
     participant_token: str = field(default_factory=lambda: new_token())
-    culling: Culling = field(default_factory=Culling)
+    max_participants: int = 60  # open pages before the friendly "room is full" page
     language: str = "de"
+    #: What the servers need besides KIT_WORKSHOP to reopen the workshop (PGPASSWORD); never printed.
+    secrets_env: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self.workshop = Path(self.workshop).resolve()
+        if not is_url(self.workshop):
+            self.workshop = Path(self.workshop).resolve()
         for name in ("lab_token", "participant_token"):
             check_token(getattr(self, name), name.replace("_", " "))
         if self.lab_token == self.participant_token:
@@ -95,7 +84,7 @@ class ServeConfig:
 
     def join_url(self) -> str:
         """The link participants open (the QR code carries it)."""
-        return f"http://{self.participant_host}:{self.voila_port}/?token={self.participant_token}"
+        return f"http://{self.participant_host}:{self.room_port}/w/{ROOM_KEY}/?token={self.participant_token}"
 
 
 def new_token() -> str:
@@ -107,15 +96,6 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
         return int(s.getsockname()[1])
-
-
-def check_token(token: str | None, what: str = "token") -> str:
-    """Refuse an empty or guessable token: there is no unauthenticated mode."""
-    if not isinstance(token, str) or len(token.strip()) < MIN_TOKEN:
-        raise ServeError("cli.token_short", what=what, length=MIN_TOKEN)
-    if not token.isascii() or any(c in token for c in "&?#/ %\"'<>"):
-        raise ServeError("cli.token_characters", what=what)
-    return token
 
 
 def lan_address() -> str | None:
@@ -173,39 +153,22 @@ def lab_command(cfg: ServeConfig) -> list[str]:
     ]
 
 
-def voila_command(cfg: ServeConfig) -> list[str]:
-    """The participants' Voilà: one kernel per page, no code, widget messages only, culled."""
-    c = cfg.culling
+def room_command(cfg: ServeConfig, token_file: Path) -> list[str]:
+    """The participants' room: one process, no kernels; the token comes from a file, not the command line."""
     return [
-        sys.executable, "-m", "voila", str(PARTICIPANT_NOTEBOOK), "--no-browser",
-        f"--Voila.ip={cfg.participant_host}", f"--Voila.port={cfg.voila_port}", "--Voila.port_retries=0",
-        f"--Voila.token={cfg.participant_token}",
-        "--Voila.identity_provider_class=jupyter_server.auth.identity.PasswordIdentityProvider",
-        "--Voila.authorizer_class=jupyter_server.auth.authorizer.AllowAllAuthorizer",
-        f"--Voila.root_dir={HERE}",
-        "--VoilaConfiguration.template=kit",
-        "--VoilaConfiguration.strip_sources=True",
-        "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.file_denylist=.*",  # /voila/files/ serves nothing
-        "--VoilaConfiguration.allow_template_override=NO",
-        "--VoilaConfiguration.allow_theme_override=NO",
-        "--VoilaConfiguration.preheat_kernel=False",
-        "--VoilaConfiguration.multi_kernel_manager_class=kit.serve.kernels.RoomKernelManager",
-        f"--RoomKernelManager.max_kernels={c.max_kernels}",
-        f"--RoomKernelManager.disconnected_grace={c.disconnected_grace}",
-        f"--RoomKernelManager.cull_idle_timeout={c.idle_timeout}",
-        f"--RoomKernelManager.cull_interval={c.interval}",
-        "--RoomKernelManager.cull_connected=False",
+        sys.executable, "-m", "kit.room", "--workshop", f"{ROOM_KEY}={cfg.workshop}", "--token-file", str(token_file),
+        "--host", cfg.participant_host, "--port", str(cfg.room_port),
+        "--max-participants", str(cfg.max_participants),
     ]
 
 
 def environment(cfg: ServeConfig) -> dict[str, str]:
-    """Both servers (and so every kernel) know the workshop; the kit template is on the path."""
+    """Both servers (and so every kernel) know the workshop; the facilitator's notebook the join link."""
     env = dict(os.environ)
+    env.update(cfg.secrets_env)
     env["KIT_WORKSHOP"] = str(cfg.workshop)
     env["KIT_JOIN_URL"] = cfg.join_url()  # the facilitator notebook projects it as a QR code
     env["KIT_LANGUAGE"] = cfg.language
-    env["JUPYTER_PATH"] = os.pathsep.join([str(DATA_DIR), *filter(None, [env.get("JUPYTER_PATH")])])
     for unsafe in ("JUPYTER_TOKEN", "JUPYTER_PASSWORD"):  # the kit chooses the tokens
         env.pop(unsafe, None)
     return env
@@ -244,6 +207,17 @@ class Room:
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self._logs: list[IO[bytes]] = []
 
+    @property
+    def token_file(self) -> Path:
+        return self.log_dir / "room-token"
+
+    def _token_file(self) -> Path:
+        """The participant token for the room process, readable by this user only."""
+        fd = os.open(self.token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(f"{ROOM_KEY} {self.cfg.participant_token}\n")
+        return self.token_file
+
     def __enter__(self) -> Room:
         self.start()
         return self
@@ -261,7 +235,7 @@ class Room:
         env = environment(self.cfg)
         commands = {"lab": lab_command(self.cfg)}
         if self.participants:
-            commands["voila"] = voila_command(self.cfg)
+            commands["room"] = room_command(self.cfg, self._token_file())
         try:
             for name, cmd in commands.items():
                 log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
@@ -269,6 +243,7 @@ class Room:
                 self.procs[name] = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                     cwd=self.log_dir, start_new_session=True)
             self.wait_ready(timeout)
+            self.token_file.unlink(missing_ok=True)  # read at start; no secret stays on disk
             self.verify_auth()
         except BaseException:
             self.stop()
@@ -279,10 +254,9 @@ class Room:
         cfg = self.cfg
         out = {"lab": (f"http://127.0.0.1:{cfg.lab_port}/api/status",
                        f"http://127.0.0.1:{cfg.lab_port}/api/status?token={cfg.lab_token}")}
-        if "voila" in self.procs:
-            base = f"http://{cfg.participant_host}:{cfg.voila_port}"
-            # The page itself without a token (refused before any kernel starts); static files for readiness.
-            out["voila"] = (f"{base}/", f"{base}/voila/static/voila.js")
+        if "room" in self.procs:
+            page = f"http://{cfg.participant_host}:{cfg.room_port}/w/{ROOM_KEY}/"
+            out["room"] = (page, f"{page}?token={cfg.participant_token}")
         return out
 
     def wait_ready(self, timeout: float) -> None:
@@ -309,8 +283,8 @@ class Room:
 
     def stop(self) -> None:
         for proc in self.procs.values():
-            if proc.poll() is None:
-                proc.terminate()
+            if proc.poll() is None:  # the room's Ctrl+C tells its pages; JupyterLab would ask "y/n" on SIGINT
+                proc.send_signal(signal.SIGINT if proc is self.procs.get("room") else signal.SIGTERM)
         for proc in self.procs.values():
             try:
                 proc.wait(timeout=15)
@@ -320,6 +294,7 @@ class Room:
         for log in self._logs:
             log.close()
         self._logs.clear()
+        self.token_file.unlink(missing_ok=True)
 
     def running(self) -> bool:
         return bool(self.procs) and all(p.poll() is None for p in self.procs.values())

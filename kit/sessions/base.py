@@ -6,6 +6,10 @@ asked (:meth:`Session.diff`, so only those travel), and applies one request
 ``{"op": ..., "nonce": ..., ...}`` through the kit API and kit.access, answering
 ``{"ack": nonce, "error": message}`` -- never raising. Nothing here imports ipywidgets,
 anywidget or traitlets; kit.widgets only moves these dicts into traits.
+
+Every state has the key ``connection``: "" while the store can be read, else one line saying
+that the view is reconnecting to its server (``store.connected`` is False, or the server went
+away). The page then dims what it shows (it may be stale) until the current state follows.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import i18n
-from ..errors import RequestError, UndoConflict, ValidationError, WorkshopError
+from ..errors import RequestError, StorageFailure, UndoConflict, ValidationError, WorkshopError
 
 if TYPE_CHECKING:
     from ..workshop import Workshop
@@ -38,11 +42,15 @@ class Session:
         self.version = -1  # the store version the last state was read at
         self._fixed: dict[str, Any] | None = None
         self._sent: dict[str, Any] = {}
+        self._language: str | None = None  # known once the store was read; shown while it cannot be
         self.closed = False
 
     @property
     def language(self) -> str:
-        return self.ws.language
+        """The workshop's language, read once (a refusal is still told in it while the server is away)."""
+        if self._language is None:
+            self._language = self.ws.language
+        return self._language
 
     @property
     def store(self) -> Any:
@@ -63,13 +71,31 @@ class Session:
         version = self.ws.version()  # read first: a change made meanwhile is seen next time
         if self._fixed is None:
             self._fixed = self.fixed()
-        full = {**self._fixed, **self.state(), "version": version}
+        full = {**self._fixed, **self.state(), "version": version, "connection": ""}
         self.version = version
         return full
 
+    def reconnecting(self) -> dict[str, Any]:
+        """The state while the server cannot be reached: only the one line that says so."""
+        langs = [self._language] if self._language else list(i18n.LANGUAGES)
+        return {"connection": " / ".join(i18n.t("live.reconnecting", lang) for lang in langs)}
+
     def diff(self) -> dict[str, Any]:
-        """The keys whose value changed since the last :meth:`diff` (all of them the first time)."""
-        full = self.snapshot()
+        """The keys whose value changed since the last :meth:`diff` (all of them the first time).
+
+        While the store reconnects only ``connection`` changes: what the page shows stays, marked
+        as possibly stale, and the version is kept so the first refresh afterwards sends the rest.
+        """
+        full: dict[str, Any]
+        if not self.store.connected:
+            full = self.reconnecting()
+        else:
+            try:
+                full = self.snapshot()
+            except StorageFailure as exc:
+                if not server_gone(exc):
+                    raise
+                full = self.reconnecting()  # the listener has not noticed yet; it will reconnect
         changed = {k: v for k, v in full.items() if self._sent.get(k, _UNSET) != v}
         self._sent.update(changed)
         return changed
@@ -123,16 +149,22 @@ class Session:
         self.closed = True
 
 
+def server_gone(exc: BaseException) -> bool:
+    """The workshop's server went away: transient, its listener reconnects and every view is refreshed."""
+    return isinstance(exc, StorageFailure) and exc.code == "store.server_gone"
+
+
 #: Refusals a viewer reads about themselves ("you"): shown with the widget's own wording.
 VIEWER_TEXTS = {
     "access.locked": "widgets.err_locked",
     "access.vote_closed": "widgets.err_vote_closed",
     "access.budget": "widgets.err_budget",
-    "workshop.budget_used": "widgets.err_budget",
     "access.not_yours": "widgets.err_not_yours",
     "access.not_yours_nobody": "widgets.err_not_yours",
     "canvas.cannot_link": "widgets.err_link",
     "canvas.cannot_link_any": "widgets.err_link",
+    "store.nothing_to_undo": "widgets.err_nothing_to_undo",
+    "store.nothing_to_redo": "widgets.err_nothing_to_redo",
 }
 
 

@@ -10,18 +10,11 @@ must not overwrite what somebody else changed a moment ago). Every write goes th
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import access, i18n
-from ..errors import (
-    RequestError,
-    StorageFailure,
-    UndoConflict,
-    UsageError,
-    WorkshopError,
-)
+from ..errors import RequestError, UsageError
 from ..facilitation import reveal
 from ..roster import team_of
 from ..workshop import open as open_workshop
@@ -57,7 +50,7 @@ class CanvasSession(Session):
             if not participant:
                 raise UsageError("widgets.req_participant")
             if ws.role != "participant" or ws.actor != participant:
-                ws = self._own_ws = open_workshop(ws.path, actor=participant, role="participant")
+                ws = self._own_ws = open_workshop(ws.location, actor=participant, role="participant")
         super().__init__(ws)
         self.canvas: Canvas = ws.canvas(canvas_id)
         self.name = participant or ws.actor
@@ -179,27 +172,13 @@ class CanvasSession(Session):
         self.canvas.unlink(self._id(request, "source"), self._id(request, "target"))
 
     def op_undo(self, request: dict[str, Any]) -> None:
-        with _nothing_to("undo"):
-            self.ws.undo()
+        self.ws.undo()
 
     def op_redo(self, request: dict[str, Any]) -> None:
-        with _nothing_to("redo"):
-            self.ws.redo()
+        self.ws.redo()
 
     def op_reveal(self, request: dict[str, Any]) -> None:
         reveal(self.ws, self.canvas.id)
-
-
-@contextmanager
-def _nothing_to(what: str) -> Iterator[None]:
-    """The store refuses an undo with a conflict, a storage failure or "nothing to undo"; the
-    last one is told by elimination (its class is the store's plain error)."""
-    try:
-        yield
-    except (UndoConflict, StorageFailure, RequestError):
-        raise
-    except WorkshopError as exc:
-        raise RequestError(f"widgets.err_nothing_to_{what}") from exc
 
 
 class TouchpointSession(CanvasSession):

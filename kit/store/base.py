@@ -130,6 +130,21 @@ class Store(ABC):
         """The workshop file; a workshop on a server has none (use ``location``)."""
         raise StoreError("store.no_file", location=self.location)
 
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """The workshop's own short name, for file names and stable ids: the file's name or the key."""
+
+    def environment(self) -> dict[str, str]:
+        """What another process (a kernel of ``kit serve``) needs to reopen this workshop, never shown:
+        ``KIT_WORKSHOP`` and, for a server whose password came with its URL, ``PGPASSWORD``."""
+        return {"KIT_WORKSHOP": self.location}
+
+    @property
+    def folder(self) -> Path:
+        """Where files made from the workshop go unless told: next to the file; else the current directory."""
+        return Path.cwd()
+
     # ------------------------------------------------------------------ what a backend provides
     @abstractmethod
     def _rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

@@ -32,7 +32,7 @@ from psycopg_pool import ConnectionPool
 from ..errors import NotFound, Refused, StorageFailure, StoreError, WorkshopError
 from .base import Dialect, Store, check_version, meta_rows, tables, workshop_insert
 from .listener import listener
-from .url import CHANNEL, CONNECT_TIMEOUT, ServerURL, check_key
+from .url import CHANNEL, CONNECT_TIMEOUT, ServerURL, check_key, remember
 
 #: The comment that marks a schema as a workshop.
 APPLICATION = "workshop-kit"
@@ -170,9 +170,18 @@ class PostgresStore(Store):
         if "schema_version" not in rows:
             raise StoreError("store.no_schema_version", path=url.location)
         check_version(url.location, int(rows["schema_version"]))
+        remember(url)
         self._pool: ConnectionPool | None = _pool(url)
         self._txn: psycopg.Connection[Any] | None = None
         self._upgrade()
+
+    @property
+    def name(self) -> str:
+        return self.url.key or ""
+
+    def environment(self) -> dict[str, str]:
+        password = conninfo_to_dict(self.url.conninfo).get("password")
+        return {**super().environment(), **({"PGPASSWORD": str(password)} if password else {})}
 
     @classmethod
     def create(cls, url: ServerURL, workshop: dict[str, Any], who: str) -> PostgresStore:

@@ -83,6 +83,14 @@ class SQLiteStore(Store):
     def path(self) -> Path:
         return self._path
 
+    @property
+    def name(self) -> str:
+        return self._path.name
+
+    @property
+    def folder(self) -> Path:
+        return self._path.parent
+
     # ------------------------------------------------------------------ opening
     @classmethod
     def create(cls, path: str | os.PathLike[str], workshop: dict[str, Any], who: str) -> SQLiteStore:

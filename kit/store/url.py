@@ -18,6 +18,9 @@ CHANNEL = "workshop_kit"
 CONNECT_TIMEOUT = 10
 
 SCHEMES = ("postgresql", "postgres")
+#: server (no password) -> the conninfo that opened a workshop there in this process: its password and
+#: options, so that ``kit.open(ws.location)`` in the same process (the report, a participant's view) works.
+_opened: dict[str, str] = {}
 #: A workshop key: what follows ``?workshop=``; also the name of its schema (``kit_<key>``).
 KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,47}")
 SCHEMA_PREFIX = "kit_"
@@ -83,7 +86,15 @@ def parse(url: str, need_key: bool = True) -> ServerURL:
         check_key(key, server)
     rest = urlencode([(k, v) for k, v in query if k != "workshop"])
     conninfo = f"postgresql://{parts.netloc}{parts.path}" + (f"?{rest}" if rest else "")
+    if parts.password is None and not rest:  # a bare location: what opened this server here before
+        conninfo = _opened.get(server, conninfo)
     return ServerURL(conninfo, server, user, database, key)
+
+
+def remember(url: ServerURL) -> None:
+    """``url`` opened a workshop: later bare locations of its server reuse its password and options
+    (in this process only; other processes take them from PGPASSWORD or ~/.pgpass)."""
+    _opened[url.server] = url.conninfo
 
 
 def _scrub(url: str) -> str:

@@ -6,11 +6,13 @@ the widget's plain-Python session (kit.sessions); the browser sets ``request`` t
 session (kit API and kit.access), pushes what changed, and answers in ``ack`` (the nonce)
 and ``error`` (a message in the workshop language, empty when all went well). The JS side
 of the same handshake is ``send`` in common.js, shared by every widget. Every open widget
-follows changes made elsewhere through kit.live.
+follows changes made elsewhere through kit.live; ``connection`` says when the workshop's
+server is out of reach (the page shows it as a banner and dims the stale view).
 """
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from ..workshop import Workshop
 
 HERE = Path(__file__).resolve().parent
+DEFAULT_EXPORT = re.compile(r"^export default\b", re.MULTILINE)
 log = logging.getLogger(__name__)
 
 
@@ -32,9 +35,15 @@ def bundle(*names: str) -> str:
     """One ES module from several files next to this one (shared helpers first).
 
     anywidget loads a widget's module from a string, so relative imports cannot work;
-    the shared code is prepended instead. Nothing is fetched at run time.
+    the shared code is prepended instead. Nothing is fetched at run time. The widget's
+    default export is wrapped by ``withConnection`` (common.js), so every widget shows the
+    one-line "reconnecting" banner the same way, whatever its own file draws.
     """
-    return "\n".join((HERE / name).read_text(encoding="utf-8") for name in ("common.js", *names))
+    code = "\n".join((HERE / name).read_text(encoding="utf-8") for name in ("common.js", *names))
+    code, found = DEFAULT_EXPORT.subn("const kitWidget =", code)
+    if found != 1:
+        raise RuntimeError(f"{names}: expected one 'export default', found {found}")  # a bug in the kit
+    return f"{code}\nexport default withConnection(kitWidget);\n"
 
 
 def styles(*names: str) -> str:
@@ -48,6 +57,7 @@ class SessionWidget(anywidget.AnyWidget):
     ack = traitlets.Unicode("").tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
     version = traitlets.Int(0).tag(sync=True)
+    connection = traitlets.Unicode("").tag(sync=True)  # "": connected; else the one line "reconnecting"
 
     def __init__(self, session: Session, **kwargs: Any) -> None:
         self.session = session

@@ -501,3 +501,31 @@ function globalKeys(model, root) {
     send(model, ev.shiftKey ? "redo" : "undo");
   });
 }
+
+/** The connection banner every widget shares. While the store reconnects to its server, the trait
+ *  `connection` holds the one line to show: it appears above the widget (as CSS generated text, so
+ *  it is never parsed as HTML) and what the widget shows is dimmed and inert, as it may be stale.
+ *  kit/widgets/base.py wraps each widget's default export with `withConnection`. */
+function followConnection(model, root) {
+  const show = () => {
+    const text = model.get("connection") || "";
+    root.classList.toggle("kit-reconnecting", text !== "");
+    root.setAttribute("aria-busy", String(text !== ""));
+    if (text) root.dataset.connection = text;
+    else delete root.dataset.connection;
+  };
+  model.on("change:connection", show);
+  show();
+  return () => model.off("change:connection", show);
+}
+
+function withConnection(widget) {
+  return {
+    ...widget,
+    render(ctx) {
+      const stop = followConnection(ctx.model, ctx.el);
+      const done = widget.render(ctx);
+      return () => { stop(); Promise.resolve(done).then((f) => { if (typeof f === "function") f(); }); };
+    },
+  };
+}

@@ -1,7 +1,7 @@
-"""A live session in real Chromium: one facilitator (JupyterLab) and three participants (Voilà).
+"""A live session in real Chromium: one facilitator (JupyterLab) and three participants (the room).
 
 Each person has their own browser context, as on their own laptop. `kit serve`'s Room runs
-both servers on 127.0.0.1:8914/8915. Every propagation check waits for the change with a
+both servers on free ports of 127.0.0.1. Every propagation check waits for the change with a
 2 s timeout (the room's promise); the store is then checked for exact counts.
 Screenshots: artifacts/serve/*.png.
 """
@@ -45,7 +45,7 @@ def room(tmp_path_factory):
     with kit.new(path, title="Event hotel", language="en", actor="fac", teams=["Blue", "Green"]) as ws:
         facilitation.set_step(ws, "07_plan")
     env = {**private_dirs(base), "KIT_USER": "facilitator"}
-    cfg = ServeConfig(path, notebooks=notebooks, lab_port=free_port(), voila_port=free_port(), language="en")
+    cfg = ServeConfig(path, notebooks=notebooks, lab_port=free_port(), room_port=free_port(), language="en")
     with mock.patch.dict(os.environ, env), Room(cfg, log_dir=base / "logs") as running:
         yield running
 

@@ -1,0 +1,136 @@
+"""One participant's page on the Python side: who joined, their workshop handle and canvas session.
+
+Why no kernel: a page only needs its viewer's state and a way to ask for changes, which is
+exactly a kit.sessions session (participant role, kit.access inside every write). The room
+hands each frame to :meth:`Member.receive` and each workshop change to :meth:`Member.follow`;
+the member answers with frames through ``send`` (never raising: a refusal is a frame too).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .. import i18n, roster
+from ..errors import WorkshopError
+from ..sessions import CanvasSession, for_canvas
+from .protocol import RateLimit, RoomError, dump, parse
+
+if TYPE_CHECKING:
+    from ..workshop import Workshop
+    from .rooms import Now, WorkshopRoom
+
+log = logging.getLogger(__name__)
+
+
+class Member:
+    """The Python side of one WebSocket: join, then one canvas session at a time (``gen`` counts them)."""
+
+    def __init__(self, room: WorkshopRoom, send: Callable[[str], None],
+                 hangup: Callable[[], None] = lambda: None) -> None:
+        self.room, self.send, self.hangup = room, send, hangup
+        self.limit = RateLimit()
+        self.ws: Workshop | None = None
+        self.name = self.team = ""
+        self.session: CanvasSession | None = None
+        self.canvas_id: str | None = None
+        self.gen = 0
+        self._room_sent: dict[str, Any] | None = None
+
+    @property
+    def language(self) -> str:
+        return self.room.language
+
+    # ------------------------------------------------------------------ from the page
+    def receive(self, frame: str | bytes) -> bool:
+        """Handle one frame; True if it may have changed the workshop (the room then fans out)."""
+        try:
+            if not self.limit.allow():
+                raise RoomError("room.too_fast")
+            message = parse(frame)
+            kind = message["t"]
+            if kind == "ping":
+                self.send(dump("pong"))
+                return False
+            if kind == "join":
+                return self.join(message["name"], message["team"])
+            if kind == "set":
+                return self.set(message["gen"], message["values"])
+        except RoomError as exc:
+            self.send(dump("refused", message=exc.render(self.language)))
+        return False  # "msg" (anywidget's custom messages): no kit widget sends any
+
+    def join(self, name: str, team: str) -> bool:
+        """Register (again, after a reconnect) and show the room; a refusal is told, never raised."""
+        try:
+            entry = roster.join(self.room.ws, name, team)
+        except WorkshopError as exc:
+            self.send(dump("refused", message=f"{i18n.t('serve.error', self.language)} {exc.render(self.language)}",
+                           field="join"))
+            return False
+        self.name, self.team = entry["name"], entry["team"]
+        self.ws = self.room.member_workshop(self.name)
+        who = i18n.t("serve.joined_as", self.language, name=self.name, team=self.team)
+        self.send(dump("joined", who=who, name=self.name, team=self.team))
+        self._close_session()  # joining (again) sends everything again
+        self.canvas_id, self._room_sent = None, None
+        self.follow(self.room.now())
+        return True
+
+    def set(self, gen: int, values: dict[str, Any]) -> bool:
+        """The page's model saved ``values``: a request (applied through the session) or a writable key."""
+        if self.ws is None:
+            raise RoomError("room.not_joined")
+        session = self.session
+        if session is None or gen != self.gen:
+            raise RoomError("room.no_widget")
+        result: dict[str, Any] = {}
+        for key, value in values.items():
+            if key == "request" and isinstance(value, dict):
+                result = session.apply(value)
+            elif key in session.writable:
+                try:
+                    session.receive(key, value)
+                except WorkshopError as exc:
+                    result = {"error": session.explain(exc)}
+            else:
+                raise RoomError("room.not_settable", name=key)
+        self._send_state({**session.diff(), **result})
+        return bool(result)
+
+    # ------------------------------------------------------------------ from the workshop
+    def follow(self, now: Now) -> None:
+        """Send what changed: the room line (step, timer, canvas) and the canvas state."""
+        if self.ws is None:
+            return
+        if now.canvas != self.canvas_id or (now.canvas and self.session is None):
+            self._open(now.canvas)
+        if now.public != self._room_sent:
+            self._room_sent = now.public
+            self.send(dump("room", gen=self.gen, server_now=now.server_now, **now.public))
+        if self.session is not None:
+            values = self.session.diff()
+            if values:
+                self._send_state(values)
+
+    def _open(self, canvas_id: str | None) -> None:
+        self._close_session()
+        self.canvas_id = canvas_id
+        self.gen += 1
+        self._room_sent = None
+        if canvas_id is not None and self.ws is not None:
+            self.session = for_canvas(self.ws, canvas_id, participant=self.name, team=self.team)
+
+    def _send_state(self, values: dict[str, Any]) -> None:
+        self.send(dump("state", gen=self.gen, values=values))
+
+    def _close_session(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def close(self) -> None:
+        """Leave the room: the session and workshop handle close, and so does the socket."""
+        self.hangup()
+        self._close_session()
+        self.ws = None  # on the room's shared store: nothing of its own to close

@@ -1,0 +1,270 @@
+"""The room's web server: one tornado process, the participant page, its assets, one WebSocket per page.
+
+Why tornado: it is the framework Jupyter's own server runs on (already installed with the
+kit, no new dependency), it serves HTTP and WebSockets from one event loop, and it has a
+per-message size cap and ping/timeout keep-alive built in.
+
+URLs under the prefix (``base_url``, e.g. ``/`` or ``/services/room/``):
+
+* ``w/<key>/?token=...``      the page of workshop ``key`` (403 without its own token; the friendly
+  "room is full" page with 503 once ``max_members`` pages are open);
+* ``w/<key>/ws?token=...``    its WebSocket (kit.room.protocol);
+* ``static/...``              room.js, room.css and ``static/widgets/<module>.js|css``: the widget
+  modules of kit/widgets exactly as JupyterLab gets them (kit.widgets.base ``bundle``/``styles``).
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import html
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from tornado import httpserver, ioloop, netutil, web, websocket
+
+from .. import i18n
+from .member import Member
+from .protocol import HARD_FRAME, dump
+from .rooms import POLL, SAFETY_POLL, WorkshopRoom
+
+STATIC = Path(__file__).resolve().parent / "static"
+#: Widget modules a page may load (kit/widgets/<name>.js and .css).
+WIDGET_MODULES = ("board", "vpc", "touchpoints")
+PING = 10.0  # seconds: keep-alive pings; a page that answers none within a ping is closed, its place freed
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",  # the link carries the token
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+@functools.cache
+def widget_asset(module: str, kind: str) -> str:
+    """The widget module (``js``) or style sheet (``css``) as JupyterLab gets it, built once."""
+    from ..widgets.base import (  # anywidget loads here, once, not per participant
+        bundle,
+        styles,
+    )
+
+    return bundle(f"{module}.js") if kind == "js" else styles(f"{module}.css")
+
+
+def page_html(name: str, **values: str) -> str:
+    """A page from static/, with ``{{name}}`` placeholders filled by already-escaped values."""
+    text = (STATIC / name).read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace("{{" + key + "}}", value)
+    return text
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside <script type="application/json">: no "</script>" can close it."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class Handler(web.RequestHandler):
+    """Security headers on every answer; errors as small pages in the workshop's language."""
+
+    hall: dict[str, WorkshopRoom]
+
+    def initialize(self, hall: dict[str, WorkshopRoom]) -> None:
+        self.hall = hall
+
+    def set_default_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.set_header(name, value)
+
+    def admitted(self, key: str) -> WorkshopRoom:
+        """The room of ``key`` if the token is its own; 403 otherwise (also for an unknown key)."""
+        room = self.hall.get(key)
+        if room is None or not room.admits(self.get_query_argument("token", None)):
+            raise web.HTTPError(403)
+        return room
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        room = kwargs.get("room")
+        language = room.language if isinstance(room, WorkshopRoom) else "en"
+        if status_code == 503 and isinstance(room, WorkshopRoom):
+            title = i18n.t("serve.room_full_title", language)
+            text = i18n.t("serve.room_full_text", language, max=room.max_members)
+        else:
+            title, text = f"{status_code}: {self._reason}", ""
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(page_html("full.html", lang=language, title=html.escape(title), text=html.escape(text),
+                              code=str(status_code)))
+
+
+class PageHandler(Handler):
+    def get(self, key: str) -> None:
+        room = self.admitted(key)
+        if room.full:
+            self.send_error(503, room=room)
+            return
+        prefix = self.settings["kit_prefix"]
+        config = {"ws": f"{prefix}w/{key}/ws", "static": f"{prefix}static/", "language": room.language}
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(page_html("room.html", lang=room.language, static=html.escape(prefix + "static/"),
+                              title=html.escape(room.texts["join_title"]), config=script_json(config)))
+
+
+class WidgetHandler(Handler):
+    def get(self, module: str, kind: str) -> None:
+        if module not in WIDGET_MODULES:
+            raise web.HTTPError(404)
+        self.set_header("Content-Type", "text/javascript; charset=utf-8" if kind == "js" else "text/css; charset=utf-8")
+        self.set_header("Cache-Control", "private, max-age=3600")
+        self.finish(widget_asset(module, kind))
+
+
+class StaticHandler(web.StaticFileHandler):
+    def set_default_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.set_header(name, value)
+
+
+class Socket(websocket.WebSocketHandler):
+    """One page: frames in to its :class:`Member`, frames out from it."""
+
+    room: WorkshopRoom
+    member: Member | None = None
+
+    def initialize(self, hall: dict[str, WorkshopRoom]) -> None:
+        self.hall = hall
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        room = self.hall.get(args[0] if args else "")
+        if room is None or not room.admits(self.get_query_argument("token", None)):
+            self.set_status(403)
+            self.finish()
+            return
+        if room.full:
+            self.set_status(503)
+            self.finish()
+            return
+        self.room = room
+        await super().get(*args, **kwargs)
+
+    def open(self, *args: str, **kwargs: str) -> None:
+        self.set_nodelay(True)
+        self.member = Member(self.room, self.emit, lambda: self.close(1001))
+        self.room.members.add(self.member)
+        self.emit(dump("hello", **self.room.hello()))
+
+    def on_message(self, message: str | bytes) -> None:
+        if self.member is None:
+            return
+        try:
+            changed = self.member.receive(message)
+        except Exception as exc:  # a store failure or a bug: this page is told, the room goes on
+            log.exception("room %s: a frame failed", self.room.key)
+            self.emit(dump("refused", message=f"{i18n.t('widgets.err_other', self.room.language)} {exc}"))
+            changed = True  # it may have written part of it: everyone looks again
+        if changed:
+            schedule(self.room)
+
+    def on_close(self) -> None:
+        if self.member is not None:
+            self.room.leave(self.member)
+            self.member = None
+
+    def emit(self, frame: str) -> None:
+        if self.ws_connection is None or self.ws_connection.is_closing():
+            return
+        with contextlib.suppress(websocket.WebSocketClosedError):  # closed meanwhile: on_close cleans up
+            self.write_message(frame)
+
+
+def schedule(room: WorkshopRoom) -> None:
+    """Fan out once on the next loop turn: requests arriving together cost one round, not one each."""
+    if room.pending:
+        return
+    room.pending = True
+
+    def run() -> None:
+        room.pending = False
+        fan_out(room)
+
+    ioloop.IOLoop.current().add_callback(run)
+
+
+def _notified(loop: ioloop.IOLoop, room: WorkshopRoom, version: int) -> None:
+    """PostgreSQL's listener thread saw a commit: fan out on the room's loop."""
+    loop.add_callback(schedule, room)
+
+
+def fan_out(room: WorkshopRoom) -> None:
+    try:
+        room.fan_out()
+    except Exception:  # a store hiccup must not stop the watcher; the next poll tries again
+        log.exception("room %s: could not read the workshop", room.key)
+
+
+def log_request(handler: web.RequestHandler) -> None:
+    """tornado's access log without the query string: the link carries the token, which is never logged."""
+    status = handler.get_status()
+    if status < 400:
+        return
+    request = handler.request
+    access = logging.getLogger("tornado.access")
+    (access.warning if status < 500 else access.error)(
+        "%d %s %s (%s) %.2f ms", status, request.method, request.path, request.remote_ip, 1000 * request.request_time())
+
+
+def application(hall: dict[str, WorkshopRoom], base_url: str = "/") -> web.Application:
+    prefix = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
+    p = prefix.replace(".", r"\.")
+    args = {"hall": hall}
+    return web.Application([
+        (p + r"w/([a-z0-9_-]{1,64})/", PageHandler, args),
+        (p + r"w/([a-z0-9_-]{1,64})/ws", Socket, args),
+        (p + r"static/widgets/([a-z]+)\.(js|css)", WidgetHandler, args),
+        (p + r"static/(room\.js|room\.css)", StaticHandler, {"path": str(STATIC)}),
+    ], kit_prefix=prefix, log_function=log_request, websocket_max_message_size=HARD_FRAME, websocket_ping_interval=PING,
+        websocket_ping_timeout=PING, compress_response=False)
+
+
+class RoomServer:
+    """The running room: the HTTP server and one watcher per workshop, on the current IOLoop."""
+
+    def __init__(self, hall: dict[str, WorkshopRoom], base_url: str = "/") -> None:
+        self.hall = hall
+        self.app = application(hall, base_url)
+        self.server: httpserver.HTTPServer | None = None
+        self.loop: ioloop.IOLoop | None = None  # the loop it serves on (other threads hand work to it)
+        self._poller: ioloop.PeriodicCallback | None = None
+
+    def listen(self, port: int, host: str) -> int:
+        """Start listening (port 0: any free one) and watching; returns the port."""
+        self.server = httpserver.HTTPServer(self.app, xheaders=False)
+        sockets = netutil.bind_sockets(port, host)
+        self.server.add_sockets(sockets)
+        loop = self.loop = ioloop.IOLoop.current()
+        for room in self.hall.values():
+            if getattr(room.ws.store, "notifies", False):
+                room.unsubscribe = room.ws.store.subscribe(functools.partial(_notified, loop, room))
+            room.fan_out(force=True)
+        self._poller = ioloop.PeriodicCallback(self.poll, POLL * 1000)
+        self._poller.start()
+        return int(sockets[0].getsockname()[1])
+
+    def poll(self) -> None:
+        """SQLite workshops every tick; pushing ones only now and then (a lost notification)."""
+        now = time.monotonic()
+        for room in self.hall.values():
+            if not getattr(room.ws.store, "notifies", False) or now - room.checked > SAFETY_POLL:
+                fan_out(room)
+
+    def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.stop()
+        if self.server is not None:
+            self.server.stop()
+        for room in self.hall.values():
+            room.close()

@@ -1,0 +1,145 @@
+"""A small room client for the tests and the bench: a page without a browser, over tornado's WebSocket.
+
+It keeps what a page keeps: the texts, who it joined as, the room line and the widget state of
+the current ``gen`` (merged from ``state`` frames), and every refusal it was told.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+from kit.room.config import Entry
+from kit.room.rooms import WorkshopRoom, digest
+from kit.room.server import RoomServer
+
+
+class Client:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.conn: WebSocketClientConnection | None = None
+        self.hello: dict[str, Any] = {}
+        self.joined: dict[str, Any] = {}
+        self.room: dict[str, Any] = {}
+        self.state: dict[str, Any] = {}
+        self.refused: list[str] = []
+        self.seen: dict[str, float] = {}  # note text -> when this client first had it (monotonic)
+        self.frames = 0
+        self.closed = False
+        self._changed = asyncio.Event()
+        self._reader: asyncio.Task[None] | None = None
+
+    async def connect(self) -> Client:
+        self.conn = await websocket_connect(self.url, max_message_size=8 * 1024 * 1024)
+        self._reader = asyncio.get_running_loop().create_task(self._read())
+        await self.until(lambda c: bool(c.hello), 10)
+        return self
+
+    async def _read(self) -> None:
+        assert self.conn is not None
+        while True:
+            frame = await self.conn.read_message()
+            if frame is None:
+                self.closed = True
+                self._changed.set()
+                return
+            self.frames += 1
+            msg = json.loads(frame)
+            kind = msg.pop("t")
+            if kind == "hello":
+                self.hello = msg
+            elif kind == "joined":
+                self.joined = msg
+            elif kind == "room":
+                if msg["gen"] != self.room.get("gen"):
+                    self.state = {}
+                self.room = msg
+            elif kind == "state" and msg["gen"] == self.room.get("gen"):
+                self.state.update(msg["values"])
+                now = time.monotonic()
+                for item in msg["values"].get("items", ()):
+                    self.seen.setdefault(item.get("text", ""), now)
+            elif kind == "refused":
+                self.refused.append(msg["message"])
+            self._changed.set()
+
+    async def send(self, message: Any) -> None:
+        assert self.conn is not None
+        await self.conn.write_message(message if isinstance(message, (str, bytes)) else json.dumps(message),
+                                      binary=isinstance(message, bytes))
+
+    async def join(self, name: str, team: str) -> None:
+        await self.send({"t": "join", "name": name, "team": team})
+        await self.until(lambda c: bool(c.joined) or bool(c.refused), 10)
+
+    async def request(self, op: str, **payload: Any) -> dict[str, Any]:
+        nonce = f"{op}-{time.monotonic_ns()}"
+        await self.send({"t": "set", "gen": self.room["gen"], "values": {"request": {"op": op, "nonce": nonce,
+                                                                                      **payload}}})
+        await self.until(lambda c: c.state.get("ack") == nonce, 30)
+        return self.state
+
+    async def until(self, condition: Callable[[Client], bool], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition(self):
+            left = deadline - time.monotonic()
+            if left <= 0 or self.closed:
+                raise AssertionError(f"client {self.joined.get('name')!r}: condition not met within {timeout} s")
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):  # the loop checks the deadline
+                await asyncio.wait_for(self._changed.wait(), left)
+
+    def texts(self) -> list[str]:
+        return [i["text"] for i in self.state.get("items", [])]
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+        if self._reader is not None:
+            self._reader.cancel()
+
+
+@contextmanager
+def running_room(workshops: dict[str, tuple[str | Path, str]], base_url: str = "/",
+                 max_members: int = 400) -> Iterator[tuple[str, RoomServer]]:
+    """A room in a thread of this process on a free 127.0.0.1 port; yields (base URL, server)."""
+    started = threading.Event()
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        async def main() -> None:
+            entries = [Entry(k, str(t), digest(tok), max_members) for k, (t, tok) in workshops.items()]
+            hall = {e.key: WorkshopRoom(e.key, e.target, e.token_digest, e.max_members) for e in entries}
+            server = RoomServer(hall, base_url)
+            box["port"], box["server"] = server.listen(0, "127.0.0.1"), server
+            box["stop"] = stop = asyncio.Event()
+            box["loop"] = asyncio.get_running_loop()
+            started.set()
+            await stop.wait()
+            server.stop()
+
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread, which raises it
+            box["error"] = exc
+            started.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert started.wait(30), "the room did not start"
+    if "error" in box:
+        raise box["error"]
+    prefix = box["server"].app.settings["kit_prefix"]
+    try:
+        yield f"127.0.0.1:{box['port']}{prefix}", box["server"]
+    finally:
+        box["loop"].call_soon_threadsafe(box["stop"].set)
+        thread.join(30)

@@ -1,0 +1,103 @@
+"""Two room processes, as on two machines, serve one PostgreSQL workshop: a note on A shows on B."""
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import kit
+from kit import facilitation
+from roomclient import Client
+
+TOKEN = "participant-token-0123456789"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def room_process(target: str, token_file: Path, key: str = "pg") -> Iterator[str]:
+    """``python -m kit.room`` on a free port; yields its base URL once it listens, stops it with SIGINT."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "kit.room", "--workshop", f"{key}={target}",
+                             "--token-file", str(token_file), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"listening on http://(\S+)", line)
+        assert match, f"no start line: {line!r} {proc.stderr.read() if proc.poll() is not None else ''}"
+        yield match.group(1)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0 and "stopped" in out, err  # a clean stop on Ctrl+C
+        assert "Traceback" not in err, err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_note_on_process_a_shows_on_process_b(pg_url, tmp_path):
+    with kit.new(pg_url, title="Two rooms", language="en", actor="fac", teams=["Blue"]) as ws:
+        facilitation.set_step(ws, "07_plan")
+    token_file = tmp_path / "tokens"
+    token_file.write_text(f"pg {TOKEN}\n")
+    token_file.chmod(0o600)
+    with room_process(pg_url, token_file) as a, room_process(pg_url, token_file) as b:
+        async def main() -> None:
+            anna = await Client(f"ws://{a}w/pg/ws?token={TOKEN}").connect()
+            ben = await Client(f"ws://{b}w/pg/ws?token={TOKEN}").connect()
+            for client, name in ((anna, "Anna"), (ben, "Ben")):
+                await client.join(name, "Blue")
+                await client.until(lambda c: "items" in c.state, 10)
+            state = await anna.request("add", area="contact", text="from process A")
+            assert state["error"] == ""
+            await ben.until(lambda c: c.texts() == ["from process A"], 1)  # pushed by NOTIFY, not the 2 s poll
+            await ben.request("add", area="contact", text="and from B")
+            await anna.until(lambda c: sorted(c.texts()) == ["and from B", "from process A"], 1)
+            anna.close()
+            ben.close()
+
+        asyncio.run(main())
+    with kit.open(pg_url, actor="check") as ws:
+        assert sorted(i["text"] for i in ws.ideas.all()) == ["and from B", "from process A"]
+
+
+def test_kit_serve_runs_a_server_workshop_with_the_password_only_in_the_environment(pg_cluster, tmp_path):
+    """`kit serve URL`: the password given in the URL reaches the servers through PGPASSWORD, never a command line."""
+    from kit.serve.server import free_port, status
+    from pgcluster import PASSWORD
+
+    key = "serve-url"
+    with kit.demo(pg_cluster.url(key), "en"):
+        pass
+    secret_url = pg_cluster.url(key, password=PASSWORD)
+    env = {k: v for k, v in os.environ.items() if k != "PGPASSWORD"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    proc = subprocess.Popen([sys.executable, "-m", "kit", "serve", secret_url, "--port", str(free_port()),
+                             "--participant-port", str(free_port())],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        printed = []
+        while not any("?token=" in line and "/w/" in line for line in printed):
+            line = proc.stdout.readline()
+            assert line, f"kit serve stopped: {proc.stderr.read() if proc.stderr else ''}"
+            printed.append(line)
+        join = next(line.strip() for line in printed if "/w/" in line)
+        assert status(join)[0] == 200  # the room opened the workshop on the server
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert children
+        for pid in children:  # the servers it started (the user's own command line is theirs)
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            assert PASSWORD not in cmdline, cmdline
+        assert PASSWORD not in "".join(printed)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert PASSWORD not in out + err

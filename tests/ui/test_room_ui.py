@@ -1,0 +1,105 @@
+"""The room in real Chromium: a phone joins and adds a note; a page that loses its connection says
+"reconnecting", greys its canvas, and catches up by itself. Screenshots: artifacts/room/*.png."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import kit
+from kit import facilitation
+from labserver import CHROMIUM
+from labserver import chromium as launch_chromium
+from roomclient import running_room
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "room"
+TOKEN = "participant-token-0123456789"
+LOCAL = re.compile(r"^(http://127\.0\.0\.1[:/]|ws://127\.0\.0\.1[:/]|data:)")
+
+
+@pytest.fixture
+def room(tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    path = tmp_path / "phone.workshop"
+    with kit.new(path, title="Phones", language="de", actor="fac", teams=["Blau", "Grün"]) as ws:
+        facilitation.set_step(ws, "07_plan")
+    with running_room({"room": (path, TOKEN)}) as (base, server), launch_chromium() as browser:
+        yield path, f"http://{base}w/room/?token={TOKEN}", server, browser
+
+
+def _page(browser, outside: list[str], **context):
+    page = browser.new_context(**context).new_page()
+    page.set_default_timeout(10_000)
+    page.on("request", lambda r: None if LOCAL.match(r.url) else outside.append(r.url))
+    page.on("console", lambda m: outside.append(f"console: {m.text}") if m.type == "error" else None)
+    return page
+
+
+def _join(page, url: str, name: str, team: str) -> None:
+    page.goto(url)
+    page.fill(".kit-name input", name)
+    page.locator(".kit-team select").select_option(label=team)
+    page.click(".kit-join")
+    page.wait_for_selector(".kit-board")
+
+
+@pytest.mark.browser
+def test_a_phone_joins_and_adds_a_note(room):
+    from playwright.sync_api import expect
+
+    path, url, _, browser = room
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    outside: list[str] = []
+    phone = _page(browser, outside, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    _join(phone, url, "Zoë 📱", "Grün")
+    expect(phone.locator(".kit-who")).to_contain_text("Zoë 📱 · Team Grün")
+    note = phone.locator('.kit-area[data-area="contact"] .kit-add input')
+    note.tap()
+    note.fill("Vom Handy <b>fett?</b>")
+    note.press("Enter")  # the phone keyboard's return key
+    expect(phone.locator(".kit-note-text", has_text="Vom Handy <b>fett?</b>")).to_have_count(1)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # the canvas scrolls, not the page
+    phone.screenshot(path=str(SHOTS / "phone_joined.png"), full_page=True)
+    with kit.open(path, actor="check") as ws:
+        assert [(i["text"], i["author"], i["team"]) for i in ws.ideas.all()] == [
+            ("Vom Handy <b>fett?</b>", "Zoë 📱", "Grün")]
+    assert outside == []
+
+
+@pytest.mark.browser
+def test_a_page_that_lost_its_connection_says_so_and_catches_up(room):
+    from playwright.sync_api import expect
+
+    path, url, server, browser = room
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    outside: list[str] = []
+    page = _page(browser, outside, viewport={"width": 1000, "height": 800})
+    _join(page, url, "Anna", "Blau")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": True, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    room_ = server.hall["room"]
+    server.loop.add_callback(lambda: [m.hangup() for m in list(room_.members)])  # the Wi-Fi drops
+    expect(page.locator(".kit-reconnecting")).to_be_visible()
+    expect(page.locator("body")).to_have_class(re.compile("kit-stale"))
+    with kit.open(path, actor="fac") as ws:  # meanwhile the room goes on
+        ws.canvas("idea_board").add("contact", "while you were away", author="fac")
+    expect(page.locator(".kit-note-text", has_text="while you were away")).to_have_count(0)  # not shown as current
+    page.screenshot(path=str(SHOTS / "reconnecting.png"))
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    expect(page.locator(".kit-note-text", has_text="while you were away")).to_have_count(1)
+    expect(page.locator(".kit-reconnecting")).to_be_hidden()
+    expect(page.locator(".kit-who")).to_contain_text("Anna")  # joined again by itself, no form
+    area = page.locator('.kit-area[data-area="contact"] .kit-add')
+    area.locator("input").fill("back again")
+    area.locator(".kit-btn-add").click()
+    expect(page.locator(".kit-note-text", has_text="back again")).to_have_count(1)
+    page.screenshot(path=str(SHOTS / "caught_up.png"))
+    with kit.open(path, actor="check") as ws:
+        assert sorted(i["text"] for i in ws.ideas.all()) == ["back again", "while you were away"]
+    assert [o for o in outside if not o.startswith("console:")] == []
