@@ -59,29 +59,33 @@ class Hub:
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path, Path, str]:
-    """CA, certificate chain and 0600 key for 127.0.0.1; and the key's SPKI hash."""
-    ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1", "localhost")
+    """CA, certificate chain and 0600 key for 127.0.0.1 (made once per folder); and the key's SPKI hash."""
     folder.mkdir(parents=True, exist_ok=True)
     ca_file, cert_file, key_file = folder / "ca.pem", folder / "cert.pem", folder / "key.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    cert.cert_chain_pems[0].write_to_path(str(cert_file))
-    key_file.touch(mode=0o600)
-    cert.private_key_pem.write_to_path(str(key_file))
-    public = x509.load_pem_x509_certificate(cert.cert_chain_pems[0].bytes()).public_key()
+    if not cert_file.exists():
+        ca = trustme.CA()
+        cert = ca.issue_cert("127.0.0.1", "localhost")
+        ca.cert_pem.write_to_path(str(ca_file))
+        cert.cert_chain_pems[0].write_to_path(str(cert_file))
+        key_file.touch(mode=0o600)
+        cert.private_key_pem.write_to_path(str(key_file))
+    public = x509.load_pem_x509_certificate(cert_file.read_bytes()).public_key()
     der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return ca_file, cert_file, key_file, base64.b64encode(hashlib.sha256(der).digest()).decode()
 
 
 @contextmanager
-def running_hub(base: Path, admin: str = "admin", cull_timeout: int = 3600) -> Iterator[Hub]:
-    """``kit hub`` over HTTPS on a free port of 127.0.0.1; SIGINT (Ctrl+C) at the end."""
+def running_hub(base: Path, admin: str = "admin", cull_timeout: int = 3600,
+                rooms: tuple[str, ...] = ()) -> Iterator[Hub]:
+    """``kit hub`` over HTTPS on a free port of 127.0.0.1 (the same state and certificate each time in ``base``);
+    SIGINT (Ctrl+C) at the end."""
     ca, cert, key, spki = make_certificate(base / "tls")
     port = free_port()
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "kit", "hub", "--dir", str(base / "state"), "--port", str(port), "--ssl-cert",
-         str(cert), "--ssl-key", str(key), "--admin", admin, "--cull-timeout", str(cull_timeout)],
+         str(cert), "--ssl-key", str(key), "--admin", admin, "--cull-timeout", str(cull_timeout),
+         *[arg for key in rooms for arg in ("--room", key)]],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     hub = Hub(f"https://127.0.0.1:{port}/", base / "state", ca, spki, process, 0.0)
     ready = threading.Event()
@@ -92,6 +96,7 @@ def running_hub(base: Path, admin: str = "admin", cull_timeout: int = 3600) -> I
             hub.output.append(line)
             if line.startswith(READY):
                 hub.started = time.monotonic() - started
+            if hub.started and len(room_links(hub)) == len(rooms):  # the room links follow the ready line
                 ready.set()
 
     reader = threading.Thread(target=read, daemon=True)
@@ -152,6 +157,19 @@ def spawn(hub: Hub, s: requests.Session, name: str) -> float:
     wait_for(lambda: api(hub, s, "GET", f"hub/api/users/{name}").json()["servers"].get("", {}).get("ready"),
              SPAWN, f"{name}'s server to start", interval=0.2)
     return time.monotonic() - started
+
+
+def room_links(hub: Hub) -> dict[str, str]:
+    """The participant links ``kit hub`` printed: workshop key -> URL through the proxy."""
+    found = (re.match(r"Participants of (\S+) join here: (\S+)", line) for line in hub.output)
+    return {m.group(1): m.group(2) for m in found if m}
+
+
+def facilitator_url(hub: Hub, name: str, key: str) -> str:
+    """A workshop URL with facilitator ``name``'s own password (from the 0600 .pgpass the hub gave them)."""
+    host, _, database, user, password = (hub.state / "homes" / name / ".pgpass").read_text().strip().split(":")
+    port = (hub.state / "pg" / "data" / "postmaster.pid").read_text().splitlines()[3]  # today's port of the server
+    return f"postgresql://{user}:{password}@{host}:{port}/{database}?workshop={key}"
 
 
 def env_of(pid: int) -> dict[str, str]:

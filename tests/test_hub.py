@@ -173,8 +173,7 @@ def test_the_idle_culler_runs_as_a_service_with_its_role(hub: Hub, people: dict[
     assert psutil.Process(services["idle-culler"]["pid"]).is_running()
 
 
-def test_the_config_gives_the_culler_only_its_scopes_and_the_room_its_path(tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_config_gives_the_culler_only_its_scopes_and_the_room_its_path(tmp_path: Path) -> None:
     from traitlets.config import Config
 
     from kit.hub import config
@@ -189,10 +188,19 @@ def test_the_config_gives_the_culler_only_its_scopes_and_the_room_its_path(tmp_p
     assert culler["name"] == "idle-culler" and "--timeout=600" in culler["command"]
     assert settings.url == "http://127.0.0.1:8000/" and "ssl_cert" not in c.JupyterHub
     assert "KIT_WORKSHOP" not in c.Spawner.env_keep and "PGPASSWORD" not in c.Spawner.env_keep
-    monkeypatch.setattr(config, "has_room", lambda: True)
-    room = config.services(settings)[0][1]
+    assert [s["name"] for s in c.JupyterHub.services] == ["idle-culler"]  # no room asked for: none started
+    rooms = config.Settings.from_env({**env, "KIT_HUB_ROOMS": "hotel,bens"})
+    room = config.services(rooms)[0][1]
     assert room["url"] == "http://127.0.0.1:4567" and room["command"][-2:] == ["--base-url", "/services/room/"]
-    assert stat.S_IMODE(Path(room["environment"]["PGPASSFILE"]).stat().st_mode) == 0o600
+    assert room["command"][3:7] == ["--workshop", "hotel=postgresql://kit_admin@127.0.0.1:5/w?workshop=hotel",
+                                    "--workshop", "bens=postgresql://kit_admin@127.0.0.1:5/w?workshop=bens"]
+    tokens = Path(room["command"][room["command"].index("--token-file") + 1])
+    pgpass = Path(room["environment"]["PGPASSFILE"])
+    for private in (tokens, pgpass):
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    lines = dict(line.split() for line in tokens.read_text().splitlines())
+    assert lines == rooms.room_tokens() and len(set(lines.values())) == 2  # one token per workshop
+    assert pgpass.read_text().startswith("127.0.0.1:5:w:kit_admin:")
     with pytest.raises(UsageError, match="KIT_HUB_ADMIN"):
         config.Settings.from_env({"KIT_HUB_DIR": "x", "KIT_HUB_DB": "y"})
 

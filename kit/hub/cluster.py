@@ -20,11 +20,12 @@ BIN = Path(os.environ.get("KIT_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
 POSTGRES_HOME = Path("/var/lib/postgresql")
+RUNUSER = shutil.which("runuser") or "/usr/sbin/runuser"
 
 
 def _reachable_by_postgres(folder: Path) -> bool:
     folder.mkdir(parents=True, exist_ok=True)
-    return subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(folder)],
+    return subprocess.run([RUNUSER, "-u", "postgres", "--", "test", "-x", str(folder)],
                           check=False, capture_output=True, timeout=30).returncode == 0
 
 
@@ -47,7 +48,7 @@ class LocalCluster:
     def _run(self, *cmd: object) -> None:
         args = [str(c) for c in cmd]
         if self.as_postgres:
-            args = ["runuser", "-u", "postgres", "--", *args]
+            args = [RUNUSER, "-u", "postgres", "--", *args]
         done = subprocess.run(args, check=False, capture_output=True, text=True, timeout=120)
         if done.returncode:
             lines = (done.stderr or done.stdout).strip().splitlines() or ["?"]

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 from ..errors import StoreError, UsageError
 from ..serve.server import free_port
+from ..store.url import check_key
 from .cluster import LocalCluster
 from .config import Settings
 from .secrets import ensure_secret
@@ -38,6 +41,8 @@ def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ssl-cert", type=Path, help="certificate (PEM) for HTTPS; needed unless --ip is 127.0.0.1")
     p.add_argument("--ssl-key", type=Path, help="its private key (PEM, mode 0600)")
     p.add_argument("--admin", default="admin", help="the hub user who approves sign-ups (default: %(default)s)")
+    p.add_argument("--room", action="append", default=[], metavar="KEY", help="serve this workshop's participant "
+                   "room at /services/room/w/KEY/ (repeat for several); its link is printed at start")
     p.add_argument("--cull-timeout", type=int, default=3600, help="stop a facilitator's idle server after this "
                    "many seconds (default: %(default)s)")
 
@@ -56,6 +61,7 @@ def environment(args: argparse.Namespace, db_port: int) -> dict[str, str]:
             "KIT_HUB_PORT": str(args.port), "KIT_HUB_DB": f"postgresql://{ADMIN_ROLE}@127.0.0.1:{db_port}/{DATABASE}",
             "KIT_HUB_API_PORT": str(free_port()), "KIT_HUB_PROXY_API_PORT": str(free_port()),
             "KIT_HUB_ROOM_PORT": str(free_port()), "KIT_HUB_CULL_TIMEOUT": str(args.cull_timeout),
+            "KIT_HUB_ROOMS": ",".join(check_key(key, "--room") for key in args.room),
             "KIT_HUB_SSL_CERT": str(args.ssl_cert.resolve()) if args.ssl_cert else "",
             "KIT_HUB_SSL_KEY": str(args.ssl_key.resolve()) if args.ssl_key else ""}
 
@@ -87,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
                                    start_new_session=True)
         _wait_ready(hub, settings, state / "jupyterhub.log")
         print(i18n.t("hub.ready", "en", url=settings.url, admin=args.admin), flush=True)
+        for key, token in settings.room_tokens().items():  # a participant link is meant to be handed out
+            print(i18n.t("hub.room_link", "en", key=key, url=settings.room_link(key, token)), flush=True)
         hub.wait()
         return 0 if hub.returncode in (0, -signal.SIGTERM) else 2
     except KeyboardInterrupt:
@@ -105,16 +113,32 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _wait_ready(hub: subprocess.Popen[bytes], settings: Settings, log: Path) -> None:
+    """Ready when the proxy routes to the hub and to every service (the hub answers before it has added them)."""
+    wanted = {"/"} | ({"/services/room"} if settings.rooms else set())
+    token = ensure_secret(settings.secrets / "proxy_token")
+    request = urllib.request.Request(f"http://127.0.0.1:{settings.proxy_api_port}/api/routes",
+                                     headers={"Authorization": f"token {token}"})
     deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if hub.poll() is not None:
-            break
+    while time.monotonic() < deadline and hub.poll() is None:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{settings.hub_port}/hub/api", timeout=2):
+            with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 (http://127.0.0.1 only)
+                routes = {spec.rstrip("/") or "/" for spec in json.load(response)}  # the proxy drops the last /
+            if wanted <= routes and (not settings.rooms or _answers(f"http://127.0.0.1:{settings.room_port}/")):
                 return
         except OSError:
-            time.sleep(0.2)  # the hub opens its port only once it is up; nothing to await but the port
+            pass  # the proxy is not listening yet
+        time.sleep(0.2)  # neither the hub nor the proxy tells anybody when it is ready: ask
     raise UsageError("hub.failed", what="JupyterHub", log=str(log))
+
+
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 (http://127.0.0.1 only)
+    except urllib.error.HTTPError:
+        return True  # it answered, with a refusal
+    except OSError:
+        return False
+    return True
 
 
 def _stop(hub: subprocess.Popen[bytes]) -> None:

@@ -14,8 +14,8 @@ line. What it sets up:
 """
 from __future__ import annotations
 
-import importlib.util
 import os
+import re
 import shutil
 import sys
 from collections.abc import Mapping
@@ -29,6 +29,8 @@ from .secrets import ensure_secret, write_private
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 DEBIAN_NODE = Path("/usr/share/nodejs")
+#: A ``token=`` inside a URL-encoded URL, which JupyterHub's own log scrubbing does not see.
+ENCODED_TOKEN = re.compile(r"(token(?:%3D|%253D))[^&%]+", re.IGNORECASE)
 #: The scopes the idle culler needs (from jupyterhub-idle-culler's documentation), nothing more.
 CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
 
@@ -48,6 +50,7 @@ class Settings:
     ssl_cert: str = ""
     ssl_key: str = ""
     cull_timeout: int = 3600
+    rooms: tuple[str, ...] = ()  # workshop keys the room serves, each behind its own participant token
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -62,11 +65,20 @@ class Settings:
             ("room_port", "KIT_HUB_ROOM_PORT"), ("cull_timeout", "KIT_HUB_CULL_TIMEOUT")) if env.get(name)}
         return cls(state=Path(need("KIT_HUB_DIR")), admin=need("KIT_HUB_ADMIN"), database=need("KIT_HUB_DB"),
                    ip=env.get("KIT_HUB_IP", "127.0.0.1"), ssl_cert=env.get("KIT_HUB_SSL_CERT", ""),
-                   ssl_key=env.get("KIT_HUB_SSL_KEY", ""), **numbers)
+                   ssl_key=env.get("KIT_HUB_SSL_KEY", ""),
+                   rooms=tuple(k for k in env.get("KIT_HUB_ROOMS", "").split(",") if k), **numbers)
 
     @property
     def secrets(self) -> Path:
         return self.state / "secrets"
+
+    def room_tokens(self) -> dict[str, str]:
+        """Each room workshop's participant token (made once, kept in a 0600 file)."""
+        return {key: ensure_secret(self.secrets / "room" / key) for key in self.rooms}
+
+    def room_link(self, key: str, token: str) -> str:
+        """What participants of workshop ``key`` open (also as a QR code): through the proxy, with its token."""
+        return f"{self.url}services/room/w/{key}/?token={token}"
 
     @property
     def url(self) -> str:
@@ -79,6 +91,19 @@ class Settings:
         head, _, rest = self.database.partition("://")
         user, _, host = rest.partition("@")
         return f"{head}://{user}:{quote(password, safe='')}@{host}"
+
+
+def log_request(handler: Any) -> None:
+    """JupyterHub's request log, also without a token hidden in an encoded URL (its 404 page's ``?url=``)."""
+    from jupyterhub.log import log_request as hub_log_request  # type: ignore[import-untyped]  # no types
+
+    request = handler.request
+    uri = request.uri
+    request.uri = ENCODED_TOKEN.sub(r"\1[secret]", uri)
+    try:
+        hub_log_request(handler)
+    finally:
+        request.uri = uri
 
 
 def facilitator_env(settings: Settings, name: str, home: Path) -> dict[str, str]:
@@ -128,6 +153,7 @@ def configure(c: Any, env: Mapping[str, str]) -> Settings:
     c.JupyterHub.db_url = f"sqlite:///{s.state / 'jupyterhub.sqlite'}"
     c.JupyterHub.pid_file = str(s.state / "jupyterhub.pid")
     c.JupyterHub.cleanup_servers = c.JupyterHub.cleanup_proxy = True
+    c.JupyterHub.tornado_settings = {"log_function": log_request}
 
     c.JupyterHub.authenticator_class = "kit.hub.auth.FacilitatorAuthenticator"
     from .auth import TEMPLATES
@@ -161,25 +187,21 @@ def configure(c: Any, env: Mapping[str, str]) -> Settings:
     return s
 
 
-def has_room() -> bool:
-    """Whether this kit has the room server (issue 11: ``python -m kit.room``)."""
-    return all(importlib.util.find_spec(name) is not None for name in ("kit.room", "kit.room.__main__"))
-
-
 def services(s: Settings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The idle culler, and the room behind the proxy at /services/room/ when this kit has one."""
+    """The idle culler, and the room (``python -m kit.room``) behind the proxy at /services/room/."""
     found: list[dict[str, Any]] = [{"name": "idle-culler", "command": [sys.executable, "-m", "jupyterhub_idle_culler",
-                                                 f"--timeout={s.cull_timeout}"]}]
+                                                                      f"--timeout={s.cull_timeout}"]}]
     roles: list[dict[str, Any]] = [{"name": "idle-culler", "scopes": CULLER_SCOPES, "services": ["idle-culler"]}]
-    if has_room():
+    if s.rooms:
         # the room serves every facilitator's workshops: it logs in as the administrator's role
         from ..store.url import parse
 
-        line = pgpass_line(s.database, parse(s.database, need_key=False).user,
-                           ensure_secret(s.secrets / "db_admin_password"))
-        environment = {"PGPASSFILE": str(write_private(s.secrets / "room.pgpass", line)), "KIT_SERVER": s.database}
-        found.append({"name": "room", "url": f"http://127.0.0.1:{s.room_port}", "environment": environment,
-                      "command": [sys.executable, "-m", "kit.room", "--ip", "127.0.0.1", "--port", str(s.room_port),
-                                  "--base-url", "/services/room/"]})
+        admin = parse(s.database, need_key=False)
+        line = pgpass_line(s.database, admin.user, ensure_secret(s.secrets / "db_admin_password"))
+        tokens = write_private(s.secrets / "room_tokens", "".join(f"{k} {t}\n" for k, t in s.room_tokens().items()))
+        workshops = [arg for key in s.rooms for arg in ("--workshop", f"{key}={admin.server}?workshop={key}")]
+        found.append({"name": "room", "url": f"http://127.0.0.1:{s.room_port}", "display": False,
+                      "environment": {"PGPASSFILE": str(write_private(s.secrets / "room.pgpass", line))},
+                      "command": [sys.executable, "-m", "kit.room", *workshops, "--token-file", str(tokens),
+                                  "--host", "127.0.0.1", "--port", str(s.room_port), "--base-url", "/services/room/"]})
     return found, roles
-

@@ -7,6 +7,7 @@ Every request any page makes is recorded: none may leave 127.0.0.1. Screenshots:
 from __future__ import annotations
 
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from hubserver import Hub, running_hub
+import kit
+from hubserver import STOP, Hub, facilitator_url, room_links, running_hub
+from kit import facilitation
 from kit.report.exporter import CHROMIUM_FLAGS
 from labserver import CHROMIUM, run_all_cells, write_notebook
 
@@ -23,19 +26,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "hub"
 PASSWORDS = {"admin": "Adm1n-ui-pw_5", "anna": "Anna-ui-pw_66", "ben": "Ben-ui-pw_777"}
 WAIT = 60_000  # ms for pages that start servers; everything else is far quicker
+DIALOGS: list[str] = []  # an alert() any page showed (an injected script would)
+LIVE = 2_000  # ms: a note or a vote reaches every participant's page within 2 s
+PEOPLE = [("Ada", "Front Office"), ("Bo <b>bold</b>", "Housekeeping & Maintenance"),
+          ("Cem 🎉", "Conference & Banqueting")]
 
 
 @pytest.fixture(scope="module")
-def hub() -> Iterator[Hub]:
+def base() -> Iterator[Path]:
     if shutil.which("configurable-http-proxy") is None or not Path(CHROMIUM).exists():
         pytest.skip("needs configurable-http-proxy and Chromium (make hub, make system)")
-    base = Path(tempfile.mkdtemp(prefix="kit-hub-ui-"))
-    base.chmod(0o755)  # the postgres system user runs the cluster inside
-    try:
-        with running_hub(base) as one:
-            yield one
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix="kit-hub-ui-"))
+    folder.chmod(0o755)  # the postgres system user runs the cluster inside
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def hub(base: Path) -> Iterator[Hub]:
+    with running_hub(base) as one:
+        yield one
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +70,7 @@ def new_page(browser: Any, seen: list[str]) -> Any:
     context = browser.new_context()
     context.on("request", lambda request: seen.append(request.url))
     page = context.new_page()
+    page.on("dialog", lambda dialog: (DIALOGS.append(dialog.message), dialog.dismiss()))
     page.set_default_timeout(WAIT)
     return page
 
@@ -134,9 +145,69 @@ def test_two_facilitators_sign_up_are_approved_and_stay_apart(hub: Hub, browser:
     assert "'hotel'" not in ben.locator(".jp-OutputArea-output", has_text="LISTED").inner_text()
     assert "store.no_workshop" in ben.locator(".jp-OutputArea-output", has_text="REFUSED").inner_text()
     ben.screenshot(path=str(ARTIFACTS / "ben_refused.png"))
-    response = ben.goto(hub.url + "user/anna/lab")
-    assert response is not None and (response.status == 403 or "/user/anna/" not in ben.url)
-    ben.screenshot(path=str(ARTIFACTS / "ben_at_annas_server.png"))
+    elsewhere = ben.context.new_page()
+    response = elsewhere.goto(hub.url + "user/anna/lab", wait_until="commit")
+    assert response is not None and (response.status == 403 or "/user/anna/" not in elsewhere.url)
+    elsewhere.wait_for_load_state()
+    elsewhere.screenshot(path=str(ARTIFACTS / "ben_at_annas_server.png"))
+
+
+def _note(page: Any, text: str) -> Any:
+    return page.locator(".kit-note", has=page.locator(".kit-note-text", has_text=text))
+
+
+def test_participants_join_annas_room_through_the_proxy(base: Path, hub: Hub, browser: Any,
+                                                        requests_seen: list[str]) -> None:
+    from playwright.sync_api import expect
+
+    # Anna's workshop (made in her JupyterLab above) goes live at the idea board, voting open; Ben has one too
+    with kit.open(facilitator_url(hub, "anna", "hotel"), actor="anna") as ws:
+        facilitation.set_step(ws, "07_plan")
+        facilitation.open_vote(ws, "idea_board", budget=3)
+    kit.new(facilitator_url(hub, "ben", "bens"), title="Ben's", language="en", teams=["Solo"]).close()
+    # the admin starts the rooms of both workshops: the hub again, with --room (same state, same certificate)
+    hub.process.send_signal(signal.SIGINT)
+    assert hub.process.wait(STOP) == 0
+    with running_hub(base, rooms=("hotel", "bens")) as live:
+        links = room_links(live)
+        assert set(links) == {"hotel", "bens"}
+        assert links["hotel"].startswith(live.url + "services/room/w/hotel/?token=")
+        client = live.session()
+        token_a = links["hotel"].split("token=", 1)[1]
+        assert client.get(links["hotel"], timeout=30).status_code == 200, live.logs()[-4000:]
+        refused = {"no token": links["hotel"].split("?")[0], "wrong token": links["hotel"].replace(token_a, "x" * 32),
+                   "A's token on B's room": links["bens"].split("?")[0] + f"?token={token_a}"}
+        for what, url in refused.items():
+            assert client.get(url, timeout=30).status_code == 403, what
+
+        pages = []
+        for name, team in PEOPLE:
+            page = new_page(browser, requests_seen)
+            page.set_default_timeout(10_000)
+            page.goto(links["hotel"])
+            page.fill(".kit-name input", name)
+            page.locator(".kit-team select").select_option(label=team)
+            page.click(".kit-join")
+            expect(page.locator(".kit-who")).to_contain_text(name)
+            pages.append(page)
+        texts = ["Late check-in: key in a safe 🔑 <script>alert(1)</script>", "مرحبا – a welcome note", "& % $ # _ { }"]
+        for page, text in zip(pages, texts, strict=True):
+            box = page.locator('.kit-area[data-area="contact"] .kit-add')
+            box.locator("input").fill(text)
+            box.locator(".kit-btn-add").click()
+            for view in pages:
+                expect(_note(view, text)).to_have_count(1, timeout=LIVE)
+        for running, page in enumerate(pages, start=1):
+            _note(page, texts[0]).locator("[data-action=vote]").click()
+            for view in pages:
+                expect(_note(view, texts[0]).locator(".kit-vote-count")).to_have_text(f"● {running}", timeout=LIVE)
+        pages[0].screenshot(path=str(ARTIFACTS / "participant_through_proxy.png"), full_page=True)
+        with kit.open(facilitator_url(live, "anna", "hotel"), actor="check") as ws:
+            ours = [i for i in ws.ideas.all() if i["text"] in texts]
+            assert sorted(i["text"] for i in ours) == sorted(texts)
+            assert {i["author"] for i in ours} == {n for n, _ in PEOPLE}
+            assert next(i for i in ours if i["text"] == texts[0])["votes"] == {n: 1 for n, _ in PEOPLE}
+        assert DIALOGS == []  # the <script> in a note stayed text
 
 
 def test_no_request_left_127_0_0_1(requests_seen: list[str]) -> None:
