@@ -142,11 +142,48 @@ def _answers(url: str) -> bool:
 
 
 def _stop(hub: subprocess.Popen[bytes]) -> None:
-    """SIGTERM: JupyterHub stops the proxy, its services and every spawned server, then exits."""
+    """SIGTERM: JupyterHub stops the proxy, its services and every spawned server, then exits.
+
+    Whatever it leaves (it was killed, or a child would not stop in time) is stopped here, so no
+    process outlives ``kit hub``.
+    """
+    below = _descendants(hub.pid)
     if hub.poll() is None:
         hub.send_signal(signal.SIGTERM)
         try:
             hub.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            os.killpg(hub.pid, signal.SIGKILL)
+            hub.kill()
             hub.wait()
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        below = [pid for pid in below if _signal(pid, sig)]
+        deadline = time.monotonic() + 5
+        while below and time.monotonic() < deadline:
+            time.sleep(0.1)  # a process that exits sends nobody but its parent a signal
+            below = [pid for pid in below if _signal(pid, 0)]
+
+
+def _signal(pid: int, sig: int) -> bool:
+    """Send ``sig``; False when there is no such process any more."""
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (from /proc): the proxy, the services, the servers and their kernels."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # it ended meanwhile
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
