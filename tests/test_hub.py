@@ -201,6 +201,8 @@ def test_the_config_gives_the_culler_only_its_scopes_and_the_room_its_path(tmp_p
     lines = dict(line.split() for line in tokens.read_text().splitlines())
     assert lines == rooms.room_tokens() and len(set(lines.values())) == 2  # one token per workshop
     assert pgpass.read_text().startswith("127.0.0.1:5:w:kit_admin:")
+    no_port = config.pgpass_line("postgresql://kit_admin@db.example.org/w", "anna", "pw")
+    assert no_port == "db.example.org:5432:w:anna:pw\n"
     with pytest.raises(UsageError, match="KIT_HUB_ADMIN"):
         config.Settings.from_env({"KIT_HUB_DIR": "x", "KIT_HUB_DB": "y"})
 

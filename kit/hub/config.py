@@ -25,6 +25,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import UsageError
+from ..store import add_facilitator
+from ..store.roles import check_name
+from ..store.url import parse
 from .secrets import ensure_secret, write_private
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -108,10 +111,6 @@ def log_request(handler: Any) -> None:
 
 def facilitator_env(settings: Settings, name: str, home: Path) -> dict[str, str]:
     """Create the facilitator's login role and their 0600 ``.pgpass``; the variables their server gets."""
-    from ..store import add_facilitator
-    from ..store.roles import check_name
-    from ..store.url import parse
-
     check_name(name)
     password = ensure_secret(settings.secrets / "facilitators" / name)
     add_facilitator(settings.admin_url(), name, password)
@@ -123,10 +122,10 @@ def facilitator_env(settings: Settings, name: str, home: Path) -> dict[str, str]
 
 def pgpass_line(database: str, user: str, password: str) -> str:
     """One ``.pgpass`` line giving ``user`` their password for the server and database of ``database``."""
-    from ..store.url import parse
-
     server = parse(database, need_key=False)
-    host, _, port = server.server.split("@", 1)[1].split("/", 1)[0].rpartition(":")
+    host, colon, port = server.server.split("@", 1)[1].split("/", 1)[0].rpartition(":")
+    if not colon:
+        host, port = port, "5432"
     return f"{host}:{port}:{server.database}:{user}:{password}\n"
 
 
@@ -194,8 +193,6 @@ def services(s: Settings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     roles: list[dict[str, Any]] = [{"name": "idle-culler", "scopes": CULLER_SCOPES, "services": ["idle-culler"]}]
     if s.rooms:
         # the room serves every facilitator's workshops: it logs in as the administrator's role
-        from ..store.url import parse
-
         admin = parse(s.database, need_key=False)
         line = pgpass_line(s.database, admin.user, ensure_secret(s.secrets / "db_admin_password"))
         tokens = write_private(s.secrets / "room_tokens", "".join(f"{k} {t}\n" for k, t in s.room_tokens().items()))

@@ -179,6 +179,8 @@ def test_participants_join_annas_room_through_the_proxy(base: Path, hub: Hub, br
                    "A's token on B's room": links["bens"].split("?")[0] + f"?token={token_a}"}
         for what, url in refused.items():
             assert client.get(url, timeout=30).status_code == 403, what
+        hub_log = (live.state / "jupyterhub.log").read_text()
+        assert all(link.split("token=", 1)[1] not in hub_log for link in links.values())  # tokens are not logged
 
         pages = []
         for name, team in PEOPLE:
