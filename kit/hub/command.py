@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from ..errors import StoreError, UsageError
-from ..serve.server import free_port
+from ..serve.server import free_port, qr_text
 from ..store.url import check_key
 from .cluster import LocalCluster
 from .config import Settings
@@ -95,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
         print(i18n.t("hub.ready", "en", url=settings.url, admin=args.admin), flush=True)
         for key, token in settings.room_tokens().items():  # a participant link is meant to be handed out
             print(i18n.t("hub.room_link", "en", key=key, url=settings.room_link(key, token)), flush=True)
+            if args.ip != "127.0.0.1":  # participants join from their phones: the link as a QR code too
+                print(qr_text(settings.room_link(key, token)), flush=True)
         hub.wait()
         return 0 if hub.returncode in (0, -signal.SIGTERM) else 2
     except KeyboardInterrupt:
