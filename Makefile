@@ -6,10 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
-APT_PACKAGES := python3-venv chromium poppler-utils postgresql fonts-dejavu-core fonts-noto-color-emoji fonts-symbola
+APT_PACKAGES := python3-venv chromium poppler-utils postgresql node-configurable-http-proxy fonts-dejavu-core fonts-noto-color-emoji fonts-symbola
 SAMPLE := work/sample_$(or $(LANG_KIT),de).workshop
 
-.PHONY: lab lint test bench system clean
+.PHONY: lab lint test bench system clean hub
 
 lab: $(STAMP)
 	@mkdir -p work
@@ -23,6 +23,11 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Hosting for a team on this machine: PostgreSQL in work/hub/pg, JupyterHub, its proxy, the room, the idle
+# culler; prints the facilitators' URL, Ctrl+C stops all. HTTPS: make hub HUB_ARGS="--ssl-cert C --ssl-key K".
+hub: $(STAMP)
+	$(VENV)/bin/kit hub --dir work/hub $(HUB_ARGS)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
@@ -38,7 +43,7 @@ system:
 $(STAMP): pyproject.toml | system
 	[ -x $(PY) ] || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,hub]'
 	touch $(STAMP)
 
 clean:

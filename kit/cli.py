@@ -123,6 +123,29 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _share_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("url", help="postgresql://USER@HOST:PORT/DB?workshop=KEY (you must own it or be an admin)")
+    p.add_argument("--with", dest="name", required=True, metavar="NAME", help="the facilitator's name (login role)")
+
+
+@command("share", "let another facilitator open and change a workshop on a PostgreSQL server", _share_args)
+def _share(args: argparse.Namespace) -> int:
+    from .store import share_workshop, shared_with
+
+    share_workshop(args.url, args.name)
+    print(f"shared with {', '.join(shared_with(args.url))}")
+    return 0
+
+
+@command("unshare", "take a shared workshop back from a facilitator", _share_args)
+def _unshare(args: argparse.Namespace) -> int:
+    from .store import shared_with, unshare_workshop
+
+    unshare_workshop(args.url, args.name)
+    print(f"shared with {', '.join(shared_with(args.url)) or 'nobody'}")
+    return 0
+
+
 def _copy_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("source", type=_target, help="workshop file or postgresql://…?workshop=KEY to copy")
     p.add_argument("destination", type=_target, help="new workshop file or postgresql://…?workshop=KEY "
@@ -227,6 +250,20 @@ def _serve_arguments(p: argparse.ArgumentParser) -> None:
                   "both behind a token", _serve_arguments)
 def _serve(args: argparse.Namespace) -> int:
     from .serve.command import run
+
+    return run(args)
+
+
+def _hub_arguments(p: argparse.ArgumentParser) -> None:
+    from .hub.command import arguments
+
+    arguments(p)
+
+
+@command("hub", "host workshops for a team: PostgreSQL, JupyterHub for facilitators, the room behind its proxy; "
+                "Ctrl+C stops all", _hub_arguments)
+def _hub(args: argparse.Namespace) -> int:
+    from .hub.command import run
 
     return run(args)
 

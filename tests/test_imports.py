@@ -31,7 +31,7 @@ LAYERS = [
                                    "agenda", "synthesis", "guide", "plan", "journey"]),  # the method's logic
     ("widgets/room and render", ["widgets", "live", "room", "serve.room", "serve.loadtest", "render"]),
     ("report", ["report"]),
-    ("cli", ["cli", "__main__", "notebook", "serve", "serve.command", "serve.server"]),
+    ("cli", ["cli", "__main__", "notebook", "serve", "serve.command", "serve.server", "hub"]),
 ]
 
 

@@ -81,6 +81,34 @@ def delete_workshop(url: str) -> None:
     delete(parse(url))
 
 
+def share_workshop(url: str, name: str) -> None:
+    """Give facilitator ``name`` (their login role) the workshop at ``url``; for its owner or an admin."""
+    from .roles import share
+
+    share(parse(url), name)
+
+
+def unshare_workshop(url: str, name: str) -> None:
+    """Take the workshop at ``url`` back from facilitator ``name``."""
+    from .roles import unshare
+
+    unshare(parse(url), name)
+
+
+def shared_with(url: str) -> list[str]:
+    """The facilitators besides the owner (and admins) who may use the workshop at ``url``."""
+    from .roles import shared_with as names
+
+    return names(parse(url))
+
+
+def add_facilitator(admin_url: str, name: str, password: str) -> None:
+    """Create a facilitator's login role on the server at ``admin_url`` (or set its password)."""
+    from .roles import add_facilitator as add
+
+    add(server(admin_url), name, password)
+
+
 __all__ = [
     "APPLICATION_ID",
     "SCHEMA_VERSION",
@@ -89,6 +117,7 @@ __all__ = [
     "Store",
     "UndoConflict",
     "WorkshopError",
+    "add_facilitator",
     "check_file",
     "create_store",
     "delete_workshop",
@@ -97,4 +126,7 @@ __all__ = [
     "open_store",
     "rename_workshop",
     "resolve",
+    "share_workshop",
+    "shared_with",
+    "unshare_workshop",
 ]

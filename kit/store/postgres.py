@@ -20,7 +20,7 @@ import atexit
 import contextlib
 import socket
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -29,7 +29,7 @@ from psycopg import errors as pge
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool
 
-from ..errors import NotFound, StorageFailure, StoreError, WorkshopError
+from ..errors import NotFound, Refused, StorageFailure, StoreError, WorkshopError
 from .base import Dialect, Store, check_version, meta_rows, tables, workshop_insert
 from .listener import listener
 from .url import CHANNEL, CONNECT_TIMEOUT, ServerURL, check_key, remember
@@ -116,6 +116,12 @@ def close_pools() -> None:
         pool.close(timeout=1)
 
 
+def _usable(conn: psycopg.Connection[Any], schema: str) -> bool:
+    """Whether the connected role (or a role it belongs to) was given the workshop (see roles.py)."""
+    row = conn.execute("SELECT has_schema_privilege(%s, 'USAGE')", (schema,)).fetchone()
+    return bool(row and row[0])
+
+
 def _is_ours(conn: psycopg.Connection[Any], schema: str) -> bool | None:
     """True for a workshop schema, False for somebody else's, None if there is none."""
     row = conn.execute("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname=%s",
@@ -124,8 +130,9 @@ def _is_ours(conn: psycopg.Connection[Any], schema: str) -> bool | None:
 
 
 def _require_workshop(conn: psycopg.Connection[Any], url: ServerURL) -> None:
+    """A workshop this login may use; one it may not is "no such workshop", as if it were not there."""
     ours = _is_ours(conn, url.schema)
-    if ours is None:
+    if ours is None or (ours and not _usable(conn, url.schema)):
         names = ", ".join(w["key"] for w in _list(conn)) or "none yet"
         raise NotFound("store.no_workshop", location=url.location, names=names)
     if not ours:
@@ -193,6 +200,8 @@ class PostgresStore(Store):
                     conn.execute("SELECT setval(pg_get_serial_sequence('workshop', 'id'), 1)")
             except pge.DuplicateSchema:
                 raise StoreError("store.workshop_exists", location=url.location) from None
+            except pge.InsufficientPrivilege:
+                raise StoreError("store.no_create", server=url.server, user=url.user or "?") from None
             except psycopg.Error as exc:
                 raise failure(exc, url.location) from None
         return cls(url)
@@ -309,20 +318,21 @@ class PostgresStore(Store):
 
 # ---------------------------------------------------------------------------- many workshops
 def _list(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
-    schemas = [r[0] for r in conn.execute(
-        "SELECT nspname FROM pg_namespace WHERE obj_description(oid, 'pg_namespace') = %s ORDER BY nspname",
-        (APPLICATION,))]
+    """The workshops the connected role may use (its own, shared with it, or all for an admin)."""
+    schemas = conn.execute(
+        "SELECT nspname, pg_get_userbyid(nspowner) FROM pg_namespace WHERE obj_description(oid, 'pg_namespace') = %s"
+        " AND has_schema_privilege(oid, 'USAGE') ORDER BY nspname", (APPLICATION,)).fetchall()
     found = []
-    for schema in schemas:
+    for schema, owner in schemas:
         title = conn.execute(f'SELECT title FROM "{schema}".workshop WHERE id=1').fetchone()
         last = conn.execute(f'SELECT max(ts) FROM "{schema}".changes').fetchone()
         found.append({"key": schema.removeprefix("kit_"), "title": title[0] if title else "",
-                      "last_change": last[0] if last else None})
+                      "last_change": last[0] if last else None, "owner": owner})
     return found
 
 
 def list_workshops(url: ServerURL) -> list[dict[str, Any]]:
-    """Every workshop in the URL's database: key, title, last change, location."""
+    """Every workshop in the URL's database that its login may use: key, title, last change, owner, location."""
     with connect(url) as conn:
         found = _list(conn)
     return [{**w, "location": url.with_key(w["key"]).location} for w in found]
@@ -335,7 +345,8 @@ def rename_workshop(url: ServerURL, new_key: str) -> ServerURL:
         _require_workshop(conn, url)
         if _is_ours(conn, target.schema) is not None:
             raise StoreError("store.workshop_exists", location=target.location)
-        conn.execute(f'ALTER SCHEMA "{url.schema}" RENAME TO "{target.schema}"')
+        with _owner_only(url):
+            conn.execute(f'ALTER SCHEMA "{url.schema}" RENAME TO "{target.schema}"')
     _forget_pool(url)
     return target
 
@@ -344,8 +355,18 @@ def delete_workshop(url: ServerURL) -> None:
     """Drop a workshop and everything in it; a schema that is not a workshop is refused."""
     with connect(url) as conn:
         _require_workshop(conn, url)
-        conn.execute(f'DROP SCHEMA "{url.schema}" CASCADE')
+        with _owner_only(url):
+            conn.execute(f'DROP SCHEMA "{url.schema}" CASCADE')
     _forget_pool(url)
+
+
+@contextlib.contextmanager
+def _owner_only(url: ServerURL) -> Iterator[None]:
+    """Renaming, deleting and sharing are for the workshop's owner (or an admin): others get one line."""
+    try:
+        yield
+    except pge.InsufficientPrivilege:
+        raise Refused("store.not_owner", location=url.location, user=url.user or "?") from None
 
 
 def _forget_pool(url: ServerURL) -> None:

@@ -1,0 +1,47 @@
+"""Secrets in files only their owner can read: made once with mode 0600, refused when others could read them.
+
+Why files and not arguments or printed values: a command line is visible to every user of the
+machine (``ps``), and a log outlives the run. The hub's cookie secret, the proxy's token and the
+database passwords are read from here and handed on through files or environment variables only.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from ..errors import UsageError
+
+
+def read_secret(path: Path) -> str:
+    """The secret in ``path``; a file that group or others may read, or an empty one, is refused."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise UsageError("hub.secret_mode", path=str(path), mode=f"{mode:04o}")
+    value = path.read_text(encoding="utf-8").strip()
+    if not value:
+        raise UsageError("hub.secret_empty", path=str(path))
+    return value
+
+
+def ensure_secret(path: Path) -> str:
+    """The secret in ``path``, made (32 random bytes as hex, mode 0600) when there is none yet."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return read_secret(path)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(secrets.token_hex(32) + "\n")
+    return read_secret(path)
+
+
+def write_private(path: Path, text: str) -> Path:
+    """Write ``text`` to a file only its owner can read (e.g. a facilitator's ``.pgpass``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an older file keeps its mode otherwise
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    return path

@@ -1,0 +1,234 @@
+"""`kit hub`: secrets in 0600 files, HTTPS with a given certificate, facilitators apart, Ctrl+C stops everything.
+
+The slow tests start the real thing (tests/hubserver.py): a PostgreSQL cluster in a folder,
+JupyterHub with configurable-http-proxy over HTTPS (a trustme CA that only the clients trust),
+NativeAuthenticator, a JupyterLab per facilitator and the idle culler.
+"""
+from __future__ import annotations
+
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+
+from hubserver import (
+    ROOT,
+    STOP,
+    Hub,
+    api,
+    authorize,
+    env_of,
+    log_in,
+    make_certificate,
+    pgpass_env,
+    running_hub,
+    sign_up,
+    spawn,
+)
+from kit.errors import UsageError
+from kit.hub.secrets import ensure_secret, read_secret, write_private
+
+PASSWORDS = {"admin": "Adm1n-hub-pw_2", "anna": "Anna-hub-pw_3", "ben": "Ben-hub-pw_44"}
+needs_hub = pytest.mark.skipif(shutil.which("configurable-http-proxy") is None
+                               or not Path("/usr/lib/postgresql/15/bin/initdb").exists(),
+                               reason="needs configurable-http-proxy and PostgreSQL (make hub installs both)")
+
+
+def kit_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, timeout=120,
+                          check=False, env=env, cwd=ROOT)
+
+
+# ---------------------------------------------------------------------------- secrets
+def test_a_secret_is_made_once_with_mode_0600(tmp_path: Path) -> None:
+    path = tmp_path / "secrets" / "cookie_secret"
+    first = ensure_secret(path)
+    assert len(first) == 64 and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert ensure_secret(path) == first  # read back, never replaced
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
+def test_a_secret_others_may_read_is_refused_in_one_line(tmp_path: Path, mode: int) -> None:
+    path = tmp_path / "proxy_token"
+    path.write_text("s3cret-value")
+    path.chmod(mode)
+    with pytest.raises(UsageError) as err:
+        read_secret(path)
+    assert err.value.code == "hub.secret_mode" and f"chmod 600 {path}" in str(err.value)
+    assert "s3cret-value" not in str(err.value) and "\n" not in err.value.render("de")
+
+
+def test_an_empty_secret_is_refused_and_a_private_file_is_0600_even_when_it_existed(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.touch(mode=0o600)
+    with pytest.raises(UsageError, match="empty"):
+        read_secret(empty)
+    loose = tmp_path / ".pgpass"
+    loose.write_text("old")
+    loose.chmod(0o644)
+    write_private(loose, "h:1:d:u:p\n")
+    assert stat.S_IMODE(loose.stat().st_mode) == 0o600 and loose.read_text() == "h:1:d:u:p\n"
+
+
+def test_kit_hub_refuses_a_readable_key_or_half_a_pair_before_starting_anything(tmp_path: Path) -> None:
+    _, cert, key, _ = make_certificate(tmp_path / "tls")
+    key.chmod(0o644)
+    state = tmp_path / "state"
+    result = kit_cli("hub", "--dir", str(state), "--ssl-cert", str(cert), "--ssl-key", str(key))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "chmod 600" in result.stderr
+    assert not (state / "pg").exists()
+    half = kit_cli("hub", "--dir", str(state), "--ssl-cert", str(cert))
+    assert half.returncode == 2 and "give both or neither" in half.stderr
+    lan = kit_cli("hub", "--dir", str(state), "--ip", "192.0.2.1")
+    assert lan.returncode == 2 and "only over HTTPS" in lan.stderr and not (state / "pg").exists()
+
+
+# ---------------------------------------------------------------------------- the running hub
+@pytest.fixture(scope="module")
+def hub() -> Iterator[Hub]:
+    base = Path(tempfile.mkdtemp(prefix="kit-hub-"))
+    base.chmod(0o755)  # the postgres system user runs the cluster inside
+    try:
+        with running_hub(base, admin="admin") as one:
+            yield one
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def people(hub: Hub) -> dict[str, requests.Session]:
+    """The admin and two approved facilitators, logged in."""
+    for name, password in PASSWORDS.items():
+        assert sign_up(hub, name, password).status_code == 200
+    admin = log_in(hub, "admin", PASSWORDS["admin"])
+    with pytest.raises(PermissionError):  # signed up but not approved yet
+        log_in(hub, "anna", PASSWORDS["anna"])
+    for name in ("anna", "ben"):
+        authorize(hub, admin, name)
+    return {"admin": admin, **{n: log_in(hub, n, PASSWORDS[n]) for n in ("anna", "ben")}}
+
+
+@pytest.mark.slow
+@needs_hub
+def test_the_hub_serves_https_with_the_given_certificate_only(hub: Hub) -> None:
+    assert hub.output[-1].startswith(f"Facilitators log in here: {hub.url} ")
+    page = hub.session().get(hub.url + "hub/login", timeout=30)
+    assert page.status_code == 200 and "signup" in page.text
+    plain = requests.Session()
+    plain.trust_env = False
+    with pytest.raises(requests.exceptions.SSLError):  # a client that does not trust our CA refuses it
+        plain.get(hub.url + "hub/login", timeout=30)
+    with pytest.raises(requests.exceptions.ConnectionError):  # no plain HTTP on the same port
+        plain.get(hub.url.replace("https:", "http:") + "hub/login", timeout=30)
+
+
+@pytest.mark.slow
+@needs_hub
+def test_each_facilitator_gets_a_jupyterlab_with_their_own_database_login(hub: Hub,
+                                                                         people: dict[str, requests.Session]) -> None:
+    for name in ("anna", "ben"):
+        spawn(hub, people[name], name)
+        lab = people[name].get(hub.url + f"user/{name}/lab", timeout=60)
+        assert lab.status_code == 200 and lab.url == hub.url + f"user/{name}/lab"
+    # Anna's session does not open Ben's server
+    other = people["anna"].get(hub.url + "user/ben/lab", timeout=60, allow_redirects=True)
+    assert other.status_code == 403 or "user/ben/lab" not in other.url
+    servers = {env_of(p.pid).get("JUPYTERHUB_USER"): p for p in psutil.process_iter(["cmdline"])
+               if "jupyterhub.singleuser" in " ".join(p.info["cmdline"] or []) and p.is_running()
+               and str(hub.state) in env_of(p.pid).get("HOME", "")}
+    assert set(servers) == {"anna", "ben"}
+    for name, process in servers.items():
+        env = env_of(process.pid)
+        home = hub.state / "homes" / name
+        assert "KIT_WORKSHOP" not in env and "PGPASSWORD" not in env  # they choose; the password is in a file
+        assert env["PGPASSFILE"] == str(home / ".pgpass") and env["KIT_SERVER"].startswith(f"postgresql://{name}@")
+        assert stat.S_IMODE((home / ".pgpass").stat().st_mode) == 0o600
+        assert (home / "notebooks" / "00_setup.ipynb").exists()
+    # with Anna's credentials Anna creates a workshop; with Ben's, Ben can neither list nor open it
+    anna_server = env_of(servers["anna"].pid)["KIT_SERVER"]
+    made = kit_cli("demo", anna_server + "?workshop=hotel", "--lang", "en", env=pgpass_env(hub, "anna"))
+    assert made.returncode == 0, made.stderr
+    assert "hotel" in kit_cli("list", anna_server, env=pgpass_env(hub, "anna")).stdout
+    ben_server = env_of(servers["ben"].pid)["KIT_SERVER"]
+    listed = kit_cli("list", ben_server, env=pgpass_env(hub, "ben"))
+    assert listed.returncode == 0 and "hotel" not in listed.stdout
+    opened = kit_cli("info", ben_server + "?workshop=hotel", env=pgpass_env(hub, "ben"))
+    assert opened.returncode == 2 and "no such workshop" in opened.stderr
+
+
+@pytest.mark.slow
+@needs_hub
+def test_the_idle_culler_runs_as_a_service_with_its_role(hub: Hub, people: dict[str, requests.Session]) -> None:
+    services = api(hub, people["admin"], "GET", "hub/api/services").json()
+    assert services["idle-culler"]["roles"] == ["idle-culler"] and services["idle-culler"]["pid"]
+    assert psutil.Process(services["idle-culler"]["pid"]).is_running()
+
+
+def test_the_config_gives_the_culler_only_its_scopes_and_the_room_its_path(tmp_path: Path) -> None:
+    from traitlets.config import Config
+
+    from kit.hub import config
+
+    env = {"KIT_HUB_DIR": str(tmp_path), "KIT_HUB_ADMIN": "admin", "KIT_HUB_DB": "postgresql://kit_admin@127.0.0.1:5/w",
+           "KIT_HUB_ROOM_PORT": "4567", "KIT_HUB_CULL_TIMEOUT": "600"}
+    c = Config()
+    settings = config.configure(c, env)
+    assert c.JupyterHub.load_roles == [{"name": "idle-culler", "services": ["idle-culler"], "scopes": [
+        "list:users", "read:users:activity", "read:servers", "delete:servers"]}]
+    culler = c.JupyterHub.services[0]
+    assert culler["name"] == "idle-culler" and "--timeout=600" in culler["command"]
+    assert settings.url == "http://127.0.0.1:8000/" and "ssl_cert" not in c.JupyterHub
+    assert "KIT_WORKSHOP" not in c.Spawner.env_keep and "PGPASSWORD" not in c.Spawner.env_keep
+    assert [s["name"] for s in c.JupyterHub.services] == ["idle-culler"]  # no room asked for: none started
+    rooms = config.Settings.from_env({**env, "KIT_HUB_ROOMS": "hotel,bens"})
+    room = config.services(rooms)[0][1]
+    assert room["url"] == "http://127.0.0.1:4567" and room["command"][-2:] == ["--base-url", "/services/room/"]
+    assert room["command"][3:7] == ["--workshop", "hotel=postgresql://kit_admin@127.0.0.1:5/w?workshop=hotel",
+                                    "--workshop", "bens=postgresql://kit_admin@127.0.0.1:5/w?workshop=bens"]
+    tokens = Path(room["command"][room["command"].index("--token-file") + 1])
+    pgpass = Path(room["environment"]["PGPASSFILE"])
+    for private in (tokens, pgpass):
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    lines = dict(line.split() for line in tokens.read_text().splitlines())
+    assert lines == rooms.room_tokens() and len(set(lines.values())) == 2  # one token per workshop
+    assert pgpass.read_text().startswith("127.0.0.1:5:w:kit_admin:")
+    no_port = config.pgpass_line("postgresql://kit_admin@db.example.org/w", "anna", "pw")
+    assert no_port == "db.example.org:5432:w:anna:pw\n"
+    with pytest.raises(UsageError, match="KIT_HUB_ADMIN"):
+        config.Settings.from_env({"KIT_HUB_DIR": "x", "KIT_HUB_DB": "y"})
+
+
+@pytest.mark.slow
+@needs_hub
+def test_ctrl_c_stops_every_process_and_no_secret_reached_a_log(hub: Hub, people: dict[str, requests.Session]) -> None:
+    """Last in this module: it stops the module's hub."""
+    if not api(hub, people["anna"], "GET", "hub/api/users/anna").json()["servers"]:
+        spawn(hub, people["anna"], "anna")  # a facilitator's server is running when Ctrl+C comes
+    children = psutil.Process(hub.process.pid).children(recursive=True)
+    postmaster = int((hub.state / "pg" / "data" / "postmaster.pid").read_text().split()[0])
+    names = {" ".join(c.cmdline()[:3]) for c in children}
+    assert any("jupyterhub" in n for n in names) and any("configurable-http-proxy" in n for n in names)
+    hub.process.send_signal(signal.SIGINT)
+    assert hub.process.wait(STOP) == 0
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert alive == [], [p.cmdline() for p in alive]
+    assert not psutil.pid_exists(postmaster) or psutil.Process(postmaster).status() == psutil.STATUS_ZOMBIE
+    logs = hub.logs()
+    secrets = {**hub.secrets(), **{f"login of {n}": p for n, p in PASSWORDS.items()}}
+    assert len(secrets) >= 6  # cookie, proxy token, database admin, anna, ben (+ logins)
+    for where, value in secrets.items():
+        assert value not in logs, f"{where} appears in a log"
+        assert value[:16] not in logs, f"part of {where} appears in a log"
+    for path in (hub.state / "secrets").rglob("*"):
+        if path.is_file():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+

@@ -1,0 +1,225 @@
+"""The hosted hub in Chromium: HTTPS on 127.0.0.1, facilitators sign up, are approved, log in and stay apart.
+
+Chromium trusts exactly the hub's certificate (``--ignore-certificate-errors-spki-list`` with its key's
+hash), and a Chromium without that flag refuses the page, so the certificate really is checked.
+Every request any page makes is recorded: none may leave 127.0.0.1. Screenshots: artifacts/hub/.
+"""
+from __future__ import annotations
+
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+import kit
+from hubserver import STOP, Hub, facilitator_url, room_links, running_hub
+from kit import facilitation
+from kit.report.exporter import CHROMIUM_FLAGS
+from labserver import CHROMIUM, run_all_cells, write_notebook
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "hub"
+PASSWORDS = {"admin": "Adm1n-ui-pw_5", "anna": "Anna-ui-pw_66", "ben": "Ben-ui-pw_777"}
+WAIT = 60_000  # ms for pages that start servers; everything else is far quicker
+DIALOGS: list[str] = []  # an alert() any page showed (an injected script would)
+LIVE = 2_000  # ms: a note or a vote reaches every participant's page within 2 s
+PEOPLE = [("Ada", "Front Office"), ("Bo <b>bold</b>", "Housekeeping & Maintenance"),
+          ("Cem 🎉", "Conference & Banqueting")]
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[Path]:
+    if shutil.which("configurable-http-proxy") is None or not Path(CHROMIUM).exists():
+        pytest.skip("needs configurable-http-proxy and Chromium (make hub, make system)")
+    folder = Path(tempfile.mkdtemp(prefix="kit-hub-ui-"))
+    folder.chmod(0o755)  # the postgres system user runs the cluster inside
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def hub(base: Path) -> Iterator[Hub]:
+    with running_hub(base) as one:
+        yield one
+
+
+@pytest.fixture(scope="module")
+def browser(hub: Hub) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        one = p.chromium.launch(executable_path=CHROMIUM,
+                                args=[*CHROMIUM_FLAGS, f"--ignore-certificate-errors-spki-list={hub.spki}"])
+        try:
+            yield one
+        finally:
+            one.close()
+
+
+@pytest.fixture(scope="module")
+def requests_seen() -> list[str]:
+    return []
+
+
+def new_page(browser: Any, seen: list[str]) -> Any:
+    context = browser.new_context()
+    context.on("request", lambda request: seen.append(request.url))
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (DIALOGS.append(dialog.message), dialog.dismiss()))
+    page.set_default_timeout(WAIT)
+    return page
+
+
+def sign_up(page: Any, hub: Hub, name: str) -> None:
+    page.goto(hub.url + "hub/signup")
+    page.fill("#username_input", name)
+    page.fill("#password_input", PASSWORDS[name])
+    page.fill("#password_confirmation_input", PASSWORDS[name])
+    page.click("#signup_submit, input[type=submit], button[type=submit]")
+    page.wait_for_load_state()
+
+
+def log_in(page: Any, hub: Hub, name: str) -> None:
+    page.goto(hub.url + "hub/login")
+    page.fill("#username_input", name)
+    page.fill("#password_input", PASSWORDS[name])
+    page.click("#login_submit")
+    page.wait_for_load_state()
+
+
+def test_chromium_without_the_certificate_refuses_the_hub(hub: Hub) -> None:
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as p:
+        plain = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            with pytest.raises(Error, match="ERR_CERT_AUTHORITY_INVALID"):
+                plain.new_page().goto(hub.url + "hub/login")
+        finally:
+            plain.close()
+
+
+def test_two_facilitators_sign_up_are_approved_and_stay_apart(hub: Hub, browser: Any,
+                                                              requests_seen: list[str]) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    admin, anna, ben = (new_page(browser, requests_seen) for _ in range(3))
+    for page, name in ((admin, "admin"), (anna, "anna"), (ben, "ben")):
+        sign_up(page, hub, name)
+    log_in(anna, hub, "anna")  # not approved yet: stays on the login page
+    assert "/hub/login" in anna.url
+    log_in(admin, hub, "admin")
+    admin.goto(hub.url + "hub/authorize")
+    admin.screenshot(path=str(ARTIFACTS / "authorize.png"), full_page=True)
+    for name in ("anna", "ben"):
+        admin.goto(hub.url + f"hub/authorize/{name}")
+    admin.screenshot(path=str(ARTIFACTS / "authorized.png"), full_page=True)
+
+    # Anna: her JupyterLab, where she makes a workshop from the English sample on her own database login
+    write_notebook(_home(hub, "anna") / "make.ipynb", [
+        "import os, kit\nws = kit.demo(os.environ['KIT_SERVER'] + '?workshop=hotel', 'en')\n"
+        "print('MADE', ws.info['title'])",
+        "print('LISTED', [w['key'] for w in kit.store.list_workshops(os.environ['KIT_SERVER'])])"])
+    log_in(anna, hub, "anna")
+    anna.wait_for_url("**/user/anna/lab**")
+    anna.goto(hub.url + "user/anna/lab/tree/make.ipynb")
+    run_all_cells(anna)
+    anna.locator(".jp-OutputArea-output", has_text="LISTED").wait_for()
+    assert "'hotel'" in anna.locator(".jp-OutputArea-output", has_text="LISTED").inner_text()
+    anna.screenshot(path=str(ARTIFACTS / "anna_lab.png"))
+
+    # Ben: neither lists nor opens it from his JupyterLab, and cannot reach Anna's server
+    write_notebook(_home(hub, "ben") / "try.ipynb", [
+        "import os, kit\nprint('LISTED', [w['key'] for w in kit.store.list_workshops(os.environ['KIT_SERVER'])])",
+        "try:\n    kit.open(os.environ['KIT_SERVER'] + '?workshop=hotel')\nexcept kit.WorkshopError as e:\n"
+        "    print('REFUSED', e.code)"])
+    log_in(ben, hub, "ben")
+    ben.wait_for_url("**/user/ben/lab**")
+    ben.goto(hub.url + "user/ben/lab/tree/try.ipynb")
+    run_all_cells(ben)
+    ben.locator(".jp-OutputArea-output", has_text="REFUSED").wait_for()
+    assert "'hotel'" not in ben.locator(".jp-OutputArea-output", has_text="LISTED").inner_text()
+    assert "store.no_workshop" in ben.locator(".jp-OutputArea-output", has_text="REFUSED").inner_text()
+    ben.screenshot(path=str(ARTIFACTS / "ben_refused.png"))
+    elsewhere = ben.context.new_page()
+    response = elsewhere.goto(hub.url + "user/anna/lab", wait_until="commit")
+    assert response is not None and (response.status == 403 or "/user/anna/" not in elsewhere.url)
+    elsewhere.wait_for_load_state()
+    elsewhere.screenshot(path=str(ARTIFACTS / "ben_at_annas_server.png"))
+
+
+def _note(page: Any, text: str) -> Any:
+    return page.locator(".kit-note", has=page.locator(".kit-note-text", has_text=text))
+
+
+def test_participants_join_annas_room_through_the_proxy(base: Path, hub: Hub, browser: Any,
+                                                        requests_seen: list[str]) -> None:
+    from playwright.sync_api import expect
+
+    # Anna's workshop (made in her JupyterLab above) goes live at the idea board, voting open; Ben has one too
+    with kit.open(facilitator_url(hub, "anna", "hotel"), actor="anna") as ws:
+        facilitation.set_step(ws, "07_plan")
+        facilitation.open_vote(ws, "idea_board", budget=3)
+    kit.new(facilitator_url(hub, "ben", "bens"), title="Ben's", language="en", teams=["Solo"]).close()
+    # the admin starts the rooms of both workshops: the hub again, with --room (same state, same certificate)
+    hub.process.send_signal(signal.SIGINT)
+    assert hub.process.wait(STOP) == 0
+    with running_hub(base, rooms=("hotel", "bens")) as live:
+        links = room_links(live)
+        assert set(links) == {"hotel", "bens"}
+        assert links["hotel"].startswith(live.url + "services/room/w/hotel/?token=")
+        client = live.session()
+        token_a = links["hotel"].split("token=", 1)[1]
+        assert client.get(links["hotel"], timeout=30).status_code == 200, live.logs()[-4000:]
+        refused = {"no token": links["hotel"].split("?")[0], "wrong token": links["hotel"].replace(token_a, "x" * 32),
+                   "A's token on B's room": links["bens"].split("?")[0] + f"?token={token_a}"}
+        for what, url in refused.items():
+            assert client.get(url, timeout=30).status_code == 403, what
+        hub_log = (live.state / "jupyterhub.log").read_text()
+        assert all(link.split("token=", 1)[1] not in hub_log for link in links.values())  # tokens are not logged
+
+        pages = []
+        for name, team in PEOPLE:
+            page = new_page(browser, requests_seen)
+            page.set_default_timeout(10_000)
+            page.goto(links["hotel"])
+            page.fill(".kit-name input", name)
+            page.locator(".kit-team select").select_option(label=team)
+            page.click(".kit-join")
+            expect(page.locator(".kit-who")).to_contain_text(name)
+            pages.append(page)
+        texts = ["Late check-in: key in a safe 🔑 <script>alert(1)</script>", "مرحبا – a welcome note", "& % $ # _ { }"]
+        for page, text in zip(pages, texts, strict=True):
+            box = page.locator('.kit-area[data-area="contact"] .kit-add')
+            box.locator("input").fill(text)
+            box.locator(".kit-btn-add").click()
+            for view in pages:
+                expect(_note(view, text)).to_have_count(1, timeout=LIVE)
+        for running, page in enumerate(pages, start=1):
+            _note(page, texts[0]).locator("[data-action=vote]").click()
+            for view in pages:
+                expect(_note(view, texts[0]).locator(".kit-vote-count")).to_have_text(f"● {running}", timeout=LIVE)
+        pages[0].screenshot(path=str(ARTIFACTS / "participant_through_proxy.png"), full_page=True)
+        with kit.open(facilitator_url(live, "anna", "hotel"), actor="check") as ws:
+            ours = [i for i in ws.ideas.all() if i["text"] in texts]
+            assert sorted(i["text"] for i in ours) == sorted(texts)
+            assert {i["author"] for i in ours} == {n for n, _ in PEOPLE}
+            assert next(i for i in ours if i["text"] == texts[0])["votes"] == {n: 1 for n, _ in PEOPLE}
+        assert DIALOGS == []  # the <script> in a note stayed text
+
+
+def test_no_request_left_127_0_0_1(requests_seen: list[str]) -> None:
+    assert requests_seen, "the browser test above made no request"
+    outside = [u for u in requests_seen if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+               and urlsplit(u).hostname != "127.0.0.1"]
+    assert outside == []
+
+
+def _home(hub: Hub, name: str) -> Path:
+    home = hub.state / "homes" / name
+    home.mkdir(parents=True, exist_ok=True)
+    return home
