@@ -44,12 +44,13 @@ def save(fig: Figure, path: Path) -> bytes:
 
 
 def squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    """Whitespace and hyphens out: a long word breaks at a syllable with a hyphen (kit.render.hyphenation)."""
+    return re.sub(r"[\s\u00ad-]+", "", s)
 
 
 def shows_literally(fig: Figure, original: str) -> bool:
     """Some Text holds ``original`` unchanged, or a leading part of it ending in an ellipsis
-    (wrapping only adds line breaks, so whitespace is ignored in the comparison)."""
+    (wrapping only adds line breaks and syllable hyphens, so both are ignored in the comparison)."""
     want = squash(original)
     for artist in texts(fig):
         got = squash(artist.get_text())

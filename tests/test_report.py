@@ -46,8 +46,9 @@ def pdf_text(pdf: Path, raw: bool = True) -> str:
 
 
 def squash(text: str) -> str:
-    """Whitespace, invisible bidi controls and hyphens out: line breaks in a PDF fall anywhere."""
-    return re.sub(r"[\s\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069-]+", "", text)
+    """Whitespace, invisible bidi controls and hyphens (soft, U+2010 as Chromium prints a syllable break, ASCII)
+    out: line breaks in a PDF fall anywhere."""
+    return re.sub(r"[\s\u00ad\u2010\u200e\u200f\u202a-\u202e\u2066-\u2069-]+", "", text)
 
 
 def page_sizes(pdf: Path) -> list[tuple[float, float]]:
@@ -167,7 +168,7 @@ def test_real_names_stay_out_by_default(sample_export) -> None:
         for part in (name, name.split()[-1]):
             assert part not in sample_export["text"], part
             assert part not in page_html, part
-    assert all(i["pseudonym"] in sample_export["text"] for i in interviews)
+    assert all(squash(i["pseudonym"]) in squash(sample_export["text"]) for i in interviews)  # may break at a syllable
 
 
 @pytest.mark.browser
@@ -197,7 +198,7 @@ def test_include_names_and_redact(tmp_path: Path) -> None:
     for name in names:
         assert squash(name) in squash(text) and name in markup
     assert secret.lower() not in text.lower() and secret.lower() not in markup.lower()
-    assert "[geschwärzt]" in text and "[geschwärzt]" in markup
+    assert "[geschwärzt]" in squash(text) and "[geschwärzt]" in markup
 
 
 # ----------------------------------------------------------------------------- bad input

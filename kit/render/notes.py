@@ -104,7 +104,7 @@ class Spec:
 #: Large to small; the first that holds every note wins.
 SPECS = [Spec(10, 5, 1.75), Spec(9, 5, 1.55), Spec(8.5, 5, 1.4), Spec(8, 5, 1.3), Spec(7.5, 5, 1.2),
          Spec(7.5, 4, 1.2), Spec(7, 5, 1.1), Spec(7, 4, 1.1), Spec(7, 3, 1.1), Spec(6.5, 3, 1.0),
-         Spec(6, 3, 0.95), Spec(6, 2, 0.9), Spec(6, 1, 0.85)]
+         Spec(6, 3, 0.95), Spec(6, 2, 0.9), Spec(6, 2, 0.75), Spec(6, 1, 0.85)]
 GAP = 0.06
 READABLE_LINES = 3  # showing every note cut to fewer lines than this is worse than an overflow
 OVERFLOW_LINES = 2  # once some notes overflow, show as many two-line notes as fit

@@ -25,6 +25,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 from ..i18n import t
+from .hyphenation import hyphenator
 
 if TYPE_CHECKING:
     from ..canvas import Canvas
@@ -157,9 +158,10 @@ _WIDTHS: dict[tuple[str, str, str], float] = {}  # (text, weight, style) -> inch
 class Measure:
     """Exact text widths from the Agg renderer, so wrapping never spills out of a note."""
 
-    def __init__(self, fig: Figure):
+    def __init__(self, fig: Figure, language: str | None = None):
         self.renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         self.dpi = fig.dpi
+        self.hyphens = hyphenator(language)
         self.broken_words = 0  # words split by ``wrap`` so far: a size that splits none reads better
 
     def width(self, s: str, size: float, weight: str = "normal", style: FontStyle = "normal") -> float:
@@ -205,8 +207,9 @@ class Measure:
 
     def wrap(self, s: str, width: float, size: float, max_lines: int, weight: str = "normal",
              style: FontStyle = "normal") -> tuple[list[str], bool]:
-        """Greedy word wrap by measured width; returns (lines, cut). Over-long words break
-        by character; text beyond ``max_lines`` ends in an ellipsis."""
+        """Greedy word wrap by measured width; returns (lines, cut). Over-long words break at a
+        syllable with a hyphen (pyphen, in the figure's language), by character only where no
+        syllable fits; text beyond ``max_lines`` ends in an ellipsis."""
         budget = max_lines * 90  # more characters than any note can show: 100,000 stay cheap
         cut = len(s) > budget
         s = s[:budget]
@@ -225,9 +228,8 @@ class Measure:
                 if self.width(word, size, weight, style) > width:
                     self.broken_words += 1
                 while self.width(word, size, weight, style) > width:  # break a long word
-                    n = self._prefix_that_fits(word, width, size, weight, style)
-                    lines.append(word[:n])
-                    word = word[n:]
+                    head, word = self._split(word, width, size, weight, style)
+                    lines.append(head)
                     if len(lines) > max_lines:
                         break
                 current = word
@@ -242,6 +244,18 @@ class Measure:
         if cut and lines:
             lines[-1] = self.fit_line(lines[-1], width, size, weight, style, force_ellipsis=True)
         return lines, cut
+
+    def _split(self, word: str, width: float, size: float, weight: str, style: FontStyle) -> tuple[str, str]:
+        """The longest head of ``word`` that fits: at a syllable (with a hyphen) if one does."""
+        if self.hyphens is not None:
+            for head, tail in self.hyphens.iterate(word):  # longest head first
+                if tail.startswith("-"):
+                    continue
+                shown = head if head.endswith("-") else f"{head}-"
+                if self.width(shown, size, weight, style) <= width:
+                    return shown, tail
+        n = self._prefix_that_fits(word, width, size, weight, style)
+        return word[:n], word[n:]
 
     def _prefix_that_fits(self, word: str, width: float, size: float, weight: str, style: FontStyle) -> int:
         lo, hi = 1, len(word)
@@ -270,7 +284,7 @@ def fit_size(measure: Measure, s: str, width: float, size: float, smallest: floa
 def canvas_sheet(canvas: Canvas) -> tuple[Figure, Axes, Measure]:
     """An A4 landscape page headed with the canvas and the workshop title: where every canvas figure starts."""
     fig, ax = new_figure()
-    measure = Measure(fig)
+    measure = Measure(fig, canvas.language)  # long words break at the language's syllables
     width, height = A4_LANDSCAPE
     header(ax, measure, canvas.title, canvas.workshop.info["title"], width, height - 0.3)
     return fig, ax, measure

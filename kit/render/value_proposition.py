@@ -6,7 +6,6 @@ pains and gains nobody addresses get a red outline, and the footer states the fi
 """
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.axes import Axes
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 
 # canonical slots: where each kind of area sits
 _SQUARE_SLOTS = ("products", "gain", "pain")  # left column, top right, bottom right
-_CIRCLE_SLOTS = ("gain", "pain", "job")  # top left sector, bottom left sector, right sector
+_CIRCLE_SLOTS = ("gain", "pain", "job")  # upper left quarter, lower left quarter, right half
 
 
 def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
@@ -63,23 +62,23 @@ def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
                           "pain": (split, sx0 + side, sy0, cy)}[slot]
         _area_title(ax, measure, area, (x0 + x1) / 2, y1 - 0.1, x1 - x0 - 0.2)
         placements[area["id"]] = Region.rect(x0 + 0.1, y0 + 0.1, x1 - 0.1, y1 - 0.5)
-    for angle in (180, 60, -60):
-        a = math.radians(angle)
-        ax.plot([cx, cx + r * math.cos(a)], [cy, cy + r * math.sin(a)], color=style.INK, linewidth=1.0)
+    # the customer profile as it is drawn on paper: jobs the right half, gains upper left, pains lower left
+    ax.plot([cx, cx], [cy - r, cy + r], color=style.INK, linewidth=1.0)
+    ax.plot([cx - r, cx], [cy, cy], color=style.INK, linewidth=1.0)
     inner = r - 0.1
     for slot, area in _assign(canvas.areas, "customer_profile", _CIRCLE_SLOTS).items():
         if slot == "gain":
-            title_y, planes = cy + 0.86 * r, sector(cx, cy, r, 60, 180, 0.09)
-            region = Region(cy + 0.7 * r, cy, planes, (cx, cy, inner))
-            tx, tw = cx - 0.12 * r, 0.95 * r
+            title_y, planes = cy + 0.72 * r, sector(cx, cy, r, 90, 180, 0.09)
+            region = Region(cy + 0.72 * r - 0.38, cy, planes, (cx, cy, inner))
+            tx, tw = cx - 0.36 * r, 0.62 * r
         elif slot == "pain":
-            title_y, planes = cy - 0.07, sector(cx, cy, r, 180, 300, 0.09)
-            region = Region(cy - 0.45, cy - r, planes, (cx, cy, inner))
-            tx, tw = cx - 0.5 * r, 0.9 * r
+            title_y, planes = cy - 0.07, sector(cx, cy, r, 180, 270, 0.09)
+            region = Region(cy - 0.3, cy - r + 0.3, planes, (cx, cy, inner))  # the "+ N more" line needs width
+            tx, tw = cx - 0.5 * r, 0.85 * r
         else:
-            title_y, planes = cy + 0.6 * r, sector(cx, cy, r, -60, 60, 0.09)
-            region = Region(cy + 0.6 * r - 0.38, cy - r, planes, (cx, cy, inner))
-            tx, tw = cx + 0.6 * r, 0.6 * r
+            title_y, planes = cy + 0.72 * r, sector(cx, cy, r, -90, 90, 0.09)
+            region = Region(cy + 0.72 * r - 0.38, cy - r, planes, (cx, cy, inner))
+            tx, tw = cx + 0.36 * r, 0.62 * r
         _area_title(ax, measure, area, tx, title_y, tw)
         placements[area["id"]] = region
 

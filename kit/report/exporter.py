@@ -23,6 +23,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode, default
 
 from ..errors import WorkshopError
+from ..render.hyphenation import soft_hyphens
 from . import build
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -181,11 +182,12 @@ class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
                         [*flags, *(a for a in self.browser_args if a not in flags)])
 
     def run_playwright(self, html: str, browser: Chromium | None = None) -> bytes:
-        """Print ``html`` to PDF with the configured Chromium; CSS sets page sizes and numbers."""
+        """Print ``html`` to PDF with the configured Chromium; CSS sets page sizes and numbers,
+        soft hyphens in the page's language break long words at syllables."""
         own = browser is None
         browser = browser or self.browser()
         try:
-            pdf = browser.pdf(html)
+            pdf = browser.pdf(soft_hyphens(html))
         finally:
             if own:
                 browser.close()

@@ -1,11 +1,12 @@
 // Generic board: any grid declaration from canvases/ (areas placed by cell [row, col, rowspan, colspan]).
-// Helpers (h, send, liveRender, header, areaEl, boardContext, globalKeys) come from common.js.
+// Helpers (h, send, liveRender, header, rootEl, areaSwitcher, areaEl, boardContext, globalKeys) come from common.js.
 
 const BOARD_TRAITS = ["items", "areas", "coverage", "controls", "labels", "error", "me", "features", "title", "intro"];
 
 function drawBoard(model, ui, rerender) {
   const L = model.get("labels");
   const ctx = boardContext(model, ui, rerender);
+  const switcher = areaSwitcher(model, ui, ctx.areas, ctx);
   const cols = Math.max(1, ...ctx.areas.map((a) => (a.cell[1] ?? 0) + (a.cell[3] ?? 1)));
   const grid = h("div", { class: "kit-board", style: { gridTemplateColumns: `repeat(${cols}, minmax(14rem, 1fr))` } });
   for (const area of ctx.areas) {
@@ -15,7 +16,7 @@ function drawBoard(model, ui, rerender) {
     section.style.gridColumn = `${col + 1} / span ${colspan || 1}`;
     grid.append(section);
   }
-  return h("div", { class: "kit-root kit-board-root" }, header(model, ui, rerender), grid,
+  return rootEl(model, "kit-board-root", header(model, ui, rerender), switcher, grid,
     h("p", { class: "kit-help", text: L.keyboard_help }));
 }
 

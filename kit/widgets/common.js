@@ -193,9 +193,12 @@ function inlineEditor(ui, key, value, onSave, rerender, multiline = true) {
     if (ui.editing !== key) return;
     ui.editing = null;
     const text = node.value;
+    const host = node.closest(".kit-widget");
+    const refocus = document.activeElement === node;  // Enter / Escape: the keyboard stays on the note
     delete ui.drafts[draftKey];
     if (save && text !== value) onSave(text);
     rerender();
+    if (refocus && host) queueMicrotask(() => host.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus());
   };
   on(ed, "input", (ev, node) => { ui.drafts[draftKey] = node.value; });
   on(ed, "keydown", (ev, node) => {
@@ -239,7 +242,63 @@ function header(model, ui, rerender, extra = []) {
   return h("header", { class: "kit-head" },
     h("div", { class: "kit-titlebar" }, h("h2", { class: "kit-title", text: model.get("title") }), tools),
     model.get("intro") ? h("p", { class: "kit-intro", text: model.get("intro") }) : null,
-    ...extra, banners, errorBox);
+    ...extra, banners, errorBox,
+    // screen readers hear other people's changes here (politely, after what they are reading)
+    h("div", { class: "kit-sr", role: "status", "aria-live": "polite", dataset: { key: "live" }, text: ui.announce || "" }));
+}
+
+/** The widget's outer element: a labelled region in the labels' language (so `hyphens: auto` breaks words right). */
+function rootEl(model, cls, ...children) {
+  const L = model.get("labels");
+  return h("div", { class: `kit-root ${cls}`, role: "region", "aria-label": model.get("title") || undefined, lang: L.lang }, ...children);
+}
+
+/** One line for the live region about notes other people added, changed or removed since the last render. */
+function announce(ui, items, areaById, L) {
+  const seen = new Map(items.map((i) => [i.id, `${i.area}\u0000${i.text}`]));
+  const before = ui.seen;
+  ui.seen = seen;
+  if (!before) return;
+  const title = (id) => areaById.get(id)?.title || id;
+  const said = [];
+  for (const i of items) {
+    if (i.mine) continue;
+    const was = before.get(i.id);
+    if (was === undefined) said.push(fmt(L.live_added, { area: title(i.area), text: i.text.slice(0, 80) }));
+    else if (was !== seen.get(i.id)) said.push(fmt(L.live_changed, { area: title(i.area), text: i.text.slice(0, 80) }));
+  }
+  for (const [id, was] of before) {
+    if (!seen.has(id) && !ui.removedByMe?.has(id)) said.push(fmt(L.live_removed, { area: title(was.split("\u0000")[0]) }));
+  }
+  if (said.length) ui.announce = said.length > 3 ? fmt(L.live_many, { count: said.length }) : said.join(" ");
+}
+
+/** Colour names, so a colour never carries meaning alone: the nearest name by hue and lightness. */
+function colourName(hex, L) {
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex || "");
+  if (!m) return L.colour_none;
+  const [r, g, b] = m.slice(1).map((x) => parseInt(x, 16) / 255);
+  const max = Math.max(r, g, b), min = Math.min(r, g, b), d = max - min;
+  if (d < 0.08) return max > 0.85 ? L.colour_white : L.colour_grey;
+  let hue = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  hue = (hue * 60 + 360) % 360;
+  const names = [[15, "red"], [40, "orange"], [70, "yellow"], [170, "green"], [250, "blue"], [300, "purple"], [345, "pink"], [360, "red"]];
+  const found = names.find(([limit]) => hue < limit)[1];
+  return L[`colour_${found === "red" && max > 0.9 && min > 0.75 ? "pink" : found}`];
+}
+
+/** Phone layout (container at most ~600 px): one area at a time, chosen here by its full name. */
+function areaSwitcher(model, ui, areas, ctx) {
+  const L = model.get("labels");
+  const current = ui.currentArea && areas.some((a) => a.id === ui.currentArea) ? ui.currentArea : areas[0]?.id;
+  ui.currentArea = current;
+  const go = (id) => { ui.currentArea = id; ctx.rerender(); };
+  return h("nav", { class: "kit-switcher", "aria-label": L.areas },
+    ...areas.map((a) => h("button", {
+      class: "kit-btn kit-switch", type: "button", "aria-current": a.id === current ? "true" : "false",
+      dataset: { key: `switch:${a.id}`, area: a.id },
+      onclick: () => go(a.id),
+    }, a.title, h("span", { class: "kit-count", text: ` ${ctx.notesIn(a.id).length}` }))));
 }
 
 /** Index at which a dragged note lands: notes whose centre comes before the pointer, in reading order. */
@@ -296,10 +355,12 @@ function noteEl(note, ctx) {
   if (linkTarget) classes.push("kit-link-target");
   if (linkTarget && linking.fit.includes(note.id)) classes.push("kit-linked");
   if (ui.linkSource === note.id) classes.push("kit-link-source");
+  if (note.mine) classes.push("kit-mine");
   const el = h("article", {
     class: classes.join(" "), tabindex: 0, draggable: String(editable && ui.editing !== key),
     dataset: { id: note.id, key }, style: note.color ? { background: note.color } : undefined,
-    "aria-label": note.text.slice(0, 80),
+    "aria-label": [note.text.slice(0, 80), note.color ? colourName(note.color, L) : ""].filter(Boolean).join(" · "),
+    "aria-roledescription": L.note,
   });
 
   // text or editor
@@ -348,6 +409,7 @@ function noteEl(note, ctx) {
     }
     meta.append(votes);
   }
+  if (note.color) meta.append(h("span", { class: "kit-badge kit-badge-colour", text: colourName(note.color, L) }));
   if (note.hidden) meta.append(h("span", { class: "kit-badge kit-badge-hidden", text: `🙈 ${L.hidden}` }));
   if (note.team) meta.append(h("span", { class: "kit-badge kit-badge-team", text: note.team, title: note.team }));
   el.append(meta);
@@ -364,7 +426,8 @@ function noteEl(note, ctx) {
         const palette = h("span", { class: "kit-palette" });
         for (const color of ["", ...model.get("colors")]) {
           palette.append(h("button", { class: "kit-swatch", type: "button", style: { background: color || "#ffffff" },
-            "aria-label": `${L.colour} ${color || "–"}`, dataset: { color },
+            "aria-label": `${L.colour}: ${color ? colourName(color, L) : L.colour_none}`, title: color ? colourName(color, L) : L.colour_none,
+            "aria-pressed": String((note.color || "") === color), dataset: { color },
             onclick: (ev) => { ev.stopPropagation(); ui.openMenu = null; send(model, "color", { id: note.id, color }); } }));
         }
         actions.append(palette);
@@ -388,7 +451,7 @@ function noteEl(note, ctx) {
     actions.append(h("button", { class: "kit-btn kit-btn-small", type: "button", text: "✎", title: L.edit, "aria-label": L.edit,
       dataset: { action: "edit" }, onclick: (ev) => { ev.stopPropagation(); ui.editing = key; rerender(); } }));
     actions.append(h("button", { class: "kit-btn kit-btn-small kit-btn-danger", type: "button", text: "🗑", title: L.delete, "aria-label": L.delete,
-      dataset: { action: "delete" }, onclick: (ev) => { ev.stopPropagation(); send(model, "delete", { id: note.id }); } }));
+      dataset: { action: "delete" }, onclick: (ev, node) => { ev.stopPropagation(); removeNote(model, ui, note.id, node); } }));
     meta.append(actions);
 
     on(el, "dragstart", (ev) => {
@@ -406,6 +469,14 @@ function noteEl(note, ctx) {
   return el;
 }
 
+/** Delete a note; the live region then does not announce one's own deletion, and the keyboard
+ *  focus moves to the note's list (so Ctrl+Z still reaches the widget). */
+function removeNote(model, ui, id, node) {
+  (ui.removedByMe = ui.removedByMe || new Set()).add(id);
+  node?.closest(".kit-notes")?.focus();
+  send(model, "delete", { id });
+}
+
 /** Keyboard alternative for everything the mouse does on a note. */
 function noteKeys(ev, node, note, ctx) {
   if (ev.target !== node) return;
@@ -413,6 +484,12 @@ function noteKeys(ev, node, note, ctx) {
   const idx = areas.findIndex((a) => a.id === note.area);
   const siblings = ctx.items.filter((i) => i.area === note.area);
   const pos = siblings.findIndex((i) => i.id === note.id);
+  const linking = ui.linkSource !== null && ui.linkSource !== note.id ? ctx.byId.get(ui.linkSource) : null;
+  if (linking && ctx.areaById.get(linking.area)?.fits === note.area && (ev.key === "Enter" || ev.key === " ")) {
+    ev.preventDefault();  // while linking, Enter or Space on a pain or gain links it (or unlinks it)
+    send(model, linking.fit.includes(note.id) ? "unlink" : "link", { source: linking.id, target: note.id });
+    return;
+  }
   if ((ev.key === "+" || ev.key === "-") && (model.get("controls") || {}).vote_open) {
     ev.preventDefault();
     send(model, "vote", { id: note.id, dots: ev.key === "+" ? 1 : -1 });
@@ -420,7 +497,12 @@ function noteKeys(ev, node, note, ctx) {
   }
   if (!ctx.editable) return;  // someone else's note: voting only
   if (ev.key === "Enter" || ev.key === "F2") { ev.preventDefault(); ui.editing = `note:${note.id}`; rerender(); }
-  else if (ev.key === "Delete") { ev.preventDefault(); send(model, "delete", { id: note.id }); }
+  else if (ev.key === "Delete") { ev.preventDefault(); removeNote(model, ui, note.id, node); }
+  else if (ev.key === "c" && (model.get("features") || {}).color) {
+    ev.preventDefault();  // the next colour of the palette (after the last: none)
+    const palette = ["", ...model.get("colors")];
+    send(model, "color", { id: note.id, color: palette[(palette.indexOf(note.color || "") + 1) % palette.length] });
+  }
   else if (ev.altKey && (ev.key === "ArrowLeft" || ev.key === "ArrowRight")) {
     ev.preventDefault();
     const next = areas[(idx + (ev.key === "ArrowRight" ? 1 : areas.length - 1)) % areas.length];
@@ -445,11 +527,14 @@ function areaEl(area, notes, ctx) {
   const { model, ui } = ctx;
   const L = model.get("labels");
   const readonly = !!(model.get("controls") || {}).readonly;
-  const list = h("div", { class: "kit-notes", dataset: { scroll: `area:${area.id}` } });
+  // a scrolling list must be reachable by keyboard (axe: scrollable-region-focusable), and says what it holds
+  const list = h("div", { class: "kit-notes", tabindex: 0, role: "group", "aria-label": fmt(L.notes_in, { area: area.title }),
+    dataset: { key: `list:${area.id}`, scroll: `area:${area.id}` } });  // keyed: it keeps the focus across re-renders
   for (const note of notes) list.append(noteEl(note, { ...ctx, area }));
   const cov = (model.get("coverage") || {})[area.id];
   // The guiding question is shown while the area is empty, then kept as the heading's tooltip.
-  const section = h("section", { class: `kit-area kit-slot-${area.slot || "grid"}`, dataset: { area: area.id }, "aria-label": area.title },
+  const current = ui.currentArea === area.id ? " kit-current" : "";
+  const section = h("section", { class: `kit-area kit-slot-${area.slot || "grid"}${current}`, dataset: { area: area.id }, "aria-label": area.title },
     h("div", { class: "kit-area-head" },
       h("h3", { class: "kit-area-title", title: area.question || undefined }, area.title, h("span", { class: "kit-count", text: ` ${notes.length}` })),
       area.rank ? h("span", { class: "kit-area-rank", text: `↕ ${area.rank}` }) : null,
@@ -476,6 +561,7 @@ function boardContext(model, ui, rerender) {
   const areas = model.get("areas");
   const items = model.get("items");
   const areaById = new Map(areas.map((a) => [a.id, a]));
+  announce(ui, items, areaById, model.get("labels"));
   return {
     model, ui, rerender, areas, items, areaById,
     byId: new Map(items.map((i) => [i.id, i])),

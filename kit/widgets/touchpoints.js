@@ -265,6 +265,9 @@ function drawMap(model, ui, rerender) {
   const byId = new Map(items.map((t) => [t.id, t]));
   const ctx = { model, ui, rerender, L, stages, readonly, byId };
   const inStage = (id) => items.filter((t) => t.stage === id);
+  // phone layout (touchpoints.css): one stage at a time, chosen in the switcher
+  const switcher = areaSwitcher(model, ui, stages, { rerender, notesIn: inStage });
+  const current = (id) => (id === ui.currentArea ? " kit-current" : "");
   const grid = h("div", { class: "kit-tpmap", style: { gridTemplateColumns: `9em repeat(${stages.length}, 17em)` } });
 
   // phase band: before first contact / from contact on
@@ -274,7 +277,7 @@ function drawMap(model, ui, rerender) {
   if (stages.length - pre) grid.append(h("div", { class: "kit-phase", style: { gridColumn: `${pre + 2} / span ${stages.length - pre}` }, text: `${L.from_contact} ▶` }));
   grid.append(h("div", { class: "kit-tp-corner" }));
   for (const s of stages) {
-    grid.append(h("div", { class: `kit-stage${s.pre_contact ? " kit-stage-pre" : ""}`, dataset: { stage: s.id } },
+    grid.append(h("div", { class: `kit-stage${s.pre_contact ? " kit-stage-pre" : ""}${current(s.id)}`, dataset: { stage: s.id } },
       h("span", { class: "kit-stage-title", text: s.title }), h("span", { class: "kit-count", text: ` ${inStage(s.id).length}` })));
   }
   const colors = Object.fromEntries(personas.map((p, i) => [p, PERSONA_COLORS[i % PERSONA_COLORS.length]]));
@@ -283,7 +286,7 @@ function drawMap(model, ui, rerender) {
     if (lane.id === "emotion") { grid.append(emotionCurves(ctx)); continue; }
     stages.forEach((s, si) => {
       const tps = inStage(s.id);
-      const cell = h("div", { class: `kit-cell kit-cell-${lane.id}`, dataset: { lane: lane.id, stage: s.id } });
+      const cell = h("div", { class: `kit-cell kit-cell-${lane.id}${current(s.id)}`, dataset: { lane: lane.id, stage: s.id } });
       if (lane.id === "touchpoints") {
         const list = h("div", { class: "kit-notes kit-tp-list" });
         for (const tp of tps) list.append(touchpointCard(tp, si, tps, forTouchpoint(tp, ctx)));
@@ -332,7 +335,7 @@ function drawMap(model, ui, rerender) {
       grid.append(cell);
     });
   }
-  return h("div", { class: "kit-root kit-tp-root" }, header(model, ui, rerender),
+  return rootEl(model, "kit-tp-root", header(model, ui, rerender), switcher,
     h("div", { class: "kit-tp-scroll", dataset: { scroll: "tpmap" } }, grid));
 }
 

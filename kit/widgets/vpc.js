@@ -1,5 +1,5 @@
 // Value Proposition Canvas: the value map as a square (left), the customer profile as a circle (right).
-// Helpers (h, send, liveRender, header, areaEl, boardContext, globalKeys, fmt) come from common.js.
+// Helpers (h, send, liveRender, header, rootEl, areaSwitcher, areaEl, boardContext, globalKeys, fmt) come from common.js.
 
 const VPC_TRAITS = ["items", "areas", "coverage", "controls", "labels", "error", "me", "features", "title", "intro"];
 
@@ -45,6 +45,7 @@ function focusable(section, area, ui, rerender) {
 function drawVpc(model, ui, rerender) {
   const L = model.get("labels");
   const ctx = { ...boardContext(model, ui, rerender), compact: true };
+  const switcher = areaSwitcher(model, ui, ctx.areas, ctx);
   if (ui.focusArea && !ctx.areas.some((a) => a.id === ui.focusArea)) ui.focusArea = null;
   const slot = (name) => ctx.areas.filter((a) => a.slot === name)
     .map((a) => focusable(areaEl(a, ctx.notesIn(a.id), ctx), a, ui, rerender));
@@ -56,8 +57,8 @@ function drawVpc(model, ui, rerender) {
   } else {
     ui.linkSource = null;
   }
-  return h("div", { class: "kit-root kit-vpc-root" },
-    header(model, ui, rerender, extra),
+  return rootEl(model, "kit-vpc-root",
+    header(model, ui, rerender, extra), switcher,
     h("div", { class: "kit-vpc" },
       h("div", { class: "kit-vpc-side" },
         h("div", { class: "kit-vpc-label", text: L.value_map }),

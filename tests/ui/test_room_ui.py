@@ -56,6 +56,7 @@ def test_a_phone_joins_and_adds_a_note(room):
     phone = _page(browser, outside, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     _join(phone, url, "Zoë 📱", "Grün")
     expect(phone.locator(".kit-who")).to_contain_text("Zoë 📱 · Team Grün")
+    phone.locator('.kit-switch[data-area="contact"]').tap()  # a phone shows one area (stage) at a time
     note = phone.locator('.kit-area[data-area="contact"] .kit-add input')
     note.tap()
     note.fill("Vom Handy <b>fett?</b>")
