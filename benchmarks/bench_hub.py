@@ -13,7 +13,6 @@ import signal
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import psutil
@@ -23,6 +22,8 @@ from kit import facilitation
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+from bench_room import join_once  # noqa: E402 - benchmarks/ is on the path when run.py runs it
+
 from hubserver import (  # noqa: E402
     STOP,
     authorize,
@@ -50,15 +51,7 @@ def join_times(links: dict[str, str], spki: str) -> dict[str, list[float]]:
         for i in range(JOINS):
             for how, link in links.items():
                 page = browser.new_context().new_page()
-                started = time.perf_counter()
-                page.goto(link)
-                page.wait_for_selector(".kit-name input")
-                form = time.perf_counter() - started
-                page.fill(".kit-name input", f"{how} {i}")
-                clicked = time.perf_counter()
-                page.click(".kit-join")
-                page.wait_for_selector(".kit-board .kit-area", state="visible")
-                times[how].append(form + time.perf_counter() - clicked)
+                times[how].append(join_once(page, link, f"{how} {i}"))
                 page.context.close()
         browser.close()
     return times

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import kit
 from kit import facilitation
@@ -79,25 +80,31 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
+def join_once(page: Any, link: str, name: str) -> float:
+    """Seconds from opening ``link`` to the join form, plus from clicking join to the canvas: the room's time,
+    not the person's typing. Also used by bench_hub (the same join through the hub's proxy)."""
+    started = time.perf_counter()
+    page.goto(link)
+    page.wait_for_selector(".kit-name input")
+    form = time.perf_counter() - started
+    page.fill(".kit-name input", name)
+    clicked = time.perf_counter()
+    page.click(".kit-join")
+    page.wait_for_selector(".kit-board .kit-area", state="visible")
+    return form + time.perf_counter() - clicked
+
+
 def join_times(link: str) -> list[float]:
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"]
+    from kit.report.exporter import CHROMIUM_FLAGS
+
     times = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         for i in range(5):
             page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-            started = time.perf_counter()
-            page.goto(link)
-            page.wait_for_selector(".kit-name input")
-            form = time.perf_counter() - started
-            page.fill(".kit-name input", f"Browser {i}")
-            clicked = time.perf_counter()
-            page.click(".kit-join")
-            page.wait_for_selector(".kit-board .kit-area", state="visible")
-            times.append(form + time.perf_counter() - clicked)
+            times.append(join_once(page, link, f"Browser {i}"))
             page.context.close()
         browser.close()
     return times

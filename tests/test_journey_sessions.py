@@ -13,6 +13,7 @@ import kit
 from kit.sessions import InterviewSession, Session, TouchpointSession
 from kit.widgets.interview import InterviewWidget
 from kit.widgets.touchpoints import TouchpointMapWidget
+from scoredinterviews import add_scored_interviews
 
 HOSTILE = "<script>alert(1)</script> & % $ # _ { } ~ ^ \\ 🙂 \u05e9\u05dc\u05d5\u05dd"
 
@@ -27,16 +28,7 @@ def ask(session: Session, op: str, **payload: Any) -> str:
 def scored(ws: kit.Workshop) -> dict[str, int]:
     """Anna: interviews A (-2, -1 at the call) and B (0 at the call); Ben: D (+2 at the hotline); Cem: none."""
     ws.set(personas=["Anna", "Ben", "Cem"])
-    call = ws.touchpoints.add(stage="contact", name="Erstes Telefonat", emotion={"Anna": 1})
-    hotline = ws.touchpoints.add(stage="service", name="Hotline", emotion={"Anna": -1, "Ben": 0})
-    a = ws.interviews.add(pseudonym="A", real_name="Sabine Kröger", segment="Anna")
-    b = ws.interviews.add(pseudonym="B", segment="Anna")
-    d = ws.interviews.add(pseudonym="D", segment="Ben")
-    for interview, touchpoint, score, text in [(a, call, -2, HOSTILE), (a, call, -1, "slow"), (b, call, 0, "ok"),
-                                               (d, hotline, 2, "great")]:
-        ws.evidence.add(interview=interview, snippet=text, stance="new_insight", touchpoint=touchpoint,
-                        experience=score)
-    return {"call": call, "hotline": hotline, "a": a}
+    return add_scored_interviews(ws, HOSTILE, call_emotion={"Anna": 1}, hotline_emotion={"Anna": -1, "Ben": 0})
 
 
 def _curve(state: dict[str, Any], persona: str) -> dict[str, Any]:
@@ -83,7 +75,7 @@ def test_interview_session_scores_and_names_touchpoints(ws: kit.Workshop, scored
     session = InterviewSession(ws)
     session.receive("current", scored["a"])
     state = session.snapshot()
-    assert {tp["name"] for tp in state["touchpoints"]} == {"Erstes Telefonat", "Hotline"}
+    assert {tp["name"] for tp in state["touchpoints"]} == {"First call", "Hotline"}
     assert state["texts"]["score_keys"].startswith("Alt+Shift+1…5")
     assert ask(session, "code", snippet="waited", stance="new_insight", touchpoint=scored["hotline"],
                experience=-1) == ""

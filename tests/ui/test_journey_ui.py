@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import kit
+from scoredinterviews import add_scored_interviews
 
 pytestmark = pytest.mark.browser
 
@@ -33,15 +34,8 @@ def test_touchpoint_map_draws_the_evidence_curve_and_lists_quotes(lab, browser, 
 
     path = tmp_path / "curve.workshop"
     with kit.new(path, title="Curve", language="en", actor="setup", personas=["Anna", "Ben", "Cem"]) as ws:
-        call = ws.touchpoints.add(stage="contact", name="First call", emotion={"Anna": 1, "Ben": 0, "Cem": 1})
-        hotline = ws.touchpoints.add(stage="service", name="Hotline", emotion={"Anna": -1, "Ben": 0, "Cem": 0})
-        a = ws.interviews.add(pseudonym="A", real_name="Sabine Kröger", segment="Anna")
-        b = ws.interviews.add(pseudonym="B", segment="Anna")
-        d = ws.interviews.add(pseudonym="D", segment="Ben")
-        for interview, touchpoint, score, text in [(a, call, -2, HOSTILE), (a, call, -1, "slow"), (b, call, 0, "ok"),
-                                                   (d, hotline, 2, "great")]:
-            ws.evidence.add(interview=interview, snippet=text, stance="new_insight", touchpoint=touchpoint,
-                            experience=score)
+        ids = add_scored_interviews(ws, HOSTILE, call_emotion={"Anna": 1, "Ben": 0, "Cem": 1},
+                              hotline_emotion={"Anna": -1, "Ben": 0, "Cem": 0})
     make_notebook("curve.ipynb", cells(path, "from kit.widgets import show", "show(ws, 'touchpoint_map')"))
     page = open_notebook(browser.new_context(viewport={"width": 1700, "height": 1100}), "curve.ipynb",
                          wait_for=".kit-tp-root .kit-ev-point")
@@ -81,8 +75,8 @@ def test_touchpoint_map_draws_the_evidence_curve_and_lists_quotes(lab, browser, 
 
     # a score given in another process moves the curve without a reload
     with kit.open(path, actor="co-facilitator") as ws:
-        ws.evidence.add(interview=b, snippet="never got through", stance="new_insight", touchpoint=hotline,
-                        experience=-2)
+        ws.evidence.add(interview=ids["b"], snippet="never got through", stance="new_insight",
+                        touchpoint=ids["hotline"], experience=-2)
     expect(chart.locator(".kit-ev-n[data-persona='Anna'][data-stage='service']")).to_have_text("n=1")
     expect(points).to_have_count(3)
     page.locator(".kit-tp-root").screenshot(path=str(shots / "touchpoint_map_curve.png"))
