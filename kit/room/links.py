@@ -11,7 +11,9 @@ import os
 import secrets
 
 from ..errors import Refused, UsageError
+from ..store import is_url
 from ..workshop import Workshop
+from .config import key_of
 from .rooms import KEY, digest
 
 #: The public address of the room service, set by the hub's spawner for each facilitator's server.
@@ -40,7 +42,8 @@ def room_is_open(ws: Workshop) -> bool:
 def _key(ws: Workshop) -> str:
     if ws.role != "facilitator":
         raise Refused("room.not_facilitator", role=ws.role)
-    key = ws.store.name
+    # a server's workshop is served under its own key (the hub's room opens it by that key); a file by its stem
+    key = ws.store.name if is_url(ws.location) else key_of(ws.store.name)
     if not KEY.match(key):
         raise UsageError("room.bad_key", key=key)
     return key
