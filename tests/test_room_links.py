@@ -14,6 +14,7 @@ import kit
 from kit import facilitation
 from kit.errors import Refused, UsageError
 from kit.room import close_room, open_room, room_is_open
+from kit.store.copy import copy_workshop
 from roomclient import Client, http_get, running_room
 
 BASE = "https://hub.example.org/services/room/"
@@ -115,3 +116,14 @@ def test_kit_room_open_and_close_from_the_command_line(tmp_path: Path) -> None:
     refused = subprocess.run([sys.executable, "-m", "kit", "room", "open", str(path)], capture_output=True, text=True,
                              env={**env, "KIT_ROOM_URL": ""}, timeout=60, check=False)
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "KIT_ROOM_URL" in refused.stderr
+
+
+def test_a_copy_starts_with_its_room_closed(tmp_path: Path) -> None:
+    path = _workshop(tmp_path / "room.workshop")
+    with kit.open(path, actor="fac") as ws:
+        open_room(ws, BASE)
+    copy_workshop(path, tmp_path / "copy.workshop", "fac", progress=False).close()
+    with kit.open(tmp_path / "copy.workshop") as ws:
+        assert ws.store.room_digest() is None
+    with kit.open(path) as ws:
+        assert ws.store.room_digest() is not None
