@@ -65,6 +65,12 @@ def requests_seen() -> list[str]:
     return []
 
 
+@pytest.fixture(scope="module")
+def labs() -> dict[str, Any]:
+    """Each facilitator's logged-in JupyterLab page, kept for the tests after the one that opened it."""
+    return {}
+
+
 def new_page(browser: Any, seen: list[str]) -> Any:
     context = browser.new_context()
     context.on("request", lambda request: seen.append(request.url))
@@ -103,8 +109,8 @@ def test_chromium_without_the_certificate_refuses_the_hub(hub: Hub) -> None:
             plain.close()
 
 
-def test_two_facilitators_sign_up_are_approved_and_stay_apart(hub: Hub, browser: Any,
-                                                              requests_seen: list[str]) -> None:
+def test_two_facilitators_sign_up_are_approved_and_stay_apart(hub: Hub, browser: Any, requests_seen: list[str],
+                                                              labs: dict[str, Any]) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     admin, anna, ben = (new_page(browser, requests_seen) for _ in range(3))
     for page, name in ((admin, "admin"), (anna, "anna"), (ben, "ben")):
@@ -130,6 +136,7 @@ def test_two_facilitators_sign_up_are_approved_and_stay_apart(hub: Hub, browser:
     anna.locator(".jp-OutputArea-output", has_text="LISTED").wait_for()
     assert "'hotel'" in anna.locator(".jp-OutputArea-output", has_text="LISTED").inner_text()
     anna.screenshot(path=str(ARTIFACTS / "anna_lab.png"))
+    labs["anna"] = anna
 
     # Ben: neither lists nor opens it from his JupyterLab, and cannot reach Anna's server
     write_notebook(_home(hub, "ben") / "try.ipynb", [
@@ -155,7 +162,8 @@ def _note(page: Any, text: str) -> Any:
     return page.locator(".kit-note", has=page.locator(".kit-note-text", has_text=text))
 
 
-def test_participants_join_annas_room_through_the_proxy(hub: Hub, browser: Any, requests_seen: list[str]) -> None:
+def test_participants_join_annas_room_through_the_proxy(hub: Hub, browser: Any, requests_seen: list[str],
+                                                        labs: dict[str, Any]) -> None:
     from playwright.sync_api import expect
 
     from kit.room import close_room, open_room
@@ -171,11 +179,13 @@ def test_participants_join_annas_room_through_the_proxy(hub: Hub, browser: Any, 
         "import os\nfrom kit import notebook as nb\n"
         "ws = nb.open_workshop(os.environ['KIT_SERVER'] + '?workshop=hotel')",
         "nb.open_room(ws)"])
-    anna = new_page(browser, requests_seen)
-    log_in(anna, hub, "anna")
-    anna.wait_for_url("**/user/anna/lab**")
-    anna.goto(hub.url + "user/anna/lab/tree/room.ipynb")
-    run_all_cells(anna)
+    anna = labs["anna"].context.new_page()  # logged in above; a workspace of its own, so only this notebook opens
+    anna.set_default_timeout(WAIT)
+    anna.goto(hub.url + "user/anna/lab/workspaces/room/tree/room.ipynb")
+    try:
+        run_all_cells(anna)
+    finally:
+        anna.screenshot(path=str(ARTIFACTS / "anna_room_notebook.png"))
     shown = anna.locator(".jp-OutputArea-output a[href*='token=']")
     shown.wait_for()
     link = shown.get_attribute("href") or ""
