@@ -97,7 +97,7 @@ class WorkshopRoom:
         self.opened = wanted
         message = i18n.t("room.closed", self.language)
         for member in list(self.members):
-            member.send(dump("refused", message=message))
+            member.send(dump("refused", message=message, ended=True))
             self.leave(member)
 
     @property

@@ -235,6 +235,7 @@ def test_participants_join_annas_room_through_the_proxy(hub: Hub, browser: Any, 
         close_room(ws)
     for page in pages:
         expect(page.locator(".kit-room-refused")).to_contain_text("The room has been closed", timeout=LIVE)
+        expect(page.locator("body.kit-ended")).to_have_count(1)  # and it stops trying to reconnect
     pages[0].screenshot(path=str(ARTIFACTS / "participant_room_closed.png"), full_page=True)
     assert client.get(link, timeout=30).status_code == 403
     hub_log = (hub.state / "jupyterhub.log").read_text()
