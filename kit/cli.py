@@ -240,6 +240,28 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _room_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["open", "close"], help="open: a fresh participant link (earlier ones stop "
+                   "working); close: forget it and disconnect every page")
+    p.add_argument("url", help="postgresql://USER@HOST:PORT/DB?workshop=KEY (a workshop you may use)")
+    p.add_argument("--room-url", help="the room's public address (default: $KIT_ROOM_URL, set by the hub)")
+
+
+@command("room", "open or close the participant room of a hosted workshop (on a hub)", _room_args)
+def _room(args: argparse.Namespace) -> int:
+    from . import i18n
+    from .room import close_room, open_room
+
+    with kit.open(args.url) as ws:
+        args.language = ws.language
+        if args.action == "open":
+            print(open_room(ws, args.room_url))
+        else:
+            close_room(ws)
+            print(i18n.t("notebooks.room_closed", ws.language))
+    return 0
+
+
 def _serve_arguments(p: argparse.ArgumentParser) -> None:
     from .serve.command import arguments
 

@@ -282,6 +282,28 @@ def close_vote(ws: Workshop, canvas_id: str) -> Html:
     return say(ws, "vote_closed")
 
 
+# --------------------------------------------------------------------------- the room on a hub
+def open_room(ws: Workshop) -> Html:
+    """Open the participant room (hub): a fresh link, shown here as a link and a QR code for the projector."""
+    import segno
+
+    from .room import open_room as open_link
+
+    link = open_link(ws)
+    text = i18n.t("notebooks.room_opened", ws.language)
+    qr = segno.make(link, error="m").svg_inline(scale=4)
+    markup = (f'<p class="kit-say">{html.escape(text)}<br><a href="{html.escape(link)}" target="_blank" '
+              f'rel="noopener noreferrer">{html.escape(link)}</a></p>{qr}')
+    return Html(markup, f"{text}\n{link}")
+
+
+def close_room(ws: Workshop) -> Html:
+    from .room import close_room as close_link
+
+    close_link(ws)
+    return say(ws, "room_closed")
+
+
 # --------------------------------------------------------------------------- summaries
 def setup_summary(ws: Workshop) -> Html:
     from .widgets.form import choice_label

@@ -10,6 +10,8 @@ import contextlib
 import json
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +19,7 @@ from typing import Any
 
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
-from kit.room.config import Entry
-from kit.room.rooms import WorkshopRoom, digest
+from kit.room.rooms import Hall, WorkshopRoom, digest
 from kit.room.server import RoomServer
 
 
@@ -108,23 +109,26 @@ class Client:
 
 
 @contextmanager
-def running_room(workshops: dict[str, tuple[str | Path, str]], base_url: str = "/",
-                 max_members: int = 400) -> Iterator[tuple[str, RoomServer]]:
-    """A room in a thread of this process on a free 127.0.0.1 port; yields (base URL, server)."""
+def running_room(workshops: dict[str, tuple[str | Path, str | None]], base_url: str = "/",
+                 max_members: int = 400, server: str | None = None) -> Iterator[tuple[str, RoomServer]]:
+    """A room in a thread of this process on a free 127.0.0.1 port; yields (base URL, server).
+
+    A token None: the facilitator opens and closes that room (kit.room.open_room); ``server``: any
+    workshop of that PostgreSQL server, on demand."""
     started = threading.Event()
     box: dict[str, Any] = {}
 
     def run() -> None:
         async def main() -> None:
-            entries = [Entry(k, str(t), digest(tok), max_members) for k, (t, tok) in workshops.items()]
-            hall = {e.key: WorkshopRoom(e.key, e.target, e.token_digest, e.max_members) for e in entries}
-            server = RoomServer(hall, base_url)
-            box["port"], box["server"] = server.listen(0, "127.0.0.1"), server
+            hall = Hall({k: WorkshopRoom(k, str(t), digest(tok) if tok else None, max_members)
+                         for k, (t, tok) in workshops.items()}, server, max_members)
+            room = RoomServer(hall, base_url)
+            box["port"], box["server"] = room.listen(0, "127.0.0.1"), room
             box["stop"] = stop = asyncio.Event()
             box["loop"] = asyncio.get_running_loop()
             started.set()
             await stop.wait()
-            server.stop()
+            room.stop()
 
         try:
             asyncio.run(main())
@@ -143,3 +147,12 @@ def running_room(workshops: dict[str, tuple[str | Path, str]], base_url: str = "
     finally:
         box["loop"].call_soon_threadsafe(box["stop"].set)
         thread.join(30)
+
+
+def http_get(url: str) -> tuple[int, str]:
+    """Status and body of a GET (an error status too, with its page)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return int(r.status), r.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()

@@ -151,6 +151,7 @@ def test_each_facilitator_gets_a_jupyterlab_with_their_own_database_login(hub: H
         home = hub.state / "homes" / name
         assert "KIT_WORKSHOP" not in env and "PGPASSWORD" not in env  # they choose; the password is in a file
         assert env["PGPASSFILE"] == str(home / ".pgpass") and env["KIT_SERVER"].startswith(f"postgresql://{name}@")
+        assert env["KIT_ROOM_URL"] == hub.url + "services/room/"  # where kit.room.open_room's links point
         assert stat.S_IMODE((home / ".pgpass").stat().st_mode) == 0o600
         assert (home / "notebooks" / "00_setup.ipynb").exists()
     # with Anna's credentials Anna creates a workshop; with Ben's, Ben can neither list nor open it
@@ -188,11 +189,15 @@ def test_the_config_gives_the_culler_only_its_scopes_and_the_room_its_path(tmp_p
     assert culler["name"] == "idle-culler" and "--timeout=600" in culler["command"]
     assert settings.url == "http://127.0.0.1:8000/" and "ssl_cert" not in c.JupyterHub
     assert "KIT_WORKSHOP" not in c.Spawner.env_keep and "PGPASSWORD" not in c.Spawner.env_keep
-    assert [s["name"] for s in c.JupyterHub.services] == ["idle-culler"]  # no room asked for: none started
+    # the room always runs: it serves any workshop whose facilitator opened its room, on demand
+    on_demand = c.JupyterHub.services[1]
+    assert on_demand["command"][3:] == ["--server", "postgresql://kit_admin@127.0.0.1:5/w", "--host", "127.0.0.1",
+                                        "--port", "4567", "--base-url", "/services/room/"]
+    assert settings.room_url == "http://127.0.0.1:8000/services/room/"
     rooms = config.Settings.from_env({**env, "KIT_HUB_ROOMS": "hotel,bens"})
     room = config.services(rooms)[0][1]
     assert room["url"] == "http://127.0.0.1:4567" and room["command"][-2:] == ["--base-url", "/services/room/"]
-    assert room["command"][3:7] == ["--workshop", "hotel=postgresql://kit_admin@127.0.0.1:5/w?workshop=hotel",
+    assert room["command"][5:9] == ["--workshop", "hotel=postgresql://kit_admin@127.0.0.1:5/w?workshop=hotel",
                                     "--workshop", "bens=postgresql://kit_admin@127.0.0.1:5/w?workshop=bens"]
     tokens = Path(room["command"][room["command"].index("--token-file") + 1])
     pgpass = Path(room["environment"]["PGPASSFILE"])

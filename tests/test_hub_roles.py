@@ -138,3 +138,29 @@ def test_sharing_with_nobody_known_and_creating_without_the_right(server: Server
         kit.new(server.url("hubadmin").replace("hubadmin:", "kit:", 1).replace(
             PASSWORDS["hubadmin"], "geheim-Pw_9") + f"?workshop={key()}", title="x")
     assert err.value.code == "store.no_create"
+
+
+def test_a_facilitator_opens_her_room_and_the_hub_room_serves_it_on_demand(server: Server) -> None:
+    from kit.room import close_room, open_room
+    from roomclient import http_get, running_room
+
+    def status(url: str) -> int:
+        return http_get(url)[0]
+
+    a, b = key(), key()
+    kit.new(server.url("anna", a), title="Anna's", language="en").close()
+    kit.new(server.url("ben", b), title="Ben's", language="en").close()
+    with pytest.raises(NotFound):  # Ben cannot even open Anna's workshop, so not its room either
+        kit.open(server.url("ben", a))
+    with running_room({}, server=server.url("hubadmin")) as (base, _):
+        with kit.open(server.url("anna", a), actor="anna") as ws:
+            token = open_room(ws, f"http://{base}").split("?token=", 1)[1]
+            assert ws.store.room_digest() != token and token not in repr(ws.store.meta())
+        assert status(f"http://{base}w/{a}/?token={token}") == 200
+        with kit.open(server.url("ben", b), actor="ben") as ws:
+            token_b = open_room(ws, f"http://{base}").split("?token=", 1)[1]
+        refused = [f"w/{b}/?token={token}", f"w/{a}/?token={token_b}", f"w/{a}/", "w/nothere/?token=" + token]
+        assert [status(f"http://{base}{path}") for path in refused] == [403] * len(refused)
+        with kit.open(server.url("anna", a), actor="anna") as ws:
+            close_room(ws)
+        assert status(f"http://{base}w/{a}/?token={token}") == 403

@@ -116,7 +116,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def _wait_ready(hub: subprocess.Popen[bytes], settings: Settings, log: Path) -> None:
     """Ready when the proxy routes to the hub and to every service (the hub answers before it has added them)."""
-    wanted = {"/"} | ({"/services/room"} if settings.rooms else set())
+    wanted = {"/", "/services/room"}
     token = ensure_secret(settings.secrets / "proxy_token")
     request = urllib.request.Request(f"http://127.0.0.1:{settings.proxy_api_port}/api/routes",
                                      headers={"Authorization": f"token {token}"})
@@ -125,7 +125,7 @@ def _wait_ready(hub: subprocess.Popen[bytes], settings: Settings, log: Path) -> 
         try:
             with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 (http://127.0.0.1 only)
                 routes = {spec.rstrip("/") or "/" for spec in json.load(response)}  # the proxy drops the last /
-            if wanted <= routes and (not settings.rooms or _answers(f"http://127.0.0.1:{settings.room_port}/")):
+            if wanted <= routes and _answers(f"http://127.0.0.1:{settings.room_port}/"):
                 return
         except OSError:
             pass  # the proxy is not listening yet

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import UsageError
+from ..room.links import ROOM_URL
 from ..store import add_facilitator
 from ..store.roles import check_name
 from ..store.url import parse
@@ -79,9 +80,14 @@ class Settings:
         """Each room workshop's participant token (made once, kept in a 0600 file)."""
         return {key: ensure_secret(self.secrets / "room" / key) for key in self.rooms}
 
+    @property
+    def room_url(self) -> str:
+        """The room service through the proxy: facilitators' servers get it as ``KIT_ROOM_URL``."""
+        return f"{self.url}services/room/"
+
     def room_link(self, key: str, token: str) -> str:
         """What participants of workshop ``key`` open (also as a QR code): through the proxy, with its token."""
-        return f"{self.url}services/room/w/{key}/?token={token}"
+        return f"{self.room_url}w/{key}/?token={token}"
 
     @property
     def url(self) -> str:
@@ -179,7 +185,8 @@ def configure(c: Any, env: Mapping[str, str]) -> Settings:
     def pre_spawn(spawner: Any) -> None:
         home = Path(spawner.home_dir)
         prepare_home(home)
-        spawner.environment = {**spawner.environment, **facilitator_env(s, spawner.user.name, home)}
+        spawner.environment = {**spawner.environment, **facilitator_env(s, spawner.user.name, home),
+                               ROOM_URL: s.room_url}
 
     c.Spawner.pre_spawn_hook = pre_spawn
     c.JupyterHub.services, c.JupyterHub.load_roles = services(s)
@@ -191,14 +198,17 @@ def services(s: Settings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     found: list[dict[str, Any]] = [{"name": "idle-culler", "command": [sys.executable, "-m", "jupyterhub_idle_culler",
                                                                       f"--timeout={s.cull_timeout}"]}]
     roles: list[dict[str, Any]] = [{"name": "idle-culler", "scopes": CULLER_SCOPES, "services": ["idle-culler"]}]
+    # the room serves every facilitator's workshops on demand (once they open its room): it logs in as the
+    # administrator's role; --room KEY workshops are served from the start with a token from a 0600 file
+    admin = parse(s.database, need_key=False)
+    line = pgpass_line(s.database, admin.user, ensure_secret(s.secrets / "db_admin_password"))
+    named: list[str] = []
     if s.rooms:
-        # the room serves every facilitator's workshops: it logs in as the administrator's role
-        admin = parse(s.database, need_key=False)
-        line = pgpass_line(s.database, admin.user, ensure_secret(s.secrets / "db_admin_password"))
         tokens = write_private(s.secrets / "room_tokens", "".join(f"{k} {t}\n" for k, t in s.room_tokens().items()))
-        workshops = [arg for key in s.rooms for arg in ("--workshop", f"{key}={admin.server}?workshop={key}")]
-        found.append({"name": "room", "url": f"http://127.0.0.1:{s.room_port}", "display": False,
-                      "environment": {"PGPASSFILE": str(write_private(s.secrets / "room.pgpass", line))},
-                      "command": [sys.executable, "-m", "kit.room", *workshops, "--token-file", str(tokens),
-                                  "--host", "127.0.0.1", "--port", str(s.room_port), "--base-url", "/services/room/"]})
+        named = [arg for key in s.rooms for arg in ("--workshop", f"{key}={admin.server}?workshop={key}")]
+        named += ["--token-file", str(tokens)]
+    found.append({"name": "room", "url": f"http://127.0.0.1:{s.room_port}", "display": False,
+                  "environment": {"PGPASSFILE": str(write_private(s.secrets / "room.pgpass", line))},
+                  "command": [sys.executable, "-m", "kit.room", "--server", admin.server, *named,
+                              "--host", "127.0.0.1", "--port", str(s.room_port), "--base-url", "/services/room/"]})
     return found, roles

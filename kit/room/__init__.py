@@ -20,4 +20,11 @@ workshop (one bare token for a single workshop). Workshop ``KEY`` is served at
 ``<base-url>w/<KEY>/?token=TOKEN``; a token opens only its own workshop. The process prints
 ``kit.room: listening on http://HOST:PORT/PREFIX`` once it serves, and stops cleanly on
 SIGINT/SIGTERM (pages are told to reconnect).
+
+On a hub, ``--server postgresql://ADMIN@HOST:PORT/DB`` serves any workshop of that server on demand:
+a facilitator opens its room with :func:`open_room` (a fresh token; the store keeps only its
+digest) and closes it with :func:`close_room`.
 """
+from .links import close_room, open_room, room_is_open
+
+__all__ = ["close_room", "open_room", "room_is_open"]

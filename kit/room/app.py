@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import WorkshopError
 from .config import DEFAULT_MAX_MEMBERS, Entry, entries
-from .rooms import WorkshopRoom
+from .rooms import Hall, WorkshopRoom
 from .server import RoomServer
 
 
@@ -18,7 +18,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kit.room", description="The participant room of live workshops.")
     p.add_argument("--workshop", action="append", default=[], metavar="[KEY=]TARGET",
                    help="a workshop file or postgresql:// URL; repeat for several workshops")
-    p.add_argument("--token-file", type=Path, required=True, help="lines 'KEY TOKEN' (or one bare token)")
+    p.add_argument("--token-file", type=Path, help="lines 'KEY TOKEN' (or one bare token); needed with --workshop")
+    p.add_argument("--server", metavar="URL", help="postgresql://USER@HOST:PORT/DB: serve any workshop of it whose "
+                   "facilitator opened the room (kit.room.open_room), on demand")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=0, help="port (default: any free one, printed at start)")
     p.add_argument("--base-url", default="/", help="URL prefix, e.g. /services/room/ (default: %(default)s)")
@@ -40,7 +42,8 @@ def open_rooms(found: list[Entry]) -> dict[str, WorkshopRoom]:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    hall = open_rooms(entries(args.workshop, args.token_file, args.max_participants))
+    named = entries(args.workshop, args.token_file, args.max_participants) if args.workshop or not args.server else []
+    hall = Hall(open_rooms(named), args.server, args.max_participants)
     server = RoomServer(hall, args.base_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -49,7 +52,8 @@ async def serve(args: argparse.Namespace) -> None:
     try:
         port = server.listen(args.port, args.host)
         prefix = server.app.settings["kit_prefix"]
-        print(f"kit.room: listening on http://{args.host}:{port}{prefix} ({', '.join(hall)})", flush=True)
+        served = ", ".join([*hall, *(["any opened room"] if args.server else [])])
+        print(f"kit.room: listening on http://{args.host}:{port}{prefix} ({served})", flush=True)
         await stop.wait()
     finally:
         server.stop()

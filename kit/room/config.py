@@ -72,9 +72,11 @@ def read_tokens(path: Path, keys: list[str]) -> dict[str, str]:
     return tokens
 
 
-def entries(workshops: list[str], token_file: Path, max_members: int = DEFAULT_MAX_MEMBERS) -> list[Entry]:
+def entries(workshops: list[str], token_file: Path | None, max_members: int = DEFAULT_MAX_MEMBERS) -> list[Entry]:
     if not workshops:
         raise RoomError("room.no_workshop")
+    if token_file is None:
+        raise RoomError("room.no_token_file")
     pairs = [split_workshop(w) for w in workshops]
     keys = [k for k, _ in pairs]
     for key in keys:

@@ -7,7 +7,10 @@ computes the room line once (:class:`Now`: step, timer, canvas) and lets every m
 only what changed for its viewer (kit.sessions ``diff()``, filtered by kit.access).
 
 Each workshop has its own participant token; only its SHA-256 digest is kept and a token is
-compared with ``hmac.compare_digest``, so one workshop's token never opens another.
+compared with ``hmac.compare_digest``, so one workshop's token never opens another. The digest
+is given at start (``--token-file``) or, for a room a facilitator opened (kit.room.links), read
+from the workshop's store on every request; when it goes away or changes, every page is told and
+disconnected. :class:`Hall` opens such workshops on demand (the hub's room service).
 """
 from __future__ import annotations
 
@@ -21,10 +24,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import agenda, facilitation, i18n
-from ..errors import UsageError
+from ..errors import UsageError, WorkshopError
 from ..workshop import Workshop
 from ..workshop import open as open_workshop
-from .protocol import RoomError
+from .protocol import RoomError, dump
 from .shared import SharedStore
 from .steps import CANVAS_KEY, canvas_for
 
@@ -58,7 +61,7 @@ class WorkshopRoom:
 
     key: str
     target: str
-    token_digest: bytes
+    token_digest: bytes | None  # None: the facilitator opens and closes the room (the digest in the store)
     max_members: int = 400
     members: set[Member] = field(default_factory=set)
     ws: Workshop = field(init=False)
@@ -75,9 +78,27 @@ class WorkshopRoom:
         self.language = self.ws.language
         self.texts = i18n.texts("serve", self.language)
         self.checked = 0.0
+        self.opened = self.current_digest()  # the digest the connected pages were admitted with
+
+    def current_digest(self) -> bytes | None:
+        if self.token_digest is not None:
+            return self.token_digest
+        stored = self.shared.room_digest()
+        return bytes.fromhex(stored) if stored else None
 
     def admits(self, token: str | None) -> bool:
-        return isinstance(token, str) and hmac.compare_digest(digest(token), self.token_digest)
+        wanted = self.current_digest()
+        if wanted != self.opened:  # opened (again) since the last look: pages of an older link go
+            self.closed(wanted)
+        return wanted is not None and isinstance(token, str) and hmac.compare_digest(digest(token), wanted)
+
+    def closed(self, wanted: bytes | None) -> None:
+        """The room was closed or opened with a new token: every page is told and disconnected."""
+        self.opened = wanted
+        message = i18n.t("room.closed", self.language)
+        for member in list(self.members):
+            member.send(dump("refused", message=message, ended=True))
+            self.leave(member)
 
     @property
     def full(self) -> bool:
@@ -117,6 +138,8 @@ class WorkshopRoom:
         if version == self.version and not force:
             return version
         self.version = version
+        if self.token_digest is None and self.current_digest() != self.opened:
+            self.closed(self.current_digest())
         if self.members:
             with self.shared.frozen():
                 now = self.now()
@@ -138,3 +161,27 @@ class WorkshopRoom:
         if self.unsubscribe is not None:
             self.unsubscribe()
         self.shared.shut()
+
+
+class Hall(dict[str, WorkshopRoom]):
+    """The rooms of one process by key; with ``server`` (a PostgreSQL URL without a workshop), any workshop of
+    that server is opened when a page first asks for it, and admits whoever holds the token its facilitator made."""
+
+    def __init__(self, rooms: dict[str, WorkshopRoom] | None = None, server: str | None = None,
+                 max_members: int = 400) -> None:
+        super().__init__(rooms or {})
+        self.server, self.max_members = server, max_members
+        self.on_open: Callable[[WorkshopRoom], None] | None = None  # the server starts watching it
+
+    def find(self, key: str) -> WorkshopRoom | None:
+        room = self.get(key)
+        if room is None and self.server and KEY.match(key):
+            try:
+                room = WorkshopRoom(key, f"{self.server}?workshop={key}", None, self.max_members)
+            except WorkshopError:  # no such workshop: refused like a wrong token, nothing kept
+                log.info("room: no workshop %s on the server", key)
+                return None
+            self[key] = room
+            if self.on_open is not None:
+                self.on_open(room)
+        return room

@@ -28,7 +28,7 @@ from tornado import httpserver, ioloop, netutil, web, websocket
 from .. import i18n
 from .member import Member
 from .protocol import HARD_FRAME, dump
-from .rooms import POLL, SAFETY_POLL, WorkshopRoom
+from .rooms import POLL, SAFETY_POLL, Hall, WorkshopRoom
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: Widget modules a page may load (kit/widgets/<name>.js and .css).
@@ -72,9 +72,9 @@ def script_json(value: Any) -> str:
 class Handler(web.RequestHandler):
     """Security headers on every answer; errors as small pages in the workshop's language."""
 
-    hall: dict[str, WorkshopRoom]
+    hall: Hall
 
-    def initialize(self, hall: dict[str, WorkshopRoom]) -> None:
+    def initialize(self, hall: Hall) -> None:
         self.hall = hall
 
     def set_default_headers(self) -> None:
@@ -83,9 +83,10 @@ class Handler(web.RequestHandler):
 
     def admitted(self, key: str) -> WorkshopRoom:
         """The room of ``key`` if the token is its own; 403 otherwise (also for an unknown key)."""
-        room = self.hall.get(key)
+        room = self.hall.find(key)
         if room is None or not room.admits(self.get_query_argument("token", None)):
-            raise web.HTTPError(403)
+            self.send_error(403, room=room)
+            raise web.Finish
         return room
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
@@ -94,6 +95,8 @@ class Handler(web.RequestHandler):
         if status_code == 503 and isinstance(room, WorkshopRoom):
             title = i18n.t("serve.room_full_title", language)
             text = i18n.t("serve.room_full_text", language, max=room.max_members)
+        elif status_code == 403:  # closed, never opened, or not this link's workshop: the same page for all
+            title, text = i18n.t("room.refused_title", language), i18n.t("room.refused_text", language)
         else:
             title, text = f"{status_code}: {self._reason}", ""
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -135,11 +138,11 @@ class Socket(websocket.WebSocketHandler):
     room: WorkshopRoom
     member: Member | None = None
 
-    def initialize(self, hall: dict[str, WorkshopRoom]) -> None:
+    def initialize(self, hall: Hall) -> None:
         self.hall = hall
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
-        room = self.hall.get(args[0] if args else "")
+        room = self.hall.find(args[0] if args else "")
         if room is None or not room.admits(self.get_query_argument("token", None)):
             self.set_status(403)
             self.finish()
@@ -217,7 +220,7 @@ def log_request(handler: web.RequestHandler) -> None:
         "%d %s %s (%s) %.2f ms", status, request.method, request.path, request.remote_ip, 1000 * request.request_time())
 
 
-def application(hall: dict[str, WorkshopRoom], base_url: str = "/") -> web.Application:
+def application(hall: Hall, base_url: str = "/") -> web.Application:
     prefix = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
     p = prefix.replace(".", r"\.")
     args = {"hall": hall}
@@ -234,8 +237,9 @@ class RoomServer:
     """The running room: the HTTP server and one watcher per workshop, on the current IOLoop."""
 
     def __init__(self, hall: dict[str, WorkshopRoom], base_url: str = "/") -> None:
-        self.hall = hall
-        self.app = application(hall, base_url)
+        self.hall = hall if isinstance(hall, Hall) else Hall(hall)
+        self.hall.on_open = self.watch
+        self.app = application(self.hall, base_url)
         self.server: httpserver.HTTPServer | None = None
         self.loop: ioloop.IOLoop | None = None  # the loop it serves on (other threads hand work to it)
         self._poller: ioloop.PeriodicCallback | None = None
@@ -245,19 +249,23 @@ class RoomServer:
         self.server = httpserver.HTTPServer(self.app, xheaders=False)
         sockets = netutil.bind_sockets(port, host)
         self.server.add_sockets(sockets)
-        loop = self.loop = ioloop.IOLoop.current()
+        self.loop = ioloop.IOLoop.current()
         for room in self.hall.values():
-            if getattr(room.ws.store, "notifies", False):
-                room.unsubscribe = room.ws.store.subscribe(functools.partial(_notified, loop, room))
-            room.fan_out(force=True)
+            self.watch(room)
         self._poller = ioloop.PeriodicCallback(self.poll, POLL * 1000)
         self._poller.start()
         return int(sockets[0].getsockname()[1])
 
+    def watch(self, room: WorkshopRoom) -> None:
+        """Follow a workshop's changes: pushed by PostgreSQL, or polled (a SQLite file)."""
+        if getattr(room.ws.store, "notifies", False) and self.loop is not None:
+            room.unsubscribe = room.ws.store.subscribe(functools.partial(_notified, self.loop, room))
+        room.fan_out(force=True)
+
     def poll(self) -> None:
         """SQLite workshops every tick; pushing ones only now and then (a lost notification)."""
         now = time.monotonic()
-        for room in self.hall.values():
+        for room in list(self.hall.values()):
             if not getattr(room.ws.store, "notifies", False) or now - room.checked > SAFETY_POLL:
                 fan_out(room)
 

@@ -27,6 +27,7 @@ SCHEMA_VERSION = 2
 _JSON_TYPES = {"refs", "strs", "scores", "measurements"}
 #: Tables besides one per record kind; ``kit copy`` copies all of them.
 FIXED_TABLES = ("meta", "changes", "snapshots", "live")
+ROOM_DIGEST = "room_token_sha256"  # meta key: SHA-256 (hex) of the open room's participant token
 
 
 @dataclass(frozen=True)
@@ -457,11 +458,13 @@ class Store(ABC):
         return data
 
     # ------------------------------------------------------------------ live state
+    _LIVE_SQL = ("INSERT INTO live VALUES (?, ?, (SELECT COALESCE(max(rev), 0) + 1 FROM live)) "
+                 "ON CONFLICT(key) DO UPDATE SET value=excluded.value, rev=excluded.rev")
+
     def set_live(self, key: str, value: Any) -> None:
         """Facilitator state (current step, lock, reveal): shared, not undoable."""
         with self.transaction(self._who or "live"):
-            self._rows("INSERT INTO live VALUES (?, ?, (SELECT COALESCE(max(rev), 0) + 1 FROM live)) "
-                       "ON CONFLICT(key) DO UPDATE SET value=excluded.value, rev=excluded.rev", (key, dumps(value)))
+            self._rows(self._LIVE_SQL, (key, dumps(value)))
 
     def live(self) -> dict[str, Any]:
         with self._lock:
@@ -471,6 +474,25 @@ class Store(ABC):
     def meta(self) -> dict[str, str]:
         with self._lock:
             return {k: v for k, v in self._rows("SELECT key, value FROM meta")}
+
+    # ------------------------------------------------------------------ the participant room's token
+    def set_room_digest(self, digest: str | None) -> None:
+        """Open (hex SHA-256 of the participant token) or close (None) the room; the room's pages see it move.
+
+        Only the digest is kept, in meta (participants never read meta); the live key ``room_open``
+        moves the version so every room process watching the workshop notices at once.
+        """
+        with self.transaction(self._who or "room"):
+            self._rows("DELETE FROM meta WHERE key=?", (ROOM_DIGEST,))
+            if digest is not None:
+                self._rows("INSERT INTO meta VALUES (?, ?)", (ROOM_DIGEST, digest))
+            self._rows(self._LIVE_SQL, ("room_open", dumps(digest is not None)))
+
+    def room_digest(self) -> str | None:
+        """The hex digest of the open room's participant token, or None when the room is closed."""
+        with self._lock:
+            row = self._row("SELECT value FROM meta WHERE key=?", (ROOM_DIGEST,))
+        return str(row[0]) if row is not None else None
 
     # ------------------------------------------------------------------ whole tables (kit copy)
     def columns(self, table: str) -> list[str]:

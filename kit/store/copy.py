@@ -2,8 +2,9 @@
 
 Exactly means every table as stored (records, change log, snapshots, votes, live state, meta)
 and the id counters, so the copy hands out the same next ids and its JSON dump equals the
-source's. The source is read inside one transaction (a consistent state while others write);
-the destination is created new (never overwriting) and filled in one transaction, and removed
+source's; only an open participant room is not copied (a copy starts with its room closed).
+The source is read inside one transaction (a consistent state while others write); the
+destination is created new (never overwriting) and filled in one transaction, and removed
 again if anything fails, so there is never half a copy.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from .base import Store, tables
+from .base import ROOM_DIGEST, Store, tables
 
 #: Rows from which ``kit copy`` shows a progress bar.
 PROGRESS_FROM = 5000
@@ -25,6 +26,7 @@ def copy_workshop(source: Any, destination: Any, who: str, progress: bool = True
     try:
         with src.transaction(who):
             content = {table: src.read_table(table) for table in tables()}
+            content["meta"] = [row for row in content["meta"] if row[0] != ROOM_DIGEST]
             counters = src.id_counters()
         info = src.get("workshop", 1) or {}
     finally:

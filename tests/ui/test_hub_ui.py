@@ -7,7 +7,6 @@ Every request any page makes is recorded: none may leave 127.0.0.1. Screenshots:
 from __future__ import annotations
 
 import shutil
-import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import kit
-from hubserver import STOP, Hub, facilitator_url, room_links, running_hub
+from hubserver import Hub, facilitator_url, running_hub
 from kit import facilitation
 from kit.report.exporter import CHROMIUM_FLAGS
 from labserver import CHROMIUM, run_all_cells, write_notebook
@@ -66,6 +65,12 @@ def requests_seen() -> list[str]:
     return []
 
 
+@pytest.fixture(scope="module")
+def labs() -> dict[str, Any]:
+    """Each facilitator's logged-in JupyterLab page, kept for the tests after the one that opened it."""
+    return {}
+
+
 def new_page(browser: Any, seen: list[str]) -> Any:
     context = browser.new_context()
     context.on("request", lambda request: seen.append(request.url))
@@ -104,8 +109,8 @@ def test_chromium_without_the_certificate_refuses_the_hub(hub: Hub) -> None:
             plain.close()
 
 
-def test_two_facilitators_sign_up_are_approved_and_stay_apart(hub: Hub, browser: Any,
-                                                              requests_seen: list[str]) -> None:
+def test_two_facilitators_sign_up_are_approved_and_stay_apart(hub: Hub, browser: Any, requests_seen: list[str],
+                                                              labs: dict[str, Any]) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     admin, anna, ben = (new_page(browser, requests_seen) for _ in range(3))
     for page, name in ((admin, "admin"), (anna, "anna"), (ben, "ben")):
@@ -131,6 +136,7 @@ def test_two_facilitators_sign_up_are_approved_and_stay_apart(hub: Hub, browser:
     anna.locator(".jp-OutputArea-output", has_text="LISTED").wait_for()
     assert "'hotel'" in anna.locator(".jp-OutputArea-output", has_text="LISTED").inner_text()
     anna.screenshot(path=str(ARTIFACTS / "anna_lab.png"))
+    labs["anna"] = anna
 
     # Ben: neither lists nor opens it from his JupyterLab, and cannot reach Anna's server
     write_notebook(_home(hub, "ben") / "try.ipynb", [
@@ -156,60 +162,84 @@ def _note(page: Any, text: str) -> Any:
     return page.locator(".kit-note", has=page.locator(".kit-note-text", has_text=text))
 
 
-def test_participants_join_annas_room_through_the_proxy(base: Path, hub: Hub, browser: Any,
-                                                        requests_seen: list[str]) -> None:
+def test_participants_join_annas_room_through_the_proxy(hub: Hub, browser: Any, requests_seen: list[str],
+                                                        labs: dict[str, Any]) -> None:
     from playwright.sync_api import expect
+
+    from kit.room import close_room, open_room
 
     # Anna's workshop (made in her JupyterLab above) goes live at the idea board, voting open; Ben has one too
     with kit.open(facilitator_url(hub, "anna", "hotel"), actor="anna") as ws:
         facilitation.set_step(ws, "07_plan")
         facilitation.open_vote(ws, "idea_board", budget=3)
-    kit.new(facilitator_url(hub, "ben", "bens"), title="Ben's", language="en", teams=["Solo"]).close()
-    # the admin starts the rooms of both workshops: the hub again, with --room (same state, same certificate)
-    hub.process.send_signal(signal.SIGINT)
-    assert hub.process.wait(STOP) == 0
-    with running_hub(base, rooms=("hotel", "bens")) as live:
-        links = room_links(live)
-        assert set(links) == {"hotel", "bens"}
-        assert links["hotel"].startswith(live.url + "services/room/w/hotel/?token=")
-        client = live.session()
-        token_a = links["hotel"].split("token=", 1)[1]
-        assert client.get(links["hotel"], timeout=30).status_code == 200, live.logs()[-4000:]
-        refused = {"no token": links["hotel"].split("?")[0], "wrong token": links["hotel"].replace(token_a, "x" * 32),
-                   "A's token on B's room": links["bens"].split("?")[0] + f"?token={token_a}"}
-        for what, url in refused.items():
-            assert client.get(url, timeout=30).status_code == 403, what
-        hub_log = (live.state / "jupyterhub.log").read_text()
-        assert all(link.split("token=", 1)[1] not in hub_log for link in links.values())  # tokens are not logged
+    with kit.new(facilitator_url(hub, "ben", "bens"), title="Ben's", language="en", teams=["Solo"]) as ws:
+        token_b = open_room(ws, hub.url + "services/room/").split("token=", 1)[1]  # Ben, with his own login
+    # Anna starts her room from her JupyterLab, on the running hub (no restart): the link comes from her server
+    write_notebook(_home(hub, "anna") / "room.ipynb", [
+        "import os\nfrom kit import notebook as nb\n"
+        "ws = nb.open_workshop(os.environ['KIT_SERVER'] + '?workshop=hotel')",
+        "nb.open_room(ws)"])
+    anna = labs["anna"].context.new_page()  # logged in above; a workspace of its own, so only this notebook opens
+    anna.set_default_timeout(WAIT)
+    anna.goto(hub.url + "user/anna/lab/workspaces/room/tree/room.ipynb")
+    try:
+        run_all_cells(anna)
+    finally:
+        anna.screenshot(path=str(ARTIFACTS / "anna_room_notebook.png"))
+    shown = anna.locator(".jp-OutputArea-output a[href*='token=']")
+    shown.wait_for()
+    link = shown.get_attribute("href") or ""
+    anna.screenshot(path=str(ARTIFACTS / "anna_opens_room.png"))
+    assert link.startswith(hub.url + "services/room/w/hotel/?token=")
+    token_a = link.split("token=", 1)[1]
+    client = hub.session()
+    assert client.get(link, timeout=30).status_code == 200, hub.logs()[-4000:]
+    refused = {"no token": link.split("?")[0], "wrong token": link.replace(token_a, "x" * 43),
+               "A's token on B's room": hub.url + f"services/room/w/bens/?token={token_a}",
+               "B's token on A's room": link.replace(token_a, token_b)}
+    for what, url in refused.items():
+        answer = client.get(url, timeout=30)
+        assert answer.status_code == 403 and "This room is not open" in answer.text, what
 
-        pages = []
-        for name, team in PEOPLE:
-            page = new_page(browser, requests_seen)
-            page.set_default_timeout(10_000)
-            page.goto(links["hotel"])
-            page.fill(".kit-name input", name)
-            page.locator(".kit-team select").select_option(label=team)
-            page.click(".kit-join")
-            expect(page.locator(".kit-who")).to_contain_text(name)
-            pages.append(page)
-        texts = ["Late check-in: key in a safe 🔑 <script>alert(1)</script>", "مرحبا – a welcome note", "& % $ # _ { }"]
-        for page, text in zip(pages, texts, strict=True):
-            box = page.locator('.kit-area[data-area="contact"] .kit-add')
-            box.locator("input").fill(text)
-            box.locator(".kit-btn-add").click()
-            for view in pages:
-                expect(_note(view, text)).to_have_count(1, timeout=LIVE)
-        for running, page in enumerate(pages, start=1):
-            _note(page, texts[0]).locator("[data-action=vote]").click()
-            for view in pages:
-                expect(_note(view, texts[0]).locator(".kit-vote-count")).to_have_text(f"● {running}", timeout=LIVE)
-        pages[0].screenshot(path=str(ARTIFACTS / "participant_through_proxy.png"), full_page=True)
-        with kit.open(facilitator_url(live, "anna", "hotel"), actor="check") as ws:
-            ours = [i for i in ws.ideas.all() if i["text"] in texts]
-            assert sorted(i["text"] for i in ours) == sorted(texts)
-            assert {i["author"] for i in ours} == {n for n, _ in PEOPLE}
-            assert next(i for i in ours if i["text"] == texts[0])["votes"] == {n: 1 for n, _ in PEOPLE}
-        assert DIALOGS == []  # the <script> in a note stayed text
+    pages = []
+    for name, team in PEOPLE:
+        page = new_page(browser, requests_seen)
+        page.set_default_timeout(10_000)
+        page.goto(link)
+        page.fill(".kit-name input", name)
+        page.locator(".kit-team select").select_option(label=team)
+        page.click(".kit-join")
+        expect(page.locator(".kit-who")).to_contain_text(name)
+        pages.append(page)
+    texts = ["Late check-in: key in a safe 🔑 <script>alert(1)</script>", "مرحبا – a welcome note", "& % $ # _ { }"]
+    for page, text in zip(pages, texts, strict=True):
+        box = page.locator('.kit-area[data-area="contact"] .kit-add')
+        box.locator("input").fill(text)
+        box.locator(".kit-btn-add").click()
+        for view in pages:
+            expect(_note(view, text)).to_have_count(1, timeout=LIVE)
+    for running, page in enumerate(pages, start=1):
+        _note(page, texts[0]).locator("[data-action=vote]").click()
+        for view in pages:
+            expect(_note(view, texts[0]).locator(".kit-vote-count")).to_have_text(f"● {running}", timeout=LIVE)
+    pages[0].screenshot(path=str(ARTIFACTS / "participant_through_proxy.png"), full_page=True)
+    with kit.open(facilitator_url(hub, "anna", "hotel"), actor="check") as ws:
+        ours = [i for i in ws.ideas.all() if i["text"] in texts]
+        assert sorted(i["text"] for i in ours) == sorted(texts)
+        assert {i["author"] for i in ours} == {n for n, _ in PEOPLE}
+        assert next(i for i in ours if i["text"] == texts[0])["votes"] == {n: 1 for n, _ in PEOPLE}
+    assert DIALOGS == []  # the <script> in a note stayed text
+
+    # Anna closes the room: every open page is told, and the link no longer opens it
+    with kit.open(facilitator_url(hub, "anna", "hotel"), actor="anna") as ws:
+        close_room(ws)
+    for page in pages:
+        expect(page.locator(".kit-room-refused")).to_contain_text("The room has been closed", timeout=LIVE)
+        expect(page.locator("body.kit-ended")).to_have_count(1)  # and it stops trying to reconnect
+    pages[0].screenshot(path=str(ARTIFACTS / "participant_room_closed.png"), full_page=True)
+    assert client.get(link, timeout=30).status_code == 403
+    hub_log = (hub.state / "jupyterhub.log").read_text()
+    assert token_a not in hub_log and token_b not in hub_log  # tokens are not logged
 
 
 def test_no_request_left_127_0_0_1(requests_seen: list[str]) -> None:

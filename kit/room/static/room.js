@@ -17,6 +17,7 @@ let view = null;   // {header, body, who, step, timer, refused}
 let widget = null; // {canvas, module, model, el, cleanup}
 let timer = { running: false };
 let clockOffset = 0;
+let ended = false; // the facilitator closed the room: no reconnecting to a link that no longer opens it
 
 function h(tag, cls, text) {
   const node = document.createElement(tag);
@@ -67,14 +68,15 @@ function connect() {
   socket.onmessage = (ev) => receive(JSON.parse(ev.data));
   socket.onclose = () => {
     socket = null;
-    document.body.classList.add("kit-stale");
+    document.body.classList.add(ended ? "kit-ended" : "kit-stale");
+    if (ended) return;
     setTimeout(connect, backoff);
     backoff = Math.min(backoff * 2, 5000);
   };
 }
 // A phone waking up or a network coming back: try at once instead of waiting out the backoff.
 for (const event of ["online", "focus", "pageshow"]) {
-  window.addEventListener(event, () => { if (!socket) { backoff = 250; connect(); } });
+  window.addEventListener(event, () => { if (!socket && !ended) { backoff = 250; connect(); } });
 }
 
 function receive(msg) {
@@ -93,6 +95,8 @@ function receive(msg) {
     if (widget && widget.model.gen === msg.gen) widget.model.update(msg.values);
     if (view) document.body.classList.remove("kit-stale");
   } else if (msg.t === "refused") {
+    ended = ended || msg.ended === true;
+    if (msg.ended && !view) main.replaceChildren(h("p", "kit-room-refused", msg.message));
     if (msg.field === "join" && document.querySelector(".kit-join-box")) {
       document.querySelector(".kit-message").textContent = msg.message;
       joined = null;
