@@ -141,8 +141,13 @@ def header(ws: Workshop, step_id: str, go: bool = True) -> Html:
 
 def say(ws: Workshop, key: str, **values: Any) -> Html:
     """One line of text from kit/texts/notebooks.yaml, filled in and escaped."""
-    text = i18n.t(f"notebooks.{key}", ws.language, **values)
-    return Html(f'<p class="kit-say">{html.escape(text)}</p>', text)
+    return line(i18n.t(f"notebooks.{key}", ws.language, **values))
+
+
+def line(text: str, *, error: bool = False) -> Html:
+    """One line of text already in the workshop's language, escaped (red when it is a refusal)."""
+    css = "kit-say kit-error" if error else "kit-say"
+    return Html(f'<p class="{css}">{html.escape(text)}</p>', text)
 
 
 def lines(items: list[str]) -> Html:
@@ -371,7 +376,7 @@ def evidence_curve(ws: Workshop) -> Html:
     rows = [[persona, stage["title"], p.n, *(None if v is None else round(v, 2) for v in (p.mean, p.spread, p.team)),
              t[f"flag_{p.flag}"] if p.flag else ""] for persona, stage, p in journey.evidence_rows(ws)]
     if not rows:
-        return Html(f'<p class="kit-say">{html.escape(t["table_empty"])}</p>', t["table_empty"])
+        return line(t["table_empty"])
     return table(ws, pd.DataFrame(rows, columns=columns))
 
 
@@ -379,23 +384,21 @@ def import_notes(ws: Workshop, path: str | os.PathLike[str] | None, into: str, m
                  commit: bool = False) -> Html:
     """``kit import`` in a cell: the dry-run preview of a board export, or with ``commit`` the
     import itself (one undo takes it all back). ``mapping`` is --map: "text=Content,area=Frame"."""
-    from . import errors, importing
+    from . import importing
 
     t = i18n.texts("journey", ws.language)
     if not path:
-        return Html(f'<p class="kit-say">{html.escape(t["import_no_file"])}</p>', t["import_no_file"])
+        return line(t["import_no_file"])
     try:
         plan = importing.plan(ws, path, into, importing.parse_map(mapping))
         if commit:
-            done = t["import_done"].format(n=len(plan.commit()))
-            return Html(f'<p class="kit-say">{html.escape(done)}</p>', done)
-    except errors.WorkshopError as exc:  # one line in the workshop's language, nothing stored
-        message = exc.render(ws.language)
-        return Html(f'<p class="kit-say kit-error">{html.escape(message)}</p>', message)
+            return line(t["import_done"].format(n=len(plan.commit())))
+    except WorkshopError as exc:  # one line in the workshop's language, nothing stored
+        return line(exc.render(ws.language), error=True)
     import pandas as pd
 
-    problems = [i18n.t("journey.import_problem", ws.language, line=line, reason=reason)
-                for line, reason in plan.problem_lines(ws.language)]
+    problems = [i18n.t("journey.import_problem", ws.language, line=number, reason=reason)
+                for number, reason in plan.problem_lines(ws.language)]
     head = lines([plan.summary(ws.language), *problems])
     preview = table(ws, pd.DataFrame(plan.preview()))
     return Html(head.markup + preview.markup, f"{head.text}\n{preview.text}")
@@ -491,6 +494,7 @@ __all__ = [
     "header",
     "import_notes",
     "interviews",
+    "line",
     "lines",
     "open_vote",
     "open_workshop",

@@ -49,4 +49,4 @@ function render({ model, el: root }) {
   return () => { for (const name of names) model.off(`change:${name}`, draw); };
 }
 
-export default { render };
+export default withConnection({ render });

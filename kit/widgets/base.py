@@ -12,7 +12,6 @@ server is out of reach (the page shows it as a banner and dims the stale view).
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
     from ..workshop import Workshop
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_EXPORT = re.compile(r"^export default\b", re.MULTILINE)
 log = logging.getLogger(__name__)
 
 
@@ -35,15 +33,11 @@ def bundle(*names: str) -> str:
     """One ES module from several files next to this one (shared helpers first).
 
     anywidget loads a widget's module from a string, so relative imports cannot work;
-    the shared code is prepended instead. Nothing is fetched at run time. The widget's
-    default export is wrapped by ``withConnection`` (common.js), so every widget shows the
-    one-line "reconnecting" banner the same way, whatever its own file draws.
+    the shared code is prepended instead. Nothing is fetched at run time. Each widget exports
+    ``withConnection({render})`` (common.js), so every widget shows the one-line "reconnecting"
+    banner the same way, whatever its own file draws.
     """
-    code = "\n".join((HERE / name).read_text(encoding="utf-8") for name in ("common.js", *names))
-    code, found = DEFAULT_EXPORT.subn("const kitWidget =", code)
-    if found != 1:
-        raise RuntimeError(f"{names}: expected one 'export default', found {found}")  # a bug in the kit
-    return f"{code}\nexport default withConnection(kitWidget);\n"
+    return "\n".join((HERE / name).read_text(encoding="utf-8") for name in ("common.js", *names))
 
 
 def styles(*names: str) -> str:

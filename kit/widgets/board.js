@@ -20,10 +20,10 @@ function drawBoard(model, ui, rerender) {
     h("p", { class: "kit-help", text: L.keyboard_help }));
 }
 
-export default {
+export default withConnection({
   render({ model, el }) {
     el.classList.add("kit-widget");
     globalKeys(model, el);
     return liveRender(model, el, BOARD_TRAITS, (ui, again) => drawBoard(model, ui, again));
   },
-};
+});

@@ -591,7 +591,7 @@ function globalKeys(model, root) {
 /** The connection banner every widget shares. While the store reconnects to its server, the trait
  *  `connection` holds the one line to show: it appears above the widget (as CSS generated text, so
  *  it is never parsed as HTML) and what the widget shows is dimmed and inert, as it may be stale.
- *  kit/widgets/base.py wraps each widget's default export with `withConnection`. */
+ *  Every widget's file exports `withConnection({ render })`. */
 function followConnection(model, root) {
   const show = () => {
     const text = model.get("connection") || "";

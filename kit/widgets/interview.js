@@ -308,4 +308,4 @@ function render({ model, el: root }) {
   return () => { for (const [name, handler] of Object.entries(handlers)) model.off(`change:${name}`, handler); };
 }
 
-export default { render };
+export default withConnection({ render });

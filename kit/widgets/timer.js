@@ -129,4 +129,4 @@ function render({ model, el: root }) {
   };
 }
 
-export default { render };
+export default withConnection({ render });

@@ -339,10 +339,10 @@ function drawMap(model, ui, rerender) {
     h("div", { class: "kit-tp-scroll", dataset: { scroll: "tpmap" } }, grid));
 }
 
-export default {
+export default withConnection({
   render({ model, el }) {
     el.classList.add("kit-widget");
     globalKeys(model, el);
     return liveRender(model, el, TP_TRAITS, (ui, again) => drawMap(model, ui, again));
   },
-};
+});

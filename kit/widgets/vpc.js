@@ -70,10 +70,10 @@ function drawVpc(model, ui, rerender) {
     h("p", { class: "kit-help", text: L.keyboard_help }));
 }
 
-export default {
+export default withConnection({
   render({ model, el }) {
     el.classList.add("kit-widget");
     globalKeys(model, el);
     return liveRender(model, el, VPC_TRAITS, (ui, again) => drawVpc(model, ui, again));
   },
-};
+});

@@ -125,29 +125,19 @@ def test_two_facilitators_sign_up_are_approved_and_stay_apart(hub: Hub, browser:
     admin.screenshot(path=str(ARTIFACTS / "authorized.png"), full_page=True)
 
     # Anna: her JupyterLab, where she makes a workshop from the English sample on her own database login
-    write_notebook(_home(hub, "anna") / "make.ipynb", [
+    run_as(anna, hub, "anna", "make.ipynb", [
         "import os, kit\nws = kit.demo(os.environ['KIT_SERVER'] + '?workshop=hotel', 'en')\n"
         "print('MADE', ws.info['title'])",
-        "print('LISTED', [w['key'] for w in kit.store.list_workshops(os.environ['KIT_SERVER'])])"])
-    log_in(anna, hub, "anna")
-    anna.wait_for_url("**/user/anna/lab**")
-    anna.goto(hub.url + "user/anna/lab/tree/make.ipynb")
-    run_all_cells(anna)
-    anna.locator(".jp-OutputArea-output", has_text="LISTED").wait_for()
+        "print('LISTED', [w['key'] for w in kit.store.list_workshops(os.environ['KIT_SERVER'])])"], until="LISTED")
     assert "'hotel'" in anna.locator(".jp-OutputArea-output", has_text="LISTED").inner_text()
     anna.screenshot(path=str(ARTIFACTS / "anna_lab.png"))
     labs["anna"] = anna
 
     # Ben: neither lists nor opens it from his JupyterLab, and cannot reach Anna's server
-    write_notebook(_home(hub, "ben") / "try.ipynb", [
+    run_as(ben, hub, "ben", "try.ipynb", [
         "import os, kit\nprint('LISTED', [w['key'] for w in kit.store.list_workshops(os.environ['KIT_SERVER'])])",
         "try:\n    kit.open(os.environ['KIT_SERVER'] + '?workshop=hotel')\nexcept kit.WorkshopError as e:\n"
-        "    print('REFUSED', e.code)"])
-    log_in(ben, hub, "ben")
-    ben.wait_for_url("**/user/ben/lab**")
-    ben.goto(hub.url + "user/ben/lab/tree/try.ipynb")
-    run_all_cells(ben)
-    ben.locator(".jp-OutputArea-output", has_text="REFUSED").wait_for()
+        "    print('REFUSED', e.code)"], until="REFUSED")
     assert "'hotel'" not in ben.locator(".jp-OutputArea-output", has_text="LISTED").inner_text()
     assert "store.no_workshop" in ben.locator(".jp-OutputArea-output", has_text="REFUSED").inner_text()
     ben.screenshot(path=str(ARTIFACTS / "ben_refused.png"))
@@ -247,6 +237,17 @@ def test_no_request_left_127_0_0_1(requests_seen: list[str]) -> None:
     outside = [u for u in requests_seen if urlsplit(u).scheme in ("http", "https", "ws", "wss")
                and urlsplit(u).hostname != "127.0.0.1"]
     assert outside == []
+
+
+def run_as(page: Any, hub: Hub, user: str, name: str, cells: list[str], until: str) -> None:
+    """``user`` logs in, opens the notebook ``name`` (written with ``cells`` into their home) in their
+    JupyterLab and runs it, until an output shows ``until``."""
+    write_notebook(_home(hub, user) / name, cells)
+    log_in(page, hub, user)
+    page.wait_for_url(f"**/user/{user}/lab**")
+    page.goto(hub.url + f"user/{user}/lab/tree/{name}")
+    run_all_cells(page)
+    page.locator(".jp-OutputArea-output", has_text=until).wait_for()
 
 
 def _home(hub: Hub, name: str) -> Path:
