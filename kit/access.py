@@ -18,6 +18,11 @@ from typing import Any
 from .errors import Refused
 
 DEFAULT_BUDGET = 3
+#: Roles a workshop handle may have; :func:`is_participant` is the one place that compares them.
+ROLES = ("facilitator", "participant")
+#: A participant's actor (the change log's "who") is this prefix and their name, so it never equals a
+#: facilitator's actor: undo and redo, which revert "who"'s own changes, cannot reach the facilitator's.
+PARTICIPANT_ACTOR = "participant:"
 #: Fields that name who wrote a record, in order of preference.
 OWNER_FIELDS = ("author", "observed_by")
 
@@ -36,6 +41,28 @@ class Viewer:
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "team": self.team, "role": self.role}
+
+
+def is_participant(role: str) -> bool:
+    """Does ``role`` write with a participant's rights? (Everything else is the facilitator.)"""
+    return role == "participant"
+
+
+def actor_of(name: str, role: str) -> str:
+    """The change log's "who" for ``name`` in ``role``: a participant's in their own namespace.
+
+    A facilitator's name may not start with :data:`PARTICIPANT_ACTOR` (refused), so the two never meet."""
+    if is_participant(role):
+        return PARTICIPANT_ACTOR + name
+    if name.startswith(PARTICIPANT_ACTOR):
+        raise Refused("access.actor_reserved", actor=name, prefix=PARTICIPANT_ACTOR)
+    return name
+
+
+def check_facilitator_role(role: str, code: str, **values: Any) -> None:
+    """Refuse (``code``) what only a facilitator's handle may do, e.g. open the room or import notes."""
+    if is_participant(role):
+        raise Refused(code, role=role, **values)
 
 
 @dataclass(frozen=True)
@@ -200,15 +227,20 @@ def check_facilitator(viewer: Viewer, action: str) -> None:
 __all__ = [
     "DEFAULT_BUDGET",
     "FACILITATOR_ONLY",
+    "PARTICIPANT_ACTOR",
+    "ROLES",
     "Rules",
     "Viewer",
     "can_change",
+    "actor_of",
     "can_see",
     "check_budget",
     "check_facilitator",
+    "check_facilitator_role",
     "check_vote",
     "check_write",
     "dots_left",
+    "is_participant",
     "is_mine",
     "new_record_fields",
     "owner_field",

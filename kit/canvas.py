@@ -15,7 +15,7 @@ from .canvases import text_in
 from .collection import Collection
 from .errors import UsageError, ValidationError
 from .facilitation import controls
-from .roster import team_of, teams_separated
+from .roster import teams_separated
 
 if TYPE_CHECKING:
     import pandas
@@ -112,10 +112,8 @@ class Canvas:
 
     # ------------------------------------------------------------------ the access policy, applied
     def viewer(self) -> access.Viewer:
-        """Who writes through this canvas: the workshop's actor, with the team they joined."""
-        ws = self.workshop
-        participant = ws.role == "participant"
-        return access.Viewer(ws.actor, (team_of(ws, ws.actor) or "") if participant else "", participant)
+        """Who writes through this canvas: the workshop's viewer (a participant with the team they joined)."""
+        return self.workshop.viewer()
 
     def rules(self, collection: Collection | None = None) -> access.Rules:
         """The rules in force on this canvas now, for its records (or those of ``collection``)."""

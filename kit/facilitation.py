@@ -54,7 +54,7 @@ def set_private(ws: Workshop, canvas_id: str, private: bool = True) -> CanvasCon
 
 def reveal(ws: Workshop, canvas_id: str) -> int:
     """Show every hidden note of a canvas to everyone and end private mode; returns how many."""
-    access.check_facilitator(access.Viewer(ws.actor, participant=ws.role != "facilitator"), "reveal")
+    access.check_facilitator(ws.viewer(), "reveal")
     source = declaration(canvas_id)["source"]
     records = getattr(ws, source)
     scope = {"canvas": canvas_id} if source == "canvas_items" else {}

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import i18n, model
-from .errors import Refused, UsageError, WorkshopError
+from . import access, i18n, model
+from .errors import UsageError, WorkshopError
 
 if TYPE_CHECKING:
     from .canvas import Canvas
@@ -276,8 +276,7 @@ class ImportPlan:
 def plan(ws: Workshop, path: str | os.PathLike[str], into: str, mapping: dict[str, str] | None = None) -> ImportPlan:
     """Read ``path``, match its columns and check every row for ``into`` (observations,
     evidence, ideas or canvas:<id>); ``mapping`` is ``{field or role: column}``."""
-    if ws.role == "participant":
-        raise Refused("journey.import_participant")
+    access.check_facilitator_role(ws.role, "journey.import_participant")
     target = Target.parse(ws, into)
     table = read_table(Path(path))
     columns, ignored = _match_columns(target, table, mapping or {})

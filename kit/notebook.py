@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from . import agenda, i18n
+from . import access, agenda, i18n
 from .errors import NotFound, UsageError, WorkshopError, one_line
 from .store import is_url
 from .workshop import Workshop, new
@@ -123,7 +123,7 @@ def header(ws: Workshop, step_id: str, go: bool = True) -> Html:
 
     With ``go`` the facilitator's notebook also moves the room's agenda to this step."""
     step = agenda.step(step_id, ws.language)
-    if go and ws.role == "facilitator":
+    if go and not access.is_participant(ws.role):
         agenda.go_to(ws, step_id)
     t, e = i18n.texts("notebooks", ws.language), html.escape
     number = t["header_step"].format(number=step.number, total=len(agenda.STEP_IDS) - 1)

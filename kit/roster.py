@@ -61,7 +61,7 @@ def join(ws: Workshop, name: str, team: str) -> dict[str, Any]:
 
 def assign(ws: Workshop, name: str, team: str) -> dict[str, Any]:
     """Facilitator: move a participant to another team."""
-    access.check_facilitator(_viewer(ws), "assign")
+    access.check_facilitator(ws.viewer(), "assign")
     name, team = clean_name(name), clean_name(team, "team")
     entry = ws.live.get(_JOIN + name)
     if entry is None:
@@ -84,17 +84,13 @@ def team_of(ws: Workshop, name: str) -> str | None:
 
 def separate_teams(ws: Workshop, canvas_id: str, separate: bool = True) -> None:
     """Facilitator: each team works on its own copy of ``canvas_id`` and cannot change the others'."""
-    access.check_facilitator(_viewer(ws), "separate")
+    access.check_facilitator(ws.viewer(), "separate")
     declaration(canvas_id)  # an unknown canvas raises here
     ws.set_live(_SEPARATE + canvas_id, bool(separate))
 
 
 def teams_separated(ws: Workshop, canvas_id: str) -> bool:
     return bool(ws.live.get(_SEPARATE + canvas_id))
-
-
-def _viewer(ws: Workshop) -> access.Viewer:
-    return access.Viewer(ws.actor, participant=ws.role != "facilitator")
 
 
 def to_dataframe(ws: Workshop) -> pandas.DataFrame:

@@ -11,14 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import formats, model
+from . import access, formats, model
 from .canvas import Canvas
 from .canvases import declaration
 from .collection import Collection
 from .errors import StoreError, UsageError, WorkshopError
+from .roster import team_of
 from .store import Change, Store, create_store, open_store
 
-ROLES = ("facilitator", "participant")
+ROLES = access.ROLES
 
 
 def default_actor() -> str:
@@ -36,7 +37,11 @@ class Workshop:
         if role not in ROLES:
             raise UsageError("workshop.role", choices=", ".join(ROLES), got=role)
         self.store = store
-        self.actor = actor or default_actor()
+        #: Who writes, as people see it: a participant's name, or the facilitator's login.
+        self.name = actor or default_actor()
+        #: Who writes, as the change log keeps it (undo and redo follow it): a participant's in their own
+        #: namespace (``participant:Anna``), so no participant can ever act as the facilitator.
+        self.actor = access.actor_of(self.name, role)
         self.role = role
         for name in model.COLLECTIONS:
             setattr(self, name, Collection(self, model.BY_COLLECTION[name]))
@@ -76,6 +81,13 @@ class Workshop:
 
     def close(self) -> None:
         self.store.close()
+
+    def viewer(self, team: str | None = None) -> access.Viewer:
+        """Who this handle is for kit.access: the name, the role, and the team (``team``, else the one a
+        participant joined)."""
+        if not access.is_participant(self.role):
+            return access.Viewer(self.name, team or "")
+        return access.Viewer(self.name, team or team_of(self, self.name) or "", participant=True)
 
     # ------------------------------------------------------------------ the workshop record
     @property

@@ -8,13 +8,13 @@ the token leaves this function only inside the returned link.
 from __future__ import annotations
 
 import os
-import secrets
 
-from ..errors import Refused, UsageError
+from .. import access, tokens
+from ..errors import UsageError
 from ..store import is_url
 from ..workshop import Workshop
 from .config import key_of
-from .rooms import KEY, digest
+from .rooms import KEY
 
 #: The public address of the room service, set by the hub's spawner for each facilitator's server.
 ROOM_URL = "KIT_ROOM_URL"
@@ -24,8 +24,8 @@ def open_room(ws: Workshop, base: str | None = None) -> str:
     """Open the room with a fresh participant token (any earlier link stops working); returns the join link."""
     root = _base(base)
     key = _key(ws)
-    token = secrets.token_urlsafe(32)
-    ws.store.set_room_digest(digest(token).hex())
+    token = tokens.make()
+    ws.store.set_room_digest(tokens.digest(token).hex())
     return f"{root}w/{key}/?token={token}"
 
 
@@ -40,8 +40,7 @@ def room_is_open(ws: Workshop) -> bool:
 
 
 def _key(ws: Workshop) -> str:
-    if ws.role != "facilitator":
-        raise Refused("room.not_facilitator", role=ws.role)
+    access.check_facilitator_role(ws.role, "room.not_facilitator")
     # a server's workshop is served under its own key (the hub's room opens it by that key); a file by its stem
     key = ws.store.name if is_url(ws.location) else key_of(ws.store.name)
     if not KEY.match(key):

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from .. import access, i18n
 from ..errors import RequestError, UsageError
 from ..facilitation import reveal
-from ..roster import team_of
 from ..workshop import open as open_workshop
 from . import views
 from .base import Op, Session, request_area, request_id, request_text
@@ -49,13 +48,13 @@ class CanvasSession(Session):
             participant = participant.strip()
             if not participant:
                 raise UsageError("widgets.req_participant")
-            if ws.role != "participant" or ws.actor != participant:
+            if not access.is_participant(ws.role) or ws.name != participant:
                 ws = self._own_ws = open_workshop(ws.location, actor=participant, role="participant")
         super().__init__(ws)
         self.canvas: Canvas = ws.canvas(canvas_id)
-        self.name = participant or ws.actor
+        self.name = participant or ws.name
         self.team = team or ""
-        self.participant = ws.role == "participant"
+        self.participant = access.is_participant(ws.role)
 
     def close(self) -> None:
         super().close()
@@ -66,15 +65,14 @@ class CanvasSession(Session):
     # ------------------------------------------------------------------ state
     def viewer(self) -> access.Viewer:
         """Who looks: the team given, else the one joined (the facilitator may move people)."""
-        team = self.team or ((team_of(self.ws, self.name) or "") if self.participant else "")
-        return access.Viewer(self.name, team, self.participant)
+        return self.ws.viewer(self.team)
 
     def fixed(self) -> dict[str, Any]:
         canvas, lang = self.canvas, self.language
         decl = canvas.declaration
         return {"canvas_id": canvas.id, "layout": canvas.layout, "title": canvas.title,
                 "intro": decl.get("intro", {}).get(lang, ""), "labels": i18n.texts("widgets", lang),
-                "areas": views.areas(canvas), "me": access.Viewer(self.name, self.team, self.participant).as_dict(),
+                "areas": views.areas(canvas), "me": {**self.viewer().as_dict(), "team": self.team},
                 "features": views.features(canvas), "colors": list(decl["colors"]),
                 "rank_scale": dict(decl["rank_scale"])}
 

@@ -59,7 +59,7 @@ class AgendaSession(Session):
     """The eight steps with their timeboxes; the facilitator moves the room."""
 
     def fixed(self) -> dict[str, Any]:
-        return {"texts": i18n.texts("facilitation", self.language), "can_control": self.ws.role == "facilitator",
+        return {"texts": i18n.texts("facilitation", self.language), "can_control": not access.is_participant(self.ws.role),
                 "total_minutes": agenda.total_minutes()}
 
     def state(self) -> dict[str, Any]:
@@ -69,7 +69,7 @@ class AgendaSession(Session):
         return {"go": self.op_go, "timebox": self.op_timebox}
 
     def _step(self, request: dict[str, Any]) -> str:
-        access.check_facilitator(access.Viewer(self.ws.actor, participant=self.ws.role != "facilitator"), "agenda")
+        access.check_facilitator(self.ws.viewer(), "agenda")
         step_id = str(request.get("step", ""))
         if step_id not in agenda.STEP_IDS:
             raise RequestError("widgets.req_step", value=step_id)
