@@ -1,7 +1,12 @@
 """Who joined the live workshop, in which team, and which canvases keep teams apart.
 
 The roster lives in the store's live state (one key per participant, so two laptops
-joining at once never overwrite each other). What a team may do while teams are kept apart
+joining at once never overwrite each other). A participant is a person, not a typed name: the
+first join makes a random participant secret that only the page keeps (the roster keeps its
+digest, kit.tokens); joining again under that name needs it. Anyone else typing a name that is
+taken -- the same name, or one that only looks the same (kit.names skeletons: ``Аlice`` with a
+Cyrillic ``А``, ``Eve`` with a zero-width joiner) -- gets a name of their own, ``Thomas (2)``, and
+is never told who else is in which team. What a team may do while teams are kept apart
 is decided by kit.access, which :class:`kit.canvas.Canvas` asks inside every write
 transaction, so it holds for the participant view, a script, or anything else using the kit API.
 """
@@ -12,9 +17,9 @@ import time
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from . import access
+from . import access, names, tokens
 from .canvases import declaration
-from .errors import NotFound, Refused, ValidationError
+from .errors import NotFound, ValidationError
 
 if TYPE_CHECKING:
     import pandas
@@ -24,13 +29,14 @@ if TYPE_CHECKING:
 MAX_NAME = 60
 _JOIN = "participant:"
 _SEPARATE = "separate_teams:"
+_SECRET = "secret_sha256"  # a roster entry's digest of its participant secret
 
 
 def clean_name(value: Any, field: str = "name") -> str:
     """A participant or team name: text, 1-60 characters, no control characters."""
     if not isinstance(value, str):
         raise ValidationError("participant", field, "roster.not_text", type=type(value).__name__)
-    value = " ".join(value.split())
+    value = names.display(value)
     if not value:
         raise ValidationError("participant", field, "roster.empty")
     if len(value) > MAX_NAME:
@@ -40,45 +46,72 @@ def clean_name(value: Any, field: str = "name") -> str:
     return str(value)
 
 
-def join(ws: Workshop, name: str, team: str) -> dict[str, Any]:
-    """Register ``name`` in ``team``; joining again (a page reload) keeps the same entry.
+def join(ws: Workshop, name: str, team: str, secret: str | None = None) -> dict[str, Any]:
+    """Register a person as ``name`` in ``team``; returns their roster entry with ``secret``.
 
-    A name already in another team is refused: the facilitator moves people with :func:`assign`.
+    ``secret`` is what an earlier join returned: with it, joining again (a reload, a reconnect) is the
+    same person, in the team they are in now (the facilitator moves people with :func:`assign`).
+    Without it a taken name is someone else's, and this person gets a free one: ``Anna (2)``.
+    Only the secret's digest is kept; the secret itself travels only in the returned entry.
     """
     name, team = clean_name(name), clean_name(team, "team")
     teams = ws.info["teams"]
     if teams and team not in teams:
         raise ValidationError("participant", "team", "roster.not_a_team", teams=", ".join(teams), value=team)
-    key = _JOIN + name
-    existing = ws.live.get(key)
-    if existing and existing["team"] != team:
-        raise Refused("roster.already_joined", name=name, team=existing["team"])
-    entry = {"name": name, "team": team, "joined": (existing or {}).get("joined") or time.time(),
-             "seen": time.time()}
-    ws.set_live(key, entry)
-    return entry
+    live = ws.live
+    existing = live.get(_key(name))
+    now = time.time()
+    if existing and isinstance(secret, str) and tokens.matches(secret, _digest_of(existing)):
+        entry = {**existing, "seen": now}
+    else:
+        name, secret = _free_name(live, name), tokens.make()
+        entry = {"name": name, "team": team, "joined": now, "seen": now, _SECRET: tokens.digest(secret).hex()}
+    ws.set_live(_key(entry["name"]), entry)
+    return {**entry, "secret": secret}
+
+
+def _key(name: str) -> str:
+    """One live key per name as people read it: look-alike names share it."""
+    return _JOIN + names.skeleton(name)
+
+
+def _digest_of(entry: dict[str, Any]) -> bytes | None:
+    try:
+        return bytes.fromhex(entry.get(_SECRET) or "") or None
+    except ValueError:
+        return None
+
+
+def _free_name(live: dict[str, Any], name: str) -> str:
+    """``name`` if nobody has it (or a look-alike of it), else the first free ``name (2)``, ``name (3)``..."""
+    found, number = name, 1
+    while _key(found) in live:
+        number += 1
+        suffix = f" ({number})"
+        found = name[:MAX_NAME - len(suffix)] + suffix
+    return found
 
 
 def assign(ws: Workshop, name: str, team: str) -> dict[str, Any]:
     """Facilitator: move a participant to another team."""
     access.check_facilitator(ws.viewer(), "assign")
     name, team = clean_name(name), clean_name(team, "team")
-    entry = ws.live.get(_JOIN + name)
+    entry = ws.live.get(_key(name))
     if entry is None:
         raise NotFound("roster.nobody", name=name)
     entry = {**entry, "team": team}
-    ws.set_live(_JOIN + name, entry)
+    ws.set_live(_key(name), entry)
     return entry
 
 
 def participants(ws: Workshop) -> list[dict[str, Any]]:
     """Everyone who joined, in joining order."""
-    found = [v for k, v in ws.live.items() if k.startswith(_JOIN)]
+    found = [{k: v for k, v in e.items() if k != _SECRET} for key, e in ws.live.items() if key.startswith(_JOIN)]
     return sorted(found, key=lambda e: (e["joined"], e["name"]))
 
 
 def team_of(ws: Workshop, name: str) -> str | None:
-    entry = ws.live.get(_JOIN + name)
+    entry = ws.live.get(_key(name))
     return entry["team"] if entry else None
 
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
-from kit.room.rooms import Hall, WorkshopRoom, digest
+from kit.room.rooms import Hall, WorkshopRoom
+from kit.tokens import digest
 from kit.room.server import RoomServer
 
 

@@ -218,7 +218,9 @@ def test_page_is_local_escaped_and_a_full_room_is_friendly(tmp_path):
         assert _get(f"http://{base}static/../rooms.py")[0] in (403, 404)
 
         async def main() -> None:
-            first = await Client(_ws(base)).connect()
+            first = await Client(_ws(base)).connect()  # a socket that has not joined takes no place
+            assert _get(f"http://{base}w/room/?token={TOKEN}")[0] == 200
+            await first.join("Anna", "Blue")
             code, full, _ = _get(f"http://{base}w/room/?token={TOKEN}")
             assert code == 503 and "The room is full" in full and "All 1 places" in full
             with pytest.raises(Exception, match="503"):
@@ -232,7 +234,7 @@ def test_page_is_local_escaped_and_a_full_room_is_friendly(tmp_path):
 def test_config_reads_keys_and_tokens(tmp_path):
     from kit.errors import WorkshopError
     from kit.room.config import entries, key_of, split_workshop
-    from kit.room.rooms import digest
+    from kit.tokens import digest
 
     assert key_of("/x/Kunden Service.workshop") == "kunden-service"
     assert key_of("postgresql://kit@db:5432/kit?workshop=Hotel_1") == "hotel_1"

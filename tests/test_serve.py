@@ -5,6 +5,7 @@ Servers run on free ports the operating system picks, on 127.0.0.1, and are alwa
 from __future__ import annotations
 
 import asyncio
+import json
 import ipaddress
 import socket
 import subprocess
@@ -173,7 +174,7 @@ def test_participant_page_has_no_code_and_no_cdn(served):
 
 
 def test_a_full_room_gets_a_friendly_localised_page(served):
-    """Beyond ``max_participants`` open pages: 503 with a page in the workshop language, nothing fetched."""
+    """Beyond ``max_participants`` joined pages: 503 with a page in the workshop language, nothing fetched."""
     from tornado.websocket import websocket_connect
 
     cfg = served.cfg
@@ -181,6 +182,10 @@ def test_a_full_room_gets_a_friendly_localised_page(served):
 
     async def main() -> None:
         pages = [await websocket_connect(url) for _ in range(cfg.max_participants)]
+        for i, conn in enumerate(pages):  # an open socket takes a place only once it joined
+            await conn.read_message()  # hello
+            await conn.write_message(json.dumps({"t": "join", "name": f"P{i}", "team": "Blue"}))
+            assert json.loads(await conn.read_message())["t"] == "joined"
         with pytest.raises(urllib.error.HTTPError) as info:
             _participant_page(cfg)
         page = info.value.read().decode("utf-8")
@@ -203,15 +208,14 @@ def test_join_validates_and_keeps_teams(tmp_path):
                 roster.join(ws, name, "Blue")
         with pytest.raises(kit.ValidationError, match=r"participant\.team"):
             roster.join(ws, "Anna", "Purple")
-        roster.join(ws, "  <b>Anna</b>  ", "Blue")
-        roster.join(ws, "<b>Anna</b>", "Blue")  # a reload joins again
-        with pytest.raises(WorkshopError, match="already joined team Blue"):
-            roster.join(ws, "<b>Anna</b>", "Green")
+        secret = roster.join(ws, "  <b>Anna</b>  ", "Blue")["secret"]
+        assert roster.join(ws, "<b>Anna</b>", "Green", secret)["team"] == "Blue"  # a reload joins again
+        assert roster.join(ws, "<b>Anna</b>", "Green")["name"] == "<b>Anna</b> (2)"  # someone else
         roster.join(ws, "عمر 🎉", "Green")
         with pytest.raises(WorkshopError, match="only the facilitator"):
             roster.assign(ws, "عمر 🎉", "Blue")
-        assert [(p["name"], p["team"]) for p in roster.participants(ws)] == [("<b>Anna</b>", "Blue"),
-                                                                               ("عمر 🎉", "Green")]
+        assert [(p["name"], p["team"]) for p in roster.participants(ws)] == [
+            ("<b>Anna</b>", "Blue"), ("<b>Anna</b> (2)", "Green"), ("عمر 🎉", "Green")]
 
 
 def test_teams_separated_is_enforced_by_the_kit(tmp_path):

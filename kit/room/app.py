@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from ..errors import WorkshopError
-from .config import DEFAULT_MAX_MEMBERS, Entry, entries
-from .rooms import Hall, WorkshopRoom
+from .config import Entry, entries
+from .rooms import ROOM_SIZE, Hall, WorkshopRoom
 from .server import RoomServer
 
 
@@ -24,8 +24,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=0, help="port (default: any free one, printed at start)")
     p.add_argument("--base-url", default="/", help="URL prefix, e.g. /services/room/ (default: %(default)s)")
-    p.add_argument("--max-participants", type=int, default=DEFAULT_MAX_MEMBERS,
-                   help="open pages per workshop before the 'room is full' page (default: %(default)s)")
+    p.add_argument("--max-participants", type=int, default=ROOM_SIZE,
+                   help="joined participants per workshop before the 'room is full' page (default: %(default)s)")
     return p
 
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from .. import tokens
+from ..tokens import check as check_token
 from .protocol import RoomError
-from .rooms import KEY, digest
-
-DEFAULT_MAX_MEMBERS = 400
-MIN_TOKEN = 16
+from .rooms import KEY, ROOM_SIZE
 
 
 @dataclass(frozen=True)
@@ -26,16 +25,7 @@ class Entry:
     key: str
     target: str
     token_digest: bytes
-    max_members: int = DEFAULT_MAX_MEMBERS
-
-
-def check_token(token: str | None, what: str = "token") -> str:
-    """Refuse an empty or guessable token: there is no unauthenticated mode (texts ``cli.token_*``)."""
-    if not isinstance(token, str) or len(token.strip()) < MIN_TOKEN:
-        raise RoomError("cli.token_short", what=what, length=MIN_TOKEN)
-    if not token.isascii() or any(c in token for c in "&?#/ %\"'<>"):
-        raise RoomError("cli.token_characters", what=what)
-    return token
+    max_members: int = ROOM_SIZE
 
 
 def key_of(target: str) -> str:
@@ -58,21 +48,21 @@ def split_workshop(value: str) -> tuple[str, str]:
 
 def read_tokens(path: Path, keys: list[str]) -> dict[str, str]:
     """Tokens by key from ``path``; refuses missing, short or shared tokens (kit.serve's rules)."""
-    tokens: dict[str, str] = {}
+    found: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if len(parts) == 1 and len(keys) == 1:
             parts = [keys[0], parts[0]]
         if len(parts) == 2:
-            tokens[parts[0]] = parts[1]
+            found[parts[0]] = parts[1]
     for key in keys:
-        check_token(tokens.get(key), f"participant token of {key}")
-    if len(set(tokens.values())) < len(tokens):
+        check_token(found.get(key), f"participant token of {key}")
+    if len(set(found.values())) < len(found):
         raise RoomError("room.duplicate_key", key="(token)")
-    return tokens
+    return found
 
 
-def entries(workshops: list[str], token_file: Path | None, max_members: int = DEFAULT_MAX_MEMBERS) -> list[Entry]:
+def entries(workshops: list[str], token_file: Path | None, max_members: int = ROOM_SIZE) -> list[Entry]:
     if not workshops:
         raise RoomError("room.no_workshop")
     if token_file is None:
@@ -82,5 +72,5 @@ def entries(workshops: list[str], token_file: Path | None, max_members: int = DE
     for key in keys:
         if keys.count(key) > 1:
             raise RoomError("room.duplicate_key", key=key)
-    tokens = read_tokens(token_file, keys)
-    return [Entry(key, target, digest(tokens[key]), max_members) for key, target in pairs]
+    found = read_tokens(token_file, keys)
+    return [Entry(key, target, tokens.digest(found[key]), max_members) for key, target in pairs]

@@ -53,17 +53,22 @@ class Member:
                 self.send(dump("pong"))
                 return False
             if kind == "join":
-                return self.join(message["name"], message["team"])
+                return self.join(message["name"], message["team"], message.get("secret"))
             if kind == "set":
                 return self.set(message["gen"], message["values"])
         except RoomError as exc:
             self.send(dump("refused", message=exc.render(self.language)))
         return False  # "msg" (anywidget's custom messages): no kit widget sends any
 
-    def join(self, name: str, team: str) -> bool:
-        """Register (again, after a reconnect) and show the room; a refusal is told, never raised."""
+    def join(self, name: str, team: str, secret: str | None = None) -> bool:
+        """Register (again, after a reconnect, with the page's participant secret) and show the room;
+        a refusal is told, never raised. One join per socket: a page that wants another name reloads."""
+        if self.ws is not None:
+            raise RoomError("room.joined_once")
+        if self.room.full:
+            raise RoomError("room.full", max=self.room.max_members)
         try:
-            entry = roster.join(self.room.ws, name, team)
+            entry = roster.join(self.room.ws, name, team, secret)
         except WorkshopError as exc:
             self.send(dump("refused", message=f"{i18n.t('serve.error', self.language)} {exc.render(self.language)}",
                            field="join"))
@@ -71,7 +76,7 @@ class Member:
         self.name, self.team = entry["name"], entry["team"]
         self.ws = self.room.member_workshop(self.name)
         who = i18n.t("serve.joined_as", self.language, name=self.name, team=self.team)
-        self.send(dump("joined", who=who, name=self.name, team=self.team))
+        self.send(dump("joined", who=who, name=self.name, team=self.team, secret=entry["secret"]))
         self._close_session()  # joining (again) sends everything again
         self.canvas_id, self._room_sent = None, None
         self.follow(self.room.now())
@@ -87,7 +92,7 @@ class Member:
         result: dict[str, Any] = {}
         for key, value in values.items():
             if key == "request" and isinstance(value, dict):
-                result = session.apply(value)
+                result = self._request(session, value)
             elif key in session.writable:
                 try:
                     session.receive(key, value)
@@ -97,6 +102,14 @@ class Member:
                 raise RoomError("room.not_settable", name=key)
         self._send_state({**session.diff(), **result})
         return bool(result)
+
+    def _request(self, session: CanvasSession, request: dict[str, Any]) -> dict[str, Any]:
+        """Apply a request within this participant's quotas (kit.room.limits); past one, refused in one line."""
+        try:
+            self.room.quota(self.name).check(request)
+        except RoomError as exc:
+            return {"ack": str(request.get("nonce", "")), "error": exc.render(self.language)}
+        return session.apply(request)
 
     # ------------------------------------------------------------------ from the workshop
     def follow(self, now: Now) -> None:

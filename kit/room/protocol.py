@@ -5,9 +5,9 @@ Why a module of its own: every frame a browser sends is untrusted input. It is m
 parsed into one of a few shapes (:func:`parse`); anything else is refused with a
 :class:`RoomError` whose one-line message goes back to that page only.
 
-Page -> room: ``{"t": "join", "name", "team"}``, ``{"t": "set", "gen", "values": {trait: value}}``
+Page -> room: ``{"t": "join", "name", "team", "secret"?}`` (the participant secret an earlier ``joined`` gave), ``{"t": "set", "gen", "values": {trait: value}}``
 (the anywidget model's ``save_changes``; ``request`` is the widget handshake of kit.widgets.base),
-``{"t": "ping"}``. Room -> page: ``hello`` (texts, teams), ``joined``, ``room`` (step, timer,
+``{"t": "ping"}``. Room -> page: ``hello`` (texts, teams), ``joined`` (name, team, the participant's secret), ``room`` (step, timer,
 canvas), ``state`` (``gen``: which widget; ``values``: only what changed), ``refused``
 (``message``), ``pong``.
 """
@@ -67,7 +67,8 @@ def parse(frame: str | bytes) -> dict[str, Any]:
         raise RoomError("room.malformed", problem="no known 't'")
     if message["t"] == "set" and not (isinstance(message.get("values"), dict) and isinstance(message.get("gen"), int)):
         raise RoomError("room.malformed", problem="'set' needs 'gen' and 'values'")
-    if message["t"] == "join" and not all(isinstance(message.get(k), str) for k in ("name", "team")):
+    if message["t"] == "join" and not (all(isinstance(message.get(k), str) for k in ("name", "team"))
+                                       and isinstance(message.get("secret", ""), (str, type(None)))):
         raise RoomError("room.malformed", problem="'join' needs 'name' and 'team'")
     return message
 

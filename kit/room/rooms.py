@@ -14,8 +14,6 @@ disconnected. :class:`Hall` opens such workshops on demand (the hub's room servi
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import re
 import time
@@ -23,10 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .. import agenda, facilitation, i18n
+from .. import agenda, facilitation, i18n, tokens
 from ..errors import UsageError, WorkshopError
+from ..store import room_digests
 from ..workshop import Workshop
 from ..workshop import open as open_workshop
+from .limits import Quota
 from .protocol import RoomError, dump
 from .shared import SharedStore
 from .steps import CANVAS_KEY, canvas_for
@@ -37,13 +37,16 @@ if TYPE_CHECKING:
 POLL = 0.05  # seconds between version() queries of a SQLite workshop (a PostgreSQL one pushes)
 SAFETY_POLL = 2.0  # seconds: a pushing store is still asked now and then (a lost notification)
 KEY = re.compile(r"^[a-z0-9_-]{1,64}$")
+#: Joined participants per workshop before the "room is full" page (``--max-participants``).
+ROOM_SIZE = 400
+#: Open sockets beyond the joined ones a workshop tolerates: pages that have not joined yet (each gets
+#: kit.room.server's JOIN_WITHIN seconds to join).
+UNJOINED_ALLOWANCE = 16
+#: Seconds between two looks at which rooms a server's facilitators opened (one query for all keys).
+DIRECTORY_AGE = 1.0
 #: Which widget module draws a canvas layout (kit/widgets/<module>.js, bundled with common.js).
 MODULES = {"grid": "board", "value_proposition": "vpc", "touchpoint_map": "touchpoints"}
 log = logging.getLogger(__name__)
-
-
-def digest(token: str) -> bytes:
-    return hashlib.sha256(token.encode("utf-8")).digest()
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class WorkshopRoom:
     key: str
     target: str
     token_digest: bytes | None  # None: the facilitator opens and closes the room (the digest in the store)
-    max_members: int = 400
+    max_members: int = ROOM_SIZE
     members: set[Member] = field(default_factory=set)
     ws: Workshop = field(init=False)
     version: int = field(default=-1, init=False)
@@ -78,6 +81,7 @@ class WorkshopRoom:
         self.language = self.ws.language
         self.texts = i18n.texts("serve", self.language)
         self.checked = 0.0
+        self.quotas: dict[str, Quota] = {}  # by participant: a second tab or a reconnect shares them
         self.opened = self.current_digest()  # the digest the connected pages were admitted with
 
     def current_digest(self) -> bytes | None:
@@ -90,7 +94,7 @@ class WorkshopRoom:
         wanted = self.current_digest()
         if wanted != self.opened:  # opened (again) since the last look: pages of an older link go
             self.closed(wanted)
-        return wanted is not None and isinstance(token, str) and hmac.compare_digest(digest(token), wanted)
+        return tokens.matches(token, wanted)
 
     def closed(self, wanted: bytes | None) -> None:
         """The room was closed or opened with a new token: every page is told and disconnected."""
@@ -101,8 +105,18 @@ class WorkshopRoom:
             self.leave(member)
 
     @property
+    def joined(self) -> int:
+        return sum(1 for m in self.members if m.ws is not None)
+
+    @property
     def full(self) -> bool:
-        return len(self.members) >= self.max_members
+        """Every place is taken by someone who joined (a page that only opened a socket takes none)."""
+        return self.joined >= self.max_members
+
+    @property
+    def crowded(self) -> bool:
+        """No socket more: full, or the sockets beyond the joined members past the small allowance."""
+        return self.full or len(self.members) >= self.max_members + UNJOINED_ALLOWANCE
 
     def hello(self) -> dict[str, Any]:
         """What a page needs before joining: its texts and the teams to choose from."""
@@ -126,6 +140,9 @@ class WorkshopRoom:
                   "timer": facilitation.timer(self.ws),
                   "canvas": canvas, "module": MODULES.get(layout or ""), "notice": notice}
         return Now(canvas, public, time.time())
+
+    def quota(self, name: str) -> Quota:
+        return self.quotas.setdefault(name, Quota())
 
     def member_workshop(self, name: str) -> Workshop:
         """A participant's handle: their name and role on the room's one store connection."""
@@ -165,23 +182,44 @@ class WorkshopRoom:
 
 class Hall(dict[str, WorkshopRoom]):
     """The rooms of one process by key; with ``server`` (a PostgreSQL URL without a workshop), any workshop of
-    that server is opened when a page first asks for it, and admits whoever holds the token its facilitator made."""
+    that server is opened when a page first brings the token its facilitator made.
+
+    Unknown keys cost nothing and say nothing: which rooms are open (and their tokens' digests) is read
+    with one query for all keys at most every :data:`DIRECTORY_AGE` seconds, so a wrong key or token opens
+    no database connection and is answered like any other refusal."""
 
     def __init__(self, rooms: dict[str, WorkshopRoom] | None = None, server: str | None = None,
-                 max_members: int = 400) -> None:
+                 max_members: int = ROOM_SIZE) -> None:
         super().__init__(rooms or {})
         self.server, self.max_members = server, max_members
         self.on_open: Callable[[WorkshopRoom], None] | None = None  # the server starts watching it
+        self._directory: dict[str, str] = {}
+        self._read_at = -DIRECTORY_AGE
 
-    def find(self, key: str) -> WorkshopRoom | None:
+    def find(self, key: str, token: object) -> WorkshopRoom | None:
+        """The room of ``key`` if ``token`` is its own, else None (the same for an unknown key)."""
         room = self.get(key)
-        if room is None and self.server and KEY.match(key):
+        if room is not None:
+            return room if room.admits(token) else None
+        if not self.server or not KEY.match(key) or not tokens.matches(token, self._digest(key)):
+            return None
+        try:
+            room = WorkshopRoom(key, f"{self.server}?workshop={key}", None, self.max_members)
+        except WorkshopError:  # deleted meanwhile: refused like a wrong token, nothing kept
+            log.info("room: no workshop %s on the server", key)
+            return None
+        self[key] = room
+        if self.on_open is not None:
+            self.on_open(room)
+        return room if room.admits(token) else None
+
+    def _digest(self, key: str) -> bytes | None:
+        now = time.monotonic()
+        if now - self._read_at >= DIRECTORY_AGE and self.server:
+            self._read_at = now
             try:
-                room = WorkshopRoom(key, f"{self.server}?workshop={key}", None, self.max_members)
-            except WorkshopError:  # no such workshop: refused like a wrong token, nothing kept
-                log.info("room: no workshop %s on the server", key)
-                return None
-            self[key] = room
-            if self.on_open is not None:
-                self.on_open(room)
-        return room
+                self._directory = room_digests(self.server)
+            except WorkshopError:  # the server is away: what was known stays known
+                log.warning("room: could not read which rooms are open")
+        found = self._directory.get(key)
+        return bytes.fromhex(found) if found else None

@@ -19,6 +19,7 @@ import functools
 import html
 import json
 import logging
+import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,9 @@ STATIC = Path(__file__).resolve().parent / "static"
 #: Widget modules a page may load (kit/widgets/<name>.js and .css).
 WIDGET_MODULES = ("board", "vpc", "touchpoints")
 PING = 10.0  # seconds: keep-alive pings; a page that answers none within a ping is closed, its place freed
+JOIN_WITHIN = 10.0  # seconds: a socket that has not joined by then is closed (it holds no place meanwhile)
+MAX_BODY = 4 * 1024  # bytes: the room takes no uploads; a bigger request body is cut before it is read
+COOKIE = "kit-room"  # the link's token, kept for a reload after the page took it out of the address bar
 log = logging.getLogger(__name__)
 
 SECURITY_HEADERS = {
@@ -42,7 +46,31 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",  # the link carries the token
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
 }
+
+
+def browser_language(handler: web.RequestHandler) -> str:
+    """The first of the kit's languages the browser asks for (Accept-Language), else English."""
+    for part in handler.request.headers.get("Accept-Language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in i18n.LANGUAGES:
+            return code
+    return "en"
+
+
+def incident(language: str) -> tuple[str, str]:
+    """A generic one-line message for an internal error and the short reference the log keeps the detail under."""
+    reference = secrets.token_hex(4)
+    return reference, i18n.t("room.internal", language, ref=reference)
+
+
+class Secured:
+    """Security headers on every answer of a handler, its errors and tornado's own pages included."""
+
+    def set_default_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.set_header(name, value)  # type: ignore[attr-defined]
 
 
 @functools.cache
@@ -69,34 +97,45 @@ def script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-class Handler(web.RequestHandler):
-    """Security headers on every answer; errors as small pages in the workshop's language."""
+def presented_token(handler: web.RequestHandler) -> str | None:
+    """The token of the link (``?token=``), else the one this browser's cookie kept for a reload."""
+    return handler.get_query_argument("token", None) or handler.get_cookie(COOKIE)
+
+
+class Handler(Secured, web.RequestHandler):
+    """Security headers on every answer; errors as small pages in the browser's language (the workshop's,
+    once its token admitted the page)."""
 
     hall: Hall
 
-    def initialize(self, hall: Hall) -> None:
-        self.hall = hall
+    def initialize(self, hall: Hall | None = None) -> None:
+        if hall is not None:
+            self.hall = hall
 
-    def set_default_headers(self) -> None:
-        for name, value in SECURITY_HEADERS.items():
-            self.set_header(name, value)
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """Not tornado's (its line carries the address, and so the token): write_error logs under a reference."""
 
     def admitted(self, key: str) -> WorkshopRoom:
-        """The room of ``key`` if the token is its own; 403 otherwise (also for an unknown key)."""
-        room = self.hall.find(key)
-        if room is None or not room.admits(self.get_query_argument("token", None)):
-            self.send_error(403, room=room)
+        """The room of ``key`` if the token is its own; 403 otherwise (the same page for an unknown key)."""
+        room = self.hall.find(key, presented_token(self))
+        if room is None:
+            self.send_error(403)
             raise web.Finish
         return room
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         room = kwargs.get("room")
-        language = room.language if isinstance(room, WorkshopRoom) else "en"
+        language = room.language if isinstance(room, WorkshopRoom) else browser_language(self)
         if status_code == 503 and isinstance(room, WorkshopRoom):
             title = i18n.t("serve.room_full_title", language)
             text = i18n.t("serve.room_full_text", language, max=room.max_members)
         elif status_code == 403:  # closed, never opened, or not this link's workshop: the same page for all
             title, text = i18n.t("room.refused_title", language), i18n.t("room.refused_text", language)
+        elif status_code >= 500:
+            reference, text = incident(language)
+            if "exc_info" in kwargs:
+                log.error("room: internal error, reference %s", reference, exc_info=kwargs["exc_info"])
+            title = f"{status_code}"
         else:
             title, text = f"{status_code}: {self._reason}", ""
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -111,6 +150,10 @@ class PageHandler(Handler):
             self.send_error(503, room=room)
             return
         prefix = self.settings["kit_prefix"]
+        token = self.get_query_argument("token", None)
+        if token:  # the page takes the token out of the address bar; a reload brings it back this way
+            self.set_cookie(COOKIE, token, path=f"{prefix}w/{key}/", httponly=True, samesite="Strict",
+                            secure=self.request.protocol == "https")
         config = {"ws": f"{prefix}w/{key}/ws", "static": f"{prefix}static/", "language": room.language}
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(page_html("room.html", lang=room.language, static=html.escape(prefix + "static/"),
@@ -126,53 +169,87 @@ class WidgetHandler(Handler):
         self.finish(widget_asset(module, kind))
 
 
-class StaticHandler(web.StaticFileHandler):
-    def set_default_headers(self) -> None:
-        for name, value in SECURITY_HEADERS.items():
-            self.set_header(name, value)
+class NotFound(Handler):
+    """Every other address: tornado's 404, with the security headers and in the browser's language."""
+
+    def prepare(self) -> None:
+        raise web.HTTPError(404)
 
 
-class Socket(websocket.WebSocketHandler):
+class StaticHandler(Secured, web.StaticFileHandler):
+    pass
+
+
+class _Protocol(websocket.WebSocketProtocol13):
+    """tornado's protocol, except that a frame past the hard cap is refused in one line before the socket closes."""
+
+    def close(self, code: int | None = None, reason: str | None = None) -> None:
+        handler = self.handler
+        if code == 1009 and isinstance(handler, Socket) and handler.member is not None:
+            handler.emit(dump("refused", message=i18n.t("room.too_big_closed", handler.room.language,
+                                                       limit=HARD_FRAME)))
+        super().close(code, reason)
+
+
+class Socket(Secured, websocket.WebSocketHandler):
     """One page: frames in to its :class:`Member`, frames out from it."""
 
     room: WorkshopRoom
     member: Member | None = None
+    _join_timer: object | None = None
 
     def initialize(self, hall: Hall) -> None:
         self.hall = hall
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
-        room = self.hall.find(args[0] if args else "")
-        if room is None or not room.admits(self.get_query_argument("token", None)):
+        room = self.hall.find(args[0] if args else "", presented_token(self))
+        if room is None:
             self.set_status(403)
             self.finish()
             return
-        if room.full:
+        if room.crowded:
             self.set_status(503)
             self.finish()
             return
         self.room = room
         await super().get(*args, **kwargs)
 
+    def get_websocket_protocol(self) -> websocket.WebSocketProtocol | None:
+        protocol = super().get_websocket_protocol()
+        if isinstance(protocol, websocket.WebSocketProtocol13):
+            protocol.__class__ = _Protocol
+        return protocol
+
     def open(self, *args: str, **kwargs: str) -> None:
         self.set_nodelay(True)
         self.member = Member(self.room, self.emit, lambda: self.close(1001))
         self.room.members.add(self.member)
         self.emit(dump("hello", **self.room.hello()))
+        self._join_timer = ioloop.IOLoop.current().call_later(JOIN_WITHIN, self._unjoined)
+
+    def _unjoined(self) -> None:
+        """A socket that has not joined within :data:`JOIN_WITHIN` seconds is closed (floods of idle sockets)."""
+        self._join_timer = None
+        if self.member is not None and self.member.ws is None:
+            self.close(1008, "join first")
 
     def on_message(self, message: str | bytes) -> None:
         if self.member is None:
             return
         try:
             changed = self.member.receive(message)
-        except Exception as exc:  # a store failure or a bug: this page is told, the room goes on
-            log.exception("room %s: a frame failed", self.room.key)
-            self.emit(dump("refused", message=f"{i18n.t('widgets.err_other', self.room.language)} {exc}"))
+        except Exception:  # a store failure or a bug: this page is told in one line, the detail goes to the log
+            reference, text = incident(self.room.language)
+            log.exception("room %s: a frame failed, reference %s", self.room.key, reference)
+            self.emit(dump("refused", message=text))
             changed = True  # it may have written part of it: everyone looks again
         if changed:
             schedule(self.room)
 
     def on_close(self) -> None:
+        if self._join_timer is not None:
+            ioloop.IOLoop.current().remove_timeout(self._join_timer)  # type: ignore[arg-type]
+            self._join_timer = None
         if self.member is not None:
             self.room.leave(self.member)
             self.member = None
@@ -230,7 +307,8 @@ def application(hall: Hall, base_url: str = "/") -> web.Application:
         (p + r"static/widgets/([a-z]+)\.(js|css)", WidgetHandler, args),
         (p + r"static/(room\.js|room\.css)", StaticHandler, {"path": str(STATIC)}),
     ], kit_prefix=prefix, log_function=log_request, websocket_max_message_size=HARD_FRAME, websocket_ping_interval=PING,
-        websocket_ping_timeout=PING, compress_response=False)
+        websocket_ping_timeout=PING, compress_response=False, default_handler_class=NotFound,
+        default_handler_args=args)
 
 
 class RoomServer:
@@ -246,7 +324,7 @@ class RoomServer:
 
     def listen(self, port: int, host: str) -> int:
         """Start listening (port 0: any free one) and watching; returns the port."""
-        self.server = httpserver.HTTPServer(self.app, xheaders=False)
+        self.server = httpserver.HTTPServer(self.app, xheaders=False, max_body_size=MAX_BODY)
         sockets = netutil.bind_sockets(port, host)
         self.server.add_sockets(sockets)
         self.loop = ioloop.IOLoop.current()

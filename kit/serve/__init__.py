@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from ..room.config import check_token
+from ..tokens import check as check_token
 from .server import Room, ServeConfig, ServeError, lan_address, new_token
 
 __all__ = ["Room", "ServeConfig", "ServeError", "check_token", "lan_address", "new_token"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -29,9 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .. import tokens
 from ..errors import WorkshopError
-from ..room.config import check_token
 from ..store import is_url
+from ..tokens import check as check_token
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = HERE.parent.parent / "notebooks"
@@ -88,7 +88,7 @@ class ServeConfig:
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(24)
+    return tokens.make(24)
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -65,6 +65,13 @@ def list_workshops(url: str) -> list[dict[str, Any]]:
     return listing(server(url))
 
 
+def room_digests(url: str) -> dict[str, str]:
+    """Every open participant room in the database at ``url`` (one query): workshop key -> token digest (hex)."""
+    from .postgres import room_digests as digests
+
+    return digests(server(url))
+
+
 def rename_workshop(url: str, new_key: str) -> str:
     """Give the workshop at ``url`` the key ``new_key``; returns its new location."""
     from .postgres import rename_workshop as rename
@@ -125,6 +132,7 @@ __all__ = [
     "list_workshops",
     "open_store",
     "rename_workshop",
+    "room_digests",
     "resolve",
     "share_workshop",
     "shared_with",

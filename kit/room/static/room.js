@@ -5,8 +5,14 @@
 // "reconnecting" and greys the canvas: what it shows may be out of date.
 
 const config = JSON.parse(document.getElementById("kit-room-config").textContent);
-const token = new URLSearchParams(location.search).get("token") || "";
+const TOKEN_KEY = `kit-room-token:${config.ws}`;
+// The token leaves the address bar and the history at once; this page keeps it for reconnects
+// (and the room's cookie lets a reload in).
+const token = new URLSearchParams(location.search).get("token") || sessionStorage.getItem(TOKEN_KEY) || "";
+if (token) sessionStorage.setItem(TOKEN_KEY, token);
+if (location.search.includes("token=")) history.replaceState(null, "", location.pathname);
 const main = document.querySelector(".kit-participant");
+// {name, team, secret}: the participant secret the room gave at the first join; a rejoin needs it.
 const JOIN_KEY = `kit-room-join:${config.ws}`;
 let texts = {};
 let teams = [];
@@ -83,10 +89,10 @@ function receive(msg) {
   if (msg.t === "hello") {
     texts = msg.texts; teams = msg.teams;
     document.documentElement.lang = msg.language;
-    if (joined) transmit({ t: "join", name: joined.name, team: joined.team });
+    if (joined) transmit({ t: "join", name: joined.name, team: joined.team, secret: joined.secret || null });
     else showJoin();
   } else if (msg.t === "joined") {
-    joined = { name: msg.name, team: msg.team };
+    joined = { name: msg.name, team: msg.team, secret: msg.secret };
     sessionStorage.setItem(JOIN_KEY, JSON.stringify(joined));
     showRoom(msg.who);
   } else if (msg.t === "room") {
@@ -124,7 +130,7 @@ function showJoin() {
   form.append(h("h1", null, texts.join_title), h("p", null, texts.join_intro), nameLabel, teamLabel, button, message);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    joined = { name: name.value, team: team.value };
+    joined = { name: name.value, team: team.value, secret: null };
     if (!transmit({ t: "join", ...joined })) message.textContent = texts.offline_refused;
   });
   main.replaceChildren(form);
