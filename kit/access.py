@@ -11,7 +11,7 @@ The facilitator is never limited; participants are.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,6 +207,36 @@ def dots_left(records: Iterable[Mapping[str, Any]], voter: str, budget: int) -> 
     return max(0, budget - votes_used(records, voter))
 
 
+# --------------------------------------------------------------------------- undo and redo
+def check_revert(viewer: Viewer, rules: Rules, record_id: int, current: Mapping[str, Any] | None,
+                 target: Mapping[str, Any] | None, used: Callable[[str], int]) -> None:
+    """Refuse a participant's undo or redo that, made by hand now, would be refused.
+
+    Undo and redo set a record from ``current`` back to ``target`` (None: the record is not there /
+    goes away). That is an add, a delete, a vote or an edit, and exactly that write's rules apply:
+    the lock, the owner, the team, an open vote and the budget (``used(voter)``: dots spent now).
+    """
+    if not viewer.participant:
+        return
+    if current is None:  # the record comes back: an add of what it was
+        check_write(viewer, rules, {k: v for k, v in (target or {}).items() if k != "id"})
+        return
+    if target is None:  # the record goes: a delete
+        check_write(viewer, rules, {}, record_id=record_id, record=current)
+        return
+    changed = {k: v for k, v in target.items() if k != "id" and current.get(k) != v}
+    if set(changed) == {"votes"}:
+        before, after = current.get("votes") or {}, target.get("votes") or {}
+        for voter in sorted(set(before) | set(after)):
+            dots = after.get(voter, 0) - before.get(voter, 0)
+            if dots:
+                check_vote(viewer, rules, voter)
+                check_write(viewer, rules, {}, record_id=record_id, record=current, vote=True)
+                check_budget(voter, used(voter), dots, rules.budget)
+        return
+    check_write(viewer, rules, changed, record_id=record_id, record=current)
+
+
 # --------------------------------------------------------------------------- room controls
 #: The refusal of each room control only the facilitator may use (literal codes, so tests find their texts).
 FACILITATOR_ONLY = {
@@ -237,6 +267,7 @@ __all__ = [
     "check_budget",
     "check_facilitator",
     "check_facilitator_role",
+    "check_revert",
     "check_vote",
     "check_write",
     "dots_left",

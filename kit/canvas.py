@@ -11,15 +11,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from . import access, model
-from .canvases import text_in
+from .canvases import available, declaration, text_in
 from .collection import Collection
-from .errors import UsageError, ValidationError
+from .errors import Refused, UsageError, ValidationError
 from .facilitation import controls
 from .roster import teams_separated
 
 if TYPE_CHECKING:
     import pandas
 
+    from .store import Change
     from .workshop import Workshop
 
 
@@ -209,3 +210,39 @@ class Canvas:
         import pandas as pd
 
         return pd.DataFrame(self.items(), columns=["id", *self.collection.kind.field_names]).set_index("id")
+
+
+def showing(workshop: Workshop, kind: str, record: dict[str, Any]) -> list[Canvas]:
+    """The canvases that show a record of ``kind`` (a canvas note: its own; ideas: the idea board and the
+    touchpoint map, which both show them)."""
+    collection = model.KINDS[kind].collection
+    if collection == "canvas_items":
+        return [workshop.canvas(str(record["canvas"]))] if record.get("canvas") in available() else []
+    found = [c for c in sorted(available()) if declaration(c)["source"] == collection]
+    if kind == "idea":
+        found.append("touchpoint_map")
+    return [workshop.canvas(c) for c in found]
+
+
+def check_revert(workshop: Workshop, change: Change, current: dict[str, Any] | None,
+                 target: dict[str, Any] | None) -> None:
+    """kit.access on one record an undo or redo sets back: allowed if the same change by hand is allowed now
+    on a canvas that shows the record (its lock, vote and teams); else the first refusal."""
+    viewer = workshop.viewer()
+    if not viewer.participant:
+        return
+    kind = model.KINDS[change.kind]
+    names = kind.field_names
+    plain = access.Rules(owner=access.owner_field(names), has_team="team" in names)
+    refusal: Refused | None = None
+    for canvas in showing(workshop, change.kind, current or target or {}) or [None]:
+        collection = canvas.collection if canvas and canvas.collection.kind == kind else Collection(workshop, kind)
+        rules = canvas.rules(collection) if canvas else plain
+        try:
+            access.check_revert(viewer, rules, change.record_id, current, target,
+                                lambda voter, c=collection: access.votes_used(c.all(), voter))
+            return
+        except Refused as exc:
+            refusal = refusal or exc
+    if refusal is not None:
+        raise refusal

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import access, formats, model
-from .canvas import Canvas
+from .canvas import Canvas, check_revert
 from .canvases import declaration
 from .collection import Collection
 from .errors import StoreError, UsageError, WorkshopError
@@ -114,11 +114,16 @@ class Workshop:
 
     # ------------------------------------------------------------------ history
     def undo(self) -> list[Change]:
-        """Revert your newest change (other people's changes stay)."""
-        return self.store.undo(self.actor)
+        """Revert your newest change (other people's changes stay); a participant's only where kit.access
+        would allow the same change now (lock, open vote, budget, whose note, which team)."""
+        return self.store.undo(self.actor, self._check_revert)
 
     def redo(self) -> list[Change]:
-        return self.store.redo(self.actor)
+        """Re-apply your newest undo, under the same rules as :meth:`undo`."""
+        return self.store.redo(self.actor, self._check_revert)
+
+    def _check_revert(self, change: Change, current: dict[str, Any] | None, target: dict[str, Any] | None) -> None:
+        check_revert(self, change, current, target)
 
     def history(self, limit: int | None = 50) -> list[str]:
         """The newest changes as readable lines, oldest first."""

@@ -45,6 +45,10 @@ class Change:
     after: dict[str, Any] | None
 
 
+#: Asked before undo or redo sets a record back: (the logged change, the record now, what it becomes).
+Revert = Callable[[Change, "dict[str, Any] | None", "dict[str, Any] | None"], None]
+
+
 @dataclass(frozen=True)
 class Dialect:
     """How a backend spells column types and an auto-numbered key."""
@@ -392,18 +396,21 @@ class Store(ABC):
         with self._lock:
             return int(self._value("SELECT COALESCE(max(seq), 0) FROM changes"))
 
-    def undo(self, who: str) -> list[Change]:
-        """Revert ``who``'s newest change that is not undone yet; returns what was reverted."""
+    def undo(self, who: str, check: Revert | None = None) -> list[Change]:
+        """Revert ``who``'s newest change that is not undone yet; returns what was reverted.
+
+        ``check(change, current, target)`` is asked for every record before it is set back (inside the
+        transaction): it raises to refuse the whole step, as kit.access does for a participant."""
         with self.transaction(who):
             row = self._row(
                 "SELECT batch FROM changes WHERE who=? AND op IN ('add','update','remove','redo') "
                 "AND undone=0 ORDER BY seq DESC LIMIT 1", (who,))
             if row is None:
                 raise NotFound("store.nothing_to_undo", who=who)
-            return self._revert(row[0], "undo", who)
+            return self._revert(row[0], "undo", who, check)
 
-    def redo(self, who: str) -> list[Change]:
-        """Re-apply ``who``'s newest undo, unless ``who`` made a new change after it."""
+    def redo(self, who: str, check: Revert | None = None) -> list[Change]:
+        """Re-apply ``who``'s newest undo, unless ``who`` made a new change after it (``check``: as for undo)."""
         with self.transaction(who):
             row = self._row(
                 "SELECT batch, seq FROM changes WHERE who=? AND op IN ('add','update','remove','undo','redo') "
@@ -412,12 +419,12 @@ class Store(ABC):
                 "SELECT batch FROM changes WHERE who=? AND op='undo' AND undone=0 ORDER BY seq DESC LIMIT 1", (who,))
             if row is None or newest_undo is None or self._batch_op(row[0]) not in ("undo", "redo"):
                 raise NotFound("store.nothing_to_redo", who=who)
-            return self._revert(newest_undo[0], "redo", who)
+            return self._revert(newest_undo[0], "redo", who, check)
 
     def _batch_op(self, batch: int) -> str:
         return str(self._value("SELECT op FROM changes WHERE batch=? LIMIT 1", (batch,)))
 
-    def _revert(self, batch: int, op: str, who: str) -> list[Change]:
+    def _revert(self, batch: int, op: str, who: str, check: Revert | None) -> list[Change]:
         rows = [c for c in self.changes(batch - 1) if c.batch == batch]
         for change in reversed(rows):
             current = self.get(change.kind, change.record_id)
@@ -426,6 +433,8 @@ class Store(ABC):
                                   (change.kind, change.record_id))
                 raise UndoConflict("store.undo_conflict", op=op, kind=change.kind, id=change.record_id,
                                    who=mover[0] if mover else "someone")
+            if check is not None:
+                check(change, current, change.before)
             if change.before is None:
                 self._rows(f'DELETE FROM "{change.kind}" WHERE id=?', (change.record_id,))
             elif current is None:
