@@ -244,11 +244,12 @@ FACILITATOR_ONLY = {
     "separate": "access.only_facilitator_separate",
     "reveal": "access.only_facilitator_reveal",
     "agenda": "access.only_facilitator_agenda",
+    "redact": "access.only_facilitator_redact",
 }
 
 
 def check_facilitator(viewer: Viewer, action: str) -> None:
-    """Room controls (moving people between teams, keeping teams apart, revealing, the agenda)
+    """Room controls (moving people between teams, keeping teams apart, revealing, the agenda, redaction)
     are the facilitator's; ``action`` names the control, one of :data:`FACILITATOR_ONLY`."""
     if viewer.participant:
         raise Refused(FACILITATOR_ONLY[action], actor=viewer.name)

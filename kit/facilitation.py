@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import access
+from . import access, privacy
 from .canvases import declaration
 from .errors import UsageError
 
@@ -50,6 +50,15 @@ def lock(ws: Workshop, canvas_id: str, locked: bool = True) -> CanvasControls:
 def set_private(ws: Workshop, canvas_id: str, private: bool = True) -> CanvasControls:
     """Private brainstorming: new notes are hidden from everyone but their author."""
     return _set(ws, canvas_id, private=bool(private))
+
+
+def redact_in_room(ws: Workshop, words: list[str]) -> list[str]:
+    """Facilitator: words the room blacks out in the interview quotes participants read (real names of
+    interviewees never reach them anyway). Returns the words kept."""
+    access.check_facilitator(ws.viewer(), "redact")
+    kept = [w.strip() for w in words if isinstance(w, str) and w.strip()]
+    ws.set_live(privacy.REDACT_KEY, kept)
+    return kept
 
 
 def reveal(ws: Workshop, canvas_id: str) -> int:

@@ -8,70 +8,18 @@ code path can forget to scrub.
 """
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .. import formats, i18n
+from .. import formats
+from ..privacy import Scrub, marker, scrub_value, scrubber
 from ..workshop import Workshop
 
-Scrub = Callable[[str], str]
-
-
-def marker(language: str) -> str:
-    """The visible text that stands where a redacted word was."""
-    return i18n.t("report.redacted", language)
-
-
-def scrubber(doc: dict[str, Any], *, include_names: bool, redact: Iterable[str], language: str) -> Scrub:
-    """A function that makes one text safe: real names -> pseudonyms, redacted words -> marker.
-
-    One regular expression for everything (longest first, case-insensitive), so scrubbing
-    stays linear in the text however many interviewees there are."""
-    wanted: dict[str, tuple[str, bool]] = {}  # literal -> (replacement, whole word only)
-    if not include_names:
-        for interview in doc.get("interviews", []):
-            name = (interview.get("real_name") or "").strip()
-            if not name:
-                continue
-            wanted.setdefault(name, (interview["pseudonym"], False))
-            surname = name.split()[-1]
-            if len(surname) >= 3 and surname != name:
-                wanted.setdefault(surname, (interview["pseudonym"], True))
-    mark = marker(language)
-    for word in redact:
-        if word and word.strip():
-            wanted[word.strip()] = (mark, False)
-    if not wanted:
-        return lambda text: text
-    literals = sorted(wanted, key=len, reverse=True)
-    pattern = re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" if wanted[w][1] else re.escape(w)
-                                  for w in literals), re.IGNORECASE)
-    by_key = {w.lower(): r for w, (r, _) in wanted.items()}
-
-    def replace(match: re.Match[str]) -> str:
-        found = match.group(0)
-        if found.lower() in by_key:
-            return by_key[found.lower()]
-        return next(wanted[w][0] for w in literals if re.fullmatch(re.escape(w), found, re.IGNORECASE))
-
-    return lambda text: pattern.sub(replace, text)
-
-
-def scrub_value(value: Any, scrub: Scrub) -> Any:
-    """Apply ``scrub`` to every text inside lists and mappings (keys too: personas, voters)."""
-    if isinstance(value, str):
-        return scrub(value)
-    if isinstance(value, list):
-        return [scrub_value(v, scrub) for v in value]
-    if isinstance(value, dict):
-        return {scrub_value(k, scrub): scrub_value(v, scrub) for k, v in value.items()}
-    return value
-
+__all__ = ["Scrub", "marker", "protected_copy", "protected_document", "scrub_value", "scrubber"]
 
 def protected_document(ws: Workshop, *, include_names: bool = False,
                        redact: Iterable[str] = ()) -> tuple[dict[str, Any], Scrub]:

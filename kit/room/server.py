@@ -19,7 +19,6 @@ import functools
 import html
 import json
 import logging
-import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 from tornado import httpserver, ioloop, netutil, web, websocket
 
 from .. import i18n
+from ..sessions.base import internal_error
 from .member import Member
 from .protocol import HARD_FRAME, dump
 from .rooms import POLL, SAFETY_POLL, Hall, WorkshopRoom
@@ -57,12 +57,6 @@ def browser_language(handler: web.RequestHandler) -> str:
         if code in i18n.LANGUAGES:
             return code
     return "en"
-
-
-def incident(language: str) -> tuple[str, str]:
-    """A generic one-line message for an internal error and the short reference the log keeps the detail under."""
-    reference = secrets.token_hex(4)
-    return reference, i18n.t("room.internal", language, ref=reference)
 
 
 class Secured:
@@ -132,10 +126,8 @@ class Handler(Secured, web.RequestHandler):
         elif status_code == 403:  # closed, never opened, or not this link's workshop: the same page for all
             title, text = i18n.t("room.refused_title", language), i18n.t("room.refused_text", language)
         elif status_code >= 500:
-            reference, text = incident(language)
-            if "exc_info" in kwargs:
-                log.error("room: internal error, reference %s", reference, exc_info=kwargs["exc_info"])
-            title = f"{status_code}"
+            failure = kwargs["exc_info"][1] if "exc_info" in kwargs else RuntimeError(self._reason)
+            title, text = str(status_code), internal_error(failure, language, "a room request")
         else:
             title, text = f"{status_code}: {self._reason}", ""
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -238,10 +230,8 @@ class Socket(Secured, websocket.WebSocketHandler):
             return
         try:
             changed = self.member.receive(message)
-        except Exception:  # a store failure or a bug: this page is told in one line, the detail goes to the log
-            reference, text = incident(self.room.language)
-            log.exception("room %s: a frame failed, reference %s", self.room.key, reference)
-            self.emit(dump("refused", message=text))
+        except Exception as exc:  # a store failure or a bug: this page is told in one line, the log has the rest
+            self.emit(dump("refused", message=internal_error(exc, self.room.language, f"room {self.room.key}: a frame")))
             changed = True  # it may have written part of it: everyone looks again
         if changed:
             schedule(self.room)

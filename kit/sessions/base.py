@@ -14,6 +14,7 @@ away). The page then dims what it shows (it may be stale) until the current stat
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -136,10 +137,7 @@ class Session:
         if isinstance(exc, WorkshopError):
             key = VIEWER_TEXTS.get(exc.code)
             return i18n.t(key, lang) if key else exc.render(lang)
-        if isinstance(exc, (ValueError, KeyError, TypeError)):
-            return str(exc)
-        log.exception("unexpected error in a %s request", type(self).__name__)
-        return f"{i18n.t('widgets.err_other', lang)} {exc}"
+        return internal_error(exc, lang, f"a {type(self).__name__} request")
 
     def receive(self, key: str, value: Any) -> None:
         """The page set ``key`` (one of :attr:`writable`) to ``value``."""
@@ -147,6 +145,14 @@ class Session:
 
     def close(self) -> None:
         self.closed = True
+
+
+def internal_error(exc: BaseException, language: str, where: str) -> str:
+    """What a viewer reads of a failure that is not theirs to fix: one generic line with a short reference;
+    the detail (which may name Python, the database or the data) goes to the log under that reference."""
+    reference = secrets.token_hex(4)
+    log.error("%s failed, reference %s", where, reference, exc_info=exc)
+    return i18n.t("widgets.err_internal", language, ref=reference)
 
 
 def server_gone(exc: BaseException) -> bool:

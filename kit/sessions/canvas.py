@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .. import access, i18n
+from .. import access, i18n, privacy
 from ..errors import RequestError, UsageError
 from ..facilitation import reveal
 from ..workshop import open as open_workshop
@@ -191,7 +191,11 @@ class TouchpointSession(CanvasSession):
         return {**super().fixed(), "lanes": lanes, "curve_labels": curve}
 
     def state(self) -> dict[str, Any]:
-        return views.touchpoint_state(self.canvas, self.viewer())
+        state = views.touchpoint_state(self.canvas, self.viewer())
+        if self.participant:  # quotes through the report's privacy rules (kit.privacy)
+            scrub = privacy.for_participants(self.ws.interviews.all(), self.ws.live, self.language)
+            state["evidence"] = privacy.scrub_value(state["evidence"], scrub)
+        return state
 
     def ops(self) -> dict[str, Op]:
         return {"add": self.op_add, "edit": self.op_edit, "move": self.op_move, "delete": self.op_delete,
