@@ -213,15 +213,15 @@ class Canvas:
 
 
 def showing(workshop: Workshop, kind: str, record: dict[str, Any]) -> list[Canvas]:
-    """The canvases that show a record of ``kind`` (a canvas note: its own; ideas: the idea board and the
-    touchpoint map, which both show them)."""
+    """The canvases whose rules a record of ``kind`` obeys: a canvas note its own canvas's; an idea on a
+    touchpoint the touchpoint map's, any other idea the idea board's; other kinds those of the canvases
+    that show them."""
     collection = model.KINDS[kind].collection
     if collection == "canvas_items":
         return [workshop.canvas(str(record["canvas"]))] if record.get("canvas") in available() else []
-    found = [c for c in sorted(available()) if declaration(c)["source"] == collection]
-    if kind == "idea":
-        found.append("touchpoint_map")
-    return [workshop.canvas(c) for c in found]
+    if kind == "idea" and record.get("touchpoint"):
+        return [workshop.canvas("touchpoint_map")]
+    return [workshop.canvas(c) for c in sorted(available()) if declaration(c)["source"] == collection]
 
 
 def check_revert(workshop: Workshop, change: Change, current: dict[str, Any] | None,

@@ -6,6 +6,7 @@ answer kit.access must give: allowed, or refused with a stable code. No workshop
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 
 import pytest
 
@@ -131,3 +132,65 @@ def test_what_a_new_note_carries_and_when_a_canvas_is_read_only():
         "observed_by": "Anna"}
     assert access.read_only(ANNA, Rules(locked=True)) and not access.read_only(FAC, Rules(locked=True))
     assert not access.read_only(ANNA, Rules())
+
+
+# --------------------------------------------------------------------------- undo and redo: the same table
+def _as_revert(viewer, rules, record, fields, vote):
+    """The undo or redo that makes the same write as a row of WRITES: (rules, current, target)."""
+    if record is None:
+        return rules, None, fields  # a record comes back: an add
+    if vote:
+        return replace(rules, vote_open=True), record, {**record, "votes": {viewer.name: 1}}
+    if not fields:
+        return rules, record, None  # a record goes: a delete
+    return rules, record, {**record, **fields}
+
+
+@pytest.mark.parametrize("viewer, rules, record, fields, vote, expected", WRITES)
+def test_every_write_rule_holds_for_undo_and_redo(viewer, rules, record, fields, vote, expected):
+    """Undo and redo are writes: each row of the write table gives the same answer (kit.access.check_revert,
+    which Workshop.undo and Workshop.redo ask for every record they set back)."""
+    rules, current, target = _as_revert(viewer, rules, record, fields, vote)
+    record_id = (record or {}).get("id", 0)
+    assert outcome(lambda: access.check_revert(viewer, rules, record_id, current, target, lambda _: 0)) == expected
+
+
+@pytest.mark.parametrize("rules, voter, used, dots, expected", [
+    (Rules(vote_open=False), "Anna", 0, 1, "access.vote_closed"),
+    (Rules(vote_open=False), "Anna", 1, -1, "access.vote_closed"),  # taking a dot back by undo too
+    (Rules(vote_open=True), "Ben", 0, 1, "access.vote_as_self"),
+    (Rules(vote_open=True, budget=3), "Anna", 3, 1, "access.budget"),
+    (Rules(vote_open=True, budget=3), "Anna", 2, 1, "allowed"),
+])
+def test_every_vote_rule_holds_for_undo_and_redo(rules, voter, used, dots, expected):
+    before = {"id": 2, "author": "Ben", "team": "Blau", "votes": {voter: 1}}
+    after = {**before, "votes": {voter: 1 + dots}}
+    assert outcome(lambda: access.check_revert(ANNA, rules, 2, before, after, lambda _: used)) == expected
+    assert outcome(lambda: access.check_revert(FAC, rules, 2, before, after, lambda _: used)) == "allowed"
+
+
+def test_actors_of_participants_live_in_their_own_namespace():
+    assert access.actor_of("root", "participant") == "participant:root" != access.actor_of("root", "facilitator")
+    assert outcome(lambda: access.actor_of("participant:Anna", "facilitator")) == "access.actor_reserved"
+
+
+def test_no_role_comparison_outside_kit_access():
+    """Every access decision lives in kit/access.py: no other module compares a role (``ws.role == ...``,
+    ``"facilitator" != x``); they ask access.is_participant, check_facilitator or Workshop.viewer()."""
+    import ast
+    from pathlib import Path
+
+    root = Path(access.__file__).resolve().parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "access.py" and path.parent == root:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Compare):
+                continue
+            sides = [node.left, *node.comparators]
+            roles = any(isinstance(s, ast.Constant) and s.value in access.ROLES for s in sides)
+            role_attr = any(isinstance(s, ast.Attribute) and s.attr == "role" for s in sides)
+            if roles or role_attr:
+                found.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    assert found == []

@@ -177,7 +177,7 @@ VIEWER_TEXTS = {
 def request_id(request: Mapping[str, Any], key: str = "id") -> int:
     """A record id from a request (an int, not a bool or text)."""
     value = request.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:  # a database integer
         raise RequestError("widgets.req_not_id", name=key, value=value)
     return value
 
