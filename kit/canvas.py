@@ -234,13 +234,17 @@ def check_revert(workshop: Workshop, change: Change, current: dict[str, Any] | N
     kind = model.KINDS[change.kind]
     names = kind.field_names
     plain = access.Rules(owner=access.owner_field(names), has_team="team" in names)
+    canvases: list[Canvas | None] = [*showing(workshop, change.kind, current or target or {})] or [None]
     refusal: Refused | None = None
-    for canvas in showing(workshop, change.kind, current or target or {}) or [None]:
+    for canvas in canvases:
         collection = canvas.collection if canvas and canvas.collection.kind == kind else Collection(workshop, kind)
         rules = canvas.rules(collection) if canvas else plain
+
+        def used(voter: str, records: Collection = collection) -> int:
+            return access.votes_used(records.all(), voter)
+
         try:
-            access.check_revert(viewer, rules, change.record_id, current, target,
-                                lambda voter, c=collection: access.votes_used(c.all(), voter))
+            access.check_revert(viewer, rules, change.record_id, current, target, used)
             return
         except Refused as exc:
             refusal = refusal or exc

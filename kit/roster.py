@@ -4,9 +4,9 @@ The roster lives in the store's live state (one key per participant, so two lapt
 joining at once never overwrite each other). A participant is a person, not a typed name: the
 first join makes a random participant secret that only the page keeps (the roster keeps its
 digest, kit.tokens); joining again under that name needs it. Anyone else typing a name that is
-taken -- the same name, or one that only looks the same (kit.names skeletons: ``Аlice`` with a
-Cyrillic ``А``, ``Eve`` with a zero-width joiner) -- gets a name of their own, ``Thomas (2)``, and
-is never told who else is in which team. What a team may do while teams are kept apart
+taken -- the same name, or one that only looks the same (kit.names skeletons: Alice with a
+Cyrillic A, Eve with a zero-width joiner) -- gets a name of their own, ``Thomas (2)``, and is never
+told who else is in which team. What a team may do while teams are kept apart
 is decided by kit.access, which :class:`kit.canvas.Canvas` asks inside every write
 transaction, so it holds for the participant view, a script, or anything else using the kit API.
 """
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 MAX_NAME = 60
 _JOIN = "participant:"
 _SEPARATE = "separate_teams:"
-_SECRET = "secret_sha256"  # a roster entry's digest of its participant secret
+_SECRET = "secret_sha256"  # noqa: S105 - the field of a roster entry that holds its secret's digest
 
 
 def clean_name(value: Any, field: str = "name") -> str:

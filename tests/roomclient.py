@@ -20,8 +20,8 @@ from typing import Any
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from kit.room.rooms import Hall, WorkshopRoom
-from kit.tokens import digest
 from kit.room.server import RoomServer
+from kit.tokens import digest
 
 
 class Client:

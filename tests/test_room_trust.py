@@ -88,7 +88,7 @@ def test_finding_1_same_name_is_not_same_person(room):
 
 
 def test_finding_1_refusal_never_names_another_persons_team(room):
-    path, base, _ = room
+    _, base, _ = room
 
     async def main() -> None:
         alice = await _joined(base, "Alice", "Front Office")

@@ -5,8 +5,8 @@ Servers run on free ports the operating system picks, on 127.0.0.1, and are alwa
 from __future__ import annotations
 
 import asyncio
-import json
 import ipaddress
+import json
 import socket
 import subprocess
 import sys

@@ -5,10 +5,11 @@ Why a module of its own: every frame a browser sends is untrusted input. It is m
 parsed into one of a few shapes (:func:`parse`); anything else is refused with a
 :class:`RoomError` whose one-line message goes back to that page only.
 
-Page -> room: ``{"t": "join", "name", "team", "secret"?}`` (the participant secret an earlier ``joined`` gave), ``{"t": "set", "gen", "values": {trait: value}}``
-(the anywidget model's ``save_changes``; ``request`` is the widget handshake of kit.widgets.base),
-``{"t": "ping"}``. Room -> page: ``hello`` (texts, teams), ``joined`` (name, team, the participant's secret), ``room`` (step, timer,
-canvas), ``state`` (``gen``: which widget; ``values``: only what changed), ``refused``
+Page -> room: ``{"t": "join", "name", "team", "secret"?}`` (``secret``: what an earlier ``joined``
+gave), ``{"t": "set", "gen", "values": {trait: value}}`` (the anywidget model's ``save_changes``;
+``request`` is the widget handshake of kit.widgets.base), ``{"t": "ping"}``. Room -> page:
+``hello`` (texts, teams), ``joined`` (name, team, the participant's secret), ``room`` (step,
+timer, canvas), ``state`` (``gen``: which widget; ``values``: only what changed), ``refused``
 (``message``), ``pong``.
 """
 from __future__ import annotations

@@ -90,7 +90,7 @@ class WorkshopRoom:
         stored = self.shared.room_digest()
         return bytes.fromhex(stored) if stored else None
 
-    def admits(self, token: str | None) -> bool:
+    def admits(self, token: object) -> bool:
         wanted = self.current_digest()
         if wanted != self.opened:  # opened (again) since the last look: pages of an older link go
             self.closed(wanted)

@@ -64,7 +64,7 @@ class Secured:
 
     def set_default_headers(self) -> None:
         for name, value in SECURITY_HEADERS.items():
-            self.set_header(name, value)  # type: ignore[attr-defined]
+            self.set_header(name, value)  # type: ignore[attr-defined]  # a mixin of RequestHandlers
 
 
 @functools.cache
@@ -230,15 +230,16 @@ class Socket(Secured, websocket.WebSocketHandler):
             return
         try:
             changed = self.member.receive(message)
-        except Exception as exc:  # a store failure or a bug: this page is told in one line, the log has the rest
-            self.emit(dump("refused", message=internal_error(exc, self.room.language, f"room {self.room.key}: a frame")))
+        except Exception as exc:  # noqa: BLE001 - a store failure or a bug: one line to this page, the rest to the log
+            text = internal_error(exc, self.room.language, f"room {self.room.key}: a frame")
+            self.emit(dump("refused", message=text))
             changed = True  # it may have written part of it: everyone looks again
         if changed:
             schedule(self.room)
 
     def on_close(self) -> None:
         if self._join_timer is not None:
-            ioloop.IOLoop.current().remove_timeout(self._join_timer)  # type: ignore[arg-type]
+            ioloop.IOLoop.current().remove_timeout(self._join_timer)
             self._join_timer = None
         if self.member is not None:
             self.room.leave(self.member)

@@ -59,7 +59,8 @@ class AgendaSession(Session):
     """The eight steps with their timeboxes; the facilitator moves the room."""
 
     def fixed(self) -> dict[str, Any]:
-        return {"texts": i18n.texts("facilitation", self.language), "can_control": not access.is_participant(self.ws.role),
+        return {"texts": i18n.texts("facilitation", self.language),
+                "can_control": not access.is_participant(self.ws.role),
                 "total_minutes": agenda.total_minutes()}
 
     def state(self) -> dict[str, Any]:
