@@ -19,7 +19,7 @@ from typing import Any
 
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
-from kit.room.rooms import Hall, WorkshopRoom
+from kit.room.rooms import ServedWorkshop, ServedWorkshops
 from kit.room.server import RoomServer
 from kit.tokens import digest
 
@@ -121,7 +121,7 @@ def running_room(workshops: dict[str, tuple[str | Path, str | None]], base_url: 
 
     def run() -> None:
         async def main() -> None:
-            hall = Hall({k: WorkshopRoom(k, str(t), digest(tok) if tok else None, max_members)
+            hall = ServedWorkshops({k: ServedWorkshop(k, str(t), digest(tok) if tok else None, max_members)
                          for k, (t, tok) in workshops.items()}, server, max_members)
             room = RoomServer(hall, base_url)
             box["port"], box["server"] = room.listen(0, "127.0.0.1"), room

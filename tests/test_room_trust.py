@@ -277,7 +277,7 @@ def test_finding_8_unknown_keys_cost_nothing_and_say_nothing(tmp_path, monkeypat
         return {"known": tokens.digest(opened).hex()}
 
     monkeypatch.setattr(rooms, "room_digests", directory)
-    hall = rooms.Hall({}, server="postgresql://nobody@127.0.0.1:1/none")
+    hall = rooms.ServedWorkshops({}, server="postgresql://nobody@127.0.0.1:1/none")
     assert hall.find("known", "forged-token-0123456789") is None
     for i in range(50):
         assert hall.find(f"unknown{i}", opened) is None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import WorkshopError
 from .config import Entry, entries
-from .rooms import ROOM_SIZE, Hall, WorkshopRoom
+from .rooms import ROOM_SIZE, ServedWorkshop, ServedWorkshops
 from .server import RoomServer
 
 
@@ -29,11 +29,11 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def open_rooms(found: list[Entry]) -> dict[str, WorkshopRoom]:
-    hall: dict[str, WorkshopRoom] = {}
+def open_rooms(found: list[Entry]) -> dict[str, ServedWorkshop]:
+    hall: dict[str, ServedWorkshop] = {}
     try:
         for e in found:
-            hall[e.key] = WorkshopRoom(e.key, e.target, e.token_digest, e.max_members)
+            hall[e.key] = ServedWorkshop(e.key, e.target, e.token_digest, e.max_members)
     except BaseException:
         for room in hall.values():
             room.close()
@@ -43,7 +43,7 @@ def open_rooms(found: list[Entry]) -> dict[str, WorkshopRoom]:
 
 async def serve(args: argparse.Namespace) -> None:
     named = entries(args.workshop, args.token_file, args.max_participants) if args.workshop or not args.server else []
-    hall = Hall(open_rooms(named), args.server, args.max_participants)
+    hall = ServedWorkshops(open_rooms(named), args.server, args.max_participants)
     server = RoomServer(hall, args.base_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

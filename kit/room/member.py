@@ -18,7 +18,7 @@ from .protocol import RateLimit, RoomError, dump, parse
 
 if TYPE_CHECKING:
     from ..workshop import Workshop
-    from .rooms import Now, WorkshopRoom
+    from .rooms import Now, ServedWorkshop
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 class Member:
     """The Python side of one WebSocket: join, then one canvas session at a time (``gen`` counts them)."""
 
-    def __init__(self, room: WorkshopRoom, send: Callable[[str], None],
+    def __init__(self, room: ServedWorkshop, send: Callable[[str], None],
                  hangup: Callable[[], None] = lambda: None) -> None:
         self.room, self.send, self.hangup = room, send, hangup
         self.limit = RateLimit()

@@ -10,7 +10,8 @@ Each workshop has its own participant token; only its SHA-256 digest is kept and
 compared with ``hmac.compare_digest``, so one workshop's token never opens another. The digest
 is given at start (``--token-file``) or, for a room a facilitator opened (kit.room.links), read
 from the workshop's store on every request; when it goes away or changes, every page is told and
-disconnected. :class:`Hall` opens such workshops on demand (the hub's room service).
+disconnected. :class:`ServedWorkshops` opens such workshops on demand (the hub's room service), once a
+page brings the token of a room its facilitator opened.
 """
 from __future__ import annotations
 
@@ -59,8 +60,9 @@ class Now:
 
 
 @dataclass
-class WorkshopRoom:
-    """One workshop in the room: ``key`` is its URL part (``<prefix>/w/<key>/``)."""
+class ServedWorkshop:
+    """One workshop the room serves: its pages (members), token digest and watcher; ``key`` is its URL part
+    (``<prefix>/w/<key>/``)."""
 
     key: str
     target: str
@@ -180,23 +182,23 @@ class WorkshopRoom:
         self.shared.shut()
 
 
-class Hall(dict[str, WorkshopRoom]):
-    """The rooms of one process by key; with ``server`` (a PostgreSQL URL without a workshop), any workshop of
+class ServedWorkshops(dict[str, ServedWorkshop]):
+    """The workshops one room process serves, by key; with ``server`` (a PostgreSQL URL without a workshop), any workshop of
     that server is opened when a page first brings the token its facilitator made.
 
     Unknown keys cost nothing and say nothing: which rooms are open (and their tokens' digests) is read
     with one query for all keys at most every :data:`DIRECTORY_AGE` seconds, so a wrong key or token opens
     no database connection and is answered like any other refusal."""
 
-    def __init__(self, rooms: dict[str, WorkshopRoom] | None = None, server: str | None = None,
+    def __init__(self, rooms: dict[str, ServedWorkshop] | None = None, server: str | None = None,
                  max_members: int = ROOM_SIZE) -> None:
         super().__init__(rooms or {})
         self.server, self.max_members = server, max_members
-        self.on_open: Callable[[WorkshopRoom], None] | None = None  # the server starts watching it
+        self.on_open: Callable[[ServedWorkshop], None] | None = None  # the server starts watching it
         self._directory: dict[str, str] = {}
         self._read_at = -DIRECTORY_AGE
 
-    def find(self, key: str, token: object) -> WorkshopRoom | None:
+    def find(self, key: str, token: object) -> ServedWorkshop | None:
         """The room of ``key`` if ``token`` is its own, else None (the same for an unknown key)."""
         room = self.get(key)
         if room is not None:
@@ -204,7 +206,7 @@ class Hall(dict[str, WorkshopRoom]):
         if not self.server or not KEY.match(key) or not tokens.matches(token, self._digest(key)):
             return None
         try:
-            room = WorkshopRoom(key, f"{self.server}?workshop={key}", None, self.max_members)
+            room = ServedWorkshop(key, f"{self.server}?workshop={key}", None, self.max_members)
         except WorkshopError:  # deleted meanwhile: refused like a wrong token, nothing kept
             log.info("room: no workshop %s on the server", key)
             return None

@@ -29,7 +29,7 @@ from .. import i18n
 from ..sessions.base import internal_error
 from .member import Member
 from .protocol import HARD_FRAME, dump
-from .rooms import POLL, SAFETY_POLL, Hall, WorkshopRoom
+from .rooms import POLL, SAFETY_POLL, ServedWorkshop, ServedWorkshops
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: Widget modules a page may load (kit/widgets/<name>.js and .css).
@@ -100,16 +100,16 @@ class Handler(Secured, web.RequestHandler):
     """Security headers on every answer; errors as small pages in the browser's language (the workshop's,
     once its token admitted the page)."""
 
-    hall: Hall
+    hall: ServedWorkshops
 
-    def initialize(self, hall: Hall | None = None) -> None:
+    def initialize(self, hall: ServedWorkshops | None = None) -> None:
         if hall is not None:
             self.hall = hall
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         """Not tornado's (its line carries the address, and so the token): write_error logs under a reference."""
 
-    def admitted(self, key: str) -> WorkshopRoom:
+    def admitted(self, key: str) -> ServedWorkshop:
         """The room of ``key`` if the token is its own; 403 otherwise (the same page for an unknown key)."""
         room = self.hall.find(key, presented_token(self))
         if room is None:
@@ -119,8 +119,8 @@ class Handler(Secured, web.RequestHandler):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         room = kwargs.get("room")
-        language = room.language if isinstance(room, WorkshopRoom) else browser_language(self)
-        if status_code == 503 and isinstance(room, WorkshopRoom):
+        language = room.language if isinstance(room, ServedWorkshop) else browser_language(self)
+        if status_code == 503 and isinstance(room, ServedWorkshop):
             title = i18n.t("serve.room_full_title", language)
             text = i18n.t("serve.room_full_text", language, max=room.max_members)
         elif status_code == 403:  # closed, never opened, or not this link's workshop: the same page for all
@@ -186,11 +186,11 @@ class _Protocol(websocket.WebSocketProtocol13):
 class Socket(Secured, websocket.WebSocketHandler):
     """One page: frames in to its :class:`Member`, frames out from it."""
 
-    room: WorkshopRoom
+    room: ServedWorkshop
     member: Member | None = None
     _join_timer: object | None = None
 
-    def initialize(self, hall: Hall) -> None:
+    def initialize(self, hall: ServedWorkshops) -> None:
         self.hall = hall
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
@@ -252,7 +252,7 @@ class Socket(Secured, websocket.WebSocketHandler):
             self.write_message(frame)
 
 
-def schedule(room: WorkshopRoom) -> None:
+def schedule(room: ServedWorkshop) -> None:
     """Fan out once on the next loop turn: requests arriving together cost one round, not one each."""
     if room.pending:
         return
@@ -265,12 +265,12 @@ def schedule(room: WorkshopRoom) -> None:
     ioloop.IOLoop.current().add_callback(run)
 
 
-def _notified(loop: ioloop.IOLoop, room: WorkshopRoom, version: int) -> None:
+def _notified(loop: ioloop.IOLoop, room: ServedWorkshop, version: int) -> None:
     """PostgreSQL's listener thread saw a commit: fan out on the room's loop."""
     loop.add_callback(schedule, room)
 
 
-def fan_out(room: WorkshopRoom) -> None:
+def fan_out(room: ServedWorkshop) -> None:
     try:
         room.fan_out()
     except Exception:  # a store hiccup must not stop the watcher; the next poll tries again
@@ -288,7 +288,7 @@ def log_request(handler: web.RequestHandler) -> None:
         "%d %s %s (%s) %.2f ms", status, request.method, request.path, request.remote_ip, 1000 * request.request_time())
 
 
-def application(hall: Hall, base_url: str = "/") -> web.Application:
+def application(hall: ServedWorkshops, base_url: str = "/") -> web.Application:
     prefix = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
     p = prefix.replace(".", r"\.")
     args = {"hall": hall}
@@ -305,8 +305,8 @@ def application(hall: Hall, base_url: str = "/") -> web.Application:
 class RoomServer:
     """The running room: the HTTP server and one watcher per workshop, on the current IOLoop."""
 
-    def __init__(self, hall: dict[str, WorkshopRoom], base_url: str = "/") -> None:
-        self.hall = hall if isinstance(hall, Hall) else Hall(hall)
+    def __init__(self, hall: dict[str, ServedWorkshop], base_url: str = "/") -> None:
+        self.hall = hall if isinstance(hall, ServedWorkshops) else ServedWorkshops(hall)
         self.hall.on_open = self.watch
         self.app = application(self.hall, base_url)
         self.server: httpserver.HTTPServer | None = None
@@ -325,7 +325,7 @@ class RoomServer:
         self._poller.start()
         return int(sockets[0].getsockname()[1])
 
-    def watch(self, room: WorkshopRoom) -> None:
+    def watch(self, room: ServedWorkshop) -> None:
         """Follow a workshop's changes: pushed by PostgreSQL, or polled (a SQLite file)."""
         if getattr(room.ws.store, "notifies", False) and self.loop is not None:
             room.unsubscribe = room.ws.store.subscribe(functools.partial(_notified, self.loop, room))
