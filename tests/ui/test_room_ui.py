@@ -104,3 +104,27 @@ def test_a_page_that_lost_its_connection_says_so_and_catches_up(room):
     with kit.open(path, actor="check") as ws:
         assert sorted(i["text"] for i in ws.ideas.all()) == ["back again", "while you were away"]
     assert [o for o in outside if not o.startswith("console:")] == []
+
+
+@pytest.mark.browser
+def test_finding_11_the_token_leaves_the_address_bar_and_a_reload_is_the_same_person(room):
+    """Issue 17, finding 11: after load the address bar and the history hold no token; the page keeps it for
+    reconnects, a reload is let in (the room's cookie) and joins again as the same person (its secret)."""
+    from playwright.sync_api import expect
+
+    _, url, _, browser = room
+    outside: list[str] = []
+    page = _page(browser, outside, viewport={"width": 1000, "height": 800})
+    _join(page, url, "Thomas", "Blau")
+    expect(page.locator(".kit-who")).to_have_text("Thomas · Team Blau")
+    assert "token" not in page.url and "token" not in page.evaluate("location.href")  # replaced, not pushed
+    page.reload()
+    page.wait_for_selector(".kit-board")
+    expect(page.locator(".kit-who")).to_have_text("Thomas · Team Blau")  # not "Thomas (2)"
+    assert "token" not in page.url
+    other = _page(browser, outside, viewport={"width": 1000, "height": 800})  # a second Thomas, another browser
+    _join(other, url, "Thomas", "Grün")
+    expect(other.locator(".kit-who")).to_have_text("Thomas (2) · Team Grün")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    other.screenshot(path=str(SHOTS / "second_thomas.png"))
+    assert outside == []
