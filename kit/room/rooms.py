@@ -183,8 +183,8 @@ class ServedWorkshop:
 
 
 class ServedWorkshops(dict[str, ServedWorkshop]):
-    """The workshops one room process serves, by key; with ``server`` (a PostgreSQL URL without a workshop), any workshop of
-    that server is opened when a page first brings the token its facilitator made.
+    """The workshops one room process serves, by key; with ``server`` (a PostgreSQL URL without a workshop),
+    any workshop of that server is opened when a page first brings the token its facilitator made.
 
     Unknown keys cost nothing and say nothing: which rooms are open (and their tokens' digests) is read
     with one query for all keys at most every :data:`DIRECTORY_AGE` seconds, so a wrong key or token opens
