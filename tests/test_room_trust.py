@@ -222,9 +222,13 @@ def test_finding_5_idle_sockets_neither_fill_the_room_nor_stay(tmp_path, monkeyp
             for client in idle:
                 await client.until(lambda c: c.closed, 5)  # closed for not joining in time
             anna = await _joined(base, "Anna", "Front Office")
-            await asyncio.sleep(0.8)  # past JOIN_WITHIN: a joined page stays
-            assert not anna.closed
-            anna.close()
+            ben = await _joined(base, "Ben", "Front Office")
+            late = await _joined(base, "Cem", "Front Office")  # the room holds 2: the third is told at the form
+            assert not late.joined and "All 2 places are taken" in late.refused[-1]
+            await asyncio.sleep(0.8)  # past JOIN_WITHIN: joined pages stay
+            assert not anna.closed and not ben.closed
+            for c in (anna, ben, late):
+                c.close()
 
         asyncio.run(main())
 

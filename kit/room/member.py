@@ -65,9 +65,9 @@ class Member:
         a refusal is told, never raised. One join per socket: a page that wants another name reloads."""
         if self.ws is not None:
             raise RoomError("room.joined_once")
-        if self.room.full:
-            raise RoomError("room.full", max=self.room.max_members)
         try:
+            if self.room.full:
+                raise RoomError("room.full", max=self.room.max_members)
             entry = roster.join(self.room.ws, name, team, secret)
         except WorkshopError as exc:
             self.send(dump("refused", message=f"{i18n.t('serve.error', self.language)} {exc.render(self.language)}",
