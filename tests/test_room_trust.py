@@ -221,9 +221,10 @@ def test_finding_5_idle_sockets_neither_fill_the_room_nor_stay(tmp_path, monkeyp
                     idle.append(await Client(_ws(base)).connect())
             for client in idle:
                 await client.until(lambda c: c.closed, 5)  # closed for not joining in time
+            late = await Client(_ws(base)).connect()  # opened while there was room ...
             anna = await _joined(base, "Anna", "Front Office")
             ben = await _joined(base, "Ben", "Front Office")
-            late = await _joined(base, "Cem", "Front Office")  # the room holds 2: the third is told at the form
+            await late.join("Cem", "Front Office")  # ... joining once it is full: told at the form
             assert not late.joined and "All 2 places are taken" in late.refused[-1]
             await asyncio.sleep(0.8)  # past JOIN_WITHIN: joined pages stay
             assert not anna.closed and not ben.closed
