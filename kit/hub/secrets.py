@@ -15,8 +15,11 @@ from ..errors import UsageError
 
 
 def read_secret(path: Path) -> str:
-    """The secret in ``path``; a file that group or others may read, or an empty one, is refused."""
-    mode = stat.S_IMODE(path.stat().st_mode)
+    """The secret in ``path``; a missing file, one that group or others may read, or an empty one, is refused."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        raise UsageError("hub.no_file", path=str(path)) from None
     if mode & 0o077:
         raise UsageError("hub.secret_mode", path=str(path), mode=f"{mode:04o}")
     value = path.read_text(encoding="utf-8").strip()
