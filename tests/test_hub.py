@@ -6,6 +6,7 @@ NativeAuthenticator, a JupyterLab per facilitator and the idle culler.
 """
 from __future__ import annotations
 
+import contextlib
 import shutil
 import signal
 import stat
@@ -19,6 +20,7 @@ import psutil
 import pytest
 import requests
 
+from cmdlines import secrets_on_command_lines, tree
 from hubserver import (
     ROOT,
     STOP,
@@ -29,6 +31,7 @@ from hubserver import (
     log_in,
     make_certificate,
     pgpass_env,
+    run_in_kernel,
     running_hub,
     sign_up,
     spawn,
@@ -144,16 +147,22 @@ def test_each_facilitator_gets_a_jupyterlab_with_their_own_database_login(hub: H
     assert other.status_code == 403 or "user/ben/lab" not in other.url
     servers = {env_of(p.pid).get("JUPYTERHUB_USER"): p for p in psutil.process_iter(["cmdline"])
                if "jupyterhub.singleuser" in " ".join(p.info["cmdline"] or []) and p.is_running()
-               and str(hub.state) in env_of(p.pid).get("HOME", "")}
+               and env_of(p.pid).get("USER", "").startswith(hub.user_prefix)}
     assert set(servers) == {"anna", "ben"}
     for name, process in servers.items():
         env = env_of(process.pid)
-        home = hub.state / "homes" / name
+        account, home = hub.account(name), hub.home(name)
+        # each runs as the system user the hub made for them (kit hub --user-prefix), in a home only they enter
+        assert account.pw_name == hub.user_prefix + name and account.pw_uid >= 1000
+        assert process.uids().real == process.uids().effective == account.pw_uid and process.gids().real != 0
+        assert env["USER"] == account.pw_name and env["HOME"] == str(home) and not home.is_relative_to(hub.state)
+        assert (home.stat().st_uid, stat.S_IMODE(home.stat().st_mode)) == (account.pw_uid, 0o700)
         assert "KIT_WORKSHOP" not in env and "PGPASSWORD" not in env  # they choose; the password is in a file
         assert env["PGPASSFILE"] == str(home / ".pgpass") and env["KIT_SERVER"].startswith(f"postgresql://{name}@")
         assert env["KIT_ROOM_URL"] == hub.url + "services/room/"  # where kit.room.open_room's links point
-        assert stat.S_IMODE((home / ".pgpass").stat().st_mode) == 0o600
-        assert (home / "notebooks" / "00_setup.ipynb").exists()
+        pgpass = (home / ".pgpass").stat()
+        assert (pgpass.st_uid, stat.S_IMODE(pgpass.st_mode)) == (account.pw_uid, 0o600)
+        assert (home / "notebooks" / "00_setup.ipynb").stat().st_uid == account.pw_uid  # theirs to edit
     # with Anna's credentials Anna creates a workshop; with Ben's, Ben can neither list nor open it
     anna_server = env_of(servers["anna"].pid)["KIT_SERVER"]
     made = kit_cli("demo", anna_server + "?workshop=hotel", "--lang", "en", env=pgpass_env(hub, "anna"))
@@ -164,6 +173,54 @@ def test_each_facilitator_gets_a_jupyterlab_with_their_own_database_login(hub: H
     assert listed.returncode == 0 and "hotel" not in listed.stdout
     opened = kit_cli("info", ben_server + "?workshop=hotel", env=pgpass_env(hub, "ben"))
     assert opened.returncode == 2 and "no such workshop" in opened.stderr
+
+
+@pytest.mark.slow
+@needs_hub
+def test_a_facilitators_kernel_cannot_read_another_home_the_secrets_or_the_hubs_files(
+        hub: Hub, people: dict[str, requests.Session]) -> None:
+    for name in ("anna", "ben"):
+        if not api(hub, people[name], "GET", f"hub/api/users/{name}").json()["servers"]:
+            spawn(hub, people[name], name)
+    ben_server = next(p.pid for p in psutil.process_iter(["username", "cmdline"])
+                      if p.info["username"] == hub.account("ben").pw_name
+                      and "jupyterhub.singleuser" in " ".join(p.info["cmdline"] or []))
+    targets = {"Ben's home": hub.home("ben"), "Ben's .pgpass": hub.home("ben") / ".pgpass",
+               "Ben's notebooks": hub.home("ben") / "notebooks" / "00_setup.ipynb",
+               "secrets/": hub.state / "secrets", "the database password": hub.state / "secrets" / "db_admin_password",
+               "the state folder": hub.state, "the hub database": hub.state / "jupyterhub.sqlite",
+               "the hub log": hub.state / "jupyterhub.log",
+               "Ben's server's environment": f"/proc/{ben_server}/environ",
+               "the hub's environment": f"/proc/{hub.process.pid}/environ"}
+    paths = {what: str(path) for what, path in targets.items()}
+    code = (f"import os\nprint('UID', os.getuid())\nfor what, path in {paths!r}.items():\n"
+            "    try:\n        os.listdir(path) if os.path.isdir(path) else open(path, 'rb').read()\n"
+            "        print('READ', what)\n    except PermissionError:\n        print('DENIED', what)\n"
+            "print('OWN', open(os.path.expanduser('~/.pgpass')).read().split(':')[3])")
+    printed = run_in_kernel(hub, people["anna"], "anna", code).splitlines()
+    assert printed[0] == f"UID {hub.account('anna').pw_uid}" and printed[-1] == "OWN anna"  # her own she reads
+    assert printed[1:-1] == [f"DENIED {what}" for what in targets], printed
+    for path in (hub.state / "jupyterhub.sqlite", hub.state / "jupyterhub.log"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE(hub.state.stat().st_mode) & 0o007 == 0  # others: nothing (the postgres group passes)
+
+
+@pytest.mark.slow
+@needs_hub
+def test_no_secret_is_on_any_command_line_of_the_hub(hub: Hub, people: dict[str, requests.Session]) -> None:
+    """Every process kit hub started (hub, proxy, room, culler, both JupyterLabs, PostgreSQL and its backends)."""
+    postmaster = int((hub.state / "pg" / "data" / "postmaster.pid").read_text().split()[0])
+    cmdlines = tree(hub.process.pid, postmaster)
+    for needed in ("-m jupyterhub ", "configurable-http-proxy", "-m kit.room", "jupyterhub_idle_culler",
+                   "jupyterhub.singleuser", "postgres"):
+        assert any(needed in line for line in cmdlines.values()), needed
+    secrets = {**hub.secrets(), **{f"login of {n}": p for n, p in PASSWORDS.items()}}
+    for pid in cmdlines:  # and the tokens the hub hands its children through their environment
+        with contextlib.suppress(OSError):
+            secrets.update({f"{key} of {pid}": value for key, value in env_of(pid).items()
+                            if key in ("JUPYTERHUB_API_TOKEN", "CONFIGPROXY_AUTH_TOKEN") and value})
+    assert any(key.startswith("JUPYTERHUB_API_TOKEN") for key in secrets)
+    assert secrets_on_command_lines(cmdlines, secrets) == []
 
 
 @pytest.mark.slow
