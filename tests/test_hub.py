@@ -36,8 +36,9 @@ from hubserver import (
     sign_up,
     spawn,
 )
-from kit.errors import UsageError
+from kit.errors import StoreError, UsageError
 from kit.hub.secrets import ensure_secret, read_secret, write_private
+from kit.hub.users import ensure_account, system_name, usable_by_others
 
 PASSWORDS = {"admin": "Adm1n-hub-pw_2", "anna": "Anna-hub-pw_3", "ben": "Ben-hub-pw_44"}
 needs_hub = pytest.mark.skipif(shutil.which("configurable-http-proxy") is None
@@ -80,6 +81,64 @@ def test_an_empty_secret_is_refused_and_a_private_file_is_0600_even_when_it_exis
     loose.chmod(0o644)
     write_private(loose, "h:1:d:u:p\n")
     assert stat.S_IMODE(loose.stat().st_mode) == 0o600 and loose.read_text() == "h:1:d:u:p\n"
+
+
+@pytest.mark.parametrize("prefix", ["", "Kit-", "-kit", "kit--", "k it-", "ki.t-", "a" * 17, "root\n"])
+def test_a_bad_user_prefix_is_refused_in_one_line(prefix: str) -> None:
+    with pytest.raises(UsageError) as err:
+        system_name(prefix, "anna")
+    assert err.value.code == "hub.bad_prefix" and "\n" not in err.value.render("de")
+
+
+def test_a_system_user_name_is_the_prefix_and_the_name_and_never_longer_than_32() -> None:
+    assert system_name("kit-", "anna") == "kit-anna" and system_name("kit", "anna") == "kitanna"
+    long_a, long_b = system_name("kit-", "a" * 39 + "b"), system_name("kit-", "a" * 39 + "c")
+    assert len(long_a) == len(long_b) == 32 and long_a != long_b and long_a.startswith("kit-aaaa")
+    with pytest.raises(StoreError):  # hub logins that could not be a PostgreSQL role are no system user either
+        system_name("kit-", "Anna")
+
+
+@pytest.mark.parametrize("account", ["root", "daemon", "nobody"])
+def test_the_hub_never_runs_a_facilitator_as_an_existing_system_account(account: str) -> None:
+    with pytest.raises(UsageError) as err:
+        ensure_account(account, "anna")
+    assert err.value.code == "hub.foreign_account"
+
+
+def test_a_private_file_replaces_a_planted_symlink_without_following_it(tmp_path: Path) -> None:
+    target = tmp_path / "shadow"
+    target.write_text("root:x:0:0\n")
+    planted = tmp_path / "home" / ".pgpass"
+    planted.parent.mkdir()
+    planted.symlink_to(target)
+    write_private(planted, "h:1:d:anna:pw\n", owner=(65534, 65534))
+    assert target.read_text() == "root:x:0:0\n" and not planted.is_symlink()
+    assert (planted.stat().st_uid, stat.S_IMODE(planted.stat().st_mode)) == (65534, 0o600)
+
+
+def test_kit_hub_refuses_without_root_unless_told_to_share_one_user(tmp_path: Path) -> None:
+    state = Path(tempfile.mkdtemp(prefix="kit-hub-nobody-"))
+    shutil.chown(state, "nobody")
+    try:
+        done = subprocess.run(["runuser", "-u", "nobody", "--", sys.executable, "-m", "kit", "hub", "--dir",
+                               str(state / "hub")], capture_output=True, text=True, timeout=120, check=False,
+                              cwd="/")
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and "--shared-user" in done.stderr
+        assert not (state / "hub").exists()  # nothing was started
+    finally:
+        shutil.rmtree(state)
+
+
+def test_kit_hub_refuses_when_facilitators_could_not_reach_the_kit(tmp_path: Path) -> None:
+    closed = Path(tempfile.mkdtemp(prefix="kit-closed-"))  # mode 0700, like /root
+    (closed / "notebook.ipynb").write_text("{}")
+    try:
+        with pytest.raises(UsageError) as err:
+            usable_by_others(sys.executable, [closed / "notebook.ipynb"])
+        assert err.value.code == "hub.kit_private" and f"chmod o+x {closed}'" in str(err.value)
+        usable_by_others(sys.executable, [ROOT / "notebooks" / "00_setup.ipynb"])  # what `make hub` makes sure of
+    finally:
+        shutil.rmtree(closed)
 
 
 def test_kit_hub_refuses_a_readable_key_or_half_a_pair_before_starting_anything(tmp_path: Path) -> None:
@@ -246,6 +305,13 @@ def test_the_config_gives_the_culler_only_its_scopes_and_the_room_its_path(tmp_p
     assert culler["name"] == "idle-culler" and "--timeout=600" in culler["command"]
     assert settings.url == "http://127.0.0.1:8000/" and "ssl_cert" not in c.JupyterHub
     assert "KIT_WORKSHOP" not in c.Spawner.env_keep and "PGPASSWORD" not in c.Spawner.env_keep
+    # each facilitator as a system user of their own; --shared-user (no isolation) only when asked for
+    assert c.JupyterHub.spawner_class == "kit.hub.users.FacilitatorSpawner" and "--allow-root" not in c.Spawner.args
+    assert c.FacilitatorSpawner.user_prefix == "kit-"
+    shared = Config()
+    config.configure(shared, {**env, "KIT_HUB_SHARED_USER": "1", "KIT_HUB_USER_PREFIX": "x-"})
+    assert shared.JupyterHub.spawner_class == "jupyterhub.spawner.SimpleLocalProcessSpawner"
+    assert shared.SimpleLocalProcessSpawner.home_dir_template == str(tmp_path / "homes" / "{username}")
     # the room always runs: it serves any workshop whose facilitator opened its room, on demand
     on_demand = c.JupyterHub.services[1]
     assert on_demand["command"][3:] == ["--server", "postgresql://kit_admin@127.0.0.1:5/w", "--host", "127.0.0.1",

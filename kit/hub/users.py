@@ -42,7 +42,7 @@ RUNUSER = shutil.which("runuser") or "/usr/sbin/runuser"
 def check_prefix(prefix: str) -> str:
     """A prefix that keeps facilitators' system users apart from every other account (never empty)."""
     if not PREFIX_FORM.fullmatch(prefix):
-        raise UsageError("hub.bad_prefix", prefix=prefix)
+        raise UsageError("hub.bad_prefix", prefix=ascii(prefix))  # quoted, control characters escaped
     return prefix
 
 
