@@ -19,6 +19,7 @@ import re
 import shutil
 import stat
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ MAX_NAME = 32
 UID_MIN = 1000
 USERADD = shutil.which("useradd") or "/usr/sbin/useradd"
 RUNUSER = shutil.which("runuser") or "/usr/sbin/runuser"
+#: useradd's exit status when another program holds the lock on /etc/passwd, and how often to try.
+USERADD_LOCKED, LOCK_TRIES = 10, 5
 
 
 def check_prefix(prefix: str) -> str:
@@ -64,12 +67,7 @@ def ensure_account(system: str, name: str) -> pwd.struct_passwd:
     try:
         account = pwd.getpwnam(system)
     except KeyError:
-        done = subprocess.run([USERADD, "--create-home", "--shell", "/bin/bash", "--user-group",
-                               "--comment", f"workshop-kit facilitator {name}", system],
-                              check=False, capture_output=True, text=True, timeout=60)
-        if done.returncode:
-            detail = (done.stderr or done.stdout).strip().splitlines() or [f"exit {done.returncode}"]
-            raise UsageError("hub.useradd_failed", user=system, detail=detail[-1]) from None
+        _useradd(system, name)
         account = pwd.getpwnam(system)
     home = Path(account.pw_dir)
     if account.pw_uid < UID_MIN or account.pw_name == "nobody" or not home.is_dir() or home.is_symlink() \
@@ -77,6 +75,19 @@ def ensure_account(system: str, name: str) -> pwd.struct_passwd:
         raise UsageError("hub.foreign_account", user=system)
     home.chmod(0o700)  # useradd's HOME_MODE may be 0755; the home is root-controlled, no symlink to follow
     return account
+
+
+def _useradd(system: str, name: str) -> None:
+    command = [USERADD, "--create-home", "--shell", "/bin/bash", "--user-group",
+               "--comment", f"workshop-kit facilitator {name}", system]
+    for attempt in range(LOCK_TRIES):
+        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=60)
+        if done.returncode != USERADD_LOCKED:
+            break
+        time.sleep(0.2 * (attempt + 1))  # another useradd holds /etc/passwd; it tells nobody when it is done
+    if done.returncode:
+        detail = (done.stderr or done.stdout).strip().splitlines() or [f"exit {done.returncode}"]
+        raise UsageError("hub.useradd_failed", user=system, detail=detail[-1])
 
 
 def copy_as(account: pwd.struct_passwd, source: Path, target: Path) -> None:
