@@ -14,6 +14,7 @@ descriptor, so a symlink planted there cannot redirect root's write.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import pwd
 import re
 import shutil
@@ -100,22 +101,23 @@ def copy_as(account: pwd.struct_passwd, source: Path, target: Path) -> None:
 
 
 def usable_by_others(python: str, paths: list[Path]) -> None:
-    """Refuse to start when an ordinary user (``nobody`` stands in) cannot run ``python`` with the kit, or read
-    ``paths`` (the notebooks): every facilitator's JupyterLab would fail. Names the folder that shuts them out."""
+    """Refuse to start when an ordinary user (``nobody`` stands in) cannot run ``python``, or read the kit, the
+    servers' packages and ``paths`` (the notebooks): every facilitator's JupyterLab would fail. Names the folder
+    that shuts them out. Reads the files rather than importing them: a second's check, not three."""
     try:
         pwd.getpwnam("nobody")
     except KeyError:
         return  # nobody to ask: the first spawn will say it
-    code = "import kit, jupyterhub, jupyterlab, sys; [open(p).close() for p in sys.argv[1:]]"
-    done = subprocess.run([RUNUSER, "-u", "nobody", "--", python, "-c", code, *map(str, paths)], check=False,
-                          capture_output=True, text=True, timeout=120, cwd="/")
+    packages = [Path(str(spec.origin)) for spec in map(importlib.util.find_spec, ("kit", "jupyterhub", "jupyterlab"))
+                if spec is not None and spec.origin]
+    wanted = [*packages, *paths]
+    done = subprocess.run([RUNUSER, "-u", "nobody", "--", python, "-c",
+                           "import sys\nfor p in sys.argv[1:]: open(p, 'rb').close()", *map(str, wanted)],
+                          check=False, capture_output=True, text=True, timeout=120, cwd="/")
     if done.returncode:
-        import kit
-
-        closed = next((folder for place in (Path(python), Path(kit.__file__), *paths)
-                       for folder in reversed(Path(place).resolve().parents)
+        closed = next((folder for place in (Path(python), *wanted) for folder in reversed(place.resolve().parents)
                        if not stat.S_IMODE(folder.stat().st_mode) & 0o001), None)
-        raise UsageError("hub.kit_private", folder=str(closed or Path(kit.__file__).parent))
+        raise UsageError("hub.kit_private", folder=str(closed or wanted[0].parent))
 
 
 class FacilitatorSpawner(LocalProcessSpawner):  # type: ignore[misc]  # jupyterhub has no types
