@@ -84,9 +84,9 @@ def make_certificate(folder: Path) -> tuple[Path, Path, Path, str]:
 
 
 def user_prefix(base: Path) -> str:
-    """The system users' prefix of the hub kept in ``base``: ``kth`` and 6 hex digits, so that runs and developers
-    sharing a machine never meet, and the hub started twice in ``base`` finds its users again."""
-    return "kth" + hashlib.sha256(str(base).encode()).hexdigest()[:6] + "-"
+    """The system users' prefix of the hub kept in ``base``: ``kittest``, 5 hex digits and ``-``, so that runs and
+    developers sharing a machine never meet, and the hub started twice in ``base`` finds its users again."""
+    return "kittest" + hashlib.sha256(str(base).encode()).hexdigest()[:5] + "-"
 
 
 def remove_users(prefix: str) -> None:
