@@ -2,7 +2,8 @@
 
 The slow tests start the real thing (tests/hubserver.py): a PostgreSQL cluster in a folder,
 JupyterHub with configurable-http-proxy over HTTPS (a trustme CA that only the clients trust),
-NativeAuthenticator, a JupyterLab per facilitator and the idle culler.
+NativeAuthenticator, a JupyterLab per facilitator (each as a system user of their own, named with a
+prefix of this run and removed afterwards) and the idle culler.
 """
 from __future__ import annotations
 
