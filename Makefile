@@ -9,7 +9,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 APT_PACKAGES := python3-venv chromium poppler-utils postgresql node-configurable-http-proxy fonts-dejavu-core fonts-noto-color-emoji fonts-symbola
 SAMPLE := work/sample_$(or $(LANG_KIT),de).workshop
 
-.PHONY: lab lint test bench system clean hub
+.PHONY: lab lint test bench system clean hub passable
 
 lab: $(STAMP)
 	@mkdir -p work
@@ -21,16 +21,25 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test: $(STAMP)
+test: $(STAMP) passable
 	$(PY) -m pytest
 
 # Hosting for a team on this machine: PostgreSQL in work/hub/pg, JupyterHub, its proxy, the room, the idle
 # culler; prints the facilitators' URL, Ctrl+C stops all. HTTPS: make hub HUB_ARGS="--ssl-cert C --ssl-key K".
-hub: $(STAMP)
+hub: $(STAMP) passable
 	$(VENV)/bin/kit hub --dir work/hub $(HUB_ARGS)
 
-bench: $(STAMP)
+bench: $(STAMP) passable
 	$(PY) benchmarks/run.py
+
+# `kit hub` runs each facilitator's JupyterLab as a system user of their own, who must reach the interpreter
+# (pyenv keeps it in /root) and the checkout: as root, let others pass through (o+x: enter, not list) each
+# folder above them. Secrets stay in 0700/0600 places (work/hub, secrets/).
+passable: $(STAMP)
+	@[ "$$(id -u)" != 0 ] || for p in "$$(readlink -f $(PY))" "$(CURDIR)/kit"; do d="$$(dirname "$$p")"; \
+	  while [ "$$d" != / ]; do [ "$$(stat -c %A "$$d" | cut -c10)" = x ] || \
+	    { chmod o+x "$$d" && echo "others may now pass through $$d (o+x) to reach the kit"; }; \
+	  d="$$(dirname "$$d")"; done; done
 
 # Debian packages the browser tests, the PDF export and the PostgreSQL store's tests need (installed once).
 system:

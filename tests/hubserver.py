@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import pwd
 import re
 import signal
 import subprocess
@@ -41,7 +42,15 @@ class Hub:
     spki: str  # base64 SHA-256 of the certificate's public key, for Chromium
     process: subprocess.Popen[str]
     started: float  # seconds from `kit hub` to the ready line
+    user_prefix: str  # facilitator NAME runs as the system user user_prefix + NAME
     output: list[str] = field(default_factory=list)
+
+    def account(self, name: str) -> pwd.struct_passwd:
+        """Facilitator ``name``'s system user (the hub makes it at their first start)."""
+        return pwd.getpwnam(self.user_prefix + name)
+
+    def home(self, name: str) -> Path:
+        return Path(self.account(name).pw_dir)
 
     def session(self) -> requests.Session:
         s = requests.Session()
@@ -74,20 +83,35 @@ def make_certificate(folder: Path) -> tuple[Path, Path, Path, str]:
     return ca_file, cert_file, key_file, base64.b64encode(hashlib.sha256(der).digest()).decode()
 
 
+def user_prefix(base: Path) -> str:
+    """The system users' prefix of the hub kept in ``base``: ``kittest``, 5 hex digits and ``-``, so that runs and
+    developers sharing a machine never meet, and the hub started twice in ``base`` finds its users again."""
+    return "kittest" + hashlib.sha256(str(base).encode()).hexdigest()[:5] + "-"
+
+
+def remove_users(prefix: str) -> None:
+    """``userdel -r`` every system user the hub made with ``prefix`` (their homes with them)."""
+    for account in pwd.getpwall():
+        if account.pw_name.startswith(prefix):
+            subprocess.run(["userdel", "--remove", "--force", account.pw_name], check=False, capture_output=True,
+                           timeout=60)
+
+
 @contextmanager
 def running_hub(base: Path, admin: str = "admin", cull_timeout: int = 3600,
                 rooms: tuple[str, ...] = ()) -> Iterator[Hub]:
     """``kit hub`` over HTTPS on a free port of 127.0.0.1 (the same state and certificate each time in ``base``);
-    SIGINT (Ctrl+C) at the end."""
+    SIGINT (Ctrl+C) at the end, then the facilitators' system users are removed."""
     ca, cert, key, spki = make_certificate(base / "tls")
     port = free_port()
+    prefix = user_prefix(base)
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "kit", "hub", "--dir", str(base / "state"), "--port", str(port), "--ssl-cert",
          str(cert), "--ssl-key", str(key), "--admin", admin, "--cull-timeout", str(cull_timeout),
-         *[arg for key in rooms for arg in ("--room", key)]],
+         "--user-prefix", prefix, *[arg for key in rooms for arg in ("--room", key)]],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
-    hub = Hub(f"https://127.0.0.1:{port}/", base / "state", ca, spki, process, 0.0)
+    hub = Hub(f"https://127.0.0.1:{port}/", base / "state", ca, spki, process, 0.0, prefix)
     ready = threading.Event()
 
     def read() -> None:
@@ -110,6 +134,7 @@ def running_hub(base: Path, admin: str = "admin", cull_timeout: int = 3600,
             process.send_signal(signal.SIGINT)
             process.wait(STOP)
         reader.join(5)
+        remove_users(prefix)
 
 
 def _xsrf(session: requests.Session, url: str) -> str:
@@ -167,7 +192,7 @@ def room_links(hub: Hub) -> dict[str, str]:
 
 def facilitator_url(hub: Hub, name: str, key: str) -> str:
     """A workshop URL with facilitator ``name``'s own password (from the 0600 .pgpass the hub gave them)."""
-    host, _, database, user, password = (hub.state / "homes" / name / ".pgpass").read_text().strip().split(":")
+    host, _, database, user, password = (hub.home(name) / ".pgpass").read_text().strip().split(":")
     port = (hub.state / "pg" / "data" / "postmaster.pid").read_text().splitlines()[3]  # today's port of the server
     return f"postgresql://{user}:{password}@{host}:{port}/{database}?workshop={key}"
 
@@ -180,5 +205,62 @@ def env_of(pid: int) -> dict[str, str]:
 def pgpass_env(hub: Hub, name: str) -> dict[str, str]:
     """The environment of a command run with facilitator ``name``'s database credentials only."""
     env = {k: v for k, v in os.environ.items() if k not in ("PGPASSWORD", "PGPASSFILE", "KIT_WORKSHOP")}
-    home = hub.state / "homes" / name
-    return {**env, "PGPASSFILE": str(home / ".pgpass"), "KIT_USER": name}
+    return {**env, "PGPASSFILE": str(hub.home(name) / ".pgpass"), "KIT_USER": name}
+
+
+def give(hub: Hub, name: str, path: Path) -> Path:
+    """Hand a file the test wrote into facilitator ``name``'s home to them (their JupyterLab saves it)."""
+    account = hub.account(name)
+    os.chown(path, account.pw_uid, account.pw_gid)
+    return path
+
+
+def run_in_kernel(hub: Hub, s: requests.Session, name: str, code: str) -> str:
+    """Run ``code`` in a new kernel of facilitator ``name``'s JupyterLab (their session, a token of theirs, the
+    Jupyter messaging protocol over the WebSocket), as their notebook would; returns what it printed."""
+    import asyncio
+    import json
+    import ssl
+    import uuid
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    token = api(hub, s, "POST", f"hub/api/users/{name}/tokens").json()["token"]
+    headers = {"Authorization": f"token {token}"}
+    kernels = hub.url + f"user/{name}/api/kernels"
+    kernel = s.post(kernels, headers=headers, json={"name": "python3"}, timeout=60)
+    assert kernel.status_code == 201, kernel.text
+    kernel_id = kernel.json()["id"]
+
+    async def execute() -> str:
+        url = kernels.replace("https:", "wss:") + f"/{kernel_id}/channels"
+        conn = await websocket_connect(HTTPRequest(url, headers=headers,
+                                                   ssl_options=ssl.create_default_context(cafile=str(hub.ca))))
+        msg_id = uuid.uuid4().hex
+        conn.write_message(json.dumps({
+            "header": {"msg_id": msg_id, "username": name, "session": uuid.uuid4().hex, "msg_type": "execute_request",
+                       "version": "5.3", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                        "allow_stdin": False}}))
+        printed: list[str] = []
+        while True:
+            raw = await asyncio.wait_for(conn.read_message(), SPAWN)
+            assert raw is not None, "the kernel's WebSocket closed"
+            message = json.loads(raw) if isinstance(raw, str) else {}
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = message["msg_type"], message["content"]
+            if kind == "stream":
+                printed.append(content["text"])
+            elif kind == "error":
+                printed.append(f"{content['ename']}: {content['evalue']}\n")
+            elif kind == "status" and content["execution_state"] == "idle":
+                conn.close()
+                return "".join(printed)
+
+    try:
+        return asyncio.run(execute())
+    finally:
+        s.delete(f"{kernels}/{kernel_id}", headers=headers, timeout=60)

@@ -2,10 +2,12 @@
 
 The slow tests start the real thing (tests/hubserver.py): a PostgreSQL cluster in a folder,
 JupyterHub with configurable-http-proxy over HTTPS (a trustme CA that only the clients trust),
-NativeAuthenticator, a JupyterLab per facilitator and the idle culler.
+NativeAuthenticator, a JupyterLab per facilitator (each as a system user of their own, named with a
+prefix of this run and removed afterwards) and the idle culler.
 """
 from __future__ import annotations
 
+import contextlib
 import shutil
 import signal
 import stat
@@ -19,6 +21,7 @@ import psutil
 import pytest
 import requests
 
+from cmdlines import secrets_on_command_lines, tree
 from hubserver import (
     ROOT,
     STOP,
@@ -29,12 +32,14 @@ from hubserver import (
     log_in,
     make_certificate,
     pgpass_env,
+    run_in_kernel,
     running_hub,
     sign_up,
     spawn,
 )
-from kit.errors import UsageError
+from kit.errors import StoreError, UsageError
 from kit.hub.secrets import ensure_secret, read_secret, write_private
+from kit.hub.users import ensure_account, system_name, usable_by_others
 
 PASSWORDS = {"admin": "Adm1n-hub-pw_2", "anna": "Anna-hub-pw_3", "ben": "Ben-hub-pw_44"}
 needs_hub = pytest.mark.skipif(shutil.which("configurable-http-proxy") is None
@@ -77,6 +82,64 @@ def test_an_empty_secret_is_refused_and_a_private_file_is_0600_even_when_it_exis
     loose.chmod(0o644)
     write_private(loose, "h:1:d:u:p\n")
     assert stat.S_IMODE(loose.stat().st_mode) == 0o600 and loose.read_text() == "h:1:d:u:p\n"
+
+
+@pytest.mark.parametrize("prefix", ["", "Kit-", "-kit", "kit--", "k it-", "ki.t-", "a" * 17, "root\n"])
+def test_a_bad_user_prefix_is_refused_in_one_line(prefix: str) -> None:
+    with pytest.raises(UsageError) as err:
+        system_name(prefix, "anna")
+    assert err.value.code == "hub.bad_prefix" and "\n" not in err.value.render("de")
+
+
+def test_a_system_user_name_is_the_prefix_and_the_name_and_never_longer_than_32() -> None:
+    assert system_name("kit-", "anna") == "kit-anna" and system_name("kit", "anna") == "kitanna"
+    long_a, long_b = system_name("kit-", "a" * 39 + "b"), system_name("kit-", "a" * 39 + "c")
+    assert len(long_a) == len(long_b) == 32 and long_a != long_b and long_a.startswith("kit-aaaa")
+    with pytest.raises(StoreError):  # hub logins that could not be a PostgreSQL role are no system user either
+        system_name("kit-", "Anna")
+
+
+@pytest.mark.parametrize("account", ["root", "daemon", "nobody"])
+def test_the_hub_never_runs_a_facilitator_as_an_existing_system_account(account: str) -> None:
+    with pytest.raises(UsageError) as err:
+        ensure_account(account, "anna")
+    assert err.value.code == "hub.foreign_account"
+
+
+def test_a_private_file_replaces_a_planted_symlink_without_following_it(tmp_path: Path) -> None:
+    target = tmp_path / "shadow"
+    target.write_text("root:x:0:0\n")
+    planted = tmp_path / "home" / ".pgpass"
+    planted.parent.mkdir()
+    planted.symlink_to(target)
+    write_private(planted, "h:1:d:anna:pw\n", owner=(65534, 65534))
+    assert target.read_text() == "root:x:0:0\n" and not planted.is_symlink()
+    assert (planted.stat().st_uid, stat.S_IMODE(planted.stat().st_mode)) == (65534, 0o600)
+
+
+def test_kit_hub_refuses_without_root_unless_told_to_share_one_user(tmp_path: Path) -> None:
+    state = Path(tempfile.mkdtemp(prefix="kit-hub-nobody-"))
+    shutil.chown(state, "nobody")
+    try:
+        done = subprocess.run(["runuser", "-u", "nobody", "--", sys.executable, "-m", "kit", "hub", "--dir",
+                               str(state / "hub")], capture_output=True, text=True, timeout=120, check=False,
+                              cwd="/")
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and "--shared-user" in done.stderr
+        assert not (state / "hub").exists()  # nothing was started
+    finally:
+        shutil.rmtree(state)
+
+
+def test_kit_hub_refuses_when_facilitators_could_not_reach_the_kit(tmp_path: Path) -> None:
+    closed = Path(tempfile.mkdtemp(prefix="kit-closed-"))  # mode 0700, like /root
+    (closed / "notebook.ipynb").write_text("{}")
+    try:
+        with pytest.raises(UsageError) as err:
+            usable_by_others(sys.executable, [closed / "notebook.ipynb"])
+        assert err.value.code == "hub.kit_private" and f"chmod o+x {closed}'" in str(err.value)
+        usable_by_others(sys.executable, [ROOT / "notebooks" / "00_setup.ipynb"])  # what `make hub` makes sure of
+    finally:
+        shutil.rmtree(closed)
 
 
 def test_kit_hub_refuses_a_readable_key_or_half_a_pair_before_starting_anything(tmp_path: Path) -> None:
@@ -144,16 +207,22 @@ def test_each_facilitator_gets_a_jupyterlab_with_their_own_database_login(hub: H
     assert other.status_code == 403 or "user/ben/lab" not in other.url
     servers = {env_of(p.pid).get("JUPYTERHUB_USER"): p for p in psutil.process_iter(["cmdline"])
                if "jupyterhub.singleuser" in " ".join(p.info["cmdline"] or []) and p.is_running()
-               and str(hub.state) in env_of(p.pid).get("HOME", "")}
+               and env_of(p.pid).get("USER", "").startswith(hub.user_prefix)}
     assert set(servers) == {"anna", "ben"}
     for name, process in servers.items():
         env = env_of(process.pid)
-        home = hub.state / "homes" / name
+        account, home = hub.account(name), hub.home(name)
+        # each runs as the system user the hub made for them (kit hub --user-prefix), in a home only they enter
+        assert account.pw_name == hub.user_prefix + name and account.pw_uid >= 1000
+        assert process.uids().real == process.uids().effective == account.pw_uid and process.gids().real != 0
+        assert env["USER"] == account.pw_name and env["HOME"] == str(home) and not home.is_relative_to(hub.state)
+        assert (home.stat().st_uid, stat.S_IMODE(home.stat().st_mode)) == (account.pw_uid, 0o700)
         assert "KIT_WORKSHOP" not in env and "PGPASSWORD" not in env  # they choose; the password is in a file
         assert env["PGPASSFILE"] == str(home / ".pgpass") and env["KIT_SERVER"].startswith(f"postgresql://{name}@")
         assert env["KIT_ROOM_URL"] == hub.url + "services/room/"  # where kit.room.open_room's links point
-        assert stat.S_IMODE((home / ".pgpass").stat().st_mode) == 0o600
-        assert (home / "notebooks" / "00_setup.ipynb").exists()
+        pgpass = (home / ".pgpass").stat()
+        assert (pgpass.st_uid, stat.S_IMODE(pgpass.st_mode)) == (account.pw_uid, 0o600)
+        assert (home / "notebooks" / "00_setup.ipynb").stat().st_uid == account.pw_uid  # theirs to edit
     # with Anna's credentials Anna creates a workshop; with Ben's, Ben can neither list nor open it
     anna_server = env_of(servers["anna"].pid)["KIT_SERVER"]
     made = kit_cli("demo", anna_server + "?workshop=hotel", "--lang", "en", env=pgpass_env(hub, "anna"))
@@ -164,6 +233,54 @@ def test_each_facilitator_gets_a_jupyterlab_with_their_own_database_login(hub: H
     assert listed.returncode == 0 and "hotel" not in listed.stdout
     opened = kit_cli("info", ben_server + "?workshop=hotel", env=pgpass_env(hub, "ben"))
     assert opened.returncode == 2 and "no such workshop" in opened.stderr
+
+
+@pytest.mark.slow
+@needs_hub
+def test_a_facilitators_kernel_cannot_read_another_home_the_secrets_or_the_hubs_files(
+        hub: Hub, people: dict[str, requests.Session]) -> None:
+    for name in ("anna", "ben"):
+        if not api(hub, people[name], "GET", f"hub/api/users/{name}").json()["servers"]:
+            spawn(hub, people[name], name)
+    ben_server = next(p.pid for p in psutil.process_iter(["username", "cmdline"])
+                      if p.info["username"] == hub.account("ben").pw_name
+                      and "jupyterhub.singleuser" in " ".join(p.info["cmdline"] or []))
+    targets = {"Ben's home": hub.home("ben"), "Ben's .pgpass": hub.home("ben") / ".pgpass",
+               "Ben's notebooks": hub.home("ben") / "notebooks" / "00_setup.ipynb",
+               "secrets/": hub.state / "secrets", "the database password": hub.state / "secrets" / "db_admin_password",
+               "the state folder": hub.state, "the hub database": hub.state / "jupyterhub.sqlite",
+               "the hub log": hub.state / "jupyterhub.log",
+               "Ben's server's environment": f"/proc/{ben_server}/environ",
+               "the hub's environment": f"/proc/{hub.process.pid}/environ"}
+    paths = {what: str(path) for what, path in targets.items()}
+    code = (f"import os\nprint('UID', os.getuid())\nfor what, path in {paths!r}.items():\n"
+            "    try:\n        os.listdir(path) if os.path.isdir(path) else open(path, 'rb').read()\n"
+            "        print('READ', what)\n    except PermissionError:\n        print('DENIED', what)\n"
+            "print('OWN', open(os.path.expanduser('~/.pgpass')).read().split(':')[3])")
+    printed = run_in_kernel(hub, people["anna"], "anna", code).splitlines()
+    assert printed[0] == f"UID {hub.account('anna').pw_uid}" and printed[-1] == "OWN anna"  # her own she reads
+    assert printed[1:-1] == [f"DENIED {what}" for what in targets], printed
+    for path in (hub.state / "jupyterhub.sqlite", hub.state / "jupyterhub.log"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE(hub.state.stat().st_mode) & 0o007 == 0  # others: nothing (the postgres group passes)
+
+
+@pytest.mark.slow
+@needs_hub
+def test_no_secret_is_on_any_command_line_of_the_hub(hub: Hub, people: dict[str, requests.Session]) -> None:
+    """Every process kit hub started (hub, proxy, room, culler, both JupyterLabs, PostgreSQL and its backends)."""
+    postmaster = int((hub.state / "pg" / "data" / "postmaster.pid").read_text().split()[0])
+    cmdlines = tree(hub.process.pid, postmaster)
+    for needed in ("-m jupyterhub ", "configurable-http-proxy", "-m kit.room", "jupyterhub_idle_culler",
+                   "jupyterhub.singleuser", "postgres"):
+        assert any(needed in line for line in cmdlines.values()), needed
+    secrets = {**hub.secrets(), **{f"login of {n}": p for n, p in PASSWORDS.items()}}
+    for pid in cmdlines:  # and the tokens the hub hands its children through their environment
+        with contextlib.suppress(OSError):
+            secrets.update({f"{key} of {pid}": value for key, value in env_of(pid).items()
+                            if key in ("JUPYTERHUB_API_TOKEN", "CONFIGPROXY_AUTH_TOKEN") and value})
+    assert any(key.startswith("JUPYTERHUB_API_TOKEN") for key in secrets)
+    assert secrets_on_command_lines(cmdlines, secrets) == []
 
 
 @pytest.mark.slow
@@ -189,6 +306,13 @@ def test_the_config_gives_the_culler_only_its_scopes_and_the_room_its_path(tmp_p
     assert culler["name"] == "idle-culler" and "--timeout=600" in culler["command"]
     assert settings.url == "http://127.0.0.1:8000/" and "ssl_cert" not in c.JupyterHub
     assert "KIT_WORKSHOP" not in c.Spawner.env_keep and "PGPASSWORD" not in c.Spawner.env_keep
+    # each facilitator as a system user of their own; --shared-user (no isolation) only when asked for
+    assert c.JupyterHub.spawner_class == "kit.hub.users.FacilitatorSpawner" and "--allow-root" not in c.Spawner.args
+    assert c.FacilitatorSpawner.user_prefix == "kit-"
+    shared = Config()
+    config.configure(shared, {**env, "KIT_HUB_SHARED_USER": "1", "KIT_HUB_USER_PREFIX": "x-"})
+    assert shared.JupyterHub.spawner_class == "jupyterhub.spawner.SimpleLocalProcessSpawner"
+    assert shared.SimpleLocalProcessSpawner.home_dir_template == str(tmp_path / "homes" / "{username}")
     # the room always runs: it serves any workshop whose facilitator opened its room, on demand
     on_demand = c.JupyterHub.services[1]
     assert on_demand["command"][3:] == ["--server", "postgresql://kit_admin@127.0.0.1:5/w", "--host", "127.0.0.1",

@@ -7,9 +7,11 @@ import re
 import signal
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from secrets import token_hex
 
 import kit
 from kit import facilitation
@@ -68,19 +70,28 @@ def test_a_note_on_process_a_shows_on_process_b(pg_url, tmp_path):
         assert sorted(i["text"] for i in ws.ideas.all()) == ["and from B", "from process A"]
 
 
-def test_kit_serve_runs_a_server_workshop_with_the_password_only_in_the_environment(pg_cluster, tmp_path):
-    """`kit serve URL`: the password given in the URL reaches the servers through PGPASSWORD, never a command line."""
+def test_kit_serve_runs_a_server_workshop_with_no_secret_on_any_command_line(pg_cluster, tmp_path):
+    """`kit serve URL`: the password given in the URL reaches the servers through PGPASSWORD, the tokens through
+    0600 files; none is on the command line of any process it starts (JupyterLab, a kernel, the room)."""
+    from cmdlines import secrets_on_command_lines, tree
     from kit.serve.server import free_port, status
     from pgcluster import PASSWORD
 
     key = "serve-url"
     with kit.demo(pg_cluster.url(key), "en"):
         pass
+    secrets = {"database password": PASSWORD, "lab token": "Lab" + token_hex(16), "participant token": token_hex(20)}
+    for name in ("lab", "participant"):
+        file = tmp_path / name
+        file.touch(mode=0o600)
+        file.write_text(secrets[f"{name} token"] + "\n")
     secret_url = pg_cluster.url(key, password=PASSWORD)
     env = {k: v for k, v in os.environ.items() if k != "PGPASSWORD"}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-    proc = subprocess.Popen([sys.executable, "-m", "kit", "serve", secret_url, "--port", str(free_port()),
-                             "--participant-port", str(free_port())],
+    lab_port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kit", "serve", secret_url, "--port", str(lab_port),
+                             "--participant-port", str(free_port()), "--token-file", str(tmp_path / "lab"),
+                             "--participant-token-file", str(tmp_path / "participant")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         assert proc.stdout is not None
@@ -90,12 +101,18 @@ def test_kit_serve_runs_a_server_workshop_with_the_password_only_in_the_environm
             assert line, f"kit serve stopped: {proc.stderr.read() if proc.stderr else ''}"
             printed.append(line)
         join = next(line.strip() for line in printed if "/w/" in line)
+        assert join.endswith("?token=" + secrets["participant token"])  # the tokens from the files
         assert status(join)[0] == 200  # the room opened the workshop on the server
-        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
-        assert children
-        for pid in children:  # the servers it started (the user's own command line is theirs)
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-            assert PASSWORD not in cmdline, cmdline
+        lab = f"http://127.0.0.1:{lab_port}/api/kernels?token={secrets['lab token']}"
+        with urllib.request.urlopen(urllib.request.Request(lab, data=b"{}", method="POST"), timeout=60) as made:
+            assert made.status == 201  # a kernel, as a notebook starts one
+        cmdlines = tree(proc.pid)
+        own = cmdlines.pop(proc.pid)  # the user's own command line: here the URL with its password, no token
+        assert secrets["lab token"][:16] not in own and secrets["participant token"][:16] not in own
+        assert any("-m jupyterlab" in c for c in cmdlines.values()) and any("-m kit.room" in c
+                                                                           for c in cmdlines.values())
+        assert any("ipykernel" in c for c in cmdlines.values()), cmdlines
+        assert secrets_on_command_lines(cmdlines, secrets) == []
         assert PASSWORD not in "".join(printed)
     finally:
         proc.send_signal(signal.SIGINT)

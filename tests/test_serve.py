@@ -52,7 +52,7 @@ def test_command_lines_pin_auth_and_loopback(tmp_path):
     cfg = ServeConfig(tmp_path / "x.workshop")
     token_file = tmp_path / "tokens"
     lab, room = " ".join(lab_command(cfg)), " ".join(room_command(cfg, token_file))
-    assert "--ServerApp.ip=127.0.0.1" in lab and f"--IdentityProvider.token={cfg.lab_token}" in lab
+    assert "--ServerApp.ip=127.0.0.1" in lab and "token" not in lab.lower()  # from JUPYTER_TOKEN_FILE
     assert "--ServerApp.allow_unauthenticated_access=False" in lab and "--ServerApp.password=" in lab
     assert "-m kit.room" in room and "--host 127.0.0.1" in room and f"--token-file {token_file}" in room
     assert cfg.lab_token not in room and cfg.participant_token not in room + lab  # never on a command line
@@ -73,15 +73,28 @@ def test_qr_code_carries_the_link():
     assert len(text.splitlines()) > 10 and set(text) - set(" \n")
 
 
-def test_cli_refuses_an_empty_token_before_starting(tmp_path):
-    path = _workshop(tmp_path)
+def _serve(path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], int, int]:
     lab, room = free_port(), free_port()
-    done = subprocess.run([sys.executable, "-m", "kit", "serve", str(path), "--token=", "--port", str(lab),
+    done = subprocess.run([sys.executable, "-m", "kit", "serve", str(path), *args, "--port", str(lab),
                            "--participant-port", str(room)], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 2
-    assert "never runs without authentication" in done.stderr
-    assert status(f"http://127.0.0.1:{lab}/api/status")[0] == 0  # nothing was started
-    assert status(f"http://127.0.0.1:{room}/")[0] == 0
+    return done, lab, room
+
+
+def test_cli_refuses_an_empty_short_readable_or_missing_token_file_before_starting(tmp_path):
+    path = _workshop(tmp_path)
+    empty, short, loose = tmp_path / "empty", tmp_path / "short", tmp_path / "loose"
+    for file, text, mode in ((empty, "\n", 0o600), (short, "abc", 0o600), (loose, "x" * 32, 0o644)):
+        file.write_text(text)
+        file.chmod(mode)
+    for args, says in ((["--token-file", str(empty)], "the secret file is empty"),
+                       (["--participant-token-file", str(short)], "never runs without authentication"),
+                       (["--token-file", str(loose)], f"chmod 600 {loose}"),
+                       (["--token-file", str(tmp_path / "nothere")], "no such file")):
+        done, lab, room = _serve(path, *args)
+        assert done.returncode == 2 and says in done.stderr and done.stderr.count("\n") == 1, done.stderr
+        assert "x" * 32 not in done.stderr
+        assert status(f"http://127.0.0.1:{lab}/api/status")[0] == 0  # nothing was started
+        assert status(f"http://127.0.0.1:{room}/")[0] == 0
 
 
 # --------------------------------------------------------------------------- real servers
@@ -105,7 +118,7 @@ def test_requests_without_the_token_are_refused(served):
         assert refused(url), url
     assert status(f"{lab}/api/status?token={cfg.lab_token}")[0] == 200
     assert status(cfg.join_url())[0] == 200
-    assert not served.token_file.exists()  # the room read its token; no secret stays on disk
+    assert not served.token_file.exists() and not served.lab_token_file.exists()  # read; no secret stays on disk
 
 
 def listening(port: int) -> set[str]:

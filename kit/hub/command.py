@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import grp
 import json
 import os
 import shutil
@@ -24,8 +25,9 @@ from ..errors import StoreError, UsageError
 from ..serve.server import free_port, qr_text
 from ..store.url import check_key
 from .cluster import LocalCluster
-from .config import Settings
+from .config import NOTEBOOKS, Settings
 from .secrets import ensure_secret
+from .users import PREFIX, USERADD, check_prefix, usable_by_others
 
 CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "jupyterhub_config.py"
 ADMIN_ROLE, DATABASE = "kit_admin", "workshops"
@@ -45,6 +47,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
                    "room at /services/room/w/KEY/ (repeat for several); its link is printed at start")
     p.add_argument("--cull-timeout", type=int, default=3600, help="stop a facilitator's idle server after this "
                    "many seconds (default: %(default)s)")
+    p.add_argument("--user-prefix", default=PREFIX, help="facilitator NAME's JupyterLab runs as the system user "
+                   "PREFIX+NAME, which the hub creates (needs root) (default: %(default)s)")
+    p.add_argument("--shared-user", action="store_true", help="run every facilitator's JupyterLab as this user "
+                   "instead, in DIR/homes/NAME: no isolation between facilitators on this machine; for trying the "
+                   "hub alone without root")
 
 
 def environment(args: argparse.Namespace, db_port: int) -> dict[str, str]:
@@ -62,6 +69,8 @@ def environment(args: argparse.Namespace, db_port: int) -> dict[str, str]:
             "KIT_HUB_API_PORT": str(free_port()), "KIT_HUB_PROXY_API_PORT": str(free_port()),
             "KIT_HUB_ROOM_PORT": str(free_port()), "KIT_HUB_CULL_TIMEOUT": str(args.cull_timeout),
             "KIT_HUB_ROOMS": ",".join(check_key(key, "--room") for key in args.room),
+            "KIT_HUB_USER_PREFIX": check_prefix(args.user_prefix),
+            "KIT_HUB_SHARED_USER": "1" if args.shared_user else "",
             "KIT_HUB_SSL_CERT": str(args.ssl_cert.resolve()) if args.ssl_cert else "",
             "KIT_HUB_SSL_KEY": str(args.ssl_key.resolve()) if args.ssl_key else ""}
 
@@ -73,8 +82,14 @@ def run(args: argparse.Namespace) -> int:
 
     if shutil.which("configurable-http-proxy") is None:
         raise UsageError("hub.no_program", program="configurable-http-proxy", package="node-configurable-http-proxy")
-    state = args.dir.resolve()
-    state.mkdir(parents=True, exist_ok=True)
+    if not args.shared_user:
+        if os.geteuid() != 0:
+            raise UsageError("hub.needs_root")
+        if not Path(USERADD).exists():
+            raise UsageError("hub.no_program", program="useradd", package="passwd")
+        usable_by_others(sys.executable, [NOTEBOOKS / "00_setup.ipynb"])
+    os.umask(0o077)  # everything the hub, its services and the facilitators' servers create is their own
+    state = private_state(args.dir.resolve())
     if args.ssl_key:
         from .secrets import read_secret
 
@@ -108,6 +123,23 @@ def run(args: argparse.Namespace) -> int:
             with contextlib.suppress(StoreError):  # Ctrl+C in a terminal may have stopped it already
                 cluster.stop()
         signal.signal(signal.SIGTERM, previous)
+
+
+def private_state(state: Path) -> Path:
+    """The state folder, mode 0700 and its files 0600 (the hub's database and log among them), also when an
+    older run left them readable. As root, the ``postgres`` group may pass through (0710) to the cluster in
+    ``pg/``, which runs as that user; nobody else may enter."""
+    state.mkdir(parents=True, exist_ok=True, mode=0o700)
+    mode = 0o700
+    if os.geteuid() == 0:
+        with contextlib.suppress(KeyError):
+            os.chown(state, 0, grp.getgrnam("postgres").gr_gid)
+            mode = 0o710
+    state.chmod(mode)
+    for path in state.iterdir():
+        if path.is_file() and not path.is_symlink():
+            path.chmod(0o600)
+    return state
 
 
 def _interrupt(signum: int, frame: object) -> None:

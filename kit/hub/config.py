@@ -5,9 +5,11 @@ Why from the environment: ``kit hub``, a test and a systemd unit all start the s
 line. What it sets up:
 
 * facilitators log in with NativeAuthenticator (sign-up, approved by the admin user);
-* each gets a JupyterLab as a local process (``SimpleLocalProcessSpawner``) in a home folder of
-  their own with a copy of the notebooks, the kit, no ``KIT_WORKSHOP`` (they choose), and their own
-  PostgreSQL login role, whose password reaches them only in a 0600 ``.pgpass`` file;
+* each gets a JupyterLab as a local process running as a system user of their own
+  (:class:`kit.hub.users.FacilitatorSpawner`, ``kit-NAME``), in a home folder of mode 0700 with a copy of
+  the notebooks, the kit, no ``KIT_WORKSHOP`` (they choose), and their own PostgreSQL login role, whose
+  password reaches them only in a 0600 ``.pgpass`` file they own (``--shared-user``: all as the hub's
+  user, in ``homes/NAME``, for trying the hub alone);
 * the room (``python -m kit.room``) as a Hub-managed service at ``/services/room/`` when the kit
   has it, and jupyterhub-idle-culler as a service with only the scopes it needs;
 * HTTPS with the given certificate and key; the cookie secret and the proxy's token from 0600 files.
@@ -30,6 +32,7 @@ from ..store import add_facilitator
 from ..store.roles import check_name
 from ..store.url import parse
 from .secrets import ensure_secret, write_private
+from .users import PREFIX, FacilitatorSpawner, copy_as
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 DEBIAN_NODE = Path("/usr/share/nodejs")
@@ -55,6 +58,8 @@ class Settings:
     ssl_key: str = ""
     cull_timeout: int = 3600
     rooms: tuple[str, ...] = ()  # workshop keys the room serves, each behind its own participant token
+    user_prefix: str = PREFIX  # facilitator anna's JupyterLab runs as system user kit-anna
+    shared_user: bool = False  # every JupyterLab as the hub's own user: no isolation (trying the hub alone)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -70,7 +75,10 @@ class Settings:
         return cls(state=Path(need("KIT_HUB_DIR")), admin=need("KIT_HUB_ADMIN"), database=need("KIT_HUB_DB"),
                    ip=env.get("KIT_HUB_IP", "127.0.0.1"), ssl_cert=env.get("KIT_HUB_SSL_CERT", ""),
                    ssl_key=env.get("KIT_HUB_SSL_KEY", ""),
-                   rooms=tuple(k for k in env.get("KIT_HUB_ROOMS", "").split(",") if k), **numbers)
+                   rooms=tuple(k for k in env.get("KIT_HUB_ROOMS", "").split(",") if k),
+                   user_prefix=env.get("KIT_HUB_USER_PREFIX", PREFIX),
+                   shared_user=env.get("KIT_HUB_SHARED_USER") == "1",
+                   **numbers)
 
     @property
     def secrets(self) -> Path:
@@ -115,12 +123,14 @@ def log_request(handler: Any) -> None:
         request.uri = uri
 
 
-def facilitator_env(settings: Settings, name: str, home: Path) -> dict[str, str]:
-    """Create the facilitator's login role and their 0600 ``.pgpass``; the variables their server gets."""
+def facilitator_env(settings: Settings, name: str, home: Path,
+                    owner: tuple[int, int] | None = None) -> dict[str, str]:
+    """Create the facilitator's login role and their 0600 ``.pgpass`` (theirs: ``owner``, uid and gid); the
+    variables their server gets."""
     check_name(name)
     password = ensure_secret(settings.secrets / "facilitators" / name)
     add_facilitator(settings.admin_url(), name, password)
-    pgpass = write_private(home / ".pgpass", pgpass_line(settings.database, name, password))
+    pgpass = write_private(home / ".pgpass", pgpass_line(settings.database, name, password), owner)
     server = parse(settings.database, need_key=False)
     own = server.server.replace(f"//{server.user}@", f"//{name}@", 1)
     return {"PGPASSFILE": str(pgpass), "KIT_SERVER": own, "KIT_USER": name}
@@ -135,11 +145,20 @@ def pgpass_line(database: str, user: str, password: str) -> str:
     return f"{host}:{port}:{server.database}:{user}:{password}\n"
 
 
-def prepare_home(home: Path) -> None:
-    """A facilitator's first start: their own copy of the notebook sequence to work in."""
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+def prepare_home(spawner: Any) -> tuple[Path, tuple[int, int] | None]:
+    """A facilitator's start: their system user and home (created the first time), and their own copy of the
+    notebook sequence to work in; returns the home and the (uid, gid) owning it (None: the hub's own user)."""
+    if not isinstance(spawner, FacilitatorSpawner):  # --shared-user
+        home = Path(spawner.home_dir)
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not (home / "notebooks").exists():
+            shutil.copytree(NOTEBOOKS, home / "notebooks")
+        return home, None
+    account = spawner.account()
+    home = Path(account.pw_dir)
     if not (home / "notebooks").exists():
-        shutil.copytree(NOTEBOOKS, home / "notebooks")
+        copy_as(account, NOTEBOOKS, home / "notebooks")
+    return home, (account.pw_uid, account.pw_gid)
 
 
 def configure(c: Any, env: Mapping[str, str]) -> Settings:
@@ -171,21 +190,24 @@ def configure(c: Any, env: Mapping[str, str]) -> Settings:
     c.NativeAuthenticator.check_common_password = True
     c.NativeAuthenticator.minimum_password_length = 10
 
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
-    c.SimpleLocalProcessSpawner.home_dir_template = str(s.state / "homes" / "{username}")
+    if s.shared_user:
+        c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
+        c.SimpleLocalProcessSpawner.home_dir_template = str(s.state / "homes" / "{username}")
+    else:
+        c.JupyterHub.spawner_class = "kit.hub.users.FacilitatorSpawner"
+        c.FacilitatorSpawner.user_prefix = s.user_prefix
     c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
     # nothing fetched at run time: no news feed, no update check
     c.Spawner.args = ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                      *(["--allow-root"] if os.geteuid() == 0 else [])]
+                      *(["--allow-root"] if s.shared_user and os.geteuid() == 0 else [])]
     c.Spawner.default_url = "/lab/tree/notebooks"
     c.Spawner.notebook_dir = "~"
     c.Spawner.env_keep = ["PATH", "PYTHONPATH", "LANG", "LC_ALL", "VIRTUAL_ENV", "KIT_CHROMIUM", "MPLBACKEND"]
     c.Spawner.start_timeout = c.Spawner.http_timeout = 120
 
     def pre_spawn(spawner: Any) -> None:
-        home = Path(spawner.home_dir)
-        prepare_home(home)
-        spawner.environment = {**spawner.environment, **facilitator_env(s, spawner.user.name, home),
+        home, owner = prepare_home(spawner)
+        spawner.environment = {**spawner.environment, **facilitator_env(s, spawner.user.name, home, owner),
                                ROOM_URL: s.room_url}
 
     c.Spawner.pre_spawn_hook = pre_spawn

@@ -15,8 +15,11 @@ from ..errors import UsageError
 
 
 def read_secret(path: Path) -> str:
-    """The secret in ``path``; a file that group or others may read, or an empty one, is refused."""
-    mode = stat.S_IMODE(path.stat().st_mode)
+    """The secret in ``path``; a missing file, one that group or others may read, or an empty one, is refused."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        raise UsageError("hub.no_file", path=str(path)) from None
     if mode & 0o077:
         raise UsageError("hub.secret_mode", path=str(path), mode=f"{mode:04o}")
     value = path.read_text(encoding="utf-8").strip()
@@ -37,11 +40,16 @@ def ensure_secret(path: Path) -> str:
     return read_secret(path)
 
 
-def write_private(path: Path, text: str) -> Path:
-    """Write ``text`` to a file only its owner can read (e.g. a facilitator's ``.pgpass``)."""
+def write_private(path: Path, text: str, owner: tuple[int, int] | None = None) -> Path:
+    """Write ``text`` to a new file only its owner can read (e.g. a facilitator's ``.pgpass``), owned by
+    ``owner`` (uid, gid) when given. Whatever was at ``path`` is replaced, never followed: a symlink planted
+    in a facilitator's home cannot redirect the write."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # an older file keeps its mode otherwise
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    os.fchmod(fd, 0o600)  # whatever the umask
+    if owner is not None:
+        os.fchown(fd, *owner)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text)
     return path

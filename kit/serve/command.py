@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from .. import i18n
+from ..hub.secrets import read_secret
 from ..workshop import open as open_workshop
 from .server import (
     DEFAULT_LAB_PORT,
@@ -33,13 +34,16 @@ def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-participants", type=int, default=30,
                    help="participants expected; twice as many pages may be open before the 'room is full' page "
                         "(default: %(default)s)")
-    p.add_argument("--token", help="facilitator token (default: a new random one); never empty")
-    p.add_argument("--participant-token", help="participant token (default: a new random one); never empty")
+    # a token on a command line is visible to every user of the machine (ps): chosen tokens come from 0600 files
+    p.add_argument("--token-file", type=Path, help="file (mode 0600) holding the facilitator token "
+                   "(default: a new random one); never empty")
+    p.add_argument("--participant-token-file", type=Path, help="file (mode 0600) holding the participant token "
+                   "(default: a new random one); never empty")
 
 
 def run(args: argparse.Namespace) -> int:
-    extra = {k: v for k, v in (("lab_token", args.token), ("participant_token", args.participant_token))
-             if v is not None}
+    extra = {k: read_secret(v) for k, v in (("lab_token", args.token_file),
+                                            ("participant_token", args.participant_token_file)) if v is not None}
     with open_workshop(args.path) as ws:
         language = args.language = ws.language  # the CLI reports errors in it from here on
         environment = ws.store.environment()

@@ -3,13 +3,14 @@
 Two servers, two tokens. The facilitator's JupyterLab runs code and therefore always listens
 on 127.0.0.1 only. The participants' room (``python -m kit.room``, one process, no kernels)
 serves the join page and the live canvases over WebSockets, and with ``--lan`` listens on the
-machine's network address so laptops and phones can join. The room reads its token from a
-file readable by its owner only, which is deleted once the room is up.
+machine's network address so laptops and phones can join. Neither token is ever on a command line
+(``/proc/PID/cmdline`` is readable by every local user): each server reads its token from a file
+readable by its owner only (JupyterLab through ``JUPYTER_TOKEN_FILE``), deleted once the servers are up.
 
 There is no way to run without authentication: empty tokens are refused, every option that
 could switch auth off is pinned on the command line (which beats any config file), and after
 start-up :meth:`Room.start` asks each server without a token and stops everything unless it
-answers 403.
+answers 403 (and the lab must accept our token, so a config file cannot have replaced it).
 """
 from __future__ import annotations
 
@@ -142,12 +143,12 @@ def _root_flag() -> list[str]:
 
 
 def lab_command(cfg: ServeConfig) -> list[str]:
-    """The facilitator's JupyterLab: loopback only, token required, on the notebook sequence."""
+    """The facilitator's JupyterLab: loopback only, token required (from ``JUPYTER_TOKEN_FILE``, see
+    :func:`environment`), on the notebook sequence."""
     return [
         sys.executable, "-m", "jupyterlab", "--no-browser",
         f"--ServerApp.root_dir={cfg.notebooks}",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={cfg.lab_port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={cfg.lab_token}",
         "--ServerApp.allow_remote_access=False",
         *_AUTH_PINS, *_root_flag(),
     ]
@@ -162,8 +163,9 @@ def room_command(cfg: ServeConfig, token_file: Path) -> list[str]:
     ]
 
 
-def environment(cfg: ServeConfig) -> dict[str, str]:
-    """Both servers (and so every kernel) know the workshop; the facilitator's notebook the join link."""
+def environment(cfg: ServeConfig, lab_token_file: Path) -> dict[str, str]:
+    """Both servers (and so every kernel) know the workshop; the facilitator's notebook the join link;
+    JupyterLab reads its token from ``lab_token_file``."""
     env = dict(os.environ)
     env.update(cfg.secrets_env)
     env["KIT_WORKSHOP"] = str(cfg.workshop)
@@ -171,6 +173,7 @@ def environment(cfg: ServeConfig) -> dict[str, str]:
     env["KIT_LANGUAGE"] = cfg.language
     for unsafe in ("JUPYTER_TOKEN", "JUPYTER_PASSWORD"):  # the kit chooses the tokens
         env.pop(unsafe, None)
+    env["JUPYTER_TOKEN_FILE"] = str(lab_token_file)
     return env
 
 
@@ -211,12 +214,17 @@ class Room:
     def token_file(self) -> Path:
         return self.log_dir / "room-token"
 
-    def _token_file(self) -> Path:
-        """The participant token for the room process, readable by this user only."""
-        fd = os.open(self.token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(f"{ROOM_KEY} {self.cfg.participant_token}\n")
-        return self.token_file
+    @property
+    def lab_token_file(self) -> Path:
+        return self.log_dir / "lab-token"
+
+    def _token_files(self) -> None:
+        """Each server's token in a file readable by this user only (JupyterLab reads it as it is: no newline)."""
+        for path, text in ((self.lab_token_file, self.cfg.lab_token),
+                           (self.token_file, f"{ROOM_KEY} {self.cfg.participant_token}\n")):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
 
     def __enter__(self) -> Room:
         self.start()
@@ -232,10 +240,11 @@ class Room:
         if not self.cfg.notebooks.is_dir():
             raise ServeError("cli.no_notebooks", folder=str(self.cfg.notebooks))
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        env = environment(self.cfg)
+        self._token_files()
+        env = environment(self.cfg, self.lab_token_file)
         commands = {"lab": lab_command(self.cfg)}
         if self.participants:
-            commands["room"] = room_command(self.cfg, self._token_file())
+            commands["room"] = room_command(self.cfg, self.token_file)
         try:
             for name, cmd in commands.items():
                 log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
@@ -243,7 +252,7 @@ class Room:
                 self.procs[name] = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                     cwd=self.log_dir, start_new_session=True)
             self.wait_ready(timeout)
-            self.token_file.unlink(missing_ok=True)  # read at start; no secret stays on disk
+            self._remove_token_files()  # read at start; no secret stays on disk
             self.verify_auth()
         except BaseException:
             self.stop()
@@ -294,7 +303,11 @@ class Room:
         for log in self._logs:
             log.close()
         self._logs.clear()
-        self.token_file.unlink(missing_ok=True)
+        self._remove_token_files()
+
+    def _remove_token_files(self) -> None:
+        for path in (self.lab_token_file, self.token_file):
+            path.unlink(missing_ok=True)
 
     def running(self) -> bool:
         return bool(self.procs) and all(p.poll() is None for p in self.procs.values())

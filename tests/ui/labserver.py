@@ -99,9 +99,10 @@ def jupyterlab(base: Path, root: Path, env: dict[str, str],
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+             "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
              "--LabApp.news_url=", *(["--allow-root"] if os.geteuid() == 0 else [])],
-            cwd=root, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+            cwd=root, env={**full_env, "JUPYTER_TOKEN": token},  # never a token on a command line
+            stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, token, process, log)

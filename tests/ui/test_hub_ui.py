@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import kit
-from hubserver import Hub, facilitator_url, running_hub
+from hubserver import Hub, facilitator_url, give, running_hub
 from kit import facilitation
 from kit.report.exporter import CHROMIUM_FLAGS
 from labserver import CHROMIUM, run_all_cells, write_notebook
@@ -165,7 +165,7 @@ def test_participants_join_annas_room_through_the_proxy(hub: Hub, browser: Any, 
     with kit.new(facilitator_url(hub, "ben", "bens"), title="Ben's", language="en", teams=["Solo"]) as ws:
         token_b = open_room(ws, hub.url + "services/room/").split("token=", 1)[1]  # Ben, with his own login
     # Anna starts her room from her JupyterLab, on the running hub (no restart): the link comes from her server
-    write_notebook(_home(hub, "anna") / "room.ipynb", [
+    _notebook(hub, "anna", "room.ipynb", [
         "import os\nfrom kit import notebook as nb\n"
         "ws = nb.open_workshop(os.environ['KIT_SERVER'] + '?workshop=hotel')",
         "nb.open_room(ws)"])
@@ -243,15 +243,15 @@ def test_no_request_left_127_0_0_1(requests_seen: list[str]) -> None:
 def run_as(page: Any, hub: Hub, user: str, name: str, cells: list[str], until: str) -> None:
     """``user`` logs in, opens the notebook ``name`` (written with ``cells`` into their home) in their
     JupyterLab and runs it, until an output shows ``until``."""
-    write_notebook(_home(hub, user) / name, cells)
-    log_in(page, hub, user)
+    log_in(page, hub, user)  # the hub makes their system user and home at the first start
     page.wait_for_url(f"**/user/{user}/lab**")
+    _notebook(hub, user, name, cells)
     page.goto(hub.url + f"user/{user}/lab/tree/{name}")
     run_all_cells(page)
     page.locator(".jp-OutputArea-output", has_text=until).wait_for()
 
 
-def _home(hub: Hub, name: str) -> Path:
-    home = hub.state / "homes" / name
-    home.mkdir(parents=True, exist_ok=True)
-    return home
+def _notebook(hub: Hub, user: str, name: str, cells: list[str]) -> None:
+    """The notebook ``name`` with ``cells`` in ``user``'s home, theirs (their JupyterLab saves it)."""
+    write_notebook(hub.home(user) / name, cells)
+    give(hub, user, hub.home(user) / name)
