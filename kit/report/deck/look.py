@@ -8,7 +8,6 @@ fonts; charts and series take the template's accent colours. Without a template 
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
 from ...errors import UsageError
 from ...render import style
@@ -101,7 +100,7 @@ class Look:
             found = _placeholder(self.content_layout, _TITLE)
             if found is not None:
                 return Rect.of(found)
-        return Rect(0.5, 0.3, width - 1.0, 0.8)
+        return Rect(0.5, 0.2, width - 1.0, 0.7)
 
     def content_rect(self) -> Rect:
         """The room below the title: the template's content placeholder, else the kit's margins."""
@@ -110,7 +109,7 @@ class Look:
             found = _placeholder(self.content_layout, _CONTENT)
             if found is not None:
                 return Rect.of(found)
-        return Rect(0.5, 1.25, width - 1.0, height - 1.65)
+        return Rect(0.5, 1.0, width - 1.0, height - 1.25)
 
     # -- text
     def style_run(self, run: Any, size: float, *, bold: bool = False, color: str | None = None) -> None:
@@ -180,8 +179,4 @@ def _drop_slides(prs: Any) -> None:
         ids.remove(entry)
 
 
-def clone(element: Any) -> Any:
-    return copy.deepcopy(element)
-
-
-__all__ = ["EMU_PER_INCH", "Look", "Rect", "built_in", "from_template", "rgb", "theme_colours", "Emu"]
+__all__ = ["EMU_PER_INCH", "Look", "Rect", "built_in", "from_template", "rgb", "theme_colours"]

@@ -162,11 +162,10 @@ def _row_height(cells: Sequence[str], widths: Sequence[float], size: float, bold
         2 * CELL_Y + 0.04
 
 
-def table_pages(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: float, height: float,
+def table_pages(columns: Sequence[Column], rows: Sequence[Sequence[str]], widths: Sequence[float], height: float,
                 size: float = SMALL) -> list[list[list[str]]]:
     """Rows grouped into pages that fit ``height`` under the header; a row taller than a page
     is cut at line ends into continuation rows (the pieces join to the full text)."""
-    widths = _widths(columns, width, rows)
     header = _row_height([c.title for c in columns], widths, size, True)
     room = height - header
     pages: list[list[list[str]]] = [[]]
@@ -191,33 +190,33 @@ def _split_row(row: list[str], widths: Sequence[float], room: float, size: float
     return [[p[n] if n < len(p) else "" for p in parts] for n in range(count)]
 
 
-def _widths(columns: Sequence[Column], width: float, rows: Sequence[Sequence[str]] = ()) -> list[float]:
+def widths(columns: Sequence[Column], width: float, rows: Sequence[Sequence[str]] = ()) -> list[float]:
     """Column widths by weight, each (up to 2.5 in) as wide as its longest word, taken from the widest column."""
     total = sum(c.weight for c in columns)
-    widths = [width * c.weight / total for c in columns]
+    out = [width * c.weight / total for c in columns]
     for n, column in enumerate(columns):
         words = [(w, True) for w in column.title.split()] + [(w, False) for row in rows[:200]
                                                              for w in row[n][:2000].split()]
         least = min(max((text.width(w, SMALL, bold) for w, bold in words), default=0) / text.SAFETY, 2.5) \
             + 2 * CELL_X + 0.06
-        if widths[n] < least:
-            widest = max(range(len(widths)), key=widths.__getitem__)
-            give = min(least - widths[n], max(widths[widest] - 1.0, 0))
-            widths[n] += give
-            widths[widest] -= give
-    return widths
+        if out[n] < least:
+            widest = max(range(len(out)), key=out.__getitem__)
+            give = min(least - out[n], max(out[widest] - 1.0, 0))
+            out[n] += give
+            out[widest] -= give
+    return out
 
 
 def table(slide: Any, look: Look, rect: Rect, columns: Sequence[Column], rows: Sequence[Sequence[str]],
-          size: float = SMALL) -> Any:
+          size: float = SMALL, column_widths: Sequence[float] | None = None) -> Any:
     """A native table: header row, then ``rows``; row heights as measured, all text literal."""
-    widths = _widths(columns, rect.width, rows)
-    heights = [_row_height([c.title for c in columns], widths, size, True)] + \
-        [_row_height(r, widths, size) for r in rows]
+    widths_ = list(column_widths or widths(columns, rect.width, rows))
+    heights = [_row_height([c.title for c in columns], widths_, size, True)] + \
+        [_row_height(r, widths_, size) for r in rows]
     frame = slide.shapes.add_table(len(rows) + 1, len(columns), Inches(rect.left), Inches(rect.top),
                                    Inches(rect.width), Inches(sum(heights)))
     grid = frame.table
-    for n, w in enumerate(widths):
+    for n, w in enumerate(widths_):
         grid.columns[n].width = Inches(w)
     for n, h in enumerate(heights):
         grid.rows[n].height = Inches(h)

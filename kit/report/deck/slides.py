@@ -36,14 +36,15 @@ def tables(ws: Workshop, look: Look, title: str, columns: Sequence[shapes.Column
     """``rows`` as native tables on as many slides as they need, headed ``title`` (continued)."""
     room = look.content_rect()
     top = shapes.paragraphs_height(above, room.width) + 0.1 if above else 0.0
-    pages = shapes.table_pages(columns, rows, room.width, room.height - top)
+    widths = shapes.widths(columns, room.width, rows)
+    pages = shapes.table_pages(columns, rows, widths, room.height - top)
     made = []
     for n, page in enumerate(pages):
         slide, room = shapes.new_slide(look, _t(ws, "continued", title=title) if n or continued else title)
         if above and n == 0:
             shapes.box(slide, look, Rect(room.left, room.top, room.width, top - 0.1), above)
         shapes.table(slide, look, Rect(room.left, room.top + (top if n == 0 else 0), room.width, room.height),
-                     columns, page)
+                     columns, page, column_widths=widths)
         made.append(slide)
     return made
 

@@ -6,7 +6,8 @@ relievers on the right), the customer profile the circle (customer jobs on the r
 gains above pains on the left). Each area fills from the top with stickies as wide as the
 area allows at their height (in the circle the chord narrows towards the rim); notes that do
 not fit continue on another copy of the canvas, so nothing shrinks below 12 pt. A note too
-long for an empty area is cut at line ends into several stickies that join to its text.
+long for an empty area (or longer than LONG_NOTE) shows its beginning on its sticky and its full
+text on slides after the canvas.
 """
 from __future__ import annotations
 
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
 CANVAS = "value_proposition"
 MARGIN = 0.1
 GAP = 0.08  # between two stickies
-MIN_WIDTH = 1.5  # narrowest sticky
+MIN_WIDTH = 1.2  # narrowest sticky
+#: A note longer than this shows its beginning on the canvas and its full text on slides after it.
+LONG_NOTE = 500
+PREVIEW = 200
 #: (left, right) free for a band from y0 to y1 in an area, in inches.
 Span = Callable[[float, float], tuple[float, float]]
 
@@ -50,7 +54,7 @@ class Note:
     meta: str
     colour: str
     fits: list[int]
-    part: int = 0  # >0: a further piece of a note too long for one sticky
+    full: str = ""  # a long note's whole text (``text`` is then its beginning)
 
 
 def areas(look: Look, room: Rect, titles: dict[str, str]) -> tuple[list[Area], Rect, Rect]:
@@ -61,7 +65,8 @@ def areas(look: Look, room: Rect, titles: dict[str, str]) -> tuple[list[Area], R
     circle = Rect(left + side + 0.4, room.top, side, side)
     half = side / 2
     cx, cy, r = circle.left + half, circle.top + half, half
-    reach = math.sqrt(max(r * r - (MIN_WIDTH / 2 + MARGIN + 0.4) ** 2, 0))  # where half a chord is wide enough
+    # how far from the centre the circle's areas reach: a sticky there is still MIN_WIDTH wide
+    reach = math.sqrt(max(r * r - (MIN_WIDTH + 3 * MARGIN) ** 2, 0))
 
     def box(x0: float, x1: float) -> Span:
         return lambda y0, y1: (x0 + MARGIN, x1 - MARGIN)
@@ -105,7 +110,12 @@ def notes(ws: Workshop) -> list[Note]:
             parts.append(i18n.t("deck.evidence_count", lang, supports=found["supports"],
                                 contradicts=found["contradicts"]))
         colour = style.note_color(item.get("color"), style.NOTE_COLORS.get(item["area"], style.PANEL))
-        out.append(Note(item["id"], item["area"], item["text"], " · ".join(parts), colour, list(item["fit"] or [])))
+        shown, full = item["text"], ""
+        if len(shown) > LONG_NOTE:
+            shown, full = shown[:PREVIEW].rstrip() + "…", shown
+            parts.append(i18n.t("deck.full_text_after", lang))
+        out.append(Note(item["id"], item["area"], shown, " · ".join(parts), colour, list(item["fit"] or []),
+                        full=full))
     return out
 
 
@@ -117,32 +127,39 @@ def _paragraphs(look: Look, note: Note) -> list[shapes.Paragraph]:
 
 
 def _place(look: Look, area: Area, y: float, note: Note) -> tuple[Rect, float] | None:
-    """Where ``note`` goes in ``area`` from ``y`` down, and the y after it; None if it does not fit."""
+    """Where ``note`` goes in ``area`` from ``y`` down, and the y after it; None if it fits nowhere below.
+
+    In the circle the room narrows with a sticky's height, and a sticky lower down may be wider:
+    try heights in small steps from each start, then start further down."""
     paragraphs = _paragraphs(look, note)
     while y < area.bottom:
-        x0, x1 = area.span(y, min(y + 0.6, area.bottom))
-        if x1 - x0 >= MIN_WIDTH:
-            break
+        height = 0.3
+        while y + height <= area.bottom:
+            x0, x1 = area.span(y, y + height)
+            if x1 - x0 >= MIN_WIDTH and shapes.paragraphs_height(paragraphs, x1 - x0) <= height:
+                return Rect(x0, y, x1 - x0, height), y + height + GAP
+            height += 0.05
         y += 0.1
-    for _ in range(4):  # the chord narrows with the sticky's height: settle on a width that holds
-        x0, x1 = area.span(y, y + 0.6)
-        height = shapes.paragraphs_height(paragraphs, x1 - x0)
-        x0, x1 = area.span(y, y + height)
-        if shapes.paragraphs_height(paragraphs, x1 - x0) <= height:
-            break
-    if x1 - x0 < MIN_WIDTH - 1e-6 or y + height > area.bottom:
-        return None
-    return Rect(x0, y, x1 - x0, height), y + height + GAP
+    return None
 
 
-def _split(look: Look, area: Area, y: float, note: Note) -> list[Note]:
-    """A note too long for an empty area as several notes, each fitting the area, joining to its text."""
+def _preview(look: Look, area: Area, y: float, note: Note, language: str) -> Note | None:
+    """A note too long for an empty area: its beginning on the sticky, its full text after the canvas
+    (None when not even a line fits, as in a template's tiny content area: then only after the canvas)."""
+    meta = " · ".join(p for p in (note.meta, i18n.t("deck.full_text_after", language)) if p)
     x0, x1 = area.span(y, area.bottom)
     width = max(x1 - x0, MIN_WIDTH)
-    meta = shapes.paragraphs_height([(note.meta, shapes.SMALL, False, None)], width) if note.meta else 0.0
-    room = text.Box(width - 2 * shapes.INSET, area.bottom - y - meta - shapes.INSET - 0.1)
-    return [Note(note.id, note.area, piece, note.meta, note.colour, note.fits, n)
-            for n, piece in enumerate(text.pieces(note.text, room, shapes.SMALL))]
+    below = shapes.paragraphs_height([(meta, shapes.SMALL, False, None)], width)
+    share = 1.0
+    while share > 0.05:  # a shorter beginning until it fits (the circle narrows towards its rim)
+        room = text.Box(width - 2 * shapes.INSET, (area.bottom - y) * share - below - shapes.INSET - 0.1)
+        head = text.pieces(note.full or note.text, room, shapes.SMALL)[0]
+        shown = Note(note.id, note.area, head[:-1].rstrip() + "…", meta, note.colour, note.fits,
+                     full=note.full or note.text)
+        if _place(look, area, y, shown) is not None:
+            return shown
+        share *= 0.7
+    return None
 
 
 def slides(ws: Workshop, look: Look) -> list[Any]:
@@ -153,6 +170,7 @@ def slides(ws: Workshop, look: Look) -> list[Any]:
     texts = {item["id"]: item["text"] for item in canvas.items()}
     queues = {a["id"]: [n for n in notes(ws) if n.area == a["id"]] for a in canvas.areas}
     made: list[Any] = []
+    long_notes = {n.id: n for queue in queues.values() for n in queue if n.full}  # and those too long for an area
     while not made or any(queues.values()):
         title = canvas.title if not made else i18n.t("deck.continued", lang, title=canvas.title)
         slide, room = shapes.new_slide(look, title)
@@ -184,14 +202,18 @@ def slides(ws: Workshop, look: Look) -> list[Any]:
             while queue:
                 spot = _place(look, area, y, queue[0])
                 if spot is None and not any(n.area == area.id for n, _ in placed.values()):
-                    queue[:1] = _split(look, area, y, queue[0])
-                    spot = _place(look, area, y, queue[0])
+                    shown = _preview(look, area, y, queue[0], lang)
+                    if shown is None:
+                        long_notes[queue[0].id] = queue.pop(0)
+                        continue
+                    queue[0] = long_notes[shown.id] = shown
+                    spot = _place(look, area, y, shown)
                 if spot is None:
                     break
                 note = queue.pop(0)
                 rect, y = spot
                 sticky = shapes.box(slide, look, rect, _paragraphs(look, note), fill_colour=note.colour,
-                                    line=style.LINE, name=f"note {note.id}" + (f" part {note.part}" if note.part else ""))
+                                    line=style.LINE, name=f"note {note.id}")
                 placed.setdefault(note.id, (note, sticky))
         for note, sticky in placed.values():
             for target in note.fits:
@@ -204,7 +226,12 @@ def slides(ws: Workshop, look: Look) -> list[Any]:
         if speaker:
             shapes.notes(slide, speaker)
         made.append(slide)
-        if not placed and any(queues.values()):
-            break  # nothing fits any area (a template with a tiny content placeholder): stop, never loop
+    if long_notes:
+        from .slides import text_slides
+
+        body: list[shapes.Paragraph] = []
+        for note in long_notes.values():
+            body += [(titles[note.area], shapes.SMALL, True, None), (note.full or note.text, shapes.SMALL, False, None)]
+        made += text_slides(ws, look, i18n.t("deck.long_notes", lang, title=canvas.title), body)
     return made
 
