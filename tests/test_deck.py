@@ -16,12 +16,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from inputs import STORABLE
 from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 import kit
+from inputs import STORABLE
 from kit import i18n, journey, plan, synthesis
 from kit.report import deck
 from kit.report.privacy import protected_copy
@@ -95,10 +95,10 @@ def test_every_canvas_note_is_on_its_slide_exactly_once(sample) -> None:
     # rank and evidence count on the sticky, fit links as connectors glued to both notes
     counts = ws.canvas("value_proposition").evidence_counts()
     ranked = next(n for n in notes if n["rank"] and n["hypothesis"] and n["area"] == "pains")
-    ranked["rank_name"] = "Schwere"
-    meta = [s for s in placed[ranked["id"]].shapes if s.name == f"note {ranked['id']}"][0].text_frame.paragraphs[1].text
-    assert meta == f"{ranked['rank_name']} {ranked['rank']} · Belege +{counts[ranked['id']]['supports']} " \
-        f"−{counts[ranked['id']]['contradicts']}"
+    sticky = next(s for s in placed[ranked["id"]].shapes if s.name == f"note {ranked['id']}")
+    found = counts[ranked["id"]]
+    assert sticky.text_frame.paragraphs[1].text == \
+        f"Schwere {ranked['rank']} · Belege +{found['supports']} −{found['contradicts']}"
     links = [(n["id"], target) for n in notes for target in n["fit"] if placed[n["id"]] is placed.get(target)]
     connectors = [s for slide in slides for s in slide.shapes if s.name == "fit"]
     assert links and len(connectors) == len(links)
@@ -126,7 +126,7 @@ def test_emotion_curves_equal_kit_journey(sample) -> None:
         plus = [float(v.text) for v in bars.find(qn("c:plus")).iter(qn("c:v"))]
         assert plus == pytest.approx([p.band[1] - p.mean if p.band else 0 for p in points], abs=1e-3)
         flagged = [s["title"] for s, p in zip(canvas.areas, points, strict=True) if p.flag]
-        caption = [s for s in found[0].shapes if s.name == "flags"][0].text_frame.text
+        caption = next(s for s in found[0].shapes if s.name == "flags").text_frame.text
         assert all(stage in caption for stage in flagged)
         speaker = found[0].notes_slide.notes_text_frame.text
         for p in points:

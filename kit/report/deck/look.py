@@ -8,8 +8,8 @@ fonts; charts and series take the template's accent colours. Without a template 
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pptx import Presentation
@@ -55,7 +55,8 @@ class Rect:
 
 
 def rgb(value: str) -> RGBColor:
-    return RGBColor.from_string(value.lstrip("#")[:6].upper())
+    found: RGBColor = RGBColor.from_string(value.lstrip("#")[:6].upper())
+    return found
 
 
 @dataclass
@@ -132,7 +133,7 @@ def built_in() -> Look:
     return Look(prs, font="DejaVu Sans")
 
 
-def from_template(path: str | Path) -> Look:
+def from_template(path: str | os.PathLike[str]) -> Look:
     """A corporate template's layouts, fonts and colours; its own slides are left out."""
     try:
         prs = Presentation(str(path))
@@ -160,7 +161,7 @@ def theme_colours(prs: Any) -> dict[str, str]:
         theme = master.part.part_related_by(RT.THEME)
     except KeyError:
         return {}
-    root = etree.fromstring(theme.blob)  # noqa: S320 - the facilitator's own template, parsed without entities
+    root = etree.fromstring(theme.blob)
     scheme = root.find(f".//{_DRAWING}clrScheme")
     out: dict[str, str] = {}
     for child in scheme if scheme is not None else []:

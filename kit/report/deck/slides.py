@@ -202,7 +202,6 @@ def touchpoint_map(ws: Workshop, look: Look, per_slide: int = 4) -> None:
 
 def curves(ws: Workshop, look: Look) -> None:
     """The evidence emotion curve per persona: the interviews' mean with its spread, the team's estimate."""
-    lang = ws.language
     canvas = ws.canvas("touchpoint_map")
     stages = canvas.areas
     for persona, points in journey.by_stage(ws, [s["id"] for s in stages], canvas.items()).items():
