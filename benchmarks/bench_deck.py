@@ -22,7 +22,7 @@ from kit import report
 from kit.report.exporter import WorkshopPDFExporter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_report import generate  # noqa: E402 - benchmarks/ is on the path when run.py runs it
+from bench_report import generate
 
 
 def cli_deck(workshop: Path, out: Path, runs: int = 2) -> float:

@@ -14,6 +14,8 @@ from pptx.enum.text import MSO_ANCHOR
 from ... import agenda, i18n, journey, plan, synthesis
 from . import charts, shapes, text, value_proposition
 from .look import Look, Rect
+from .pages import label as _t
+from .pages import tables, text_slides
 
 if TYPE_CHECKING:
     from ...workshop import Workshop
@@ -21,57 +23,10 @@ if TYPE_CHECKING:
 Builder = Callable[["Workshop", Look], None]
 
 
-def _t(ws: Workshop, key: str, **values: Any) -> str:
-    return i18n.t(f"deck.{key}", ws.language, **values)
-
-
 def _signed(value: float | None, language: str) -> str:
     if value is None:
         return "–"
     return ("+" if value > 0 else "−" if value < 0 else "") + i18n.format_number(round(abs(value), 1), language)
-
-
-def tables(ws: Workshop, look: Look, title: str, columns: Sequence[shapes.Column],
-           rows: Sequence[Sequence[str]], above: Sequence[shapes.Paragraph] = (), continued: bool = False) -> list[Any]:
-    """``rows`` as native tables on as many slides as they need, headed ``title`` (continued)."""
-    room = look.content_rect()
-    top = shapes.paragraphs_height(above, room.width) + 0.1 if above else 0.0
-    widths = shapes.widths(columns, room.width, rows)
-    pages = shapes.table_pages(columns, rows, widths, room.height - top)
-    made = []
-    for n, page in enumerate(pages):
-        slide, room = shapes.new_slide(look, _t(ws, "continued", title=title) if n or continued else title)
-        if above and n == 0:
-            shapes.box(slide, look, Rect(room.left, room.top, room.width, top - 0.1), above)
-        shapes.table(slide, look, Rect(room.left, room.top + (top if n == 0 else 0), room.width, room.height),
-                     columns, page, column_widths=widths)
-        made.append(slide)
-    return made
-
-
-def text_slides(ws: Workshop, look: Look, title: str, paragraphs: Sequence[shapes.Paragraph],
-                room: Rect | None = None) -> list[Any]:
-    """Paragraphs in the content area, continued on further slides; one longer than a slide is cut
-    at line ends."""
-    area = room or look.content_rect()
-    width = area.width - 2 * shapes.INSET
-    pieces: list[shapes.Paragraph] = []
-    for value, size, bold, colour in paragraphs:
-        box = text.Box(width, area.height - shapes.INSET - 0.1)
-        pieces += [(part, size, bold, colour) for part in text.pieces(value, box, size, bold)]
-    pages: list[list[shapes.Paragraph]] = [[]]
-    for paragraph in pieces:
-        if pages[-1] and shapes.paragraphs_height([*pages[-1], paragraph], area.width) > area.height:
-            pages.append([])
-        pages[-1].append(paragraph)
-    made = []
-    for n, page in enumerate(pages):
-        slide, room_ = shapes.new_slide(look, title if n == 0 else _t(ws, "continued", title=title))
-        target = room or room_
-        shapes.box(slide, look, Rect(target.left, target.top, target.width,
-                                     shapes.paragraphs_height(page, target.width)), page)
-        made.append(slide)
-    return made
 
 
 # ------------------------------------------------------------------------------- slides

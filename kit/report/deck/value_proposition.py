@@ -22,6 +22,7 @@ from ... import i18n
 from ...render import style
 from . import shapes, text
 from .look import Look, Rect
+from .pages import text_slides
 
 if TYPE_CHECKING:
     from ...workshop import Workshop
@@ -146,7 +147,8 @@ def _place(look: Look, area: Area, y: float, note: Note) -> tuple[Rect, float] |
 def _preview(look: Look, area: Area, y: float, note: Note, language: str) -> Note | None:
     """A note too long for an empty area: its beginning on the sticky, its full text after the canvas
     (None when not even a line fits, as in a template's tiny content area: then only after the canvas)."""
-    meta = " · ".join(p for p in (note.meta, i18n.t("deck.full_text_after", language)) if p)
+    meta = note.meta if note.full else " · ".join(p for p in (note.meta, i18n.t("deck.full_text_after", language))
+                                                  if p)
     x0, x1 = area.span(y, area.bottom)
     width = max(x1 - x0, MIN_WIDTH)
     below = shapes.paragraphs_height([(meta, shapes.SMALL, False, None)], width)
@@ -191,9 +193,9 @@ def slides(ws: Workshop, look: Look) -> list[Any]:
         for area in found:
             heading = [(area.title, shapes.SMALL, True, look.ink)]
             y = area.top
-            while area.span(y, y + 0.3)[1] - area.span(y, y + 0.3)[0] < text.width(area.title, shapes.SMALL, True) \
-                    + 2 * shapes.INSET and y < area.bottom:
-                y += 0.05
+            wanted = min(text.width(area.title, shapes.SMALL, True) / text.SAFETY + 2 * shapes.INSET, MIN_WIDTH)
+            while area.span(y, y + 0.3)[1] - area.span(y, y + 0.3)[0] < wanted and y < area.bottom:
+                y += 0.05  # down the circle's rim until the heading fits (it may wrap)
             x0, x1 = area.span(y, y + 0.3)
             h = shapes.paragraphs_height(heading, x1 - x0)
             shapes.box(slide, look, Rect(x0, y, x1 - x0, h), heading, name=f"area {area.id}")
@@ -227,8 +229,6 @@ def slides(ws: Workshop, look: Look) -> list[Any]:
             shapes.notes(slide, speaker)
         made.append(slide)
     if long_notes:
-        from .slides import text_slides
-
         body: list[shapes.Paragraph] = []
         for note in long_notes.values():
             body += [(titles[note.area], shapes.SMALL, True, None), (note.full or note.text, shapes.SMALL, False, None)]
