@@ -234,10 +234,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
         ws.evidence.add(interview=interview, hypothesis=hypothesis, stance="supports", touchpoint=tp, experience=-2,
                         snippet="Frau Hoppenstedt: " + NASTY[5])
         ws.observations.add(text=STORABLE["long"], kind="quote")
+        ws.observations.add(text="Projekt Adlerhorst: Adler sagt nein", kind="behaviour")
         ws.actions.add(what=NASTY[0], who=NASTY[5])
         ws.kpis.add(criterion=NASTY[1], measurements=[{"date": "2026-01-31", "value": 1.5, "note": NASTY[3]}])
         ws.ideas.add(text=NASTY[2], selected=True, feedback=STORABLE["script"], stage="contact")
-        out = deck.export(ws, folder / "h.pptx", template=corporate_template(folder / "corp.pptx"))
+        out = deck.export(ws, folder / "h.pptx", template=corporate_template(folder / "corp.pptx"), redact=["Adler"])
     return {"prs": Presentation(str(out)), "path": out, "texts": texts, "template": Presentation(str(folder /
                                                                                                      "corp.pptx"))}
 
@@ -260,6 +261,7 @@ def test_hostile_text_is_literal(hostile) -> None:
     with zipfile.ZipFile(hostile["path"]) as package:
         xml = b"".join(package.read(n) for n in package.namelist())
     assert b"Hoppenstedt" not in xml and b"Gerlinde" not in xml
+    assert "Projekt [redacted]horst: [redacted] sagt nein" in shown and b"Adler" not in xml  # --redact as the report
     assert b"<script>" not in xml  # escaped text, never markup
 
 
