@@ -7,6 +7,7 @@ on the same protected copy the deck reads, so the deck must show exactly what th
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -288,3 +289,24 @@ def test_an_unreadable_template_is_one_line(tmp_path: Path) -> None:
     done = kit_cli("export", str(path), "--pptx", str(tmp_path / "out.pptx"), "--template", str(tmp_path / "corp.pptx"))
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "corp.pptx" in done.stderr
     assert not (tmp_path / "out.pptx").exists()
+
+
+def test_nbconvert_exporter_builds_the_deck_of_a_report_notebook(tmp_path: Path) -> None:
+    """`jupyter nbconvert --to workshop_pptx report.ipynb`, registered like the report's exporters."""
+    from nbconvert.exporters import get_exporter
+    from nbformat.v4 import new_notebook
+
+    from kit.errors import UsageError
+    from kit.report import build
+
+    path = tmp_path / "w.workshop"
+    with kit.new(path, title="Nordwall & Co", language="de", actor="tester") as ws:
+        ws.observations.add(text="Adler sieht alles", kind="behaviour")
+        nb = build.for_workshop(ws, redact=["Adler"])
+    exporter = get_exporter("workshop_pptx")()
+    data, _ = exporter.from_notebook_node(nb)
+    prs = Presentation(io.BytesIO(data))
+    assert prs.slides[0].shapes.title.text == "Nordwall & Co"
+    assert "[geschwärzt] sieht alles" in [t for slide in prs.slides for t in slide_texts(slide)]
+    with pytest.raises(UsageError):
+        exporter.from_notebook_node(new_notebook())
