@@ -55,17 +55,22 @@ def _chart(slide: Any, look: Look, rect: Rect, kind: Any, categories: Sequence[s
     return chart
 
 
+def _labelled(chart: Any, number_format: str) -> None:
+    """Each point's value written beside it, and gridlines."""
+    chart.plots[0].has_data_labels = True
+    labels = chart.plots[0].data_labels
+    labels.font.size = Pt(SMALL)
+    labels.number_format = number_format
+    labels.number_format_is_linked = False
+    chart.value_axis.has_major_gridlines = True
+
+
 def evidence(slide: Any, look: Look, rect: Rect, labels: Sequence[str], supporting: Sequence[int],
              contradicting: Sequence[int], names: tuple[str, str]) -> Any:
     """Interviews for and against each hypothesis, side by side."""
     chart = _chart(slide, look, rect, XL_CHART_TYPE.COLUMN_CLUSTERED, labels,
                    [(names[0], supporting), (names[1], contradicting)], "0")
-    plot = chart.plots[0]
-    plot.has_data_labels = True
-    plot.data_labels.font.size = Pt(SMALL)
-    plot.data_labels.number_format = "0"
-    plot.data_labels.number_format_is_linked = False
-    chart.value_axis.has_major_gridlines = True
+    _labelled(chart, "0")
     chart.value_axis.minimum_scale = 0
     chart.value_axis.major_unit = 1
     return chart
@@ -123,11 +128,6 @@ def error_bars(series: Any, spread: Sequence[tuple[float, float] | None], colour
 def trend(slide: Any, look: Look, rect: Rect, dates: Sequence[str], series: Sequence[Series]) -> Any:
     """A KPI's measurements over time (and, once KPIs carry them, more series such as a target line)."""
     chart = _chart(slide, look, rect, XL_CHART_TYPE.LINE_MARKERS, dates, series, "General")
-    plot = chart.plots[0]
-    plot.has_data_labels = True
-    plot.data_labels.font.size = Pt(SMALL)
-    plot.data_labels.number_format = "General"
-    plot.data_labels.number_format_is_linked = False
-    chart.value_axis.has_major_gridlines = True
+    _labelled(chart, "General")
     chart.has_legend = len(series) > 1
     return chart

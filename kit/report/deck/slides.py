@@ -222,26 +222,23 @@ def kpi_trends(ws: Workshop, look: Look) -> None:
                                                  for m in kpi["measurements"])])
 
 
-TODO_COLUMNS = ("who", "what", "start", "due", "budget", "status")
-KPI_COLUMNS = ("criterion", "target", "frequency", "owner", "method", "latest")
+TODO_COLUMNS = {"who": 1.6, "what": 4.5, "start": 1.1, "due": 1.1, "budget": 1.1, "status": 1.1}
+KPI_COLUMNS = {"criterion": 3, "target": 1.8, "frequency": 1.1, "owner": 1.4, "method": 2.2, "latest": 1.4}
+
+
+def _rows_table(ws: Workshop, look: Look, title: str, columns: dict[str, float], rows: list[dict[str, Any]]) -> None:
+    """Rows of the kit (plan.todo_rows, plan.kpi_rows) as they are, headed like the notebooks' tables."""
+    if rows:
+        tables(ws, look, title, [shapes.Column(synthesis.column(c, ws.language), w) for c, w in columns.items()],
+               [[str(r[c]) for c in columns] for r in rows])
 
 
 def todo(ws: Workshop, look: Look) -> None:
-    rows = plan.todo_rows(ws)
-    if rows:
-        weights = (1.6, 4.5, 1.1, 1.1, 1.1, 1.1)
-        tables(ws, look, _t(ws, "todo"), [shapes.Column(synthesis.column(c, ws.language), w)
-                                          for c, w in zip(TODO_COLUMNS, weights, strict=True)],
-               [[str(r[c]) for c in TODO_COLUMNS] for r in rows])
+    _rows_table(ws, look, _t(ws, "todo"), TODO_COLUMNS, plan.todo_rows(ws))
 
 
 def kpis(ws: Workshop, look: Look) -> None:
-    rows = plan.kpi_rows(ws)
-    if rows:
-        weights = (3, 1.8, 1.1, 1.4, 2.2, 1.4)
-        tables(ws, look, _t(ws, "kpis"), [shapes.Column(synthesis.column(c, ws.language), w)
-                                          for c, w in zip(KPI_COLUMNS, weights, strict=True)],
-               [[str(r[c]) for c in KPI_COLUMNS] for r in rows])
+    _rows_table(ws, look, _t(ws, "kpis"), KPI_COLUMNS, plan.kpi_rows(ws))
     kpi_trends(ws, look)
 
 
