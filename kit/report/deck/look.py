@@ -67,11 +67,9 @@ class Look:
     font: str | None  # None: the template's theme font
     ink: str = style.INK
     muted: str = style.MUTED
-    line: str = style.LINE
     panel: str = style.PANEL
     accent: str = style.ACCENT
     alert: str = style.ALERT
-    good: str = style.GOOD
     series: list[str] = field(default_factory=lambda: list(style.SERIES))
     templated: bool = False
 

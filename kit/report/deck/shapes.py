@@ -50,7 +50,7 @@ def new_slide(look: Look, title: str, *, keep_content: bool = False) -> tuple[An
 
 def _first_lines(value: str, rect: Rect) -> str:
     """A title as long as its placeholder holds (a slide title is a workshop text, rarely long)."""
-    return text.pieces(value, text.Box(rect.width - 2 * INSET, rect.height - INSET), TITLE, True)[0]
+    return text.beginning(value, text.Box(rect.width - 2 * INSET, rect.height - INSET), TITLE, True)
 
 
 def fill(frame: Any, look: Look, paragraphs: Sequence[Paragraph], *, anchor: Any = MSO_ANCHOR.TOP,

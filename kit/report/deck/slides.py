@@ -44,8 +44,8 @@ def title(ws: Workshop, look: Look) -> None:
         if ph.placeholder_format.idx == 0:
             title_rect = Rect.of(ph) if look.templated else Rect(0.8, 1.6, width - 1.6, 2.4)
             title_rect.place(ph)
-            pieces = text.pieces(info["title"], text.Box(title_rect.width - 0.2, title_rect.height), 32.0, True)
-            shapes.fill(ph.text_frame, look, [(pieces[0], 32.0, True, None)], anchor=MSO_ANCHOR.BOTTOM)
+            shown = text.beginning(info["title"], text.Box(title_rect.width - 0.2, title_rect.height), 32.0, True)
+            shapes.fill(ph.text_frame, look, [(shown, 32.0, True, None)], anchor=MSO_ANCHOR.BOTTOM)
     for ph in rest[1:]:
         ph._element.getparent().remove(ph._element)
     sub = Rect.of(rest[0]) if rest and look.templated else Rect(0.8, 4.2, width - 1.6, height - 4.9)
@@ -211,7 +211,7 @@ def kpi_trends(ws: Workshop, look: Look) -> None:
             head.append((_t(ws, "target", target=kpi["target"]), shapes.SMALL, False, look.muted))
         top = min(shapes.paragraphs_height(head, room.width), room.height / 3)
         # a criterion too long for a third of the slide keeps its first lines here, all of it in the notes
-        head = [(text.pieces(v, text.Box(room.width - 2 * shapes.INSET, top - 0.1), s, b)[0], s, b, c)
+        head = [(text.beginning(v, text.Box(room.width - 2 * shapes.INSET, top - 0.1), s, b), s, b, c)
                 for v, s, b, c in head]
         shapes.box(slide, look, Rect(room.left, room.top, room.width, top), head, name="kpi")
         charts.trend(slide, look, Rect(room.left, room.top + top + 0.1, room.width, room.height - top - 0.1),

@@ -9,7 +9,6 @@ concatenation is the text exactly, at line ends, so no character is lost or inve
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
 #: Never smaller than this on a slide.
@@ -19,7 +18,8 @@ LINE_SPACING = 1.25
 #: Width a text may use, as a share of the measured room (kerning and the renderer's rounding).
 SAFETY = 0.94
 _WIDE = 1.25
-_BREAK = re.compile(r"(?<=[ \t\u00ad\u200b-])|\n")
+#: A line may end after these (space, tab, hyphen, soft hyphen, zero-width space).
+_BREAKS = " \t-\u00ad\u200b"
 
 
 @functools.lru_cache(maxsize=2)
@@ -72,7 +72,6 @@ def breaks(text: str, room: float, size: float, bold: bool = False) -> list[int]
             ch = text[end]
             if ch == "\n":
                 end += 1
-                last_break = -1
                 break
             used += _char(ch, bold) * size / 72
             if used > room and end > start:
@@ -80,7 +79,7 @@ def breaks(text: str, room: float, size: float, bold: bool = False) -> list[int]
                     end = last_break
                 break
             end += 1
-            if _BREAK.match(text, end) or ch in " \t-\u00ad\u200b":
+            if ch in _BREAKS:
                 last_break = end
         ends.append(end)
         start = end
@@ -107,3 +106,10 @@ def pieces(text: str, box: Box, size: float, bold: bool = False) -> list[str]:
     if start < len(text) or not out:
         out.append(text[start:])
     return out
+
+
+def beginning(text: str, box: Box, size: float, bold: bool = False) -> str:
+    """``text`` if it fits ``box``, else as much of its beginning as fits, ending in an ellipsis
+    (titles: the whole text is elsewhere, on the slides or in the notes)."""
+    parts = pieces(text, box, size, bold)
+    return text if len(parts) == 1 else parts[0][:-1].rstrip() + "…"
