@@ -30,10 +30,9 @@ CELL_X, CELL_Y = 0.06, 0.04
 Paragraph = tuple[str, float, bool, str | None]  # text, size, bold, colour (None: the look's ink)
 
 
-def new_slide(look: Look, title: str, *, keep_content: bool = False) -> tuple[Any, Rect]:
-    """A slide from the content layout with ``title`` in its title placeholder, and the free room below.
-
-    The content placeholder is removed unless ``keep_content`` (a slide of native objects)."""
+def new_slide(look: Look, title: str) -> tuple[Any, Rect]:
+    """A slide from the content layout with ``title`` in its title placeholder, and the room of its
+    content placeholder (which is removed: the slide's own shapes, tables and charts fill that room)."""
     slide = look.prs.slides.add_slide(look.content_layout)
     room = look.content_rect()
     for ph in list(slide.placeholders):
@@ -43,7 +42,7 @@ def new_slide(look: Look, title: str, *, keep_content: bool = False) -> tuple[An
                 look.title_rect().place(ph)
             fill(ph.text_frame, look, [(_first_lines(title, look.title_rect()), TITLE, True, None)],
                  anchor=MSO_ANCHOR.MIDDLE)
-        elif not keep_content or kind not in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT):
+        else:
             ph._element.getparent().remove(ph._element)
     return slide, room
 

@@ -37,9 +37,11 @@ def title(ws: Workshop, look: Look) -> None:
     facts = " · ".join(v for v in (info["client"], i18n.format_date(info["date"], ws.language),
                                     info["facilitator"]) if v)
     privacy = i18n.t("report.names_protected", ws.language)
+    rest = [ph for ph in slide.placeholders if ph.placeholder_format.idx != 0]
+    sub = Rect.of(rest[0]) if rest and look.templated else Rect(0.8, 4.2, width - 1.6, height - 4.9)
+    facts = text.beginning(facts, text.Box(sub.width - 0.2, sub.height - 0.5), 18.0)
     body = [(facts, 18.0, False, None), (privacy, shapes.SMALL, False, look.muted)] if facts else \
         [(privacy, shapes.SMALL, False, look.muted)]
-    rest = [ph for ph in slide.placeholders if ph.placeholder_format.idx != 0]
     for ph in slide.placeholders:
         if ph.placeholder_format.idx == 0:
             title_rect = Rect.of(ph) if look.templated else Rect(0.8, 1.6, width - 1.6, 2.4)
@@ -48,7 +50,6 @@ def title(ws: Workshop, look: Look) -> None:
             shapes.fill(ph.text_frame, look, [(shown, 32.0, True, None)], anchor=MSO_ANCHOR.BOTTOM)
     for ph in rest[1:]:
         ph._element.getparent().remove(ph._element)
-    sub = Rect.of(rest[0]) if rest and look.templated else Rect(0.8, 4.2, width - 1.6, height - 4.9)
     if rest:
         sub.place(rest[0])
         shapes.fill(rest[0].text_frame, look, body)
