@@ -98,7 +98,7 @@ def test_every_canvas_note_is_on_its_slide_exactly_once(sample) -> None:
     ranked = next(n for n in notes if n["rank"] and n["hypothesis"] and n["area"] == "pains")
     sticky = next(s for s in placed[ranked["id"]].shapes if s.name == f"note {ranked['id']}")
     found = counts[ranked["id"]]
-    assert sticky.text_frame.paragraphs[1].text == \
+    assert sticky.text_frame.paragraphs[1].text.replace("\u00a0", " ") == \
         f"Schwere {ranked['rank']} · Belege +{found['supports']} −{found['contradicts']}"
     links = [(n["id"], target) for n in notes for target in n["fit"] if placed[n["id"]] is placed.get(target)]
     connectors = [s for slide in slides for s in slide.shapes if s.name == "fit"]

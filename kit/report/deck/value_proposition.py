@@ -115,7 +115,8 @@ def notes(ws: Workshop) -> list[Note]:
         if len(shown) > LONG_NOTE:
             shown, full = shown[:PREVIEW].rstrip() + "…", shown
             parts.append(i18n.t("deck.full_text_after", lang))
-        out.append(Note(item["id"], item["area"], shown, " · ".join(parts), colour, list(item["fit"] or []),
+        meta = " · ".join(p.replace(" ", "\u00a0") for p in parts)  # "Schwere 4" never splits over two lines
+        out.append(Note(item["id"], item["area"], shown, meta, colour, list(item["fit"] or []),
                         full=full))
     return out
 
@@ -127,17 +128,24 @@ def _paragraphs(look: Look, note: Note) -> list[shapes.Paragraph]:
     return out
 
 
+def _widest_word(value: str, bold: bool = False) -> float:
+    return max((text.width(w, shapes.SMALL, bold) for w in value[:2000].split()), default=0.0) / text.SAFETY
+
+
 def _place(look: Look, area: Area, y: float, note: Note) -> tuple[Rect, float] | None:
     """Where ``note`` goes in ``area`` from ``y`` down, and the y after it; None if it fits nowhere below.
 
     In the circle the room narrows with a sticky's height, and a sticky lower down may be wider:
     try heights in small steps from each start, then start further down."""
     paragraphs = _paragraphs(look, note)
+    least = max(MIN_WIDTH, _widest_word(note.text) + 2 * shapes.INSET + 0.02)  # no word broken where avoidable
+    if least > area.span(area.top, area.bottom)[1] - area.span(area.top, area.bottom)[0] + 1.0:
+        least = MIN_WIDTH
     while y < area.bottom:
         height = 0.3
         while y + height <= area.bottom:
             x0, x1 = area.span(y, y + height)
-            if x1 - x0 >= MIN_WIDTH and shapes.paragraphs_height(paragraphs, x1 - x0) <= height:
+            if x1 - x0 >= least and shapes.paragraphs_height(paragraphs, x1 - x0) <= height:
                 return Rect(x0, y, x1 - x0, height), y + height + GAP
             height += 0.05
         y += 0.1
@@ -193,7 +201,8 @@ def slides(ws: Workshop, look: Look) -> list[Any]:
         for area in found:
             heading = [(area.title, shapes.SMALL, True, look.ink)]
             y = area.top
-            wanted = min(text.width(area.title, shapes.SMALL, True) / text.SAFETY + 2 * shapes.INSET, MIN_WIDTH)
+            wanted = max(min(text.width(area.title, shapes.SMALL, True) / text.SAFETY, MIN_WIDTH),
+                         _widest_word(area.title, bold=True)) + 2 * shapes.INSET
             while area.span(y, y + 0.3)[1] - area.span(y, y + 0.3)[0] < wanted and y < area.bottom:
                 y += 0.05  # down the circle's rim until the heading fits (it may wrap)
             x0, x1 = area.span(y, y + 0.3)
