@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 #: Never smaller than this on a slide.
 MIN_PT = 12.0
@@ -23,8 +24,8 @@ _BREAKS = " \t-\u00ad\u200b"
 
 
 @functools.lru_cache(maxsize=2)
-def _font(bold: bool) -> tuple[dict[int, float], float]:
-    """{code point: advance in em} of DejaVu Sans, and the em of a missing glyph."""
+def _font(bold: bool) -> tuple[Any, dict[int, Any]]:
+    """DejaVu Sans (bold or regular) at 100 units to the em, and its {code point: glyph}."""
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
@@ -32,16 +33,18 @@ def _font(bold: bool) -> tuple[dict[int, float], float]:
                                                              weight="bold" if bold else "normal"))
     face = FT2Font(path)
     face.set_size(100, 72)
-    widths: dict[int, float] = {}
-    for code, glyph in face.get_charmap().items():
-        widths[code] = face.load_glyph(glyph).linearHoriAdvance / 65536 / 100
-    return widths, _WIDE
+    return face, face.get_charmap()
 
 
 @functools.lru_cache(maxsize=65536)
 def _char(ch: str, bold: bool) -> float:
-    widths, missing = _font(bold)
-    return widths.get(ord(ch), missing)
+    """Advance of one character in em (each glyph loaded once, when first needed)."""
+    face, charmap = _font(bold)
+    glyph = charmap.get(ord(ch))
+    if glyph is None:
+        return _WIDE
+    advance: float = face.load_glyph(glyph).linearHoriAdvance / 65536 / 100
+    return advance
 
 
 def width(text: str, size: float, bold: bool = False) -> float:
