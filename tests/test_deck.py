@@ -93,6 +93,18 @@ def test_every_canvas_note_is_on_its_slide_exactly_once(sample) -> None:
                 assert all(r.font.size >= Pt(12) for p in shape.text_frame.paragraphs for r in p.runs)
                 assert sum(t.count(note["text"]) for t in slide_texts(slide)) == 1
     assert set(placed) == {n["id"] for n in notes}
+    for slide in slides:  # stickies overlap neither each other nor the square's or the circle's outline
+        names = {shape.name: shape for shape in slide.shapes}
+        square, circle = names["value map"], names["customer profile"]
+        boxes = [(s.left, s.top, s.left + s.width, s.top + s.height) for s in slide.shapes
+                 if s.name.startswith("note ")]
+        for n, a in enumerate(boxes):
+            assert all(a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1] for b in boxes[n + 1:])
+            inside_square = square.left < a[0] and a[2] < square.left + square.width and \
+                square.top < a[1] and a[3] < square.top + square.height
+            cx, cy, r = circle.left + circle.width / 2, circle.top + circle.height / 2, circle.width / 2
+            inside_circle = all((x - cx) ** 2 + (y - cy) ** 2 < r * r for x in (a[0], a[2]) for y in (a[1], a[3]))
+            assert inside_square or inside_circle
     # rank and evidence count on the sticky, fit links as connectors glued to both notes
     counts = ws.canvas("value_proposition").evidence_counts()
     ranked = next(n for n in notes if n["rank"] and n["hypothesis"] and n["area"] == "pains")
