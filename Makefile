@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
-APT_PACKAGES := python3-venv chromium poppler-utils postgresql node-configurable-http-proxy fonts-dejavu-core fonts-noto-color-emoji fonts-symbola
+APT_PACKAGES := python3-venv chromium poppler-utils postgresql node-configurable-http-proxy fonts-dejavu-core fonts-noto-color-emoji fonts-symbola libreoffice-impress
 SAMPLE := work/sample_$(or $(LANG_KIT),de).workshop
 
 .PHONY: lab lint test bench system clean hub passable

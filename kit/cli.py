@@ -171,6 +171,9 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--html", type=Path, help="write the report as one self-contained HTML file")
     p.add_argument("--notebook", type=Path, help="write the report notebook (convert it later with "
                    "'jupyter nbconvert --to workshop_pdf')")
+    p.add_argument("--pptx", type=Path, help="write an editable slide deck (PowerPoint, Keynote, LibreOffice)")
+    p.add_argument("--template", type=Path, metavar="CORP.pptx", help="with --pptx: use this deck's layouts, "
+                   "fonts and colours")
     p.add_argument("--include-names", action="store_true", help="show interviewees' real names (off: pseudonyms)")
     p.add_argument("--redact", nargs="+", default=[], metavar="WORD", help="words to black out in the report")
     p.add_argument("--chromium", help="browser executable (default: $KIT_CHROMIUM or /usr/bin/chromium)")
@@ -186,7 +189,7 @@ def _export(args: argparse.Namespace) -> int:
 
     if args.csv:
         _export_csv(args)
-    if not (args.pdf or args.html or args.notebook):
+    if not (args.pdf or args.html or args.notebook or args.pptx):
         if args.csv:
             return 0
         raise UsageError("cli.export_what")
@@ -199,6 +202,10 @@ def _export(args: argparse.Namespace) -> int:
                                     **options)
             for path in written.values():
                 print(f"wrote {path}")
+        if args.pptx:
+            from .report import deck
+
+            print(f"wrote {deck.export(ws, args.pptx, template=args.template, **options)}")
     return 0
 
 

@@ -1,0 +1,264 @@
+"""The deck's slides in order, each built from the (protected) workshop through the kit's own
+functions, so the deck shows the numbers the report and the notebooks show.
+
+Every builder takes the workshop and the look and adds one or more slides: a table that does
+not fit continues on the next slide (shapes.table_pages), a chart per persona or KPI.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pptx.enum.text import MSO_ANCHOR
+
+from ... import agenda, i18n, journey, plan, synthesis
+from . import charts, shapes, text, value_proposition
+from .look import Look, Rect
+from .pages import label as _t
+from .pages import tables, text_slides
+
+if TYPE_CHECKING:
+    from ...workshop import Workshop
+
+Builder = Callable[["Workshop", Look], None]
+
+
+def _signed(value: float | None, language: str) -> str:
+    if value is None:
+        return "–"
+    return ("+" if value > 0 else "−" if value < 0 else "") + i18n.format_number(round(abs(value), 1), language)
+
+
+# ------------------------------------------------------------------------------- slides
+def title(ws: Workshop, look: Look) -> None:
+    info = ws.info
+    slide = look.prs.slides.add_slide(look.title_layout)
+    width, height = look.size
+    facts = " · ".join(v for v in (info["client"], i18n.format_date(info["date"], ws.language),
+                                    info["facilitator"]) if v)
+    privacy = i18n.t("report.names_protected", ws.language)
+    rest = [ph for ph in slide.placeholders if ph.placeholder_format.idx != 0]
+    sub = Rect.of(rest[0]) if rest and look.templated else Rect(0.8, 4.2, width - 1.6, height - 4.9)
+    facts = text.beginning(facts, text.Box(sub.width - 0.2, sub.height - 0.5), 18.0)
+    body = [(facts, 18.0, False, None), (privacy, shapes.SMALL, False, look.muted)] if facts else \
+        [(privacy, shapes.SMALL, False, look.muted)]
+    for ph in slide.placeholders:
+        if ph.placeholder_format.idx == 0:
+            title_rect = Rect.of(ph) if look.templated else Rect(0.8, 1.6, width - 1.6, 2.4)
+            title_rect.place(ph)
+            shown = text.beginning(info["title"], text.Box(title_rect.width - 0.2, title_rect.height), 32.0, True)
+            shapes.fill(ph.text_frame, look, [(shown, 32.0, True, None)], anchor=MSO_ANCHOR.BOTTOM)
+    for ph in rest[1:]:
+        ph._element.getparent().remove(ph._element)
+    if rest:
+        sub.place(rest[0])
+        shapes.fill(rest[0].text_frame, look, body)
+    else:
+        shapes.box(slide, look, sub, body)
+
+
+def agenda_and_method(ws: Workshop, look: Look) -> None:
+    slide, room = shapes.new_slide(look, _t(ws, "agenda_method"))
+    left = Rect(room.left, room.top, room.width * 0.55, room.height)
+    rows = [[str(s.number), s.title, _t(ws, "minutes", n=s.minutes)] for s in agenda.steps(ws.language)]
+    columns = [shapes.Column("#", 0.5), shapes.Column(_t(ws, "step"), 4), shapes.Column(_t(ws, "timebox"), 1.3)]
+    shapes.table(slide, look, left, columns, rows)
+    right = Rect(left.right + 0.3, room.top, room.width - left.width - 0.3, room.height)
+    method = [(_t(ws, "method_title"), 16.0, True, None), (_t(ws, "method"), shapes.BODY, False, None)]
+    shapes.box(slide, look, Rect(right.left, right.top, right.width, shapes.paragraphs_height(method, right.width)),
+               method)
+
+
+def observations(ws: Workshop, look: Look) -> None:
+    board = ws.canvas("observation_board")
+    items = board.items()
+    columns = [shapes.Column(synthesis.column("text", ws.language), 5), shapes.Column(synthesis.column(
+        "who", ws.language), 1.6), shapes.Column(synthesis.column("touchpoint", ws.language), 1.6)]
+    for area in board.areas:
+        rows = [[o["text"], o["who"], o["touchpoint"]] for o in items if o["kind"] == area["id"]]
+        if rows:
+            tables(ws, look, _t(ws, "observations", area=area["title"]), columns, rows)
+
+
+def hypotheses(ws: Workshop, look: Look) -> None:
+    lang = ws.language
+    rows = synthesis.status_rows(ws)
+    if not rows:
+        return
+    names = ["label", "statement", "status", "supporting_interviews", "contradicting_interviews",
+             "supporting_snippets", "contradicting_snippets"]
+    weights = [1, 6, 1.5, 1.4, 1.4, 1.4, 1.4]
+    columns = [shapes.Column(synthesis.column(n, lang), w) for n, w in zip(names, weights, strict=True)]
+    tables(ws, look, _t(ws, "hypotheses"), columns,
+           [[r["label"], r["statement"], synthesis.status_label(r["status"], lang), *(str(r[n]) for n in names[3:])]
+            for r in rows])
+    evidence_chart(ws, look)
+
+
+def evidence_chart(ws: Workshop, look: Look, per_slide: int = 14) -> None:
+    """Interviews for and against per hypothesis; the quotes behind each bar in the speaker notes."""
+    data = synthesis.evidence_chart_data(ws)
+    quotes = synthesis.evidence_rows(ws)
+    for start in range(0, len(data), per_slide):
+        page = data[start:start + per_slide]
+        title = _t(ws, "evidence_chart")
+        slide, room = shapes.new_slide(look, title if start == 0 else _t(ws, "continued", title=title))
+        charts.evidence(slide, look, room, [r["label"] for r in page], [r["supporting_interviews"] for r in page],
+                        [r["contradicting_interviews"] for r in page],
+                        (_t(ws, "supporting"), _t(ws, "contradicting")))
+        lines = []
+        for row in page:
+            said = [q for q in quotes if q["hypothesis"] == row["label"] and q["stance"] != "new_insight"]
+            if said:
+                lines.append(f"{row['label']}: {row['statement']}")
+                lines += [f"  {synthesis.stance_label(q['stance'], ws.language)} – {q['interview']}: {q['snippet']}"
+                          for q in said]
+        shapes.notes(slide, lines)
+
+
+def vpc(ws: Workshop, look: Look) -> None:
+    value_proposition.slides(ws, look)
+
+
+def touchpoint_map(ws: Workshop, look: Look, per_slide: int = 4) -> None:
+    """Stages as columns, the map's lanes as rows, continued over slides when the journey is wide."""
+    lang = ws.language
+    canvas = ws.canvas("touchpoint_map")
+    stages = canvas.areas
+    if not canvas.items():
+        return
+    rows = plan.touchpoint_rows(ws)
+    ideas = ws.ideas.all()
+    by_tp = {tp["id"]: tp for tp in canvas.items()}
+
+    def cell(lane: str, stage: dict[str, Any]) -> str:
+        here = [r for r in rows if by_tp[r["id"]]["stage"] == stage["id"]]
+        if lane == "touchpoints":
+            return "\n".join(r["name"] + (f" ({r['channel']})" if r["channel"] else "") for r in here)
+        if lane == "owners":
+            return "\n".join(" / ".join(v for v in (r["owner"], r["backstage_owner"]) if v) for r in here
+                             if r["owner"] or r["backstage_owner"])
+        if lane == "ratings":
+            return "\n".join(f"{r['name']}: {r['ist_rating'] or '–'} → {r['soll_target'] or '–'}" for r in here)
+        if lane == "emotion":
+            return "\n".join(f"{p}: {_signed(journey.team_estimate(canvas.items(), stage['id'], p), lang)}"
+                             for p in journey.personas(ws) if journey.team_estimate(canvas.items(), stage["id"], p)
+                             is not None)
+        return "\n".join(i["text"] for i in ideas if not i["hidden"] and (
+            i["stage"] == stage["id"] or by_tp.get(i["touchpoint"] or 0, {}).get("stage") == stage["id"]))
+
+    lanes = [(lane["id"], lane["title"][lang] if isinstance(lane["title"], dict) else lane["title"])
+             for lane in canvas.declaration.get("lanes", [])]
+    for start in range(0, len(stages), per_slide):
+        chunk = stages[start:start + per_slide]
+        columns = [shapes.Column(_t(ws, "lane"), 1.2)] + [shapes.Column(s["title"], 2) for s in chunk]
+        body = [[name, *(cell(lane, s) for s in chunk)] for lane, name in lanes]
+        tables(ws, look, _t(ws, "touchpoints"), columns, body, continued=start > 0)
+
+
+def curves(ws: Workshop, look: Look) -> None:
+    """The evidence emotion curve per persona: the interviews' mean with its spread, the team's estimate."""
+    canvas = ws.canvas("touchpoint_map")
+    stages = canvas.areas
+    for persona, points in journey.by_stage(ws, [s["id"] for s in stages], canvas.items()).items():
+        if not any(p.n or p.team is not None for p in points):
+            continue
+        slide, room = shapes.new_slide(look, _t(ws, "curve", persona=persona))
+        flagged = [_t(ws, f"flag_{p.flag}", stage=s["title"]) for s, p in zip(stages, points, strict=True) if p.flag]
+        caption = [(_t(ws, "flagged", stages="; ".join(flagged)) if flagged else _t(ws, "no_flags"),
+                    shapes.SMALL, bool(flagged), look.alert if flagged else look.muted)]
+        below = shapes.paragraphs_height(caption, room.width)
+        chart_rect = Rect(room.left, room.top, room.width, room.height - below - 0.1)
+        series = curve_series(ws, points)
+        charts.curve(slide, look, chart_rect, [_t(ws, "category_n", stage=s["title"], n=p.n)
+                                               for s, p in zip(stages, points, strict=True)],
+                     series[0], series[1], [_spread(p) for p in points])
+        shapes.box(slide, look, Rect(room.left, chart_rect.bottom + 0.1, room.width, below), caption, name="flags")
+        lines = []
+        for stage, p in zip(stages, points, strict=True):
+            if p.quotes:
+                lines.append(_t(ws, "category_n", stage=stage["title"], n=p.n))
+                lines += ["  " + _t(ws, "quote", pseudonym=q.pseudonym, score=f"{q.score:+d}", snippet=q.snippet)
+                          for q in p.quotes]
+        shapes.notes(slide, lines)
+
+
+def curve_series(ws: Workshop, points: Sequence[journey.Point]) -> tuple[charts.Series, charts.Series]:
+    """The two series of a persona's curve, rounded as kit.journey hands them on (Point.as_dict)."""
+    mean = [p.as_dict()["mean"] for p in points]
+    team = [p.as_dict()["team"] for p in points]
+    return (_t(ws, "curve_mean"), mean), (_t(ws, "curve_team"), team)
+
+
+def _spread(p: journey.Point) -> tuple[float, float] | None:
+    band = p.band
+    if band is None or p.mean is None:
+        return None
+    return p.mean - band[0], band[1] - p.mean
+
+
+def kpi_series(ws: Workshop, kpi: dict[str, Any]) -> list[charts.Series]:
+    """The series of a KPI's trend chart: its measurements (a target line joins here as one more series)."""
+    return [(_t(ws, "measured"), [m["value"] for m in kpi["measurements"]])]
+
+
+def kpi_trends(ws: Workshop, look: Look) -> None:
+    for kpi in ws.kpis:
+        if not kpi["measurements"]:
+            continue
+        slide, room = shapes.new_slide(look, _t(ws, "kpi_trend"))
+        head: list[shapes.Paragraph] = [(kpi["criterion"], shapes.BODY, True, None)]
+        if kpi["target"]:
+            head.append((_t(ws, "target", target=kpi["target"]), shapes.SMALL, False, look.muted))
+        top = min(shapes.paragraphs_height(head, room.width), room.height / 3)
+        # a criterion too long for a third of the slide keeps its first lines here, all of it in the notes
+        head = [(text.beginning(v, text.Box(room.width - 2 * shapes.INSET, top - 0.1), s, b), s, b, c)
+                for v, s, b, c in head]
+        shapes.box(slide, look, Rect(room.left, room.top, room.width, top), head, name="kpi")
+        charts.trend(slide, look, Rect(room.left, room.top + top + 0.1, room.width, room.height - top - 0.1),
+                     [i18n.format_date(m["date"], ws.language) for m in kpi["measurements"]], kpi_series(ws, kpi))
+        shapes.notes(slide, [kpi["criterion"], *(f"{i18n.format_date(m['date'], ws.language)}: "
+                                                 f"{i18n.format_number(m['value'], ws.language)}"
+                                                 + (f" – {m['note']}" if m["note"] else "")
+                                                 for m in kpi["measurements"])])
+
+
+TODO_COLUMNS = {"who": 1.6, "what": 4.5, "start": 1.1, "due": 1.1, "budget": 1.1, "status": 1.1}
+KPI_COLUMNS = {"criterion": 3, "target": 1.8, "frequency": 1.1, "owner": 1.4, "method": 2.2, "latest": 1.4}
+
+
+def _rows_table(ws: Workshop, look: Look, title: str, columns: dict[str, float], rows: list[dict[str, Any]]) -> None:
+    """Rows of the kit (plan.todo_rows, plan.kpi_rows) as they are, headed like the notebooks' tables."""
+    if rows:
+        tables(ws, look, title, [shapes.Column(synthesis.column(c, ws.language), w) for c, w in columns.items()],
+               [[str(r[c]) for c in columns] for r in rows])
+
+
+def todo(ws: Workshop, look: Look) -> None:
+    _rows_table(ws, look, _t(ws, "todo"), TODO_COLUMNS, plan.todo_rows(ws))
+
+
+def kpis(ws: Workshop, look: Look) -> None:
+    _rows_table(ws, look, _t(ws, "kpis"), KPI_COLUMNS, plan.kpi_rows(ws))
+    kpi_trends(ws, look)
+
+
+def idea(ws: Workshop, look: Look) -> None:
+    chosen = plan.chosen_idea(ws)
+    if chosen is None:
+        text_slides(ws, look, _t(ws, "idea"), [(_t(ws, "no_idea"), shapes.BODY, False, None)])
+        return
+    stages = {a["id"]: a["title"] for a in ws.canvas("idea_board").areas}
+    body: list[shapes.Paragraph] = [(chosen["text"], 20.0, True, None)]
+    where = " · ".join(v for v in (stages.get(chosen["stage"], chosen["stage"]),
+                                    _t(ws, "votes", n=sum(chosen["votes"].values()))) if v)
+    body.append((where, shapes.SMALL, False, look.muted))
+    for key in ("feedback", "feedback_result"):
+        if chosen[key]:
+            body += [(_t(ws, key), shapes.BODY, True, None), (chosen[key], shapes.BODY, False, None)]
+    text_slides(ws, look, _t(ws, "idea"), body)
+
+
+#: The deck in order.
+SLIDES: tuple[Builder, ...] = (title, agenda_and_method, observations, hypotheses, vpc, touchpoint_map, curves,
+                               idea, todo, kpis)
