@@ -236,7 +236,8 @@ class Field:
                 "date": Field("date", "date", required=True)._date(item["date"]),
                 "channel": Field("channel", "text")._text(item.get("channel") or ""),
                 "said": Field("said", "text")._text(item.get("said") or ""),
-                "score": Field("score", "int", **EMOTION)._int(item.get("score", "")),
+                "score": Field("score", "int", **EMOTION)._int(item.get("score") if item.get("score") is not None
+                                                               else ""),
                 "shared_with_staff": Field("shared_with_staff", "date")._date(item.get("shared_with_staff") or ""),
             }
             out.append(entry)

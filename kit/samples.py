@@ -47,15 +47,15 @@ def load(path: str | os.PathLike[str], source: str | os.PathLike[str] | dict[str
 #: since (collection -> ids), records removed since, and texts changed since (collection -> id -> old text).
 WORKSHOP_END: dict[str, dict[str, Any]] = {
     "de": {"added": {"touchpoints": [18], "canvas_items": [37], "evidence": [31, 32]},
-           "removed": {"canvas_items": [{"id": 3, "canvas": "value_proposition", "area": "products",
-                                         "author": "Lukas Meier", "team": "Digitalkanäle", "position": 2,
-                                         "text": "Kundenportal mit Forderungsübersicht und Ratenrechner"}]},
+           "removed": {"canvas_items": [{"id": 38, "canvas": "value_proposition", "area": "products",
+                                         "author": "Lukas Meier", "team": "Digitalkanäle", "position": 5,
+                                         "text": "Zahlungserinnerung per Messenger zwei Tage vor jeder Rate"}]},
            "texts": {"canvas_items": {5: "Erstes Anschreiben in Alltagssprache, mit Name und Durchwahl statt "
                                          "Drohkulisse"}}},
     "en": {"added": {"touchpoints": [19], "canvas_items": [36], "evidence": [28, 29]},
-           "removed": {"canvas_items": [{"id": 5, "canvas": "value_proposition", "area": "products",
-                                         "author": "Aisha Rahman", "team": "Front Office", "position": 4,
-                                         "text": "Group arrival and late check-out service"}]},
+           "removed": {"canvas_items": [{"id": 37, "canvas": "value_proposition", "area": "products",
+                                         "author": "Ben Okafor", "team": "Conference & Banqueting", "position": 5,
+                                         "text": "Fixed-price event bundles sold online without a conversation"}]},
            "texts": {"canvas_items": {6: "“Yes, and here's how” rule: no first answer without an option"}}},
 }
 

@@ -147,18 +147,20 @@ def add_feedback(ws: Workshop, idea_id: int, *, date: str | dt.date, said: str, 
                  score: int | None = None) -> dict[str, Any]:
     """Append one customer feedback entry to an idea's log (one undo step)."""
     entry = {"date": date, "channel": channel, "said": said, "score": score, "shared_with_staff": None}
-    return ws.ideas.update(idea_id, lambda idea: {"feedback_log": [*idea["feedback_log"], entry]})
+    with ws.store.transaction(ws.actor):  # read and write as one: a concurrent entry is never lost
+        return ws.ideas.update(idea_id, feedback_log=[*ws.ideas[idea_id]["feedback_log"], entry])
 
 
 def share_feedback(ws: Workshop, idea_id: int, on: str | dt.date | None = None) -> int:
     """Mark every entry of the idea's log the staff have not heard yet as shared on ``on`` (today);
     returns how many were marked."""
     day = _day(on) or dt.date.today()
-    log = ws.ideas[idea_id]["feedback_log"]
-    fresh = [e for e in log if not e["shared_with_staff"]]
-    if fresh:
-        ws.ideas.update(idea_id, lambda idea: {"feedback_log": [
-            {**e, "shared_with_staff": e["shared_with_staff"] or day.isoformat()} for e in idea["feedback_log"]]})
+    with ws.store.transaction(ws.actor):
+        log = ws.ideas[idea_id]["feedback_log"]
+        fresh = [e for e in log if not e["shared_with_staff"]]
+        if fresh:
+            ws.ideas.update(idea_id, feedback_log=[{**e, "shared_with_staff": e["shared_with_staff"] or day.isoformat()}
+                                                   for e in log])
     return len(fresh)
 
 

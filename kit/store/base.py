@@ -178,8 +178,11 @@ class Store(ABC):
             if kind.name not in have:
                 statements.append(self.dialect.table(kind))
                 continue
-            statements += [f'ALTER TABLE "{kind.name}" ADD COLUMN "{f.name}" {self.dialect.column(f)}'
-                           for f in kind.fields if f.name not in have[kind.name]]
+            for f in kind.fields:
+                if f.name not in have[kind.name]:
+                    statements.append(f'ALTER TABLE "{kind.name}" ADD COLUMN "{f.name}" {self.dialect.column(f)}')
+                    if f.default is not None:  # existing records take the field's default (kpi.direction)
+                        statements.append(f'UPDATE "{kind.name}" SET "{f.name}"=\'{to_sql(f, f.empty())}\'')
         moved = [m for m in _MOVED if m[1] in have.get(m[0], set())]
         if statements or moved:
             with self.transaction("workshop-kit"):
