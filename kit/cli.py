@@ -177,6 +177,10 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--csv", type=Path, metavar="DIR", help="write one CSV per canvas into DIR (one row per note; "
                    "re-imports with 'kit import')")
+    p.add_argument("--review", action="store_true", help="the status review for management instead of the workshop "
+                   "report (KPI trends, to-dos, idea feedback, what changed since the workshop, next dates)")
+    p.add_argument("--since", metavar="DATE", help="with --review: cover what happened after DATE (YYYY-MM-DD; "
+                   "default: the last follow-up held before today)")
 
 
 @command("export", "write the workshop report as PDF and/or HTML (offline, pseudonyms by default), or CSV per canvas",
@@ -196,7 +200,7 @@ def _export(args: argparse.Namespace) -> int:
             print(f"wrote {report.write_notebook(ws, args.notebook, **options)}")
         if args.pdf or args.html:
             written = report.export(ws, args.pdf, args.html, progress=not args.quiet, chromium=args.chromium,
-                                    **options)
+                                    review=args.review, since=args.since, **options)
             for path in written.values():
                 print(f"wrote {path}")
     return 0
