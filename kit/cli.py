@@ -218,7 +218,8 @@ def _import_args(p: argparse.ArgumentParser) -> None:
     _path(p)
     p.add_argument("file", type=Path, help="a .csv (UTF-8 or Windows-1252; comma, semicolon or tab) or .xlsx file "
                    "with a header row")
-    p.add_argument("--into", required=True, help="observations, evidence, ideas or canvas:<id>")
+    p.add_argument("--into", required=True, help="observations, evidence, ideas, canvas:<id> or measurements "
+                   "(KPI values: columns kpi, date, value, note)")
     p.add_argument("--map", metavar="FIELD=COLUMN,...", help="columns the kit does not recognise, "
                    "e.g. text=Content,area=Frame,who=Segment")
     p.add_argument("--yes", action="store_true", help="import without asking (default: preview, then ask)")
@@ -227,11 +228,12 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 @command("import", "import notes from a board export (Miro, Mural, Dovetail, a spreadsheet): preview first, "
                    "then all rows in one step", _import_args)
 def _import(args: argparse.Namespace) -> int:
-    from . import i18n, importing
+    from . import i18n, importing, kpi_import
 
     with _opened(args) as ws:
         lang = ws.language
-        plan = importing.plan(ws, args.file, args.into, importing.parse_map(args.map))
+        plan = (kpi_import.plan(ws, args.file, importing.parse_map(args.map)) if args.into == kpi_import.INTO
+                else importing.plan(ws, args.file, args.into, importing.parse_map(args.map)))
         for line in importing.preview_lines(plan, lang):
             print(line)
         plan.check()

@@ -25,7 +25,7 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 #: a module (or package, for everything inside it) may import from its own layer and the ones before it.
 LAYERS = [
     ("model", ["errors", "i18n", "model", "canvases", "access"]),  # access: rules on plain data, only kit.errors
-    ("store", ["store", "formats", "collection", "importing", "board_csv"]),
+    ("store", ["store", "formats", "collection", "importing", "board_csv", "kpi_import"]),
     ("access rules and sessions", ["sessions", "facilitation", "roster", "canvas", "workshop", "samples",
                                    "",  # kit/__init__.py: kit.open, kit.new, kit.demo
                                    "agenda", "synthesis", "guide", "plan", "journey", "tracking"]),  # the method's logic

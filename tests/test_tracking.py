@@ -230,3 +230,52 @@ def test_samples_tell_the_whole_story(sample: kit.Workshop) -> None:
     assert len(vpc["added"]) == len(vpc["removed"]) == len(vpc["changed"]) == 1
     assert changed["fit"]["pains"]["then"][0] < changed["fit"]["pains"]["now"][0]
     assert len(tracking.added_touchpoints(sample)) == 1
+
+
+# ------------------------------------------------------------------------------- measurements from a file
+def test_measurements_import_previews_checks_every_line_and_is_one_undo(ws_de: kit.Workshop, tmp_path: Path) -> None:
+    from kit import kpi_import
+
+    ws = ws_de
+    k1 = ws.kpis.add(criterion="Zahlungsquote", measurements=[{"date": "2026-12-31", "value": 35.8}])
+    k2 = ws.kpis.add(criterion="Rückmeldequote")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("kpi;date;value\n9;2027-01-31;1\nZahlungsquote;2026-12-31;99\n1;x;1\n1;2027-01-31;\n",
+                   encoding="utf-8")
+    refused = kpi_import.plan(ws, bad)
+    assert [line for line, _ in refused.problem_lines("en")] == [2, 3, 4, 5]
+    reasons = dict(refused.problem_lines("en"))
+    assert "KPI '9' does not exist" in reasons[2] and "already has 35.8 stored for 2026-12-31" in reasons[3]
+    with pytest.raises(kit.UsageError, match=r"bad\.csv line 2: .*nothing was imported"):
+        refused.commit()
+    good = tmp_path / "good.csv"
+    good.write_text("Kennzahl;Datum;Wert;Notiz\nZahlungsquote;31.01.2027;36,4;" + HOSTILE_NOTE + "\n"
+                    f"{k2};2027-01-31;45;\n{k1};2026-12-31;35.8;\n", encoding="utf-8")
+    plan_ = kpi_import.plan(ws, good)
+    assert len(plan_) == 2 and plan_.skipped == 1
+    assert plan_.preview()[0]["note"] == HOSTILE_NOTE[:59] + "…"  # literal, cut like every preview
+    assert len(ws.kpis[k1]["measurements"]) == 1  # the preview wrote nothing
+    assert plan_.commit() == [k1, k2]
+    assert ws.kpis[k1]["measurements"][-1] == {"date": "2027-01-31", "value": 36.4, "note": HOSTILE_NOTE}
+    assert kpi_import.plan(ws, good).skipped == 3  # imported again: nothing twice
+    ws.undo()
+    assert len(ws.kpis[k1]["measurements"]) == 1 and ws.kpis[k2]["measurements"] == []
+
+
+HOSTILE_NOTE = "<script>alert('x')</script> & % $ # _ { } ~ ^ \\ =HYPERLINK(\"http://x\") ‮שלום 😀"
+
+
+def test_the_cli_imports_measurements(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "w.workshop"
+    with kit.new(path, title="t", language="en") as ws:
+        ws.kpis.add(criterion="NPS")
+    csv = tmp_path / "m.csv"
+    csv.write_text("kpi,date,value,note\nNPS,2026-11-30,31,21 answers\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "kit", "import", str(path), str(csv), "--into", "measurements",
+                          "--yes"], capture_output=True, text=True, check=True).stdout
+    assert "1 measurements from m.csv" in out
+    with kit.open(path) as ws:
+        assert ws.kpis.all()[0]["measurements"] == [{"date": "2026-11-30", "value": 31.0, "note": "21 answers"}]
