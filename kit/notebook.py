@@ -636,7 +636,8 @@ def since_workshop(ws: Workshop) -> Html:
                           for stage, then, now in zip(changed["stages"], c["then"], c["now"], strict=True)
                           if then != now],
                          columns=[i18n.t(f"report.{k}", lang) for k in ("persona", "stage", "curve_then", "curve_now")])
-    parts = [notes, table(ws, fit), table(ws, curve) if not curve.empty else line(i18n.t("report.curve_unchanged", lang))]
+    same = line(i18n.t("report.curve_unchanged", lang))
+    parts = [notes, table(ws, fit), table(ws, curve) if not curve.empty else same]
     return Html("".join(p.markup for p in parts), "\n".join(p.text for p in parts))
 
 

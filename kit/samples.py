@@ -74,7 +74,8 @@ def workshop_end(doc: dict[str, Any], then: dict[str, Any]) -> dict[str, Any]:
     for name, ids in then["added"].items():
         out[name] = [r for r in out[name] if r["id"] not in ids]
     for name, records in then["removed"].items():
-        full = [model.BY_COLLECTION[name].validate({k: v for k, v in r.items() if k != "id"}) | {"id": r["id"]} for r in records]
+        kind = model.BY_COLLECTION[name]
+        full = [kind.validate({k: v for k, v in r.items() if k != "id"}) | {"id": r["id"]} for r in records]
         out[name] = sorted([*out[name], *full], key=lambda r: r["id"])
     for name, texts in then["texts"].items():
         title = model.BY_COLLECTION[name].title_field

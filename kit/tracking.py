@@ -126,11 +126,14 @@ def mark_held(ws: Workshop, followup_id: int, *, when: str | dt.datetime | None 
 def current_followup(ws: Workshop, today: dt.date | None = None) -> dict[str, Any] | None:
     """The follow-up this session is: one held today, else the next one not held (the nearest date)."""
     day = today or dt.date.today()
-    for f in reversed(held(ws)):
-        if _day(f["held_at"]) == day:
-            return f
+    today_held = [f for f in held(ws) if _day(f["held_at"]) == day]
+    if today_held:
+        return today_held[-1]
     pending = upcoming(ws)
-    return min(pending, key=lambda f: abs((_day(f["date"]) - day).days)) if pending else None  # type: ignore[operator]
+    if not pending:
+        return None
+    nearest: dict[str, Any] = min(pending, key=lambda f: abs((_day(f["date"]) - day).days))  # type: ignore[operator]
+    return nearest
 
 
 def kpi_rows(ws: Workshop, since: str | dt.date | None = None) -> list[dict[str, Any]]:
@@ -192,7 +195,8 @@ def _notes(canvas: Any) -> dict[int, str]:
 
 
 def _coverage(ws: Workshop) -> dict[str, tuple[int, int]]:
-    return {area: (len(c["addressed"]), c["total"]) for area, c in ws.canvas("value_proposition").fit_coverage().items()}
+    coverage = ws.canvas("value_proposition").fit_coverage()
+    return {area: (len(c["addressed"]), c["total"]) for area, c in coverage.items()}
 
 
 def _curve(ws: Workshop) -> dict[str, list[float | None]]:
@@ -225,10 +229,11 @@ def since_workshop(ws: Workshop) -> dict[str, Any] | None:
         fit_then, curve_then = _coverage(then), _curve(then)
     fit_now, curve_now = _coverage(ws), _curve(ws)
     stages = [a["title"] for a in ws.canvas("touchpoint_map").areas]
+    empty: list[float | None] = [None] * len(stages)
     return {"snapshot": name, "canvases": canvases,
             "fit": {area: {"then": fit_then.get(area, (0, 0)), "now": fit_now[area]} for area in fit_now},
             "stages": stages,
-            "curve": {p: {"then": curve_then.get(p, [None] * len(stages)), "now": curve_now.get(p, [None] * len(stages))}
+            "curve": {p: {"then": curve_then.get(p, empty), "now": curve_now.get(p, empty)}
                       for p in dict.fromkeys([*curve_then, *curve_now])}}
 
 

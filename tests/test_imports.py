@@ -28,7 +28,8 @@ LAYERS = [
     ("store", ["store", "formats", "collection", "importing", "board_csv", "kpi_import"]),
     ("access rules and sessions", ["sessions", "facilitation", "roster", "canvas", "workshop", "samples",
                                    "",  # kit/__init__.py: kit.open, kit.new, kit.demo
-                                   "agenda", "synthesis", "guide", "plan", "journey", "tracking"]),  # the method's logic
+                                   # the method's logic
+                                   "agenda", "synthesis", "guide", "plan", "journey", "tracking"]),
     ("widgets/room and render", ["widgets", "live", "room", "serve.room", "serve.loadtest", "render"]),
     ("report", ["report"]),
     ("cli", ["cli", "__main__", "notebook", "serve", "serve.command", "serve.server", "hub"]),

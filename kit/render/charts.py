@@ -257,6 +257,12 @@ def _whole_number_ticks(plot: Axes) -> None:
 
 
 # ---------------------------------------------------------------------------------- KPI trend
+def _days(dates: list[Any]) -> Any:
+    import numpy as np
+
+    return np.array(dates, dtype="datetime64[D]")
+
+
 STATUS_COLORS = {"reached": style.GOOD, "on_track": style.GOOD, "off_track": style.ALERT, "no_data": style.FAINT,
                  "no_target": style.FAINT}
 
@@ -266,7 +272,7 @@ def kpi_trend(kpi: dict[str, Any], status: str, language: str, size: tuple[float
     on-track verdict of kit.tracking in the title's colour."""
     import datetime as dt
 
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
     fig, ax = style.new_figure(size)
     measure = Measure(fig)
@@ -283,21 +289,21 @@ def kpi_trend(kpi: dict[str, Any], status: str, language: str, size: tuple[float
         return _no_data(fig, ax, language)
     plot = _plot_axes(fig, 0.55, 0.35, 0.15, 0.5)
     if len(path) == 2:
-        plot.plot([date2num(d) for d, _ in path], [v for _, v in path], color=style.FAINT, linewidth=1.2,
+        plot.plot(_days([d for d, _ in path]), [v for _, v in path], color=style.FAINT, linewidth=1.2,
                   linestyle=(0, (4, 3)), label=label("kpi_path", language))
-        plot.plot([date2num(path[1][0])], [path[1][1]], marker="*", markersize=9, color=style.ACCENT, linestyle="",
+        plot.plot(_days([path[1][0]]), [path[1][1]], marker="*", markersize=9, color=style.ACCENT, linestyle="",
                   label=label("kpi_target", language))
     if points:
-        plot.plot([date2num(d) for d, _ in points], [v for _, v in points], color=STATUS_COLORS[status]
+        plot.plot(_days([d for d, _ in points]), [v for _, v in points], color=STATUS_COLORS[status]
                   if status != "no_data" else style.MUTED, linewidth=2, marker="o", markersize=3.5,
                   label=label("kpi_measured", language))
-    locator = AutoDateLocator(minticks=3, maxticks=6)
+    locator = AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
     plot.xaxis.set_major_locator(locator)
-    plot.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
+    plot.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))  # type: ignore[no-untyped-call]
     unit = (kpi.get("unit") or "")[:20]
     if unit:
         plot.set_ylabel(unit, color=style.MUTED, fontsize=7)
-        plot.yaxis.label.set_parse_math(False)  # type: ignore[attr-defined]
+        plot.yaxis.label.set_parse_math(False)
     legend = plot.legend(loc="best", frameon=False, prop={"family": list(style.families()), "size": 6.5})
     for t in legend.get_texts():
         t.set_parse_math(False)

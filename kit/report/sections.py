@@ -373,7 +373,8 @@ class Report:
                       for stage, then, now in zip(stages, c["then"], c["now"], strict=True)
                       if then != now]  # where the interviews since the workshop moved the curve
         areas = {a["id"]: a["title"] for a in self.ws.canvas("value_proposition").areas}
-        fit = [{"area": areas.get(area, area), "then": f["then"], "now": f["now"]} for area, f in changed["fit"].items()]
+        fit = [{"area": areas.get(area, area), "then": f["then"], "now": f["now"]}
+               for area, f in changed["fit"].items()]
         return {"changed": changed, "fit_rows": fit, "curve_rows": curve_rows, "held": tracking.held(self.ws)}
 
     def _review_next(self) -> dict[str, Any]:

@@ -78,7 +78,8 @@ class RecordForm(w.VBox):  # type: ignore[misc]  # ipywidgets has no annotations
             return w.Text(description=label, style=style, layout=layout)
         if f.type == "strs":
             return w.Text(description=label, style=style, layout=layout, placeholder="Anna, Ben")
-        if f.name in ("notes", "learned", "minutes", "observed", "believed", "will", "feedback", "statement", "text", "what"):
+        if f.name in ("notes", "learned", "minutes", "observed", "believed", "will", "feedback", "statement", "text",
+                      "what"):
             return w.Textarea(description=label, style=style, layout=w.Layout(width="100%", height="4.5rem"))
         return w.Text(description=label, style=style, layout=layout,
                       placeholder="2026-11-04T09:00" if f.type == "datetime" else "")
