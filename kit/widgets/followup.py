@@ -56,6 +56,7 @@ class MeasurementForm(_Form):
         self.value = w.Text(description=_t("form_value", lang), style=_STYLE, layout=layout)
         self.note = w.Text(description=_t("form_note", lang), style=_STYLE, layout=layout)
         super().__init__(ws, [self.kpi, self.date, self.value, self.note])
+        self.add_class("kit-measurement-form")
 
     def _save(self) -> str:
         ws, kpi_id = self.ws, self.kpi.value
@@ -88,6 +89,7 @@ class FeedbackForm(_Form):
         self.score = w.Dropdown(options=[("", None), ("−2", -2), ("−1", -1), ("0", 0), ("+1", 1), ("+2", 2)],
                                 description=_t("form_score", lang), style=_STYLE)
         super().__init__(ws, [self.date, self.channel, self.said, self.score])
+        self.add_class("kit-feedback-form")
 
     def _save(self) -> str:
         idea = plan.chosen_idea(self.ws)

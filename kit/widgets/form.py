@@ -54,6 +54,7 @@ class RecordForm(w.VBox):  # type: ignore[misc]  # ipywidgets has no annotations
         self._fill_picker()
         super().__init__([self.picker, *self.controls.values(), w.HBox([self.button, self.status])])
         self.add_class("kit-form")
+        self.add_class(f"kit-form-{collection}")
 
     # ------------------------------------------------------------------ controls
     def _control(self, f: model.Field) -> w.Widget:
