@@ -279,3 +279,32 @@ def test_the_cli_imports_measurements(tmp_path: Path) -> None:
     assert "1 measurements from m.csv" in out
     with kit.open(path) as ws:
         assert ws.kpis.all()[0]["measurements"] == [{"date": "2026-11-30", "value": 31.0, "note": "21 answers"}]
+
+
+# ------------------------------------------------------------------------------- the room at a follow-up
+def test_at_a_follow_up_the_room_shows_the_learnings_board(tmp_path: Path) -> None:
+    import asyncio
+
+    from kit import facilitation
+    from roomclient import Client, running_room
+
+    path = tmp_path / "room.workshop"
+    token = "participant-token-0123456789"
+    with kit.new(path, title="Room", language="de", actor="fac", teams=["Blau"]) as ws:
+        facilitation.set_step(ws, "08_follow_up")
+    said = "Kundin: „Die Karte hängt am Kühlschrank“ <b>"
+
+    async def main(base: str) -> None:
+        anna = await Client(f"ws://{base}w/room/ws?token={token}").connect()
+        await anna.join("Anna", "Blau")
+        await anna.until(lambda c: "items" in c.state, 10)
+        assert anna.room["canvas"] == "learnings_board"
+        state = await anna.request("add", area="customers_said", text=said)
+        assert state["error"] == "" and anna.texts() == [said]
+        anna.close()
+
+    with running_room({"room": (path, token)}) as (base, _):
+        asyncio.run(main(base))
+    with kit.open(path, actor="check") as ws:
+        (note,) = ws.canvas("learnings_board").items()
+        assert (note["area"], note["text"]) == ("customers_said", said)
