@@ -124,3 +124,18 @@ def test_the_workshop_report_gains_progress_once_a_follow_up_was_held(tmp_path: 
             ws.followups.update(followup["id"], held_at=None)
     with Report(path) as report:
         assert report.section("progress").html.strip() == ""
+
+
+def test_done_in_this_period_comes_from_the_change_log(tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = tmp_path / "d.workshop"
+    with kit.new(path, title="d", language="en", actor="t") as ws:
+        done = ws.actions.add(what="done today")
+        ws.actions.add(what="still open")
+        ws.actions.update(done, status="done")
+    yesterday, today = (dt.date.today() - dt.timedelta(days=1)).isoformat(), dt.date.today().isoformat()
+    with Report(path, since=yesterday) as report:
+        assert [a["what"] for a in report._review_todos()["done"]] == ["done today"]
+    with Report(path, since=today) as report:  # the protected copy's own history must not count
+        assert report._review_todos()["done"] == []

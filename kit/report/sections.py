@@ -80,6 +80,7 @@ class Report:
         original = self._stack.enter_context(kit.open(path, actor="report"))
         self.ws = self._stack.enter_context(protected_copy(original, include_names=include_names,
                                                            redact=list(redact)))
+        self._original = original  # only its change log is read (when to-dos were done): no text from it
         self.include_names = include_names
         self.language = self.ws.language
         self.today = _dt.date.today()
@@ -347,11 +348,12 @@ class Report:
                 "budget": self._budget()}
 
     def _done_since(self) -> set[int]:
-        """Actions marked done after ``since`` (from the change log's times); all done ones without it."""
+        """Actions marked done after ``since``, from the times in the workshop's change log (the protected copy
+        has no history); all done ones without ``since``."""
         done = {a["id"] for a in self.ws.actions if a["status"] == "done"}
         if self.since is None:
             return done
-        return done & {c.record_id for c in self.ws.store.changes() if c.kind == "action" and c.after
+        return done & {c.record_id for c in self._original.store.changes() if c.kind == "action" and c.after
                        and c.after.get("status") == "done" and c.ts[:10] > self.since}
 
     def _review_feedback(self) -> dict[str, Any]:

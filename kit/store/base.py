@@ -188,20 +188,20 @@ class Store(ABC):
             with self.transaction("workshop-kit"):
                 for statement in statements:
                     self._rows(statement)
-                for table, old, _new in moved:
-                    self._move_feedback(table, old)
+                for table, old, new in moved:
+                    self._move_feedback(table, old, new)
                     statements.append(f'ALTER TABLE "{table}" DROP COLUMN "{old}"')
                     self._rows(statements[-1])
                 self._rows("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
         return statements
 
-    def _move_feedback(self, table: str, old: str) -> None:
+    def _move_feedback(self, table: str, old: str, new: str) -> None:
         """Schema 2 -> 3: an idea's ``feedback_result`` text becomes the first entry of its feedback log,
         dated by the idea's last change (when the text was written, at the latest)."""
         for record_id, text in self._rows(f'SELECT id, "{old}" FROM "{table}" WHERE "{old}" <> \'\''):
             ts = self._row("SELECT max(ts) FROM changes WHERE kind=? AND record_id=?", (table, record_id))
             date = (ts[0] if ts and ts[0] else now())[:10]
-            self._rows(f'UPDATE "{table}" SET feedback_log=? WHERE id=?',
+            self._rows(f'UPDATE "{table}" SET "{new}"=? WHERE id=?',
                        (dumps(model.feedback_from_text(text, date)), record_id))
 
     @abstractmethod
