@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from . import formats, journey
 
 if TYPE_CHECKING:
+    from .store import Change
     from .workshop import Workshop
 
 STATUSES = ("reached", "on_track", "off_track", "no_data", "no_target")
@@ -121,6 +122,18 @@ def mark_held(ws: Workshop, followup_id: int, *, when: str | dt.datetime | None 
     if learned.strip():
         changes["learned"] = learned
     return ws.followups.update(followup_id, **changes)
+
+
+def changes_of(ws: Workshop, followup_id: int) -> list[Change]:
+    """The changes that belong to a follow-up held: logged from its day until the day the next one was held
+    (derived from the change log's times, never stored twice); none for one not held."""
+    sessions = held(ws)
+    mine = next((i for i, f in enumerate(sessions) if f["id"] == followup_id), None)
+    if mine is None:
+        return []
+    start = sessions[mine]["held_at"][:10]
+    end = sessions[mine + 1]["held_at"][:10] if mine + 1 < len(sessions) else "9999"
+    return [c for c in ws.store.changes() if start <= c.ts[:10] < end]
 
 
 def current_followup(ws: Workshop, today: dt.date | None = None) -> dict[str, Any] | None:
@@ -253,6 +266,7 @@ __all__ = [
     "add_feedback",
     "added_touchpoints",
     "budget_used",
+    "changes_of",
     "current_followup",
     "expected",
     "held",

@@ -308,3 +308,17 @@ def test_at_a_follow_up_the_room_shows_the_learnings_board(tmp_path: Path) -> No
     with kit.open(path, actor="check") as ws:
         (note,) = ws.canvas("learnings_board").items()
         assert (note["area"], note["text"]) == ("customers_said", said)
+
+
+def test_the_changes_of_a_follow_up_come_from_the_change_log_times(ws: kit.Workshop) -> None:
+    today = dt.date.today()
+    earlier = ws.followups.add(kind="team_session", date="2026-11-04T09:00")
+    now = ws.followups.add(kind="team_session", date="2026-12-02T09:00")
+    assert tracking.changes_of(ws, now) == []  # not held yet
+    tracking.mark_held(ws, earlier, when=dt.datetime.combine(today - dt.timedelta(days=28), dt.time(9)))
+    tracking.mark_held(ws, now, when=dt.datetime.combine(today, dt.time(9)))
+    note = ws.actions.add(what="learned at today's session")
+    mine = tracking.changes_of(ws, now)
+    assert any(c.kind == "action" and c.record_id == note for c in mine)
+    assert all(c.ts[:10] >= today.isoformat() for c in mine)
+    assert not any(c.kind == "action" for c in tracking.changes_of(ws, earlier))  # it ended when today's began
