@@ -484,7 +484,7 @@ def hold_followup(ws: Workshop) -> Html:
 
     found = tracking.current_followup(ws)
     if found is None:
-        return say(ws, "followup_none")
+        return say(ws, "followup_none", days=tracking.SESSION_WINDOW_DAYS)
     if not found["held_at"] or found["held_at"][:10] != dt.date.today().isoformat():
         found = tracking.mark_held(ws, found["id"], when=dt.datetime.now())
     kind = i18n.t(f"notebooks.followup_{found['kind']}", ws.language)

@@ -136,8 +136,13 @@ def changes_of(ws: Workshop, followup_id: int) -> list[Change]:
     return [c for c in ws.store.changes() if start <= c.ts[:10] < end]
 
 
+#: A follow-up counts as today's session when its planned date is at most this many days away.
+SESSION_WINDOW_DAYS = 7
+
+
 def current_followup(ws: Workshop, today: dt.date | None = None) -> dict[str, Any] | None:
-    """The follow-up this session is: one held today, else the next one not held (the nearest date)."""
+    """The follow-up this session is: one held today, else the one not held whose planned date is nearest,
+    if that is at most :data:`SESSION_WINDOW_DAYS` away (else None: nothing is planned around today)."""
     day = today or dt.date.today()
     today_held = [f for f in held(ws) if _day(f["held_at"]) == day]
     if today_held:
@@ -146,7 +151,7 @@ def current_followup(ws: Workshop, today: dt.date | None = None) -> dict[str, An
     if not pending:
         return None
     nearest: dict[str, Any] = min(pending, key=lambda f: abs((_day(f["date"]) - day).days))  # type: ignore[operator]
-    return nearest
+    return nearest if abs((_day(nearest["date"]) - day).days) <= SESSION_WINDOW_DAYS else None  # type: ignore[operator]
 
 
 def kpi_rows(ws: Workshop, since: str | dt.date | None = None) -> list[dict[str, Any]]:
@@ -260,6 +265,7 @@ def added_touchpoints(ws: Workshop) -> set[int]:
 
 
 __all__ = [
+    "SESSION_WINDOW_DAYS",
     "STATUSES",
     "WORKSHOP_END",
     "actions_late_first",

@@ -49,7 +49,7 @@ ON_TRACK_CASES = [
 
 @pytest.mark.parametrize(("case", "kpi", "since", "status"), ON_TRACK_CASES, ids=[c[0] for c in ON_TRACK_CASES])
 def test_on_track_rule(case: str, kpi: dict[str, Any], since: str | None, status: str) -> None:
-    assert tracking.kpi_status(kpi, since) == status
+    assert tracking.kpi_status(kpi, since) == status and status in tracking.STATUSES
 
 
 LATE_CASES = [
@@ -322,3 +322,15 @@ def test_the_changes_of_a_follow_up_come_from_the_change_log_times(ws: kit.Works
     assert any(c.kind == "action" and c.record_id == note for c in mine)
     assert all(c.ts[:10] >= today.isoformat() for c in mine)
     assert not any(c.kind == "action" for c in tracking.changes_of(ws, earlier))  # it ended when today's began
+
+
+def test_todays_session_is_the_nearest_follow_up_within_a_week(ws: kit.Workshop) -> None:
+    first = ws.followups.add(kind="team_session", date="2026-11-04T09:00")
+    second = ws.followups.add(kind="status_review", date="2026-11-25T14:00")
+    pick = tracking.current_followup
+    assert pick(ws, dt.date(2026, 11, 6))["id"] == first
+    assert pick(ws, dt.date(2026, 11, 18))["id"] == second  # 7 days ahead: still this week's session
+    assert pick(ws, dt.date(2026, 11, 14)) is None and pick(ws, dt.date(2027, 1, 1)) is None  # nothing near
+    tracking.mark_held(ws, first, when="2026-11-04T09:30")
+    assert pick(ws, dt.date(2026, 11, 4))["id"] == first  # held today: still this session
+    assert pick(ws, dt.date(2026, 11, 5)) is None  # the next one is 20 days away
