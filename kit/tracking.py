@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 STATUSES = ("reached", "on_track", "off_track", "no_data", "no_target")
 #: The name of the snapshot taken at the end of the workshop (notebook 07); what changed is measured from it.
 WORKSHOP_END = "workshop-end"
-_COMPARED = {"value_proposition": "canvas_items", "touchpoint_map": "touchpoints"}
+_COMPARED = ("value_proposition", "touchpoint_map")
 
 
 def _day(value: str | dt.date | None) -> dt.date | None:
@@ -60,19 +60,17 @@ def expected(kpi: dict[str, Any], on: dt.date) -> float | None:
 def kpi_status(kpi: dict[str, Any], since: str | dt.date | None = None) -> str:
     """One of :data:`STATUSES` for ``kpi`` by the rule above; ``since``: the last review (None: any time)."""
     measurements = kpi.get("measurements") or []
-    latest = measurements[-1] if measurements else None
-    if latest is None or expected(kpi, _day(latest["date"]) or dt.date.today()) is None:
-        return "no_target" if expected(kpi, dt.date.today()) is None else "no_data"
+    if expected(kpi, dt.date.today()) is None:  # the numbers are missing, whatever the day
+        return "no_target"
+    measured = dt.date.fromisoformat(measurements[-1]["date"]) if measurements else None
     after = _day(since)
-    if after is not None and _day(latest["date"]) <= after:  # type: ignore[operator]
+    if measured is None or (after is not None and measured <= after):
         return "no_data"
     sign = 1 if kpi.get("direction", "higher") != "lower" else -1
-    value, goal = float(latest["value"]), float(kpi["target_value"])
+    value, goal = float(measurements[-1]["value"]), float(kpi["target_value"])
     if sign * (value - goal) >= 0:
         return "reached"
-    path = expected(kpi, _day(latest["date"]))  # type: ignore[arg-type]
-    assert path is not None  # noqa: S101 - checked above
-    return "on_track" if sign * (value - path) >= 0 else "off_track"
+    return "on_track" if sign * (value - (expected(kpi, measured) or 0.0)) >= 0 else "off_track"
 
 
 def is_late(action: dict[str, Any], today: dt.date | None = None) -> bool:
