@@ -27,6 +27,10 @@ STEPS: tuple[tuple[str, int], ...] = (
     ("07_plan", 15),
 )
 STEP_IDS = tuple(step_id for step_id, _ in STEPS)
+#: After the workshop day: the notebook of every team session and status review (about four hours, §7).
+FOLLOW_UP_STEPS: tuple[tuple[str, int], ...] = (("08_follow_up", 240),)
+#: Every notebook's step: the workshop day, then the follow-ups.
+NOTEBOOK_IDS = STEP_IDS + tuple(step_id for step_id, _ in FOLLOW_UP_STEPS)
 #: What each step's header shows, below its title.
 SECTIONS = ("purpose", "instructions", "outcome")
 
@@ -54,11 +58,11 @@ def text_key(step_id: str, section: str) -> str:
 
 def step(step_id: str, language: str) -> Step:
     """The step ``step_id`` with its texts in ``language``; an unknown id raises UsageError."""
-    minutes = dict(STEPS).get(step_id)
+    minutes = dict(STEPS + FOLLOW_UP_STEPS).get(step_id)
     if minutes is None:
-        raise UsageError("method.no_step", name=step_id, steps=", ".join(STEP_IDS))
+        raise UsageError("method.no_step", name=step_id, steps=", ".join(NOTEBOOK_IDS))
     texts = {section: i18n.t(text_key(step_id, section), language) for section in ("title", *SECTIONS)}
-    return Step(step_id, STEP_IDS.index(step_id), minutes, **texts)
+    return Step(step_id, NOTEBOOK_IDS.index(step_id), minutes, **texts)
 
 
 def steps(language: str) -> list[Step]:
@@ -102,6 +106,8 @@ def overview(ws: Workshop) -> list[dict[str, Any]]:
 
 
 __all__ = [
+    "FOLLOW_UP_STEPS",
+    "NOTEBOOK_IDS",
     "STEPS",
     "STEP_IDS",
     "Step",

@@ -180,6 +180,10 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--csv", type=Path, metavar="DIR", help="write one CSV per canvas into DIR (one row per note; "
                    "re-imports with 'kit import')")
+    p.add_argument("--review", action="store_true", help="the status review for management instead of the workshop "
+                   "report (KPI trends, to-dos, idea feedback, what changed since the workshop, next dates)")
+    p.add_argument("--since", metavar="DATE", help="with --review: cover what happened after DATE (YYYY-MM-DD; "
+                   "default: the last follow-up held before today)")
 
 
 @command("export", "write the workshop report as PDF and/or HTML (offline, pseudonyms by default), or CSV per canvas",
@@ -199,7 +203,7 @@ def _export(args: argparse.Namespace) -> int:
             print(f"wrote {report.write_notebook(ws, args.notebook, **options)}")
         if args.pdf or args.html:
             written = report.export(ws, args.pdf, args.html, progress=not args.quiet, chromium=args.chromium,
-                                    **options)
+                                    review=args.review, since=args.since, **options)
             for path in written.values():
                 print(f"wrote {path}")
         if args.pptx:
@@ -221,7 +225,8 @@ def _import_args(p: argparse.ArgumentParser) -> None:
     _path(p)
     p.add_argument("file", type=Path, help="a .csv (UTF-8 or Windows-1252; comma, semicolon or tab) or .xlsx file "
                    "with a header row")
-    p.add_argument("--into", required=True, help="observations, evidence, ideas or canvas:<id>")
+    p.add_argument("--into", required=True, help="observations, evidence, ideas, canvas:<id> or measurements "
+                   "(KPI values: columns kpi, date, value, note)")
     p.add_argument("--map", metavar="FIELD=COLUMN,...", help="columns the kit does not recognise, "
                    "e.g. text=Content,area=Frame,who=Segment")
     p.add_argument("--yes", action="store_true", help="import without asking (default: preview, then ask)")
@@ -230,11 +235,12 @@ def _import_args(p: argparse.ArgumentParser) -> None:
 @command("import", "import notes from a board export (Miro, Mural, Dovetail, a spreadsheet): preview first, "
                    "then all rows in one step", _import_args)
 def _import(args: argparse.Namespace) -> int:
-    from . import i18n, importing
+    from . import i18n, importing, kpi_import
 
     with _opened(args) as ws:
         lang = ws.language
-        plan = importing.plan(ws, args.file, args.into, importing.parse_map(args.map))
+        plan = (kpi_import.plan(ws, args.file, importing.parse_map(args.map)) if args.into == kpi_import.INTO
+                else importing.plan(ws, args.file, args.into, importing.parse_map(args.map)))
         for line in importing.preview_lines(plan, lang):
             print(line)
         plan.check()

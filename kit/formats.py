@@ -11,6 +11,7 @@ gives a new Store; ``kit.samples.load`` wraps it in a Workshop (this module neve
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import json
 import os
 from pathlib import Path
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 FORMAT = "workshop-kit"
 FORMAT_VERSION = 1
-_STRUCTURED = {"refs", "strs", "scores", "measurements"}
+_STRUCTURED = {"refs", "strs", "scores", "measurements", "feedback"}
 
 
 def dump(workshop: Workshop) -> dict[str, Any]:
@@ -77,11 +78,20 @@ def validate_document(data: Any, where: str = "JSON") -> tuple[dict[str, Any], R
             if row["id"] in seen:
                 raise StoreError("document.repeated_id", where=where, name=name, index=i, id=row["id"])
             seen.add(row["id"])
-            values = kind.validate({k: v for k, v in row.items() if k != "id"})
+            values = kind.validate(_upgraded(kind.name, {k: v for k, v in row.items() if k != "id"}))
             kind.check_record(values)
             records.setdefault(name, []).append((row["id"], values))
     _check_links(records)
     return info, records
+
+
+def _upgraded(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A record written before schema 3: an idea's ``feedback_result`` text becomes its feedback log."""
+    if kind == "idea" and "feedback_result" in row:
+        text = row.pop("feedback_result") or ""
+        if not row.get("feedback_log") and isinstance(text, str):
+            row["feedback_log"] = model.feedback_from_text(text, _dt.date.today().isoformat())
+    return row
 
 
 def load_into_new(path: str | os.PathLike[str], data: Any, where: str, actor: str) -> Store:

@@ -31,7 +31,7 @@ class Field:
     """One typed field. ``clean`` returns the stored value or raises ValidationError."""
 
     name: str
-    type: str  # text, choice, int, float, bool, date, datetime, ref, refs, strs, scores, measurements
+    type: str  # text, choice, int, float, bool, date, datetime, ref, refs, strs, scores, measurements, feedback
     required: bool = False
     choices: tuple[str, ...] = ()
     min: float | None = None
@@ -44,7 +44,8 @@ class Field:
     def empty(self) -> Any:
         if self.default is not None:
             return self.default() if callable(self.default) else self.default
-        return {"text": "", "strs": [], "refs": [], "scores": {}, "measurements": [], "bool": False}.get(
+        return {"text": "", "strs": [], "refs": [], "scores": {}, "measurements": [], "feedback": [],
+                "bool": False}.get(
             self.type
         )
 
@@ -223,6 +224,32 @@ class Field:
             out.append({"date": date, "value": number, "note": note})
         return sorted(out, key=lambda m: m["date"])
 
+    def _feedback(self, value: Any) -> list[dict[str, Any]]:
+        """An idea's feedback log: what customers said about it and when the staff heard it."""
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+            raise _Problem("validation.feedback", got=_short(value))
+        out = []
+        for item in value:
+            if not isinstance(item, Mapping) or "date" not in item or not set(item) <= set(FEEDBACK_KEYS):
+                raise _Problem("validation.feedback_entry", keys=", ".join(FEEDBACK_KEYS), got=_short(item))
+            entry: dict[str, Any] = {
+                "date": Field("date", "date", required=True)._date(item["date"]),
+                "channel": Field("channel", "text")._text(item.get("channel") or ""),
+                "said": Field("said", "text")._text(item.get("said") or ""),
+                "score": Field("score", "int", **EMOTION)._int(item.get("score") if item.get("score") is not None
+                                                               else ""),
+                "shared_with_staff": Field("shared_with_staff", "date")._date(item.get("shared_with_staff") or ""),
+            }
+            out.append(entry)
+        return sorted(out, key=lambda e: e["date"])
+
+
+def feedback_from_text(text: str, date: str) -> list[dict[str, Any]]:
+    """The feedback log of a schema-2 idea whose ``feedback_result`` text was ``text`` (noted on ``date``)."""
+    if not text.strip():
+        return []
+    return [{"date": date, "channel": "", "said": text, "score": None, "shared_with_staff": None}]
+
 
 class _Problem(Exception):
     """What is wrong with one value, before the field it belongs to is known."""
@@ -298,6 +325,12 @@ def _due_after_start(record: dict[str, Any]) -> None:
                               due=record["due"])
 
 
+def _target_after_baseline(record: dict[str, Any]) -> None:
+    if record.get("baseline_date") and record.get("target_date") and record["target_date"] <= record["baseline_date"]:
+        raise ValidationError("kpi", "target_date", "validation.target_before_baseline",
+                              baseline=record["baseline_date"], target=record["target_date"])
+
+
 LANGUAGES = ("de", "en")
 OBSERVATION_KINDS = ("behaviour", "quote", "artefact", "other")
 HYPOTHESIS_KINDS = ("job", "pain", "gain")
@@ -307,6 +340,8 @@ STANCES = ("supports", "contradicts", "new_insight")
 SIDES = ("front", "back")
 ACTION_STATUSES = ("open", "doing", "done", "dropped")
 FOLLOWUP_KINDS = ("team_session", "status_review", "training", "other")
+DIRECTIONS = ("higher", "lower")  # which way a KPI gets better
+FEEDBACK_KEYS = ("date", "channel", "said", "score", "shared_with_staff")
 class Bounds(TypedDict):
     """The range of a number field, spread into ``Field(..., **EMOTION)``."""
 
@@ -419,8 +454,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
         Field("votes", "scores", min=0, max=99),
         Field("selected", "bool"),
         _text("feedback", doc="how customers give feedback on this idea"),
-        _text("feedback_result", doc="what came back, shared with the staff who had it"),
         Field("hidden", "bool"),
+        # schema 3: the log replaces the single text "feedback_result" (moved into its first entry)
+        Field("feedback_log", "feedback", doc="date, channel, what the customer said, score -2..+2, "
+              "when it was shared with the staff who had the idea"),
     ), "text"),
     Kind("action", "actions", (
         _text("who"),
@@ -433,18 +470,30 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     ), "what", checks=(_due_after_start,)),
     Kind("kpi", "kpis", (
         _text("criterion", required=True),
-        _text("target"),
+        _text("target", doc="the target in words (the description)"),
         _text("frequency"),
         _text("owner"),
         _text("method", doc="how it is measured"),
         Field("measurements", "measurements"),
-    ), "criterion"),
+        # schema 3: numbers, so kit.tracking can say whether the KPI is on track
+        Field("baseline_value", "float", doc="where it stood before the workshop"),
+        Field("baseline_date", "date"),
+        Field("target_value", "float"),
+        Field("target_date", "date"),
+        _choice("direction", DIRECTIONS, default="higher", doc="which way is better"),
+        _text("unit", doc="e.g. %, days, EUR"),
+    ), "criterion", checks=(_target_after_baseline,)),
     Kind("followup", "followups", (
         _choice("kind", FOLLOWUP_KINDS, required=True),
         Field("date", "datetime", required=True),
         Field("duration_min", "int", min=0, max=24 * 60),
         _text("topic"),
         _text("team"),
+        # schema 3: what happened at it
+        Field("held_at", "datetime", doc="when it took place (empty: not held yet)"),
+        Field("attendees", "strs", private=True, doc="personal data: exported only on request"),
+        _text("minutes"),
+        _text("learned", doc="what we learned"),
     ), "topic"),
 ]}
 

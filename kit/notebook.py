@@ -126,7 +126,8 @@ def header(ws: Workshop, step_id: str, go: bool = True) -> Html:
     if go and not access.is_participant(ws.role):
         agenda.go_to(ws, step_id)
     t, e = i18n.texts("notebooks", ws.language), html.escape
-    number = t["header_step"].format(number=step.number, total=len(agenda.STEP_IDS) - 1)
+    number = (t["header_step"].format(number=step.number, total=len(agenda.STEP_IDS) - 1)
+              if step.id in agenda.STEP_IDS else t["header_follow_up"])
     timebox = t["header_timebox"].format(minutes=step.minutes)
     sections = [(t["header_purpose"], step.purpose), (t["header_instructions"], step.instructions),
                 (t["header_outcome"], step.outcome)]
@@ -474,6 +475,182 @@ def export_report(ws: Workshop, pdf: bool = True) -> Html:
     return say(ws, "report_done", paths=", ".join(str(p) for p in written.values()))
 
 
+# --------------------------------------------------------------------------- 08: follow-up sessions
+def hold_followup(ws: Workshop) -> Html:
+    """Mark the follow-up this session is as held (now) and say which one it is; safe to run again."""
+    import datetime as dt
+
+    from . import tracking
+
+    found = tracking.current_followup(ws)
+    if found is None:
+        return say(ws, "followup_none", days=tracking.SESSION_WINDOW_DAYS)
+    if not found["held_at"] or found["held_at"][:10] != dt.date.today().isoformat():
+        found = tracking.mark_held(ws, found["id"], when=dt.datetime.now())
+    kind = i18n.t(f"notebooks.followup_{found['kind']}", ws.language)
+    return say(ws, "followup_held", kind=kind, date=i18n.format_datetime(found["date"], ws.language),
+               n=len(tracking.held(ws)))
+
+
+def followup_form(ws: Workshop) -> Any:
+    """Who attended (names stay out of reports unless asked for), minutes and what we learned, for the
+    follow-up this session is."""
+    from . import tracking
+    from .widgets.form import RecordForm
+
+    form = RecordForm(ws, "followups", ["held_at", "attendees", "minutes", "learned"])
+    found = tracking.current_followup(ws)
+    if found is not None:
+        form.select(found["id"])
+    return form
+
+
+def todo_review(ws: Workshop) -> Html:
+    """Every action, late ones first, with what was spent on the done ones."""
+    import pandas as pd
+
+    from . import plan, synthesis, tracking
+
+    lang = ws.language
+    rows = [{"what": a["what"], "who": a["who"], "due": a["due"] or "", "budget": i18n.format_money(a["budget"], lang),
+             "status": i18n.t("tracking.late", lang) if a["late"] else i18n.t(f"notebooks.action_{a['status']}", lang)}
+            for a in tracking.actions_late_first(ws)]
+    frame = pd.DataFrame(rows, columns=["what", "who", "due", "budget", "status"])
+    shown = table(ws, frame.rename(columns={c: synthesis.column(c, lang) for c in frame.columns}))
+    spent = say(ws, "budget_used", used=i18n.format_money(tracking.budget_used(ws), lang),
+                total=i18n.format_money(plan.budget_total(ws), lang))
+    return Html(shown.markup + spent.markup, f"{shown.text}\n{spent.text}")
+
+
+def measurement_form(ws: Workshop) -> Any:
+    """Record one KPI value (which KPI, date, value, note)."""
+    from .widgets.followup import MeasurementForm
+
+    return MeasurementForm(ws)
+
+
+def kpi_trends(ws: Workshop) -> Html:
+    """Each KPI against its baseline and target, on or off track since the last follow-up held before today
+    (the rule is in kit/tracking.py), with its trend chart."""
+    import base64
+    import datetime as dt
+
+    import pandas as pd
+
+    from . import render, tracking
+
+    lang, since = ws.language, tracking.last_review(ws, before=dt.date.today())
+    rows = tracking.kpi_rows(ws, since)
+    frame = pd.DataFrame([{"criterion": r["criterion"], "baseline": r["baseline_value"],
+                           "latest": r["latest"]["value"] if r["latest"] else None, "target": r["target_value"],
+                           "status": i18n.t(f"report.kpi_{r['status']}", lang)} for r in rows],
+                         columns=["criterion", "baseline", "latest", "target", "status"])
+    shown = table(ws, frame.rename(columns={c: i18n.t(f"tracking.col_{c}", lang) for c in frame.columns}))
+    charts = "".join(
+        '<img class="kit-kpi-chart" alt="{}" src="data:image/png;base64,{}">'.format(
+            html.escape(r["criterion"], quote=True),
+            base64.b64encode(render.to_png(render.kpi_trend(r, r["status"], lang), dpi=80)).decode())
+        for r in rows)
+    return Html(shown.markup + f'<div class="kit-kpi-charts">{charts}</div>', shown.text)
+
+
+def feedback_form(ws: Workshop) -> Any:
+    """Record what a customer said about the chosen idea."""
+    from .widgets.followup import FeedbackForm
+
+    return FeedbackForm(ws)
+
+
+def feedback_log(ws: Workshop) -> Html:
+    """The chosen idea's feedback log, oldest first, and whether the staff who had it heard each entry."""
+    import pandas as pd
+
+    from . import plan
+
+    idea, lang = plan.chosen_idea(ws), ws.language
+    if idea is None:
+        return line(i18n.t("report.no_chosen_ideas", lang))
+    frame = pd.DataFrame([{**e, "shared_with_staff": e["shared_with_staff"] or i18n.t("report.not_yet", lang)}
+                          for e in idea["feedback_log"]], columns=["date", "channel", "said", "score",
+                                                                   "shared_with_staff"])
+    return table(ws, frame.rename(columns={c: i18n.t(f"tracking.col_{c}", lang) for c in frame.columns}))
+
+
+def share_feedback(ws: Workshop) -> Html:
+    """Record that the staff who had the idea heard every entry not shared yet (today)."""
+    from . import plan, tracking
+
+    idea = plan.chosen_idea(ws)
+    if idea is None:
+        return line(i18n.t("report.no_chosen_ideas", ws.language))
+    return say(ws, "feedback_shared", n=tracking.share_feedback(ws, idea["id"]))
+
+
+def new_touchpoints(ws: Workshop) -> Html:
+    """The touchpoints added since the workshop ended (step by step, as the method asks)."""
+    import pandas as pd
+
+    from . import plan, synthesis, tracking
+
+    added = tracking.added_touchpoints(ws)
+    rows = [{"stage": r["stage"], "name": r["name"], "channel": r["channel"], "owner": r["owner"]}
+            for r in plan.touchpoint_rows(ws) if r["id"] in added]
+    frame = pd.DataFrame(rows, columns=["stage", "name", "channel", "owner"])
+    return table(ws, frame.rename(columns={c: synthesis.column(c, ws.language) for c in frame.columns}))
+
+
+def workshop_end(ws: Workshop) -> Html:
+    """Keep the state at the end of the workshop (once), so follow-ups can show what changed since."""
+    from . import tracking
+
+    name = tracking.workshop_end(ws)
+    if name is None:
+        name = ws.snapshot(tracking.WORKSHOP_END)
+    return say(ws, "workshop_end_kept", name=name)
+
+
+def since_workshop(ws: Workshop) -> Html:
+    """What changed on the value proposition canvas and the touchpoint map since the workshop ended:
+    notes added, removed and changed, fit coverage then and now, the evidence emotion curve then and now."""
+    import pandas as pd
+
+    from . import tracking
+
+    lang = ws.language
+    changed = tracking.since_workshop(ws)
+    if changed is None:
+        return line(i18n.t("report.no_workshop_end", lang))
+    items = []
+    for c in changed["canvases"].values():
+        items += [f"{c['title']} · {i18n.t('report.added', lang)}: {text}" for text in c["added"]]
+        items += [f"{c['title']} · {i18n.t('report.removed', lang)}: {text}" for text in c["removed"]]
+        items += [f"{c['title']} · {i18n.t('report.changed', lang)}: {new}" for _, new in c["changed"]]
+    notes = lines(items) if items else line(i18n.t("report.unchanged", lang))
+    areas = {a["id"]: a["title"] for a in ws.canvas("value_proposition").areas}
+    fit = pd.DataFrame([[areas.get(a, a), "{} / {}".format(*f["then"]), "{} / {}".format(*f["now"])]
+                        for a, f in changed["fit"].items()],
+                       columns=[i18n.t(f"report.{k}", lang) for k in ("fit_area", "then", "now")])
+    curve = pd.DataFrame([[persona, stage, None if then is None else round(then, 1),
+                           None if now is None else round(now, 1)]
+                          for persona, c in changed["curve"].items()
+                          for stage, then, now in zip(changed["stages"], c["then"], c["now"], strict=True)
+                          if then != now],
+                         columns=[i18n.t(f"report.{k}", lang) for k in ("persona", "stage", "curve_then", "curve_now")])
+    same = line(i18n.t("report.curve_unchanged", lang))
+    parts = [notes, table(ws, fit), table(ws, curve) if not curve.empty else same]
+    return Html("".join(p.markup for p in parts), "\n".join(p.text for p in parts))
+
+
+def export_review(ws: Workshop, pdf: bool = True) -> Html:
+    """The status review for management (kit.report, ``review=True``) as HTML and, unless ``pdf=False``, PDF."""
+    from . import report
+
+    folder = output_dir(ws)
+    written = report.export(ws, pdf=folder / "status-review.pdf" if pdf else None, html=folder / "status-review.html",
+                            progress=False, review=True)
+    return say(ws, "report_done", paths=", ".join(str(p) for p in written.values()))
+
+
 __all__ = [
     "add_missing",
     "agenda_view",
@@ -488,14 +665,22 @@ __all__ = [
     "export_calendar",
     "export_guide",
     "export_report",
+    "export_review",
+    "feedback_form",
+    "feedback_log",
     "figure",
     "fit_summary",
+    "followup_form",
     "form",
     "header",
+    "hold_followup",
     "import_notes",
     "interviews",
+    "kpi_trends",
     "line",
     "lines",
+    "measurement_form",
+    "new_touchpoints",
     "open_vote",
     "open_workshop",
     "output_dir",
@@ -506,10 +691,14 @@ __all__ = [
     "select_top",
     "setup",
     "setup_summary",
+    "share_feedback",
+    "since_workshop",
     "snapshot",
     "status_summary",
     "table",
     "timer",
+    "todo_review",
     "touchpoint_summary",
+    "workshop_end",
     "workshop_path",
 ]

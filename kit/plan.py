@@ -116,7 +116,8 @@ def session_gaps(ws: Workshop) -> list[int]:
 
 # --------------------------------------------------------------------------- calendar
 def calendar_bytes(ws: Workshop) -> bytes:
-    """Every follow-up as an RFC 5545 calendar (floating local times, stable UIDs)."""
+    """Every follow-up as an RFC 5545 calendar (floating local times, stable UIDs; SEQUENCE counts the
+    moves, so a calendar that imports it again updates the entry instead of adding a second one)."""
     import icalendar
 
     lang, info = ws.language, ws.info
@@ -126,6 +127,7 @@ def calendar_bytes(ws: Workshop) -> bytes:
     cal.add("x-wr-calname", i18n.t("notebooks.plan_calendar_name", lang, title=info["title"]))
     origin = ws.store.meta().get("created", "") + ws.store.name  # the file's name or the workshop key
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    moves = moved(ws)
     for followup in sorted(ws.followups, key=lambda f: (f["date"], f["id"])):
         start = dt.datetime.fromisoformat(followup["date"])
         minutes = followup["duration_min"] or (SESSION_MINUTES if followup["kind"] == "team_session"
@@ -134,6 +136,7 @@ def calendar_bytes(ws: Workshop) -> bytes:
         digest = hashlib.sha1(f"{origin}:{followup['id']}".encode(), usedforsecurity=False).hexdigest()[:16]
         event.add("uid", f"followup-{followup['id']}-{digest}@workshop-kit")
         event.add("dtstamp", stamp)
+        event.add("sequence", moves.get(followup["id"], 0))  # a moved date replaces the calendar entry
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=minutes))
         kind = i18n.t(f"notebooks.followup_{followup['kind']}", lang)
@@ -144,6 +147,16 @@ def calendar_bytes(ws: Workshop) -> bytes:
         cal.add_component(event)
     ics: bytes = cal.to_ical()
     return ics
+
+
+def moved(ws: Workshop) -> dict[int, int]:
+    """How often each follow-up's date or length changed, from the change log (its .ics SEQUENCE)."""
+    counts: dict[int, int] = {}
+    for change in ws.store.changes():
+        if change.kind == "followup" and change.before and change.after and any(
+                change.before.get(k) != change.after.get(k) for k in ("date", "duration_min")):
+            counts[change.record_id] = counts.get(change.record_id, 0) + 1
+    return counts
 
 
 def to_ics(ws: Workshop, path: str | os.PathLike[str]) -> Path:
@@ -252,7 +265,7 @@ def idea_rows(ws: Workshop) -> list[dict[str, Any]]:
     stages = {a["id"]: a["title"] for a in ws.canvas("idea_board").areas}
     rows = [{"id": i["id"], "stage": stages.get(i["stage"], i["stage"]), "text": i["text"],
              "votes": sum(i["votes"].values()), "selected": i["selected"], "feedback": i["feedback"],
-             "feedback_result": i["feedback_result"]} for i in ws.ideas if not i["hidden"]]
+             "feedback_log": len(i["feedback_log"])} for i in ws.ideas if not i["hidden"]]
     return sorted(rows, key=lambda r: (-r["votes"], r["id"]))
 
 
@@ -290,7 +303,7 @@ def choose_idea(ws: Workshop, idea_id: int | None = None, feedback: str = "") ->
 
 def chosen_idea_table(ws: Workshop) -> pandas.DataFrame:
     rows = [r for r in idea_rows(ws) if r["selected"]]
-    return _frame(rows, ["stage", "text", "votes", "feedback", "feedback_result"], ws.language)
+    return _frame(rows, ["stage", "text", "votes", "feedback", "feedback_log"], ws.language)
 
 
 __all__ = [
@@ -308,6 +321,7 @@ __all__ = [
     "idea_table",
     "kpi_rows",
     "kpi_table",
+    "moved",
     "propose",
     "session_gaps",
     "to_ics",

@@ -62,7 +62,8 @@ def test_copy_is_exact_file_to_server_to_file(rich: Path, tmp_path: Path, pg_clu
     next_ids = []
     for target in (rich, server, back):
         with kit.open(target, actor="anna") as ws:
-            assert ws.live["step"] == "03_interviews" and [s["name"] for s in ws.snapshots()] == ["vor dem Umbau"]
+            assert ws.live["step"] == "03_interviews"
+            assert [s["name"] for s in ws.snapshots()] == ["workshop-end", "vor dem Umbau"]  # the sample's own first
             ws.redo()  # the undo history came along: anna's undone add comes back
             next_ids.append((ws.observations.add(text="next"), ws.version()))
     assert next_ids[0] == next_ids[1] == next_ids[2]

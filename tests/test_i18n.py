@@ -41,7 +41,7 @@ def test_both_languages_cover_the_same_agenda_steps() -> None:
         assert [s.id for s in steps] == list(agenda.STEP_IDS)
     catalogue = i18n.catalogue()
     step_keys = {k for k in catalogue if k.startswith("notebooks.step_")}
-    wanted = {agenda.text_key(s, part) for s in agenda.STEP_IDS for part in ("title", *agenda.SECTIONS)}
+    wanted = {agenda.text_key(s, part) for s in agenda.NOTEBOOK_IDS for part in ("title", *agenda.SECTIONS)}
     assert step_keys == wanted  # no orphan step, no missing part
     for key in wanted:
         assert catalogue[key]["de"] != catalogue[key]["en"] or key.endswith("05_canvas_title"), key

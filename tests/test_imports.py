@@ -26,10 +26,11 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 LAYERS = [
     # access: rules on plain data, only kit.errors; names, tokens and privacy: text rules, no store
     ("model", ["errors", "i18n", "model", "canvases", "access", "names", "tokens", "privacy"]),
-    ("store", ["store", "formats", "collection", "importing", "board_csv"]),
+    ("store", ["store", "formats", "collection", "importing", "board_csv", "kpi_import"]),
     ("access rules and sessions", ["sessions", "facilitation", "roster", "canvas", "workshop", "samples",
                                    "",  # kit/__init__.py: kit.open, kit.new, kit.demo
-                                   "agenda", "synthesis", "guide", "plan", "journey"]),  # the method's logic
+                                   # the method's logic
+                                   "agenda", "synthesis", "guide", "plan", "journey", "tracking"]),
     ("widgets/room and render", ["widgets", "live", "room", "serve.room", "serve.loadtest", "render"]),
     ("report", ["report"]),
     ("cli", ["cli", "__main__", "notebook", "serve", "serve.command", "serve.server", "hub"]),

@@ -26,6 +26,10 @@ GOOD_BAD = {
                        [{"date": "2026-01-01", "value": 2.0, "note": "n"},
                         {"date": "2026-02-01", "value": 3.5, "note": ""}])],
                      [[{"value": 1}], [{"date": "x", "value": 1}], "1"]),
+    "feedback": ([([{"date": "2026-02-01", "said": "gut", "score": "2"}, {"date": "2026-01-01", "score": 0}],
+                   [{"date": "2026-01-01", "channel": "", "said": "", "score": 0, "shared_with_staff": None},
+                    {"date": "2026-02-01", "channel": "", "said": "gut", "score": 2, "shared_with_staff": None}])],
+                 [[{"said": "x"}], [{"date": "2026-01-01", "score": 3}], [{"date": "2026-01-01", "who": "x"}], "x"]),
 }
 
 FIELDS = {
@@ -41,6 +45,7 @@ FIELDS = {
     "strs": ("workshop", "teams"),
     "scores": ("touchpoint", "emotion"),
     "measurements": ("kpi", "measurements"),
+    "feedback": ("idea", "feedback_log"),
 }
 
 

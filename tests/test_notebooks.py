@@ -8,6 +8,7 @@ second run must not add anything twice.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import itertools
 import json
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from nbclient import NotebookClient
 
 import kit
-from kit import agenda, synthesis
+from kit import agenda, synthesis, tracking
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -32,10 +33,10 @@ FORBIDDEN = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.A
 # learning cards: 3 in the file + drafts for the decided hypotheses without a card
 # (de: 2 and 4; en: 2 and 6); everything else must be exactly as loaded.
 AFTER = {
-    "de": {"observations": 16, "hypotheses": 9, "interviews": 7, "evidence": 30, "learning_cards": 5,
-           "canvas_items": 36, "touchpoints": 17, "ideas": 13, "actions": 9, "kpis": 5, "followups": 6},
-    "en": {"observations": 16, "hypotheses": 9, "interviews": 7, "evidence": 27, "learning_cards": 5,
-           "canvas_items": 35, "touchpoints": 18, "ideas": 13, "actions": 9, "kpis": 5, "followups": 6},
+    "de": {"observations": 16, "hypotheses": 9, "interviews": 7, "evidence": 32, "learning_cards": 5,
+           "canvas_items": 37, "touchpoints": 18, "ideas": 13, "actions": 9, "kpis": 5, "followups": 6},
+    "en": {"observations": 16, "hypotheses": 9, "interviews": 7, "evidence": 29, "learning_cards": 5,
+           "canvas_items": 36, "touchpoints": 19, "ideas": 13, "actions": 9, "kpis": 5, "followups": 6},
 }
 STATUSES = {
     "de": {1: "confirmed", 2: "confirmed", 3: "refuted", 4: "refuted", 5: "confirmed", 6: "testing",
@@ -55,7 +56,7 @@ def code_of(path: Path) -> list[str]:
 
 # --------------------------------------------------------------------------- static checks
 def test_sequence_matches_the_agenda() -> None:
-    assert [p.stem for p in NOTEBOOKS] == list(agenda.STEP_IDS)
+    assert [p.stem for p in NOTEBOOKS] == list(agenda.NOTEBOOK_IDS)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -147,8 +148,10 @@ def test_sequence_runs_on_sample(kind: str, tmp_path: Path, monkeypatch: pytest.
         assert synthesis.statuses(ws) == STATUSES[kind]
         assert {h["id"]: h["status"] for h in ws.hypotheses} == STATUSES[kind]
         assert [h["id"] for h in ws.hypotheses if h["selected"]] == [1, 2, 3, 4, 5, 6]
-        assert len(ws.snapshots()) == 1
-        assert agenda.current(ws) == "07_plan"
+        assert len(ws.snapshots()) == 2  # the sample's workshop end (kept, not taken again) and 05's
+        assert ws.live["step"] == "08_follow_up"
+        today = [f for f in tracking.held(ws) if f["held_at"][:10] == dt.date.today().isoformat()]
+        assert len(tracking.held(ws)) == 2 + len(today) and len(today) <= 1  # 08 marks today's session held
         exports = ws.path.parent / f"{ws.path.stem}-export"
         events = calendar_events(exports / "follow-ups.ics")
         assert len(events) == len(ws.followups) == 6
@@ -156,10 +159,11 @@ def test_sequence_runs_on_sample(kind: str, tmp_path: Path, monkeypatch: pytest.
         assert guide_html.count('class="kit-guide-question"') == 6
         assert (exports / "report.html").stat().st_size > 0
         assert (exports / "report.pdf").read_bytes().startswith(b"%PDF")
+        assert (exports / "status-review.pdf").read_bytes().startswith(b"%PDF")
         if kind == "de":
             counts = {name: len(getattr(ws, name)) for name in AFTER[kind]}
-    if kind == "de":  # idempotent: running the steps again adds nothing (the PDF step is left out)
-        failures = run_all(NOTEBOOKS[:-1], tmp_path)
+    if kind == "de":  # idempotent: running the steps again adds nothing (the PDF steps 07 and 08 are left out)
+        failures = run_all(NOTEBOOKS[:-2], tmp_path)
         assert not failures, "\n\n".join(failures)
         with kit.open(path) as ws:
             assert {name: len(getattr(ws, name)) for name in AFTER[kind]} == counts

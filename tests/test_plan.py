@@ -15,8 +15,8 @@ from kit import plan
 # de: 2026-11-04, 11-25, 12-16 -> 21, 21; en: 2026-10-14, 11-11, 12-09 -> 28, 28.
 GAPS = {"de": [21, 21], "en": [28, 28]}
 # Touchpoints before first contact (stages need_arises..website) and moments of truth, by hand.
-TOUCHPOINTS = {"de": {"touchpoints": 17, "pre_contact": 8, "moments_of_truth": 3},
-               "en": {"touchpoints": 18, "pre_contact": 9, "moments_of_truth": 3}}
+TOUCHPOINTS = {"de": {"touchpoints": 18, "pre_contact": 8, "moments_of_truth": 3},  # one added after the workshop
+               "en": {"touchpoints": 19, "pre_contact": 9, "moments_of_truth": 3}}
 
 
 def events(data: bytes) -> list[icalendar.Event]:

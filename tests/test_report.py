@@ -79,22 +79,25 @@ def parse(markup: str) -> Tags:
 
 
 # ----------------------------------------------------------------------------- exports
-@pytest.fixture(scope="module", params=["de", "en"])
-def sample_export(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """Each sample exported through the CLI, as PDF and HTML, with the page images kept."""
-    lang = request.param
-    folder = tmp_path_factory.mktemp(f"report_{lang}")
+def export_sample(lang: str, folder: Path, artifacts: Path, *options: str) -> dict[str, object]:
+    """The sample in ``lang`` exported through the CLI as PDF and HTML, its pages kept in ``artifacts``."""
     path = folder / f"sample_{lang}.workshop"
     kit.demo(path, lang, actor="tester").close()
     pdf, page_html = folder / "report.pdf", folder / "report.html"
-    done = kit_cli("export", str(path), "--pdf", str(pdf), "--html", str(page_html))
+    done = kit_cli("export", str(path), *options, "--pdf", str(pdf), "--html", str(page_html))
     assert done.returncode == 0, done.stderr
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob(f"{lang}-page-*.png"):
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for old in artifacts.glob(f"{lang}-page-*.png"):
         old.unlink()
-    subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(ARTIFACTS / f"{lang}-page")], check=True)
+    subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(artifacts / f"{lang}-page")], check=True)
     return {"lang": lang, "path": path, "pdf": pdf, "html": page_html, "stderr": done.stderr,
             "text": pdf_text(pdf)}
+
+
+@pytest.fixture(scope="module", params=["de", "en"])
+def sample_export(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Each sample exported through the CLI, as PDF and HTML, with the page images kept."""
+    return export_sample(request.param, tmp_path_factory.mktemp(f"report_{request.param}"), ARTIFACTS)
 
 
 @pytest.mark.browser

@@ -40,10 +40,11 @@ HAND = {
         9: ({5}, set(), "open"),
     },
 }
-NEW_INSIGHTS = {"de": 3, "en": 4}
+NEW_INSIGHTS = {"de": 5, "en": 6}  # two of each from follow-up calls after the workshop
 # Value Proposition Canvas fit, by hand from the fit links of the reliever/creator items:
-FIT = {"de": {"pains": (4, 6), "gains": (5, 6)}, "en": {"pains": (4, 6), "gains": (4, 5)}}
-UNADDRESSED = {"de": {"pains": [23, 24], "gains": [30]}, "en": {"pains": [23, 24], "gains": [29]}}
+# (pain 23 gained a reliever at the first follow-up session)
+FIT = {"de": {"pains": (5, 6), "gains": (5, 6)}, "en": {"pains": (5, 6), "gains": (4, 5)}}
+UNADDRESSED = {"de": {"pains": [24], "gains": [30]}, "en": {"pains": [24], "gains": [29]}}
 
 
 def lang_of(ws: kit.Workshop) -> str:
@@ -249,7 +250,7 @@ def test_guide_without_chosen_hypotheses_says_so(ws: kit.Workshop) -> None:
 # --------------------------------------------------------------------------- the agenda
 def test_agenda_steps_match_notebooks_and_fill_a_half_day() -> None:
     notebooks = sorted(p.stem for p in (DATA.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    assert list(agenda.STEP_IDS) == notebooks
+    assert list(agenda.NOTEBOOK_IDS) == notebooks and agenda.NOTEBOOK_IDS[:len(agenda.STEP_IDS)] == agenda.STEP_IDS
     assert agenda.total_minutes() == 240
     for lang in ("de", "en"):
         steps = agenda.steps(lang)

@@ -8,7 +8,7 @@ with hundreds of notes. Notes that did not fit are in ``fig.kit_overflow`` ({are
 """
 from __future__ import annotations
 
-from .charts import emotion_curve, evidence_chart, gap_heatmap, observations_chart
+from .charts import emotion_curve, evidence_chart, gap_heatmap, kpi_trend, observations_chart
 from .figure import canvas_figure
 from .output import canvas_html, to_png, to_svg
 
@@ -18,6 +18,7 @@ __all__ = [
            "emotion_curve",
            "evidence_chart",
            "gap_heatmap",
+           "kpi_trend",
            "observations_chart",
            "to_png",
            "to_svg",

@@ -254,3 +254,57 @@ def _whole_number_ticks(plot: Axes) -> None:
     locator = plot.xaxis.get_major_locator()
     if isinstance(locator, MaxNLocator):
         locator.set_params(integer=True)
+
+
+# ---------------------------------------------------------------------------------- KPI trend
+def _days(dates: list[Any]) -> Any:
+    import numpy as np
+
+    return np.array(dates, dtype="datetime64[D]")
+
+
+STATUS_COLORS = {"reached": style.GOOD, "on_track": style.GOOD, "off_track": style.ALERT, "no_data": style.FAINT,
+                 "no_target": style.FAINT}
+
+
+def kpi_trend(kpi: dict[str, Any], status: str, language: str, size: tuple[float, float] = (5.4, 2.5)) -> Figure:
+    """One KPI over time: its measurements, the straight path from baseline to target, the target, and the
+    on-track verdict of kit.tracking in the title's colour."""
+    import datetime as dt
+
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    fig, ax = style.new_figure(size)
+    measure = Measure(fig)
+    W, H = size
+    title = measure.fit_line(kpi["criterion"][:LABEL_CHARS], W - 0.3, 8.5, "bold")
+    text(ax, 0.12, H - 0.12, title, 8.5, weight="bold", role="title")
+    verdict = label(f"kpi_{status}", language)
+    text(ax, 0.12, H - 0.34, verdict, 7.5, color=STATUS_COLORS[status], weight="bold", role="subtitle")
+    points = [(dt.date.fromisoformat(m["date"]), m["value"]) for m in kpi["measurements"]]
+    path = [(dt.date.fromisoformat(kpi[d]), kpi[v]) for d, v in (("baseline_date", "baseline_value"),
+                                                                  ("target_date", "target_value"))
+            if kpi.get(d) and kpi.get(v) is not None]
+    if not points and len(path) < 2:
+        return _no_data(fig, ax, language)
+    plot = _plot_axes(fig, 0.55, 0.35, 0.15, 0.5)
+    if len(path) == 2:
+        plot.plot(_days([d for d, _ in path]), [v for _, v in path], color=style.FAINT, linewidth=1.2,
+                  linestyle=(0, (4, 3)), label=label("kpi_path", language))
+        plot.plot(_days([path[1][0]]), [path[1][1]], marker="*", markersize=9, color=style.ACCENT, linestyle="",
+                  label=label("kpi_target", language))
+    if points:
+        plot.plot(_days([d for d, _ in points]), [v for _, v in points], color=STATUS_COLORS[status]
+                  if status != "no_data" else style.MUTED, linewidth=2, marker="o", markersize=3.5,
+                  label=label("kpi_measured", language))
+    locator = AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
+    plot.xaxis.set_major_locator(locator)
+    plot.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))  # type: ignore[no-untyped-call]
+    unit = (kpi.get("unit") or "")[:20]
+    if unit:
+        plot.set_ylabel(unit, color=style.MUTED, fontsize=7)
+        plot.yaxis.label.set_parse_math(False)
+    legend = plot.legend(loc="best", frameon=False, prop={"family": list(style.families()), "size": 6.5})
+    for t in legend.get_texts():
+        t.set_parse_math(False)
+    return fig

@@ -32,20 +32,27 @@ def write_notebook(ws: Workshop, path: str | os.PathLike[str], *, include_names:
 
 def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | os.PathLike[str] | None = None,
            *, include_names: bool = False, redact: Iterable[str] = (), progress: bool = True,
-           chromium: str | None = None) -> dict[str, Path]:
-    """Write the report as PDF and/or HTML; returns ``{"pdf": path, "html": path}`` for those written."""
+           chromium: str | None = None, review: bool = False, since: str | None = None) -> dict[str, Path]:
+    """Write the report as PDF and/or HTML; returns ``{"pdf": path, "html": path}`` for those written.
+
+    ``review``: the status review for management instead (2-4 pages: KPI trends, to-dos, idea feedback,
+    what changed since the workshop, next dates), covering the time after ``since`` (an ISO date)."""
     from tqdm import tqdm
 
     from . import build
     from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter
-    from .sections import SECTIONS
+    from .sections import REVIEW_SECTIONS, SECTIONS
 
     if pdf is None and html is None:
         raise UsageError("report.export_what")
     engine = WorkshopPDFExporter(**({"chromium_path": chromium} if chromium else {}))
-    nb = build.for_workshop(ws, include_names=include_names, redact=redact)
+    if since is not None:
+        from ..model import Field
+
+        since = Field("since", "date").clean("review", since)
+    nb = build.for_workshop(ws, include_names=include_names, redact=redact, review=review, since=since)
     written: dict[str, Path] = {}
-    steps = len(SECTIONS) + 3 + (pdf is not None)  # setup, chapters, close, HTML, PDF
+    steps = len(REVIEW_SECTIONS if review else SECTIONS) + 3 + (pdf is not None)  # setup, chapters, close, HTML, PDF
     # the browser launches (or says it is missing) while the chapters are built
     with ExitStack() as stack:
         browser = stack.enter_context(engine.browser()) if pdf is not None else None

@@ -19,21 +19,23 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from ..store.url import is_url
-from .sections import SECTIONS
+from .sections import REVIEW_SECTIONS, SECTIONS
 
 METADATA_KEY = "kit_report"
 
 
 def notebook(workshop: str | os.PathLike[str], *, include_names: bool = False, redact: Iterable[str] = (),
-             title: str = "", language: str = "en") -> NotebookNode:
+             title: str = "", language: str = "en", review: bool = False, since: str | None = None) -> NotebookNode:
     """A report notebook for the workshop at ``workshop``, a file or a server location without a
-    password (not yet executed)."""
+    password (not yet executed). ``review``: the status review for management, covering the time
+    after ``since`` (default: the last follow-up held before today)."""
     path = str(workshop) if is_url(workshop) else str(Path(workshop).resolve())
     redact = [w for w in redact if w and w.strip()]
+    extra = f", since={since!r}" if since else ""
     setup = ("from kit.report import sections\n"
-             f"report = sections.Report({path!r}, include_names={include_names!r}, redact={redact!r})")
+             f"report = sections.Report({path!r}, include_names={include_names!r}, redact={redact!r}{extra})")
     cells = [new_code_cell(setup, metadata={"tags": ["parameters"]})]
-    for name in SECTIONS:
+    for name in REVIEW_SECTIONS if review else SECTIONS:
         cells.append(new_code_cell(f"report.section({name!r})", metadata={METADATA_KEY: {"section": name}}))
     cells.append(new_code_cell("report.close()"))
     nb: NotebookNode = new_notebook(cells=cells)
@@ -44,7 +46,8 @@ def notebook(workshop: str | os.PathLike[str], *, include_names: bool = False, r
     return nb
 
 
-def for_workshop(ws: Any, *, include_names: bool = False, redact: Iterable[str] = ()) -> NotebookNode:
+def for_workshop(ws: Any, *, include_names: bool = False, redact: Iterable[str] = (), review: bool = False,
+                 since: str | None = None) -> NotebookNode:
     """The report notebook of an open workshop (its title, shown in the browser tab and the
     page footer, already protected)."""
     from .privacy import scrubber
@@ -53,7 +56,7 @@ def for_workshop(ws: Any, *, include_names: bool = False, redact: Iterable[str] 
     scrub = scrubber({"interviews": ws.interviews.all()}, include_names=include_names, redact=redact,
                      language=ws.language)
     return notebook(ws.location, include_names=include_names, redact=redact, title=scrub(ws.info["title"]),
-                    language=ws.language)
+                    language=ws.language, review=review, since=since)
 
 
 def is_report(nb: NotebookNode) -> bool:

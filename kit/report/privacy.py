@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .. import formats
+from .. import formats, model, tracking
 from ..privacy import Scrub, marker, scrub_value, scrubber
 from ..workshop import Workshop
 
@@ -31,10 +31,17 @@ def protected_document(ws: Workshop, *, include_names: bool = False,
     for key, value in doc.items():
         if key in ("format", "version"):
             continue
-        if key == "interviews" and not include_names:
-            value = [{**row, "real_name": ""} for row in value]
-        safe[key] = scrub_value(value, scrub)
+        safe[key] = scrub_value(value if include_names else _without_personal_data(key, value), scrub)
     return safe, scrub
+
+
+def _without_personal_data(collection: str, records: Any) -> Any:
+    """Every private field (an interviewee's real name, who attended a follow-up) emptied."""
+    kind = model.BY_COLLECTION.get(collection)
+    private = [f for f in kind.fields if f.private] if kind else []
+    if not private or not isinstance(records, list):
+        return records
+    return [{**row, **{f.name: f.empty() for f in private}} for row in records]
 
 
 @contextmanager
@@ -48,6 +55,12 @@ def protected_copy(ws: Workshop, *, include_names: bool = False,
         try:
             for key, value in ws.live.items():
                 copy.set_live(key, scrub_value(value, scrub))
+            end = tracking.workshop_end(ws)
+            if end is not None:  # "what changed since the workshop" compares with it, protected the same way
+                then = ws.store.load_snapshot(end)
+                safe = {k: v if k in ("format", "version") else scrub_value(
+                    v if include_names else _without_personal_data(k, v), scrub) for k, v in then.items()}
+                copy.store.save_snapshot(end, safe, "report")
             yield copy
         finally:
             copy.close()

@@ -8,6 +8,7 @@ of the workshop (see privacy.py), never the original.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 from collections import Counter
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from typing import Any
 
 import markupsafe
 
-from .. import i18n
+from .. import i18n, tracking
 from ..canvases import available
 from ..errors import NotFound
 from .privacy import protected_copy
@@ -26,7 +27,10 @@ PARTIALS = Path(__file__).resolve().parent / "partials"
 
 #: The report's chapters in order; ``canvases`` holds canvas types the fixed chapters don't show.
 SECTIONS = ("title", "agenda", "observations", "hypotheses", "learning", "value_proposition",
-            "touchpoints", "ideas", "plan", "canvases", "appendix")
+            "touchpoints", "ideas", "plan", "progress", "canvases", "appendix")
+#: The status review for management (``kit export --review``): 2-4 pages, same exporter and privacy rules.
+REVIEW_SECTIONS = ("review_title", "review_kpis", "review_todos", "review_feedback", "review_changes",
+                   "review_next")
 #: Canvases a fixed chapter shows (chapter -> canvas ids, drawn in this order).
 CHAPTER_CANVASES = {"observations": ("observation_board", "empathy_map"), "hypotheses": ("hypothesis_board",),
                     "value_proposition": ("value_proposition",), "touchpoints": ("touchpoint_map",),
@@ -68,15 +72,20 @@ def environment() -> Any:
 class Report:
     """A report over a protected copy of a workshop: ``section(name)`` renders one chapter."""
 
-    def __init__(self, path: str | Path, *, include_names: bool = False, redact: Iterable[str] = ()):
+    def __init__(self, path: str | Path, *, include_names: bool = False, redact: Iterable[str] = (),
+                 since: str | None = None):
         import kit
 
         self._stack = ExitStack()
         original = self._stack.enter_context(kit.open(path, actor="report"))
         self.ws = self._stack.enter_context(protected_copy(original, include_names=include_names,
                                                            redact=list(redact)))
+        self._original = original  # only its change log is read (when to-dos were done): no text from it
         self.include_names = include_names
         self.language = self.ws.language
+        self.today = _dt.date.today()
+        #: the status review covers what happened after this date: given, else the last follow-up held before today
+        self.since: str | None = since or tracking.last_review(self.ws, before=self.today)
         self._cache: dict[str, Any] = {}
 
     def close(self) -> None:
@@ -161,8 +170,8 @@ class Report:
 
     # -- chapters
     def section(self, name: str) -> Section:
-        if name not in SECTIONS:
-            raise NotFound("report.no_section", name=name, sections=", ".join(SECTIONS))
+        if name not in SECTIONS + REVIEW_SECTIONS:
+            raise NotFound("report.no_section", name=name, sections=", ".join(SECTIONS + REVIEW_SECTIONS))
         context = getattr(self, f"_{name}")()
         html = environment().get_template(f"{name}.html.j2").render(r=self, **context)
         return Section(name, html)
@@ -300,3 +309,78 @@ class Report:
                    "quotes": quotes.get(h["id"], [])}
                   for h in self.ws.hypotheses if quotes.get(h["id"]) or notes.get(h["id"])]
         return {"groups": groups, "interviews": self.ws.interviews.all()}
+
+    # -- keeping at it: the status review and the workshop report's "progress since the workshop"
+    def _progress(self) -> dict[str, Any]:
+        """Shown once a follow-up has been held: KPI trends, to-dos, idea feedback and what changed."""
+        if not tracking.held(self.ws):
+            return {"shown": False}
+        return {"shown": True, **self._review_kpis(), **self._review_todos(), **self._review_feedback(),
+                **self._review_changes()}
+
+    def _review_title(self) -> dict[str, Any]:
+        rows = tracking.kpi_rows(self.ws, self.since)
+        counts = Counter(r["status"] for r in rows)
+        held = tracking.held(self.ws)
+        return {"info": self.ws.info, "held": held, "last": held[-1] if held else None,
+                "on_track": counts["on_track"] + counts["reached"], "kpis": len(rows),
+                "late": sum(tracking.is_late(a, self.today) for a in self.ws.actions),
+                "budget": self._budget()}
+
+    def _budget(self) -> dict[str, str]:
+        from .. import plan
+
+        return {"used": self.money(tracking.budget_used(self.ws)), "total": self.money(plan.budget_total(self.ws))}
+
+    def _review_kpis(self) -> dict[str, Any]:
+        from .. import render
+
+        rows = tracking.kpi_rows(self.ws, self.since)
+        return {"kpi_rows": [{**r, "chart": figure_markup(render.kpi_trend(r, r["status"], self.language))}
+                             for r in rows]}
+
+    def _review_todos(self) -> dict[str, Any]:
+        actions = tracking.actions_late_first(self.ws, self.today)
+        done = self._done_since()
+        return {"late": [a for a in actions if a["late"]],
+                "done": [a for a in actions if a["id"] in done],
+                "next": [a for a in actions if not a["late"] and a["status"] in ("open", "doing")][:8],
+                "budget": self._budget()}
+
+    def _done_since(self) -> set[int]:
+        """Actions marked done after ``since``, from the times in the workshop's change log (the protected copy
+        has no history); all done ones without ``since``."""
+        done = {a["id"] for a in self.ws.actions if a["status"] == "done"}
+        if self.since is None:
+            return done
+        return done & {c.record_id for c in self._original.store.changes() if c.kind == "action" and c.after
+                       and c.after.get("status") == "done" and c.ts[:10] > self.since}
+
+    def _review_feedback(self) -> dict[str, Any]:
+        from .. import plan
+
+        idea = plan.chosen_idea(self.ws)
+        log = idea["feedback_log"] if idea else []
+        scores = [e["score"] for e in log if e["score"] is not None]
+        return {"idea": idea, "feedback": log, "unshared": sum(1 for e in log if not e["shared_with_staff"]),
+                "mean_score": self._signed(sum(scores) / len(scores)) if scores else None}
+
+    def _review_changes(self) -> dict[str, Any]:
+        changed = tracking.since_workshop(self.ws)
+        if changed is None:
+            return {"changed": None, "curve_rows": [], "held": tracking.held(self.ws)}
+        stages = changed["stages"]
+        curve_rows = [{"persona": persona, "stage": stage, "then": self._signed(then), "now": self._signed(now)}
+                      for persona, c in changed["curve"].items()
+                      for stage, then, now in zip(stages, c["then"], c["now"], strict=True)
+                      if then != now]  # where the interviews since the workshop moved the curve
+        areas = {a["id"]: a["title"] for a in self.ws.canvas("value_proposition").areas}
+        fit = [{"area": areas.get(area, area), "then": f["then"], "now": f["now"]}
+               for area, f in changed["fit"].items()]
+        return {"changed": changed, "fit_rows": fit, "curve_rows": curve_rows, "held": tracking.held(self.ws)}
+
+    def _review_next(self) -> dict[str, Any]:
+        from .. import plan
+
+        return {"upcoming": tracking.upcoming(self.ws)[:6], "problems": plan.check(self.ws) if len(self.ws.followups)
+                else []}

@@ -22,9 +22,12 @@ from .. import model
 from ..errors import NotFound, StoreError, UndoConflict, UsageError
 
 #: Bumped whenever the tables change; a store with a higher number is refused, a lower one upgraded
-#: (2: evidence names a touchpoint and an experience score).
-SCHEMA_VERSION = 2
-_JSON_TYPES = {"refs", "strs", "scores", "measurements"}
+#: (2: evidence names a touchpoint and an experience score; 3: KPI numbers, follow-ups held, the idea's
+#: feedback log replacing its ``feedback_result`` text).
+SCHEMA_VERSION = 3
+_JSON_TYPES = {"refs", "strs", "scores", "measurements", "feedback"}
+#: Columns a schema upgrade moves into a new field and then drops: (table, old column, new field).
+_MOVED = (("idea", "feedback_result", "feedback_log"),)
 #: Tables besides one per record kind; ``kit copy`` copies all of them.
 FIXED_TABLES = ("meta", "changes", "snapshots", "live")
 ROOM_DIGEST = "room_token_sha256"  # meta key: SHA-256 (hex) of the open room's participant token
@@ -179,14 +182,31 @@ class Store(ABC):
             if kind.name not in have:
                 statements.append(self.dialect.table(kind))
                 continue
-            statements += [f'ALTER TABLE "{kind.name}" ADD COLUMN "{f.name}" {self.dialect.column(f)}'
-                           for f in kind.fields if f.name not in have[kind.name]]
-        if statements:
+            for f in kind.fields:
+                if f.name not in have[kind.name]:
+                    statements.append(f'ALTER TABLE "{kind.name}" ADD COLUMN "{f.name}" {self.dialect.column(f)}')
+                    if f.default is not None:  # existing records take the field's default (kpi.direction)
+                        statements.append(f'UPDATE "{kind.name}" SET "{f.name}"=\'{to_sql(f, f.empty())}\'')
+        moved = [m for m in _MOVED if m[1] in have.get(m[0], set())]
+        if statements or moved:
             with self.transaction("workshop-kit"):
                 for statement in statements:
                     self._rows(statement)
+                for table, old, new in moved:
+                    self._move_feedback(table, old, new)
+                    statements.append(f'ALTER TABLE "{table}" DROP COLUMN "{old}"')
+                    self._rows(statements[-1])
                 self._rows("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
         return statements
+
+    def _move_feedback(self, table: str, old: str, new: str) -> None:
+        """Schema 2 -> 3: an idea's ``feedback_result`` text becomes the first entry of its feedback log,
+        dated by the idea's last change (when the text was written, at the latest)."""
+        for record_id, text in self._rows(f'SELECT id, "{old}" FROM "{table}" WHERE "{old}" <> \'\''):
+            ts = self._row("SELECT max(ts) FROM changes WHERE kind=? AND record_id=?", (table, record_id))
+            date = (ts[0] if ts and ts[0] else now())[:10]
+            self._rows(f'UPDATE "{table}" SET "{new}"=? WHERE id=?',
+                       (dumps(model.feedback_from_text(text, date)), record_id))
 
     @abstractmethod
     def _rollback(self) -> None: ...
@@ -433,14 +453,16 @@ class Store(ABC):
                                   (change.kind, change.record_id))
                 raise UndoConflict("store.undo_conflict", op=op, kind=change.kind, id=change.record_id,
                                    who=mover[0] if mover else "someone")
+            fields = set(model.KINDS[change.kind].field_names)  # a change logged before an upgrade: today's fields
+            before = {k: v for k, v in (change.before or {}).items() if k in fields}
             if check is not None:
-                check(change, current, change.before)
+                check(change, current, None if change.before is None else before)
             if change.before is None:
                 self._rows(f'DELETE FROM "{change.kind}" WHERE id=?', (change.record_id,))
             elif current is None:
-                self._put(change.kind, {k: v for k, v in change.before.items() if k != "id"}, change.record_id)
+                self._put(change.kind, before, change.record_id)
             else:
-                self._write(change.kind, change.record_id, {k: v for k, v in change.before.items() if k != "id"})
+                self._write(change.kind, change.record_id, before)
             self._log(change.kind, change.record_id, op, change.after, change.before)
         self._rows("UPDATE changes SET undone=1 WHERE batch=?", (batch,))
         return rows

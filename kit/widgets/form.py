@@ -54,6 +54,7 @@ class RecordForm(w.VBox):  # type: ignore[misc]  # ipywidgets has no annotations
         self._fill_picker()
         super().__init__([self.picker, *self.controls.values(), w.HBox([self.button, self.status])])
         self.add_class("kit-form")
+        self.add_class(f"kit-form-{collection}")
 
     # ------------------------------------------------------------------ controls
     def _control(self, f: model.Field) -> w.Widget:
@@ -76,7 +77,10 @@ class RecordForm(w.VBox):  # type: ignore[misc]  # ipywidgets has no annotations
             return w.Checkbox(description=label, style=style)
         if f.type in ("int", "float"):
             return w.Text(description=label, style=style, layout=layout)
-        if f.name in ("notes", "learned", "observed", "believed", "will", "feedback", "statement", "text", "what"):
+        if f.type == "strs":
+            return w.Text(description=label, style=style, layout=layout, placeholder="Anna, Ben")
+        if f.name in ("notes", "learned", "minutes", "observed", "believed", "will", "feedback", "statement", "text",
+                      "what"):
             return w.Textarea(description=label, style=style, layout=w.Layout(width="100%", height="4.5rem"))
         return w.Text(description=label, style=style, layout=layout,
                       placeholder="2026-11-04T09:00" if f.type == "datetime" else "")
@@ -96,6 +100,8 @@ class RecordForm(w.VBox):  # type: ignore[misc]  # ipywidgets has no annotations
                 control.value = dt.date.fromisoformat(value) if value else None
             elif f.type == "refs":
                 control.value = tuple(value or ())
+            elif f.type == "strs":
+                control.value = ", ".join(value or [])
             elif f.type in ("int", "float"):
                 control.value = "" if value is None else f"{value:g}"
             elif f.type == "bool":
@@ -110,8 +116,14 @@ class RecordForm(w.VBox):  # type: ignore[misc]  # ipywidgets has no annotations
         out: dict[str, Any] = {}
         for f in self.fields:
             value = self.controls[f.name].value
+            if f.type == "strs":
+                value = [v.strip() for v in value.split(",") if v.strip()]
             out[f.name] = list(value) if f.type == "refs" else value
         return out
+
+    def select(self, record_id: int) -> None:
+        """Show record ``record_id`` for editing (as if picked)."""
+        self._fill_picker(record_id)
 
     def save(self) -> int | None:
         """Add (when "(new)" is picked) or update the picked record; returns its id."""
