@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import i18n, model
-from .errors import Refused, UsageError, WorkshopError
+from . import access, i18n, model
+from .errors import UsageError, WorkshopError
 from .importing import ImportPlan, Target, _datetime, read_table
 
 if TYPE_CHECKING:
@@ -69,8 +69,7 @@ class MeasurementPlan(ImportPlan):
 
 def plan(ws: Workshop, path: str | os.PathLike[str], mapping: dict[str, str] | None = None) -> MeasurementPlan:
     """Read ``path`` and check every row as a measurement of an existing KPI (nothing is written)."""
-    if ws.role == "participant":
-        raise Refused("journey.import_participant")
+    access.check_facilitator_role(ws.role, "journey.import_participant")
     table = read_table(Path(path))
     lower = [c.strip().lower() for c in table.columns]
     columns: dict[str, int] = {}
