@@ -10,6 +10,8 @@ line number and reason, and then nothing is written.
 
 Files: UTF-8 with or without a byte-order mark, else Windows-1252 (Excel on Windows), with
 commas, semicolons (German Excel) or tabs; an ``.xlsx`` file's first sheet with a header row.
+A CSV cell's ``'`` before a formula character (``'=SUM(A1)``, how :mod:`kit.board_csv` makes
+its files formula-safe) is removed, so the note reads as it was written.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import i18n, model
+from .board_csv import unformula
 from .errors import Refused, UsageError, WorkshopError
 
 if TYPE_CHECKING:
@@ -130,7 +133,7 @@ def _read_csv(path: Path) -> Table:
     rows, line = [], reader.line_num
     for cells in reader:
         if any(c.strip() for c in cells):
-            rows.append((line + 1, cells))
+            rows.append((line + 1, [unformula(c) for c in cells]))
         line = reader.line_num
     return Table(path.name, [c.strip() for c in header], rows, encoding, delimiter)
 

@@ -260,4 +260,30 @@ def test_export_names_authors_only_when_asked(ws: kit.Workshop, tmp_path: Path) 
     assert [row[6] for row in csv.reader(io.StringIO(text))][1:] == ["Person 1", "Person 2", "Person 1"]
     (named,) = board_csv.export(ws, tmp_path / "named", include_names=True)
     assert "Anna Petersen" in named.read_text(encoding="utf-8-sig")
-    assert '"=HYPERLINK(""x"")"' in text  # stored text, written literally
+    assert '"\'=HYPERLINK(""x"")"' in text  # a formula, kept as text for spreadsheets
+
+
+FORMULAS = ["=HYPERLINK(\"http://x\";\"klick\")", "+49 30 1234", "-2 Punkte", "@SUM(A1:A9)", "\tTab vorne",
+            "\rCR vorne", "'=schon mit Apostroph", "''+zwei Apostrophe", "'nur ein Apostroph", "a=b", "-"]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_csv_export_is_formula_safe_and_reimports_exactly(tmp_path: Path, language: str) -> None:
+    notes = [*FORMULAS, *STORABLE.values()]
+    with kit.new(tmp_path / "w.workshop", title="CSV", language=language, actor="t") as ws:
+        board = ws.canvas("idea_board")
+        for text in notes:
+            board.add("contact", text, author="=cmd|' /C calc'!A0")
+        (path,) = board_csv.export(ws, tmp_path / "csv")
+        cells = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")),
+                                delimiter=";" if language == "de" else ","))[1:]
+        # what a spreadsheet sees: no cell of the file starts a formula
+        assert not [c for row in cells for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        assert [row[2] for row in cells][:4] == ["'=HYPERLINK(\"http://x\";\"klick\")", "'+49 30 1234", "'-2 Punkte",
+                                                 "'@SUM(A1:A9)"]
+        assert [row[2] for row in cells][6:11] == ["''=schon mit Apostroph", "'''+zwei Apostrophe",
+                                                   "'nur ein Apostroph", "a=b", "'-"]
+    with kit.new(tmp_path / "copy.workshop", title="Kopie", language=language, actor="t") as copy:
+        importing.plan(copy, path, board_csv.target_of(path)).commit()
+        assert [i["text"] for i in copy.ideas] == notes  # export -> import: exactly what was typed
+    assert [board_csv.unformula(board_csv.formula_safe(t)) for t in notes] == notes
