@@ -216,7 +216,9 @@ def _import_args(p: argparse.ArgumentParser) -> None:
                    "with a header row")
     p.add_argument("--into", required=True, help="observations, evidence, ideas or canvas:<id>")
     p.add_argument("--map", metavar="FIELD=COLUMN,...", help="columns the kit does not recognise, "
-                   "e.g. text=Content,area=Frame,who=Segment")
+                   "e.g. text=Content,area=Frame,who=Segment; FIELD= (empty) leaves a recognised column out")
+    p.add_argument("--area", metavar="ID", help="put every row into this area of the canvas (its id or title), "
+                   "e.g. when the board's frames are not the canvas's areas")
     p.add_argument("--yes", action="store_true", help="import without asking (default: preview, then ask)")
 
 
@@ -227,7 +229,7 @@ def _import(args: argparse.Namespace) -> int:
 
     with _opened(args) as ws:
         lang = ws.language
-        plan = importing.plan(ws, args.file, args.into, importing.parse_map(args.map))
+        plan = importing.plan(ws, args.file, args.into, importing.parse_map(args.map), args.area)
         for line in importing.preview_lines(plan, lang):
             print(line)
         plan.check()

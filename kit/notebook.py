@@ -381,16 +381,17 @@ def evidence_curve(ws: Workshop) -> Html:
 
 
 def import_notes(ws: Workshop, path: str | os.PathLike[str] | None, into: str, mapping: str | None = None,
-                 commit: bool = False) -> Html:
+                 commit: bool = False, area: str | None = None) -> Html:
     """``kit import`` in a cell: the dry-run preview of a board export, or with ``commit`` the
-    import itself (one undo takes it all back). ``mapping`` is --map: "text=Content,area=Frame"."""
+    import itself (one undo takes it all back). ``mapping`` is --map: "text=Content,area=Frame"
+    ("kind=" leaves a column out); ``area`` is --area: every row into that area."""
     from . import importing
 
     t = i18n.texts("journey", ws.language)
     if not path:
         return line(t["import_no_file"])
     try:
-        plan = importing.plan(ws, path, into, importing.parse_map(mapping))
+        plan = importing.plan(ws, path, into, importing.parse_map(mapping), area)
         if commit:
             return line(t["import_done"].format(n=len(plan.commit())))
     except WorkshopError as exc:  # one line in the workshop's language, nothing stored
@@ -399,7 +400,7 @@ def import_notes(ws: Workshop, path: str | os.PathLike[str] | None, into: str, m
 
     problems = [i18n.t("journey.import_problem", ws.language, line=number, reason=reason)
                 for number, reason in plan.problem_lines(ws.language)]
-    head = lines([plan.summary(ws.language), *problems])
+    head = lines([plan.summary(ws.language), *filter(None, [plan.area_line(ws.language)]), *problems])
     preview = table(ws, pd.DataFrame(plan.preview()))
     return Html(head.markup + preview.markup, f"{head.text}\n{preview.text}")
 
