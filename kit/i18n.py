@@ -1,7 +1,9 @@
 """User-facing texts in German and English, kept in step.
 
 Texts live in ``kit/texts/*.yaml`` as ``key: {de: ..., en: ...}``; one file per part of the
-kit (widgets, notebooks, report, serve). Every key must have both languages, which
+kit (widgets, notebooks, report, serve). A file may wrap its texts in one key named like the
+file (attribution.yaml: ``attribution: {value_proposition: {de, en}}``); the key is still
+``attribution.value_proposition``. Every key must have both languages, which
 ``tests/test_i18n.py`` checks, so the two cannot drift.
 """
 from __future__ import annotations
@@ -18,13 +20,21 @@ _DIR = Path(__file__).resolve().parent / "texts"
 @functools.lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
     """All texts, ``{"area.key": {"de": ..., "en": ...}}``, keyed by file stem and key."""
-    import yaml
-
     texts: dict[str, dict[str, str]] = {}
     for file in sorted(_DIR.glob("*.yaml")):
-        for key, value in (yaml.safe_load(file.read_text(encoding="utf-8")) or {}).items():
+        for key, value in file_texts(file).items():
             texts[f"{file.stem}.{key}"] = value
     return texts
+
+
+def file_texts(file: Path) -> dict[str, Any]:
+    """One text file's entries by key (without the file's name), unwrapped from a key named like the file."""
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    if list(data) == [file.stem] and isinstance(data[file.stem], dict):
+        data = data[file.stem]
+    return data
 
 
 def t(key: str, language: str, /, **values: Any) -> str:

@@ -24,7 +24,7 @@ def placeholders(text: str) -> set[str]:
 
 @pytest.mark.parametrize("file", TEXT_FILES, ids=lambda p: p.name)
 def test_every_key_has_both_languages_with_same_placeholders(file: Path) -> None:
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    data = i18n.file_texts(file)
     assert data, f"{file.name} is empty"
     for key, entry in data.items():
         assert isinstance(entry, dict), f"{file.name}:{key} must map de/en to text"
@@ -101,6 +101,12 @@ def test_widget_js_uses_only_existing_keys(name: str) -> None:
     facilitation |= {k: i18n.t(f"journey.{k}", "en") for k in JOURNEY_TEXTS}  # sent along by the interview session
     missing = sorted(k for k in keys if k not in facilitation)
     assert not missing, f"{name}.js uses unknown texts {missing}"
+
+
+def test_a_file_may_wrap_its_texts_in_its_own_name() -> None:
+    wrapped = yaml.safe_load((ROOT / "kit" / "texts" / "attribution.yaml").read_text(encoding="utf-8"))
+    assert list(wrapped) == ["attribution"]
+    assert i18n.t("attribution.value_proposition", "de") == "Value Proposition Canvas: Strategyzer AG (strategyzer.com)"
 
 
 def test_texts_returns_the_requested_language() -> None:
