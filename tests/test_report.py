@@ -106,6 +106,25 @@ def test_cli_export_writes_a_pdf_and_html_with_progress(sample_export) -> None:
 
 
 @pytest.mark.browser
+def test_pdf_text_splits_words_only_where_lines_break(sample_export) -> None:
+    """Soft hyphens hyphenate on paper; the PDF's text keeps a hyphen only at the end of a line
+    (pages in artifacts/report/), so copying and searching see whole words."""
+    text = pdf_text(sample_export["pdf"], raw=False)
+    assert "\u00ad" not in sample_export["text"] and "\u00ad" not in text
+    at_line_ends = re.findall(r"\w\u2010\n", text)
+    assert len(at_line_ends) >= 5  # long words still break at syllables on paper
+    assert text.count("\u2010") == len(at_line_ends), "a hyphen inside a line"
+
+
+@pytest.mark.browser
+def test_report_credits_the_value_proposition_canvas(sample_export) -> None:
+    credit = "Value Proposition Canvas: Strategyzer AG (strategyzer.com)"
+    assert i18n.t("attribution.value_proposition", sample_export["lang"]) == credit
+    assert credit in sample_export["html"].read_text(encoding="utf-8")  # the chapter's line, and the figure's
+    assert squash(credit) in squash(sample_export["text"])
+
+
+@pytest.mark.browser
 def test_pdf_holds_every_item_hypothesis_action_kpi_and_followup_date(sample_export) -> None:
     text = squash(sample_export["text"])
     lang = sample_export["lang"]
