@@ -182,6 +182,7 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 @command("export", "write the workshop report as PDF and/or HTML (offline, pseudonyms by default), or CSV per canvas",
          _export_args)
 def _export(args: argparse.Namespace) -> int:
+    _without_iri_grammars()
     from . import report
 
     if args.csv:
@@ -200,6 +201,14 @@ def _export(args: argparse.Namespace) -> int:
             for path in written.values():
                 print(f"wrote {path}")
     return 0
+
+
+def _without_iri_grammars() -> None:
+    """Spare the export about a second: nbconvert imports nbformat -> jsonschema, which builds ~38 Lark
+    grammars at import when rfc3987_syntax is installed (jsonschema #1428, #1521), only to check the
+    "iri" format that nbformat's Draft 4 schema never uses. The command's process does without it."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # an import of it fails
 
 
 def _export_csv(args: argparse.Namespace) -> None:

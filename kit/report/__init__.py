@@ -46,8 +46,10 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
     nb = build.for_workshop(ws, include_names=include_names, redact=redact)
     written: dict[str, Path] = {}
     steps = len(SECTIONS) + 3 + (pdf is not None)  # setup, chapters, close, HTML, PDF
+    # a helper process draws half the chapters (forked first, while this process has no other thread),
     # the browser launches (or says it is missing) while the chapters are built
     with ExitStack() as stack:
+        chapters = stack.enter_context(build.Run(nb))
         browser = stack.enter_context(engine.browser()) if pdf is not None else None
         bar = stack.enter_context(tqdm(total=steps, desc="report", unit="step", file=sys.stderr,
                                        disable=not progress, leave=False, dynamic_ncols=True))
@@ -56,7 +58,7 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
             bar.set_postfix_str(name or "done", refresh=False)
             bar.update()
 
-        build.run(nb, step)
+        chapters.wait(step)
         bar.set_postfix_str("HTML", refresh=False)
         text, _ = WorkshopHTMLExporter().from_notebook_node(nb)
         bar.update()
