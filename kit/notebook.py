@@ -466,12 +466,22 @@ def export_guide(ws: Workshop, minutes: int = 30) -> Html:
 
 
 def export_report(ws: Workshop, pdf: bool = True) -> Html:
-    """The client report (kit.report) as HTML and, unless ``pdf=False``, PDF."""
-    from . import report
+    """The client report (kit.report) as HTML and, unless ``pdf=False``, PDF.
+
+    Written by ``kit export`` in a process of its own: there a forked helper draws half the figures
+    (a kernel runs threads, so it must not fork) and nbconvert's imports stay out of the kernel;
+    what went wrong is the command's one line."""
+    import subprocess
 
     folder = output_dir(ws)
-    written = report.export(ws, pdf=folder / "report.pdf" if pdf else None, html=folder / "report.html",
-                            progress=False)
+    written = {"html": folder / "report.html", **({"pdf": folder / "report.pdf"} if pdf else {})}
+    command = [sys.executable, "-m", "kit", "export", ws.location, "--quiet",
+               *(a for kind, path in written.items() for a in (f"--{kind}", str(path)))]
+    done = subprocess.run(command, capture_output=True, text=True, check=False,
+                          stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        problem = (done.stderr.strip().splitlines() or [f"kit export: {done.returncode}"])[-1]
+        return line(problem.removeprefix("kit: error: "), error=True)
     return say(ws, "report_done", paths=", ".join(str(p) for p in written.values()))
 
 

@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any
 
@@ -97,14 +97,14 @@ class Run:
         code = [cell for cell in nb.cells if cell.cell_type == "code"]
         self.setup, self.close = code[0], code[-1]
         self.helped = [cell for cell in code[1:-1] if _section(cell) in HELPER_SECTIONS]
-        self._pool: ProcessPoolExecutor | None = None
-        self._future: Future[list[dict[str, str] | None]] | None = None
+        self._pool: Pool | None = None
+        self._future: AsyncResult[list[dict[str, str] | None]] | None = None
         if self.helped and _can_fork():
             import multiprocessing
 
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._pool = multiprocessing.get_context("fork").Pool(1)
             sources = [self.setup.source, *(cell.source for cell in self.helped), self.close.source]
-            self._future = self._pool.submit(_run_sources, sources)
+            self._future = self._pool.apply_async(_run_sources, (sources,))
 
     def wait(self, step: Callable[[str], None] | None = None) -> NotebookNode:
         namespace: dict[str, Any] = {"__name__": "__report__"}
@@ -122,15 +122,17 @@ class Run:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        """The helper is done or no longer needed (an error here): its process ends."""
+        """The helper's process ends once its chapters are done (after an error here too: it then
+        closes its report, which removes the protected copy it drew from)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close()
+            self._pool.join()
     def _collect(self, namespace: dict[str, Any], step: Callable[[str], None] | None) -> None:
         """The helper's outputs, or (it could not draw them) the same chapters drawn here."""
         if self._future is None:
             return
         try:
-            outputs = self._future.result()
+            outputs = self._future.get()
         except Exception:  # noqa: BLE001 - drawn again here, where the error propagates
             outputs = None
         for n, cell in enumerate(self.helped):
