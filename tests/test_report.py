@@ -353,7 +353,7 @@ def test_footer_text_cannot_leave_its_css_string() -> None:
 
 
 # ----------------------------------------------------------------------------- errors
-def test_missing_browser_is_one_line_with_the_fix(tmp_path: Path) -> None:
+def test_missing_browser_is_one_line_with_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "en.workshop"
     kit.demo(path, "en", actor="tester").close()
     out = tmp_path / "out.pdf"
@@ -364,6 +364,14 @@ def test_missing_browser_is_one_line_with_the_fix(tmp_path: Path) -> None:
     assert lines == [f"kit: error: Chromium not found at {tmp_path / 'nochrome'}; install it with: "
                      "sudo apt-get install chromium (or set KIT_CHROMIUM)"]
     assert not out.exists()
+    # the notebook's step runs the same command and shows its one line
+    from kit import notebook
+
+    monkeypatch.setenv("KIT_CHROMIUM", str(tmp_path / "nochrome"))
+    with kit.open(path) as ws:
+        shown = notebook.export_report(ws)
+    assert shown.text == lines[0].removeprefix("kit: error: ") and "kit-error" in shown.markup
+    assert not list(tmp_path.glob("*-export/report.pdf"))
 
 
 def test_export_needs_an_output(tmp_path: Path) -> None:

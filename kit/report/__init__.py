@@ -37,12 +37,14 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
     from tqdm import tqdm
 
     from . import build
-    from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter
+    from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter, check_chromium
     from .sections import SECTIONS
 
     if pdf is None and html is None:
         raise UsageError("report.export_what")
     engine = WorkshopPDFExporter(**({"chromium_path": chromium} if chromium else {}))
+    if pdf is not None:
+        check_chromium(engine.chromium_path)  # a missing browser is said at once, before any drawing
     nb = build.for_workshop(ws, include_names=include_names, redact=redact)
     written: dict[str, Path] = {}
     steps = len(SECTIONS) + 3 + (pdf is not None)  # setup, chapters, close, HTML, PDF
