@@ -49,7 +49,7 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
     written: dict[str, Path] = {}
     steps = len(SECTIONS) + 3 + (pdf is not None)  # setup, chapters, close, HTML, PDF
     # a helper process draws half the chapters (forked first, while this process has no other thread),
-    # the browser launches (or says it is missing) while the chapters are built
+    # the browser launches while the chapters are built
     with ExitStack() as stack:
         chapters = stack.enter_context(build.Run(nb))
         browser = stack.enter_context(engine.browser()) if pdf is not None else None

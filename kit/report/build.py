@@ -127,6 +127,7 @@ class Run:
         if self._pool is not None:
             self._pool.close()
             self._pool.join()
+
     def _collect(self, namespace: dict[str, Any], step: Callable[[str], None] | None) -> None:
         """The helper's outputs, or (it could not draw them) the same chapters drawn here."""
         if self._future is None:
