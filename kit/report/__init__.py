@@ -36,6 +36,7 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
     """Write the report as PDF and/or HTML; returns ``{"pdf": path, "html": path}`` for those written."""
     from tqdm import tqdm
 
+    from ..render.hyphenation import hyphenator
     from . import build
     from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter, check_chromium
     from .sections import SECTIONS
@@ -46,6 +47,7 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
     if pdf is not None:
         check_chromium(engine.chromium_path)  # a missing browser is said at once, before any drawing
     nb = build.for_workshop(ws, include_names=include_names, redact=redact)
+    hyphenator(ws.language)  # read the syllable dictionary once, before the helper is forked (both use it)
     written: dict[str, Path] = {}
     steps = len(SECTIONS) + 3 + (pdf is not None)  # setup, chapters, close, HTML, PDF
     # a helper process draws half the chapters (forked first, while this process has no other thread),
