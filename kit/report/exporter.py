@@ -205,8 +205,6 @@ class Chromium:
     def __init__(self, executable: str, args: list[str]):
         self.executable = executable
         self.blocked: list[str] = []
-        #: soft hyphens of the last print: {"kept": at a line break, "dropped": the others}
-        self.hyphens: dict[str, int] = {}
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="kit-chromium", daemon=True)
         self._thread.start()
@@ -242,7 +240,7 @@ class Chromium:
             await page.goto(file.as_uri(), wait_until="load")
             await page.evaluate("document.fonts.ready.then(() => true)")
             await page.emulate_media(media="print")
-            self.hyphens = await page.evaluate(KEEP_BROKEN_HYPHENS)
+            await page.evaluate(KEEP_BROKEN_HYPHENS)
             pdf: bytes = await page.pdf(prefer_css_page_size=True, print_background=True)
             return pdf
         finally:

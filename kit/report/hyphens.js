@@ -32,22 +32,18 @@
     return found;
   });
   // then write: text, hyphen + line break where it broke, nothing where it did not
-  let kept = 0, dropped = 0;
   nodes.forEach((node, n) => {
     const pieces = node.data.split(SHY);
     const parts = [pieces[0]];
     broken[n].forEach((breaks, k) => {
       if (breaks) {
-        kept += 1;
         parts[parts.length - 1] += HYPHEN;
         parts.push(document.createElement("br"), pieces[k + 1]);
       } else {
-        dropped += 1;
         parts[parts.length - 1] += pieces[k + 1];
       }
     });
     node.replaceWith(...parts.filter((p) => p !== ""));
   });
   root.classList.remove("kit-measure");
-  return { kept, dropped };
 })();
