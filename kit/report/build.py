@@ -102,7 +102,10 @@ class Run:
         if self.helped and _can_fork():
             import multiprocessing
 
-            self._pool = multiprocessing.get_context("fork").Pool(1)
+            try:
+                self._pool = multiprocessing.get_context("fork").Pool(1)
+            except OSError:  # no semaphores here (a container without /dev/shm): everything runs here
+                return
             sources = [self.setup.source, *(cell.source for cell in self.helped), self.close.source]
             self._future = self._pool.apply_async(_run_sources, (sources,))
 
