@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import os
 from collections import Counter
@@ -203,6 +204,7 @@ class Target:
     def title(self) -> str:
         return self.canvas.title if self.canvas else i18n.t("journey.evidence", self.ws.language)
 
+    @functools.cached_property
     def area_names(self) -> dict[str, str]:
         """Every way a file may name an area (id, title in each language, lower-cased) -> area id."""
         names: dict[str, str] = {}
@@ -214,7 +216,7 @@ class Target:
 
     def area(self, name: str) -> str:
         """The id of the area ``name`` (id or title) names; UnknownArea lists the canvas's areas."""
-        found = self.area_names().get(name.strip().lower())
+        found = self.area_names.get(name.strip().lower())
         if found is None:
             canvas = self.canvas
             if canvas is None:
@@ -288,7 +290,7 @@ class ImportPlan:
         index = self.columns.get(canvas.area_field)
         if index is None:
             return ""
-        names, nowhere = self.target.area_names(), i18n.t("journey.import_area_nowhere", language)
+        names, nowhere = self.target.area_names, i18n.t("journey.import_area_nowhere", language)
         counts = Counter(_cell(cells, index).strip() for _, cells in self.table.rows)
         values = "; ".join(f"{_show(value)!r} ({n}) → {titles.get(names.get(value.lower(), ''), nowhere)}"
                            for value, n in counts.most_common())
