@@ -7,10 +7,17 @@ first appearance across all files of one export) unless names are asked for. The
 re-import to the same notes with :mod:`kit.importing` (``kit import WS FILE --into canvas:ID``).
 German workshops get semicolons (what Excel in German opens), English ones commas; both
 are UTF-8 with a byte-order mark so Excel shows umlauts and emoji.
+
+Formula-safe (OWASP "CSV injection"): a cell that a spreadsheet would run as a formula, one
+starting with ``= + - @``, a tab or a carriage return, is written with a leading ``'``
+(:func:`formula_safe`); :func:`unformula`, which ``kit import`` applies to every CSV cell, strips
+exactly that prefix, so export -> import gives the text back exactly. A cell that already
+starts with apostrophes before such a character gets one more, so it too comes back as it was.
 """
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +30,18 @@ if TYPE_CHECKING:
 
 COLUMNS = ("id", "area", "text", "rank", "votes", "links", "author")
 _AUTHOR_FIELDS = ("author", "observed_by", "coded_by")
+#: apostrophes, then a character a spreadsheet starts a formula with
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def formula_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text: ``'`` before one that would start a formula."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def unformula(cell: str) -> str:
+    """The cell :func:`formula_safe` was given (its one ``'`` removed); other cells unchanged."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell
 
 
 class Pseudonyms:
@@ -71,7 +90,7 @@ def export(ws: Workshop, folder: str | Path, *, include_names: bool = False) -> 
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh, delimiter=delimiter)
             writer.writerow(COLUMNS)
-            writer.writerows(found)
+            writer.writerows([formula_safe(cell) for cell in row] for row in found)
         written.append(path)
     return written
 
@@ -81,4 +100,4 @@ def target_of(path: Path) -> str:
     return f"canvas:{path.stem}"
 
 
-__all__ = ["COLUMNS", "Pseudonyms", "export", "rows", "target_of"]
+__all__ = ["COLUMNS", "Pseudonyms", "export", "formula_safe", "rows", "target_of", "unformula"]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from . import access, model
+from . import access, i18n, model
 from .canvases import available, declaration, text_in
 from .collection import Collection
 from .errors import Refused, UsageError, ValidationError
@@ -47,6 +47,12 @@ class Canvas:
     @property
     def title(self) -> str:
         return text_in(self.declaration["title"], self.language)
+
+    @property
+    def attribution(self) -> str:
+        """Whose framework the canvas is, shown wherever it is drawn (kit/texts/attribution.yaml);
+        "" for the kit's own."""
+        return i18n.texts("attribution", self.language).get(self.id, "")
 
     @property
     def layout(self) -> str:

@@ -189,6 +189,7 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 @command("export", "write the workshop report as PDF and/or HTML (offline, pseudonyms by default), or CSV per canvas",
          _export_args)
 def _export(args: argparse.Namespace) -> int:
+    _without_iri_grammars()
     from . import report
 
     if args.csv:
@@ -213,6 +214,14 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _without_iri_grammars() -> None:
+    """Spare the export about a second: nbconvert imports nbformat -> jsonschema, which builds ~38 Lark
+    grammars at import when rfc3987_syntax is installed (jsonschema #1428, #1521), only to check the
+    "iri" format that nbformat's Draft 4 schema never uses. The command's process does without it."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # an import of it fails
+
+
 def _export_csv(args: argparse.Namespace) -> None:
     from . import board_csv, i18n
 
@@ -228,7 +237,9 @@ def _import_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--into", required=True, help="observations, evidence, ideas, canvas:<id> or measurements "
                    "(KPI values: columns kpi, date, value, note)")
     p.add_argument("--map", metavar="FIELD=COLUMN,...", help="columns the kit does not recognise, "
-                   "e.g. text=Content,area=Frame,who=Segment")
+                   "e.g. text=Content,area=Frame,who=Segment; FIELD= (empty) leaves a recognised column out")
+    p.add_argument("--area", metavar="ID", help="put every row into this area of the canvas (its id or title), "
+                   "e.g. when the board's frames are not the canvas's areas")
     p.add_argument("--yes", action="store_true", help="import without asking (default: preview, then ask)")
 
 
@@ -240,7 +251,7 @@ def _import(args: argparse.Namespace) -> int:
     with _opened(args) as ws:
         lang = ws.language
         plan = (kpi_import.plan(ws, args.file, importing.parse_map(args.map)) if args.into == kpi_import.INTO
-                else importing.plan(ws, args.file, args.into, importing.parse_map(args.map)))
+                else importing.plan(ws, args.file, args.into, importing.parse_map(args.map), args.area))
         for line in importing.preview_lines(plan, lang):
             print(line)
         plan.check()

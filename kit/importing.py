@@ -3,26 +3,33 @@
 Teams arrive with notes already on a board; typing them again is the first reason to give up
 on a new tool. :func:`plan` reads a CSV or XLSX file, recognises the usual column names
 (content/text/note, tags, colour, author, frame/group/area, votes, created), lets the user
-map the rest (``{"text": "Content", "who": "Segment"}``), checks every row and returns an
+map the rest (``{"text": "Content", "who": "Segment"}``) or leave a recognised one out
+(``{"kind": ""}``), put every row into one area (``area="behaviour"``: a board whose frames are
+not the canvas's areas), checks every row and returns an
 :class:`ImportPlan` whose :meth:`~ImportPlan.preview` is the dry run. :meth:`~ImportPlan.commit`
 writes every row in one transaction, which is one undo step. A bad row is refused by its
 line number and reason, and then nothing is written.
 
 Files: UTF-8 with or without a byte-order mark, else Windows-1252 (Excel on Windows), with
 commas, semicolons (German Excel) or tabs; an ``.xlsx`` file's first sheet with a header row.
+A CSV cell's ``'`` before a formula character (``'=SUM(A1)``, how :mod:`kit.board_csv` makes
+its files formula-safe) is removed, so the note reads as it was written.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import access, i18n, model
+from .board_csv import unformula
 from .errors import UsageError, WorkshopError
 
 if TYPE_CHECKING:
@@ -62,15 +69,23 @@ class RowRefused(UsageError):
 
     code = "journey.import_bad_row"
 
-    def __init__(self, file: str, line: int, problem: Exception, more: int = 0) -> None:
-        self.problem = problem
+    def __init__(self, file: str, line: int, problem: Exception, more: int = 0,
+                 hint: WorkshopError | None = None) -> None:
+        self.problem, self.hint = problem, hint
         super().__init__(file=file, line=line, more=more)
 
     def render(self, language: str = "en") -> str:
         reason = self.problem.render(language) if isinstance(self.problem, WorkshopError) else str(self.problem)
         text = i18n.t(self.code, language, reason=reason, **self.params)
-        return text + (" " + i18n.t("journey.import_more", language, n=self.params["more"])
-                       if self.params["more"] else "")
+        if self.params["more"]:
+            text += " " + i18n.t("journey.import_more", language, n=self.params["more"])
+        return text + (" " + self.hint.render(language) if self.hint else "")
+
+
+class UnknownArea(UsageError):
+    """A cell (or ``--area``) names no area of the canvas."""
+
+    code = "journey.import_unknown_area"
 
 
 # ------------------------------------------------------------------------------- reading files
@@ -130,7 +145,7 @@ def _read_csv(path: Path) -> Table:
     rows, line = [], reader.line_num
     for cells in reader:
         if any(c.strip() for c in cells):
-            rows.append((line + 1, cells))
+            rows.append((line + 1, [unformula(c) for c in cells]))
         line = reader.line_num
     return Table(path.name, [c.strip() for c in header], rows, encoding, delimiter)
 
@@ -189,6 +204,26 @@ class Target:
     def title(self) -> str:
         return self.canvas.title if self.canvas else i18n.t("journey.evidence", self.ws.language)
 
+    @functools.cached_property
+    def area_names(self) -> dict[str, str]:
+        """Every way a file may name an area (id, title in each language, lower-cased) -> area id."""
+        names: dict[str, str] = {}
+        if self.canvas is not None:
+            for area in self.canvas.declaration["areas"]:
+                for name in (area["id"], *area["title"].values()):
+                    names.setdefault(name.strip().lower(), area["id"])
+        return names
+
+    def area(self, name: str) -> str:
+        """The id of the area ``name`` (id or title) names; UnknownArea lists the canvas's areas."""
+        found = self.area_names.get(name.strip().lower())
+        if found is None:
+            canvas = self.canvas
+            if canvas is None:
+                raise UsageError("journey.import_area_target", target=self.title)
+            raise UnknownArea(value=name, canvas=canvas.title, areas=", ".join(a["title"] for a in canvas.areas))
+        return found
+
     def field_for(self, role: str) -> str | None:
         """The field a recognised column fills, or None if this kind has nothing for it."""
         names = self.kind.field_names
@@ -216,6 +251,7 @@ class ImportPlan:
     keys: dict[str, int] = field(default_factory=dict)  # key in the file -> row index
     new_interviews: list[str] = field(default_factory=list)  # pseudonyms to create
     problems: list[tuple[int, Exception]] = field(default_factory=list)
+    area: str | None = None  # --area: every row's area id
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -242,6 +278,24 @@ class ImportPlan:
             text += " " + i18n.t("journey.import_new_interviews", language, n=len(self.new_interviews))
         return text
 
+    def area_line(self, language: str) -> str:
+        """Where rows go: the one area of --area, or each distinct value of the area column and
+        its area (or that it is none); empty when the target has no areas or no area column."""
+        canvas = self.target.canvas
+        if canvas is None:
+            return ""
+        titles = {a["id"]: a["title"] for a in canvas.areas}
+        if self.area is not None:
+            return i18n.t("journey.import_area_all", language, area=titles[self.area])
+        index = self.columns.get(canvas.area_field)
+        if index is None:
+            return ""
+        names, nowhere = self.target.area_names, i18n.t("journey.import_area_nowhere", language)
+        counts = Counter(_cell(cells, index).strip() for _, cells in self.table.rows)
+        values = "; ".join(f"{_show(value)!r} ({n}) → {titles.get(names.get(value.lower(), ''), nowhere)}"
+                           for value, n in counts.most_common())
+        return i18n.t("journey.import_area_values", language, column=self.table.columns[index], values=values)
+
     def problem_lines(self, language: str) -> list[tuple[int, str]]:
         """Every bad row as (line, reason in ``language``)."""
         return [(line, problem.render(language) if isinstance(problem, WorkshopError) else str(problem))
@@ -251,7 +305,16 @@ class ImportPlan:
         """Raise the first problem (with the number of further bad rows); nothing is written."""
         if self.problems:
             line, problem = self.problems[0]
-            raise RowRefused(self.table.name, line, problem, len(self.problems) - 1)
+            raise RowRefused(self.table.name, line, problem, len(self.problems) - 1, self._area_hint())
+
+    def _area_hint(self) -> WorkshopError | None:
+        """How past rows whose area column names no area: --area ID, or --map FIELD= to leave it out."""
+        canvas = self.target.canvas
+        index = self.columns.get(canvas.area_field) if canvas else None
+        if canvas is None or index is None or not any(isinstance(p, UnknownArea) for _, p in self.problems):
+            return None
+        return UsageError("journey.import_area_hint", ids=", ".join(a["id"] for a in canvas.areas),
+                          column=self.table.columns[index], field=canvas.area_field)
 
     def commit(self) -> list[int]:
         """Write every row in one transaction (one undo step); returns the new ids."""
@@ -273,20 +336,25 @@ class ImportPlan:
         return self.target.canvas.collection if self.target.canvas else self.target.ws.evidence
 
 
-def plan(ws: Workshop, path: str | os.PathLike[str], into: str, mapping: dict[str, str] | None = None) -> ImportPlan:
+def plan(ws: Workshop, path: str | os.PathLike[str], into: str, mapping: dict[str, str] | None = None,
+         area: str | None = None) -> ImportPlan:
     """Read ``path``, match its columns and check every row for ``into`` (observations,
-    evidence, ideas or canvas:<id>); ``mapping`` is ``{field or role: column}``."""
-    access.check_facilitator_role(ws.role, "journey.import_participant")
+from . import access, i18n, model
+from .board_csv import unformula
+from .errors import UsageError, WorkshopError
     target = Target.parse(ws, into)
     table = read_table(Path(path))
-    columns, ignored = _match_columns(target, table, mapping or {})
-    result = ImportPlan(target, table, columns, ignored)
+    fixed = {target.canvas.area_field: target.area(area)} if area is not None and target.canvas else {}
+    if area is not None and not fixed:
+        raise UsageError("journey.import_area_target", target=target.title)
+    columns, ignored = _match_columns(target, table, mapping or {}, fixed)
+    result = ImportPlan(target, table, columns, ignored, area=next(iter(fixed.values()), None))
     convert = _Converter(target, result)
     scope = target.canvas.collection.scope if target.canvas else {}
     for line, cells in table.rows:
-        raw = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
+        raw = {name: _cell(cells, i) for name, i in columns.items()}
         try:
-            values = convert.row(raw, len(result.rows))
+            values = {**convert.row(raw, len(result.rows)), **fixed}
             pending = values.get("interview") if isinstance(values.get("interview"), str) else None
             checked = {**scope, **{k: v for k, v in values.items() if k not in ("key", "fit")}}
             cleaned = target.kind.validate({**checked, "interview": 1} if pending else checked)
@@ -305,32 +373,44 @@ def plan(ws: Workshop, path: str | os.PathLike[str], into: str, mapping: dict[st
     return result
 
 
+def _cell(cells: list[str], index: int) -> str:
+    return cells[index] if index < len(cells) else ""
+
+
 def parse_map(text: str | None) -> dict[str, str]:
-    """``"text=Content,area=Frame"`` (the ``--map`` option) as ``{"text": "Content", "area": "Frame"}``."""
+    """``"text=Content,area=Frame"`` (the ``--map`` option) as ``{"text": "Content", "area": "Frame"}``;
+    ``"kind="`` leaves the column recognised for ``kind`` out (``{"kind": ""}``)."""
     mapping: dict[str, str] = {}
     for item in (text or "").split(","):
         if not item.strip():
             continue
         wanted, sep, column = item.partition("=")
-        if not sep or not wanted.strip() or not column.strip():
+        if not sep or not wanted.strip():
             raise UsageError("journey.import_map_syntax", item=item.strip())
         mapping[wanted.strip()] = column.strip()
     return mapping
 
 
-def _match_columns(target: Target, table: Table, mapping: dict[str, str]) -> tuple[dict[str, int], list[str]]:
+def _match_columns(target: Target, table: Table, mapping: dict[str, str],
+                   fixed: dict[str, str]) -> tuple[dict[str, int], list[str]]:
+    """{field: column index} and the columns left out; ``fixed`` fields (--area) take no column."""
     lower = [c.strip().lower() for c in table.columns]
     columns: dict[str, int] = {}
     for i, name in enumerate(lower):
         role = next((r for r, names in ROLES.items() if name in names), None)
         chosen = target.field_for(role) if role else (name if name in target.kind.field_names else None)
-        if chosen and chosen not in columns:
+        if chosen and chosen not in columns and chosen not in fixed:
             columns[chosen] = i
     for wanted, column in mapping.items():
         chosen = target.field_for(wanted) if wanted in ROLES else wanted
         if chosen not in target.kind.field_names and chosen != "key":
             raise UsageError("journey.import_bad_map", item=f"{wanted}={column}", kind=target.kind.name,
                              fields=", ".join([*target.kind.field_names, *ROLES]))
+        if not column.strip():  # FIELD=: leave the recognised column out
+            columns.pop(chosen, None)
+            continue
+        if chosen in fixed:
+            raise UsageError("journey.import_area_twice", item=f"{wanted}={column}")
         if column.strip().lower() not in lower:
             raise UsageError("journey.import_map_column", column=column, file=table.name,
                              columns=", ".join(table.columns))
@@ -343,7 +423,7 @@ def _match_columns(target: Target, table: Table, mapping: dict[str, str]) -> tup
     scope = target.canvas.collection.scope if target.canvas else {}
     for f in target.kind.fields:
         if (f.required and f.default is None and f.name not in columns and f.name not in scope
-                and f.name not in DEFAULTS.get(target.kind.name, {})):
+                and f.name not in fixed and f.name not in DEFAULTS.get(target.kind.name, {})):
             raise UsageError("journey.import_no_column", field=f.name, file=table.name,
                              columns=", ".join(table.columns))
     return columns, ignored
@@ -355,11 +435,6 @@ class _Converter:
     def __init__(self, target: Target, result: ImportPlan) -> None:
         self.target, self.result = target, result
         ws = target.ws
-        self.areas: dict[str, str] = {}
-        if target.canvas is not None:
-            for area in target.canvas.declaration["areas"]:
-                for name in (area["id"], *area["title"].values()):
-                    self.areas.setdefault(name.strip().lower(), area["id"])
         self.interviews: dict[str, int] = {i["pseudonym"].strip().lower(): i["id"] for i in ws.interviews}
         self.touchpoints: dict[str, int] = {t["name"].strip().lower(): t["id"] for t in ws.touchpoints}
         self.hypotheses: set[int] = {h["id"] for h in ws.hypotheses}
@@ -374,7 +449,7 @@ class _Converter:
         converters.update({name: convert for name, convert in refs.items()
                            if name in target.kind.field_names and target.kind.field(name).type == "ref"})
         if target.canvas is not None:
-            converters[target.canvas.area_field] = self.area
+            converters[target.canvas.area_field] = target.area
         self.converters = converters
 
     def row(self, raw: dict[str, str], index: int) -> dict[str, Any]:
@@ -395,14 +470,6 @@ class _Converter:
             if values.get(name) is None:
                 values[name] = default
         return values
-
-    def area(self, cell: str) -> str:
-        found = self.areas.get(cell.strip().lower())
-        canvas = self.target.canvas
-        if found is None and canvas is not None:
-            raise UsageError("journey.import_unknown_area", value=cell, canvas=canvas.title,
-                             areas=", ".join(a["title"] for a in canvas.areas))
-        return found or cell
 
     def votes(self, cell: str) -> dict[str, int]:
         dots = model.Field("votes", "int", min=0, max=99).clean(self.target.kind.name, cell)
@@ -459,6 +526,8 @@ def _show(value: Any) -> str:
 def preview_lines(plan: ImportPlan, language: str, limit: int = 10) -> Iterator[str]:
     """The dry run as plain text lines for a terminal: the summary, then an aligned table."""
     yield plan.summary(language)
+    if plan.area_line(language):
+        yield plan.area_line(language)
     rows = plan.preview(limit)
     if rows:
         names = list(rows[0])

@@ -382,16 +382,17 @@ def evidence_curve(ws: Workshop) -> Html:
 
 
 def import_notes(ws: Workshop, path: str | os.PathLike[str] | None, into: str, mapping: str | None = None,
-                 commit: bool = False) -> Html:
+                 commit: bool = False, area: str | None = None) -> Html:
     """``kit import`` in a cell: the dry-run preview of a board export, or with ``commit`` the
-    import itself (one undo takes it all back). ``mapping`` is --map: "text=Content,area=Frame"."""
+    import itself (one undo takes it all back). ``mapping`` is --map: "text=Content,area=Frame"
+    ("kind=" leaves a column out); ``area`` is --area: every row into that area."""
     from . import importing
 
     t = i18n.texts("journey", ws.language)
     if not path:
         return line(t["import_no_file"])
     try:
-        plan = importing.plan(ws, path, into, importing.parse_map(mapping))
+        plan = importing.plan(ws, path, into, importing.parse_map(mapping), area)
         if commit:
             return line(t["import_done"].format(n=len(plan.commit())))
     except WorkshopError as exc:  # one line in the workshop's language, nothing stored
@@ -400,7 +401,7 @@ def import_notes(ws: Workshop, path: str | os.PathLike[str] | None, into: str, m
 
     problems = [i18n.t("journey.import_problem", ws.language, line=number, reason=reason)
                 for number, reason in plan.problem_lines(ws.language)]
-    head = lines([plan.summary(ws.language), *problems])
+    head = lines([plan.summary(ws.language), *filter(None, [plan.area_line(ws.language)]), *problems])
     preview = table(ws, pd.DataFrame(plan.preview()))
     return Html(head.markup + preview.markup, f"{head.text}\n{preview.text}")
 
@@ -466,12 +467,22 @@ def export_guide(ws: Workshop, minutes: int = 30) -> Html:
 
 
 def export_report(ws: Workshop, pdf: bool = True) -> Html:
-    """The client report (kit.report) as HTML and, unless ``pdf=False``, PDF."""
-    from . import report
+    """The client report (kit.report) as HTML and, unless ``pdf=False``, PDF.
+
+    Written by ``kit export`` in a process of its own: there a forked helper draws half the figures
+    (a kernel runs threads, so it must not fork) and nbconvert's imports stay out of the kernel;
+    what went wrong is the command's one line."""
+    import subprocess
 
     folder = output_dir(ws)
-    written = report.export(ws, pdf=folder / "report.pdf" if pdf else None, html=folder / "report.html",
-                            progress=False)
+    written = {"html": folder / "report.html", **({"pdf": folder / "report.pdf"} if pdf else {})}
+    command = [sys.executable, "-m", "kit", "export", ws.location, "--quiet",
+               *(a for kind, path in written.items() for a in (f"--{kind}", str(path)))]
+    done = subprocess.run(command, capture_output=True, text=True, check=False,
+                          stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        problem = (done.stderr.strip().splitlines() or [f"kit export: {done.returncode}"])[-1]
+        return line(problem.removeprefix("kit: error: "), error=True)
     return say(ws, "report_done", paths=", ".join(str(p) for p in written.values()))
 
 

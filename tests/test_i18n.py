@@ -103,6 +103,10 @@ def test_widget_js_uses_only_existing_keys(name: str) -> None:
     assert not missing, f"{name}.js uses unknown texts {missing}"
 
 
+def test_the_value_proposition_canvas_is_credited_to_its_owner() -> None:
+    assert i18n.t("attribution.value_proposition", "de") == "Value Proposition Canvas: Strategyzer AG (strategyzer.com)"
+
+
 def test_texts_returns_the_requested_language() -> None:
     de, en = i18n.texts("notebooks", "de"), i18n.texts("notebooks", "en")
     assert de.keys() == en.keys()

@@ -105,7 +105,8 @@ def test_a_bad_row_is_named_by_line_and_nothing_is_stored(ws: kit.Workshop, tmp_
         plan.commit()
     message = str(refused.value)
     assert message == ("bad.csv line 5: area 'Gefühle' is not on Observations (areas: Behaviour, Quotes, "
-                       "Artefacts, Other); nothing was imported. (1 more bad rows)")
+                       "Artefacts, Other); nothing was imported. (1 more bad rows) To put every row into one area: "
+                       "--area ID (behaviour, quote, artefact, other); to leave the column 'Frame' out: --map kind=")
     assert "\n" not in message
     assert refused.value.render("de").startswith("bad.csv Zeile 5: Bereich 'Gefühle' gibt es auf")
     assert len(ws.observations) == 0
@@ -260,4 +261,110 @@ def test_export_names_authors_only_when_asked(ws: kit.Workshop, tmp_path: Path) 
     assert [row[6] for row in csv.reader(io.StringIO(text))][1:] == ["Person 1", "Person 2", "Person 1"]
     (named,) = board_csv.export(ws, tmp_path / "named", include_names=True)
     assert "Anna Petersen" in named.read_text(encoding="utf-8-sig")
-    assert '"=HYPERLINK(""x"")"' in text  # stored text, written literally
+    assert '"\'=HYPERLINK(""x"")"' in text  # a formula, kept as text for spreadsheets
+
+
+FORMULAS = ["=HYPERLINK(\"http://x\";\"klick\")", "+49 30 1234", "-2 Punkte", "@SUM(A1:A9)", "\tTab vorne",
+            "\rCR vorne", "'=schon mit Apostroph", "''+zwei Apostrophe", "'nur ein Apostroph", "a=b", "-"]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_csv_export_is_formula_safe_and_reimports_exactly(tmp_path: Path, language: str) -> None:
+    notes = [*FORMULAS, *STORABLE.values()]
+    with kit.new(tmp_path / "w.workshop", title="CSV", language=language, actor="t") as ws:
+        board = ws.canvas("idea_board")
+        for text in notes:
+            board.add("contact", text, author="=cmd|' /C calc'!A0")
+        (path,) = board_csv.export(ws, tmp_path / "csv")
+        cells = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")),
+                                delimiter=";" if language == "de" else ","))[1:]
+        # what a spreadsheet sees: no cell of the file starts a formula
+        assert not [c for row in cells for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        assert [row[2] for row in cells][:4] == ["'=HYPERLINK(\"http://x\";\"klick\")", "'+49 30 1234", "'-2 Punkte",
+                                                 "'@SUM(A1:A9)"]
+        assert [row[2] for row in cells][6:11] == ["''=schon mit Apostroph", "'''+zwei Apostrophe",
+                                                   "'nur ein Apostroph", "a=b", "'-"]
+    with kit.new(tmp_path / "copy.workshop", title="Kopie", language=language, actor="t") as copy:
+        importing.plan(copy, path, board_csv.target_of(path)).commit()
+        assert [i["text"] for i in copy.ideas] == notes  # export -> import: exactly what was typed
+    assert [board_csv.unformula(board_csv.formula_safe(t)) for t in notes] == notes
+
+
+BOARD = [["Content", "Frame", "Author"], ["Legt auf", "Board", "Anna"], ["Schaut weg", "Board", "Ben"],
+         ["„Zu teuer“", "Verhalten", ""]]
+
+
+def test_frames_that_are_not_areas_are_refused_with_both_ways_out(ws: kit.Workshop, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "miro.csv", BOARD)
+    plan = importing.plan(ws, path, "observations")
+    assert [line for line, _ in plan.problems] == [2, 3]
+    assert plan.area_line("en") == ("Areas from the column 'Frame': 'Board' (2) → no area (row refused); "
+                                    "'Verhalten' (1) → Behaviour.")
+    assert plan.area_line("de").startswith("Bereiche aus der Spalte 'Frame': 'Board' (2) → kein Bereich")
+    assert plan.area_line("en") in list(importing.preview_lines(plan, "en"))
+    with pytest.raises(importing.RowRefused) as refused:
+        plan.commit()
+    assert str(refused.value).endswith("To put every row into one area: --area ID (behaviour, quote, artefact, "
+                                       "other); to leave the column 'Frame' out: --map kind=")
+    assert "--area ID" in refused.value.render("de") and "--map kind=" in refused.value.render("de")
+    from kit import notebook
+
+    assert plan.area_line("en") in notebook.import_notes(ws, path, "observations").text
+    shown = notebook.import_notes(ws, path, "observations", area="other")
+    assert "Every row into the area Other (--area)." in shown.text and "line 2" not in shown.text
+    assert len(ws.observations) == 0
+
+
+@pytest.mark.parametrize("area", ["quote", "Zitate", "QUOTES"])
+def test_area_puts_every_row_into_one_area(ws: kit.Workshop, tmp_path: Path, area: str) -> None:
+    plan = importing.plan(ws, write_csv(tmp_path / "miro.csv", BOARD), "observations", area=area)
+    assert plan.problems == [] and plan.ignored == ["Frame"]
+    assert plan.area_line("en") == "Every row into the area Quotes (--area)."
+    plan.commit()
+    assert [(o["text"], o["kind"], o["observed_by"]) for o in ws.observations] == [
+        ("Legt auf", "quote", "Anna"), ("Schaut weg", "quote", "Ben"), ("„Zu teuer“", "quote", "")]
+
+
+@pytest.mark.parametrize("leave_out", ["kind=", "area=", " kind = ,who=Author"])
+def test_map_field_empty_leaves_a_recognised_column_out(ws: kit.Workshop, tmp_path: Path, leave_out: str) -> None:
+    plan = importing.plan(ws, write_csv(tmp_path / "miro.csv", BOARD), "observations",
+                          importing.parse_map(leave_out))
+    assert plan.problems == [] and "Frame" in plan.ignored and "kind" not in plan.columns
+    assert "Left out: Frame" in plan.summary("en") and plan.area_line("en") == ""
+    plan.commit()
+    assert [o["kind"] for o in ws.observations] == ["behaviour"] * 3  # the field's default
+    # leaving out the text is refused like a file without one
+    with pytest.raises(errors.UsageError, match=r"no column with the notes' text found"):
+        importing.plan(ws, tmp_path / "miro.csv", "observations", importing.parse_map("text="))
+    with pytest.raises(errors.UsageError, match=r"--map '=Frame': write FIELD=COLUMN"):
+        importing.parse_map("=Frame")
+
+
+def test_area_refusals(ws: kit.Workshop, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "miro.csv", BOARD)
+    with pytest.raises(errors.UsageError, match=r"area 'Board' is not on Observations \(areas: Behaviour, Quotes"):
+        importing.plan(ws, path, "observations", area="Board")
+    with pytest.raises(errors.UsageError, match=r"--area is for a canvas with areas, not for Interview evidence"):
+        importing.plan(ws, path, "evidence", area="quote")
+    with pytest.raises(errors.UsageError, match=r"--map 'area=Frame' and --area together"):
+        importing.plan(ws, path, "observations", {"area": "Frame"}, area="quote")
+    assert len(ws.observations) == 0
+
+
+def test_cli_area_and_map_field_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kit import cli
+
+    path = tmp_path / "w.workshop"
+    kit.new(path, title="CLI", language="de", actor="t").close()
+    source = write_csv(tmp_path / "miro.csv", BOARD, delimiter=";")
+    assert cli.main(["import", str(path), str(source), "--into", "observations"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--area ID (behaviour, quote, artefact, other)" in err and "--map kind=" in err
+    assert cli.main(["import", str(path), str(source), "--into", "observations", "--area", "artefact"]) == 0
+    out = capsys.readouterr().out
+    assert "Alle Zeilen in den Bereich Artefakte (--area)." in out and "Probelauf" in out
+    assert cli.main(["import", str(path), str(source), "--into", "observations", "--area", "artefact", "--yes"]) == 0
+    assert cli.main(["import", str(path), str(source), "--into", "observations", "--map", "kind=", "--yes"]) == 0
+    assert "Nicht übernommen: Frame." in capsys.readouterr().out
+    with kit.open(path) as ws:
+        assert [o["kind"] for o in ws.observations] == ["artefact"] * 3 + ["behaviour"] * 3

@@ -122,6 +122,14 @@ def test_value_proposition_shows_fit_coverage_and_evidence(sample) -> None:
 
     red = [p for p in fig.findobj(FancyBboxPatch) if p.get_linewidth() >= 2.0]
     assert len(red) >= len(unaddressed)
+    # whose framework it is, bottom right, clear of the legend
+    (owner,) = [a for a in texts(fig) if a.get_gid() == "attribution"]
+    assert owner.get_text() == "Value Proposition Canvas: Strategyzer AG (strategyzer.com)"
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = owner.get_window_extent(renderer)
+    assert box.x1 <= fig.bbox.x1 and not any(box.overlaps(a.get_window_extent(renderer))
+                                             for a in texts(fig) if a.get_gid() == "legend")
+    assert not [a for a in texts(render.canvas_figure(sample.canvas("empathy_map"))) if a.get_gid() == "attribution"]
 
 
 def test_charts_render_from_samples(sample, out: Path) -> None:

@@ -109,6 +109,25 @@ def test_cli_export_writes_a_pdf_and_html_with_progress(sample_export) -> None:
 
 
 @pytest.mark.browser
+def test_pdf_text_splits_words_only_where_lines_break(sample_export) -> None:
+    """Soft hyphens hyphenate on paper; the PDF's text keeps a hyphen only at the end of a line
+    (pages in artifacts/report/), so copying and searching see whole words."""
+    text = pdf_text(sample_export["pdf"], raw=False)
+    assert "\u00ad" not in sample_export["text"] and "\u00ad" not in text
+    at_line_ends = re.findall(r"\w\u2010\n", text)
+    assert len(at_line_ends) >= 5  # long words still break at syllables on paper
+    assert text.count("\u2010") == len(at_line_ends), "a hyphen inside a line"
+
+
+@pytest.mark.browser
+def test_report_credits_the_value_proposition_canvas(sample_export) -> None:
+    credit = "Value Proposition Canvas: Strategyzer AG (strategyzer.com)"
+    assert i18n.t("attribution.value_proposition", sample_export["lang"]) == credit
+    assert credit in sample_export["html"].read_text(encoding="utf-8")  # the chapter's line, and the figure's
+    assert squash(credit) in squash(sample_export["text"])
+
+
+@pytest.mark.browser
 def test_pdf_holds_every_item_hypothesis_action_kpi_and_followup_date(sample_export) -> None:
     text = squash(sample_export["text"])
     lang = sample_export["lang"]
@@ -337,7 +356,7 @@ def test_footer_text_cannot_leave_its_css_string() -> None:
 
 
 # ----------------------------------------------------------------------------- errors
-def test_missing_browser_is_one_line_with_the_fix(tmp_path: Path) -> None:
+def test_missing_browser_is_one_line_with_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "en.workshop"
     kit.demo(path, "en", actor="tester").close()
     out = tmp_path / "out.pdf"
@@ -348,6 +367,14 @@ def test_missing_browser_is_one_line_with_the_fix(tmp_path: Path) -> None:
     assert lines == [f"kit: error: Chromium not found at {tmp_path / 'nochrome'}; install it with: "
                      "sudo apt-get install chromium (or set KIT_CHROMIUM)"]
     assert not out.exists()
+    # the notebook's step runs the same command and shows its one line
+    from kit import notebook
+
+    monkeypatch.setenv("KIT_CHROMIUM", str(tmp_path / "nochrome"))
+    with kit.open(path) as ws:
+        shown = notebook.export_report(ws)
+    assert shown.text == lines[0].removeprefix("kit: error: ") and "kit-error" in shown.markup
+    assert not list(tmp_path.glob("*-export/report.pdf"))
 
 
 def test_export_needs_an_output(tmp_path: Path) -> None:
@@ -365,3 +392,26 @@ def test_empty_workshop_reports_empty_tables_in_words(tmp_path: Path) -> None:
     page = written["html"].read_text(encoding="utf-8")
     # to-do plan, KPIs, follow-ups and interviews each say so instead of showing a bare header
     assert page.count("Noch keine Einträge.") == 4
+
+
+def _chapters(source: str) -> nbformat.NotebookNode:
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    chapter = {build.METADATA_KEY: {"section": build.HELPER_SECTIONS[0]}}
+    return new_notebook(cells=[new_code_cell("import os\nbase = 41"), new_code_cell("os.getpid()"),
+                               new_code_cell(source, metadata=chapter), new_code_cell("None")])
+
+
+def test_a_helper_process_draws_some_chapters_and_errors_still_propagate(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `kit export` forks before its first thread; this test process may have others left by earlier tests,
+    # harmless for cells that only read os.getpid()
+    monkeypatch.setattr(build, "_can_fork", lambda: True)
+    done: list[str] = []
+    with build.Run(_chapters("(os.getpid(), base + 1)")) as run:
+        nb = run.wait(done.append)
+    here = nb.cells[1].outputs[0]["data"]["text/plain"]
+    helper, answer = eval(nb.cells[2].outputs[0]["data"]["text/plain"])  # noqa: S307 - our own repr of a tuple
+    assert (answer, int(here)) == (42, os.getpid()) and helper != os.getpid()  # drawn in the other process
+    assert [c.execution_count for c in nb.cells] == [1, 2, 3, 4] and done == ["", "", build.HELPER_SECTIONS[0], ""]
+    with build.Run(_chapters("1 / 0")) as run, pytest.raises(ZeroDivisionError):
+        run.wait()  # the helper failed: the chapter runs again here, where its error surfaces

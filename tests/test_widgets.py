@@ -77,6 +77,8 @@ def test_assets_are_files_without_network_or_html_injection():
 def test_labels_follow_the_workshop_language(ws_de):
     widget = show(ws_de, "value_proposition")
     assert widget.labels["undo"] == "Rückgängig"
+    assert widget.attribution == "Value Proposition Canvas: Strategyzer AG (strategyzer.com)"  # texts, not JS
+    assert show(ws_de, "empathy_map").attribution == ""
     assert {a["id"]: a["title"] for a in widget.areas}["pains"] == "Schmerzen"
     assert {a["id"]: a["rank"] for a in widget.areas}["pains"] == "Schwere"
     slots = {a["id"]: a["slot"] for a in widget.areas}

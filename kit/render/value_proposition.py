@@ -199,5 +199,9 @@ def _footer(ax: Axes, measure: Measure, canvas: Canvas, coverage: dict[str, dict
     legend = label("evidence_badge", lang)
     if hidden:
         legend += " · " + label("hidden", lang, n=hidden)
-    text(ax, lx + 0.1, ly + 0.04, measure.fit_line(legend, W - lx - 0.4, size), size, color=style.MUTED,
+    owner = canvas.attribution  # bottom right: whose framework this is
+    room = W - lx - 0.4 - (measure.width(owner, size) + 0.3 if owner else 0.0)
+    text(ax, lx + 0.1, ly + 0.04, measure.fit_line(legend, room, size), size, color=style.MUTED,
          va="center", role="legend")
+    if owner:
+        text(ax, W - 0.3, ly + 0.04, owner, size, color=style.MUTED, ha="right", va="center", role="attribution")

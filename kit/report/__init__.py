@@ -39,22 +39,18 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
     what changed since the workshop, next dates), covering the time after ``since`` (an ISO date)."""
     from tqdm import tqdm
 
+    from ..render.hyphenation import hyphenator
     from . import build
-    from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter
+    from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter, check_chromium
     from .sections import REVIEW_SECTIONS, SECTIONS
 
     if pdf is None and html is None:
         raise UsageError("report.export_what")
     engine = WorkshopPDFExporter(**({"chromium_path": chromium} if chromium else {}))
-    if since is not None:
-        from ..model import Field
-
-        since = Field("since", "date").clean("review", since)
-    nb = build.for_workshop(ws, include_names=include_names, redact=redact, review=review, since=since)
-    written: dict[str, Path] = {}
-    steps = len(REVIEW_SECTIONS if review else SECTIONS) + 3 + (pdf is not None)  # setup, chapters, close, HTML, PDF
-    # the browser launches (or says it is missing) while the chapters are built
+    from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter, check_chromium
+    from .sections import REVIEW_SECTIONS, SECTIONS
     with ExitStack() as stack:
+        chapters = stack.enter_context(build.Run(nb))
         browser = stack.enter_context(engine.browser()) if pdf is not None else None
         bar = stack.enter_context(tqdm(total=steps, desc="report", unit="step", file=sys.stderr,
                                        disable=not progress, leave=False, dynamic_ncols=True))
@@ -63,7 +59,7 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
             bar.set_postfix_str(name or "done", refresh=False)
             bar.update()
 
-        build.run(nb, step)
+        chapters.wait(step)
         bar.set_postfix_str("HTML", refresh=False)
         text, _ = WorkshopHTMLExporter().from_notebook_node(nb)
         bar.update()

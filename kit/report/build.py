@@ -4,13 +4,18 @@ The notebook holds no logic and no data, only the location of the workshop (a fi
 or a server URL without its password) and the privacy options, so
 ``jupyter nbconvert --to workshop_pdf report.ipynb`` always shows the workshop as it is now.
 ``run`` executes the cells in this process (the cells only call the kit, so no kernel has to
-start); ``jupyter nbconvert --execute`` with a kernel gives the same outputs.
+start); ``jupyter nbconvert --execute`` with a kernel gives the same outputs. :class:`Run` does
+the same with the figure-heavy chapters in a helper process forked at once, so their figures
+are drawn while this process draws the others (and Chromium starts).
 """
 from __future__ import annotations
 
 import ast
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterable
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +27,9 @@ from ..store.url import is_url
 from .sections import REVIEW_SECTIONS, SECTIONS
 
 METADATA_KEY = "kit_report"
+#: Chapters a helper process draws while this one draws the rest: about half the figures (two canvases
+#: and a chart against three canvases and two charts).
+HELPER_SECTIONS = ("observations", "ideas")
 
 
 def notebook(workshop: str | os.PathLike[str], *, include_names: bool = False, redact: Iterable[str] = (),
@@ -75,17 +83,101 @@ def run(nb: NotebookNode, step: Callable[[str], None] | None = None) -> Notebook
     Like a kernel: the value of a cell's last expression becomes its output, shown as
     HTML when it has ``_repr_html_``. An exception stops the run and propagates."""
     namespace: dict[str, Any] = {"__name__": "__report__"}
-    count = 0
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        count += 1
-        value = _execute(cell.source, namespace)
+    for count, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), 1):
         cell.execution_count = count
-        cell.outputs = [] if value is None else [_output(value, count)]
-        if step is not None:
-            step(cell.metadata.get(METADATA_KEY, {}).get("section", ""))
+        _run_cell(cell, namespace, step)
     return nb
+
+
+class Run:
+    """The notebook's cells run like :func:`run`, the chapters in ``HELPER_SECTIONS`` in a helper
+    process forked when this is created (where fork is safe: a POSIX process with no other thread
+    yet, e.g. before Chromium starts); ``wait`` runs the rest here and puts every output in place.
+    Whatever the helper cannot do (no fork, it failed) runs here, so an error propagates as in ``run``."""
+
+    def __init__(self, nb: NotebookNode) -> None:
+        self.nb = nb
+        code = [cell for cell in nb.cells if cell.cell_type == "code"]
+        self.setup, self.close = code[0], code[-1]
+        self.helped = [cell for cell in code[1:-1] if _section(cell) in HELPER_SECTIONS]
+        self._pool: Pool | None = None
+        self._future: AsyncResult[list[dict[str, str] | None]] | None = None
+        if self.helped and _can_fork():
+            import multiprocessing
+
+            try:
+                self._pool = multiprocessing.get_context("fork").Pool(1)
+            except OSError:  # no semaphores here (a container without /dev/shm): everything runs here
+                return
+            sources = [self.setup.source, *(cell.source for cell in self.helped), self.close.source]
+            self._future = self._pool.apply_async(_run_sources, (sources,))
+
+    def wait(self, step: Callable[[str], None] | None = None) -> NotebookNode:
+        namespace: dict[str, Any] = {"__name__": "__report__"}
+        helped = {id(cell) for cell in self.helped} if self._future is not None else set()
+        for count, cell in enumerate((c for c in self.nb.cells if c.cell_type == "code"), 1):
+            cell.execution_count = count
+            if id(cell) in helped:
+                continue
+            if cell is self.close:
+                self._collect(namespace, step)
+            _run_cell(cell, namespace, step)
+        return self.nb
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """The helper's process ends once its chapters are done (after an error here too: it then
+        closes its report, which removes the protected copy it drew from)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+
+    def _collect(self, namespace: dict[str, Any], step: Callable[[str], None] | None) -> None:
+        """The helper's outputs, or (it could not draw them) the same chapters drawn here."""
+        if self._future is None:
+            return
+        try:
+            outputs = self._future.get()
+        except Exception:  # noqa: BLE001 - drawn again here, where the error propagates
+            outputs = None
+        for n, cell in enumerate(self.helped):
+            if outputs is None:
+                _run_cell(cell, namespace, step)
+                continue
+            data = outputs[n]
+            cell.outputs = [] if data is None else [new_output("execute_result", data=data,
+                                                               execution_count=cell.execution_count)]
+            if step is not None:
+                step(_section(cell))
+
+
+def _section(cell: NotebookNode) -> str:
+    name: str = cell.metadata.get(METADATA_KEY, {}).get("section", "")
+    return name
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _run_cell(cell: NotebookNode, namespace: dict[str, Any], step: Callable[[str], None] | None) -> None:
+    value = _execute(cell.source, namespace)
+    cell.outputs = [] if value is None else [_output(value, cell.execution_count)]
+    if step is not None:
+        step(_section(cell))
+
+
+def _run_sources(sources: list[str]) -> list[dict[str, str] | None]:
+    """In the helper: the setup cell, the chapters (their outputs' data), the closing cell."""
+    namespace: dict[str, Any] = {"__name__": "__report__"}
+    _execute(sources[0], namespace)
+    try:
+        return [None if (value := _execute(source, namespace)) is None else dict(_output(value, 0)["data"])
+                for source in sources[1:-1]]
+    finally:
+        _execute(sources[-1], namespace)
 
 
 def _execute(source: str, namespace: dict[str, Any]) -> Any:

@@ -27,6 +27,8 @@ from ..render.hyphenation import soft_hyphens
 from . import build
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Run in the page before printing: soft hyphens become a hyphen and a line break where a line broke, else go.
+KEEP_BROKEN_HYPHENS = (Path(__file__).resolve().parent / "hyphens.js").read_text(encoding="utf-8")
 #: Flags for Debian's Chromium in containers and offline rooms (see the developers' guide).
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -183,7 +185,8 @@ class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
 
     def run_playwright(self, html: str, browser: Chromium | None = None) -> bytes:
         """Print ``html`` to PDF with the configured Chromium; CSS sets page sizes and numbers,
-        soft hyphens in the page's language break long words at syllables."""
+        soft hyphens in the page's language break long words at syllables (and stay in the PDF's
+        text only where a line broke: hyphens.js)."""
         own = browser is None
         browser = browser or self.browser()
         try:
@@ -236,6 +239,8 @@ class Chromium:
                     self.blocked.append(request.url))
             await page.goto(file.as_uri(), wait_until="load")
             await page.evaluate("document.fonts.ready.then(() => true)")
+            await page.emulate_media(media="print")
+            await page.evaluate(KEEP_BROKEN_HYPHENS)
             pdf: bytes = await page.pdf(prefer_css_page_size=True, print_background=True)
             return pdf
         finally:

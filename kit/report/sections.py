@@ -236,7 +236,7 @@ class Report:
                for area, c in coverage.items()]
         unaddressed = [texts[i] for i in coverage.get("pains", {}).get("unaddressed", [])]
         return {"block": self.canvas_block("value_proposition"), "fit": fit, "unaddressed": unaddressed,
-                "has_pains": bool(coverage.get("pains", {}).get("total"))}
+                "has_pains": bool(coverage.get("pains", {}).get("total")), "attribution": canvas.attribution}
 
     def _touchpoints(self) -> dict[str, Any]:
         from .. import render

@@ -1,7 +1,8 @@
 """Sessions on a canvas: the board and Value Proposition Canvas, and the touchpoint map.
 
 State keys: ``canvas_id``, ``layout``, ``title``, ``intro``, ``labels``, ``areas``, ``me``,
-``features``, ``colors``, ``rank_scale`` (fixed); ``items``, ``coverage``, ``controls`` (live);
+``features``, ``colors``, ``rank_scale``, ``attribution`` (whose framework it is: kit/texts/attribution.yaml,
+"" for the kit's own; fixed); ``items``, ``coverage``, ``controls`` (live);
 the touchpoint map adds ``lanes``, ``curve_labels`` (fixed) and ``ideas``, ``personas``, ``curves``
 (the team's estimate), ``evidence`` (kit.journey.curve_state). Requests name one
 note and the fields to change (the page never sends the list of notes back: a stale list
@@ -74,7 +75,8 @@ class CanvasSession(Session):
                 "intro": decl.get("intro", {}).get(lang, ""), "labels": i18n.texts("widgets", lang),
                 "areas": views.areas(canvas), "me": {**self.viewer().as_dict(), "team": self.team},
                 "features": views.features(canvas), "colors": list(decl["colors"]),
-                "rank_scale": dict(decl["rank_scale"])}
+                "rank_scale": dict(decl["rank_scale"]),
+                "attribution": canvas.attribution}
 
     def state(self) -> dict[str, Any]:
         return views.board_state(self.canvas, self.viewer())

@@ -67,7 +67,8 @@ function drawVpc(model, ui, rerender) {
       h("div", { class: "kit-vpc-side" },
         h("div", { class: "kit-vpc-label", text: L.customer_profile }),
         h("div", { class: "kit-vpc-circle" }, ...slot("cp-top"), ...slot("cp-bottom"), ...slot("cp-right")))),
-    h("p", { class: "kit-help", text: L.keyboard_help }));
+    h("p", { class: "kit-help", text: L.keyboard_help }),
+    model.get("attribution") ? h("p", { class: "kit-attribution", text: model.get("attribution") }) : null);
 }
 
 export default withConnection({

@@ -101,6 +101,7 @@ def test_value_proposition_canvas_through_the_ui(lab, browser, make_notebook, op
     expect(vpc.locator(".kit-coverage-item[data-target='pains']")).to_have_text("1 of 2 Pains addressed")
     vpc.locator(".kit-banner-link button").click()
     expect(note(page, "Letters nobody understands")).to_have_class(has_class("kit-unaddressed"))
+    expect(vpc.locator(".kit-attribution")).to_have_text("Value Proposition Canvas: Strategyzer AG (strategyzer.com)")
     page.screenshot(path=str(screenshots / "vpc.png"), full_page=True)
     vpc.screenshot(path=str(screenshots / "vpc_widget.png"))
 
