@@ -339,9 +339,9 @@ class ImportPlan:
 def plan(ws: Workshop, path: str | os.PathLike[str], into: str, mapping: dict[str, str] | None = None,
          area: str | None = None) -> ImportPlan:
     """Read ``path``, match its columns and check every row for ``into`` (observations,
-from . import access, i18n, model
-from .board_csv import unformula
-from .errors import UsageError, WorkshopError
+    evidence, ideas or canvas:<id>); ``mapping`` is ``{field or role: column}`` (an empty column
+    leaves the recognised one out); ``area`` (id or title) puts every row into that area."""
+    access.check_facilitator_role(ws.role, "journey.import_participant")
     target = Target.parse(ws, into)
     table = read_table(Path(path))
     fixed = {target.canvas.area_field: target.area(area)} if area is not None and target.canvas else {}

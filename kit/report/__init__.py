@@ -47,8 +47,18 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
     if pdf is None and html is None:
         raise UsageError("report.export_what")
     engine = WorkshopPDFExporter(**({"chromium_path": chromium} if chromium else {}))
-    from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter, check_chromium
-    from .sections import REVIEW_SECTIONS, SECTIONS
+    if since is not None:
+        from ..model import Field
+
+        since = Field("since", "date").clean("review", since)
+    if pdf is not None:
+        check_chromium(engine.chromium_path)  # a missing browser is said at once, before any drawing
+    nb = build.for_workshop(ws, include_names=include_names, redact=redact, review=review, since=since)
+    hyphenator(ws.language)  # read the syllable dictionary once, before the helper is forked (both use it)
+    written: dict[str, Path] = {}
+    steps = len(REVIEW_SECTIONS if review else SECTIONS) + 3 + (pdf is not None)  # setup, chapters, close, HTML, PDF
+    # a helper process draws half the chapters (forked first, while this process has no other thread),
+    # the browser launches while the chapters are built
     with ExitStack() as stack:
         chapters = stack.enter_context(build.Run(nb))
         browser = stack.enter_context(engine.browser()) if pdf is not None else None
