@@ -9,8 +9,8 @@ URLs under the prefix (``base_url``, e.g. ``/`` or ``/services/room/``):
 * ``w/<key>/?token=...``      the page of workshop ``key`` (403 without its own token; the friendly
   "room is full" page with 503 once ``max_members`` pages are open);
 * ``w/<key>/ws?token=...``    its WebSocket (kit.room.protocol);
-* ``static/...``              room.js, room.css and ``static/widgets/<module>.js|css``: the widget
-  modules of kit/widgets exactly as JupyterLab gets them (kit.widgets.base ``bundle``/``styles``).
+* ``static/...``              room.js (behind kit/widgets/common.js), room.css and ``static/widgets/<module>.js|css``:
+  the widget modules of kit/widgets exactly as JupyterLab gets them (kit.widgets.base ``bundle``/``styles``).
 """
 from __future__ import annotations
 
@@ -54,6 +54,14 @@ def widget_asset(module: str, kind: str) -> str:
     )
 
     return bundle(f"{module}.js") if kind == "js" else styles(f"{module}.css")
+
+
+@functools.cache
+def page_script() -> str:
+    """room.js behind common.js, as one module: the page builds its DOM with the widgets' own helpers."""
+    from ..widgets.base import bundle
+
+    return bundle(STATIC / "room.js")
 
 
 def page_html(name: str, **values: str) -> str:
@@ -124,6 +132,13 @@ class WidgetHandler(Handler):
         self.set_header("Content-Type", "text/javascript; charset=utf-8" if kind == "js" else "text/css; charset=utf-8")
         self.set_header("Cache-Control", "private, max-age=3600")
         self.finish(widget_asset(module, kind))
+
+
+class PageScriptHandler(Handler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "private, max-age=3600")
+        self.finish(page_script())
 
 
 class StaticHandler(web.StaticFileHandler):
@@ -228,7 +243,8 @@ def application(hall: Hall, base_url: str = "/") -> web.Application:
         (p + r"w/([a-z0-9_-]{1,64})/", PageHandler, args),
         (p + r"w/([a-z0-9_-]{1,64})/ws", Socket, args),
         (p + r"static/widgets/([a-z]+)\.(js|css)", WidgetHandler, args),
-        (p + r"static/(room\.js|room\.css)", StaticHandler, {"path": str(STATIC)}),
+        (p + r"static/room\.js", PageScriptHandler, args),
+        (p + r"static/(room\.css)", StaticHandler, {"path": str(STATIC)}),
     ], kit_prefix=prefix, log_function=log_request, websocket_max_message_size=HARD_FRAME, websocket_ping_interval=PING,
         websocket_ping_timeout=PING, compress_response=False)
 
