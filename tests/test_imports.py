@@ -29,7 +29,7 @@ LAYERS = [
     ("access rules and sessions", ["sessions", "facilitation", "roster", "canvas", "workshop", "samples",
                                    "",  # kit/__init__.py: kit.open, kit.new, kit.demo
                                    "agenda", "synthesis", "guide", "plan", "journey"]),  # the method's logic
-    ("widgets/room and render", ["widgets", "live", "room", "serve.room", "serve.loadtest", "render"]),
+    ("widgets/room and render", ["widgets", "live", "room", "serve.panel", "serve.loadtest", "render"]),
     ("report", ["report"]),
     ("cli", ["cli", "__main__", "notebook", "serve", "serve.command", "serve.server", "hub"]),
 ]
@@ -162,7 +162,7 @@ def test_relative_imports_resolve_to_kit_modules() -> None:
 
 def test_the_most_specific_layer_wins() -> None:
     names = [name for name, _ in LAYERS]
-    assert names[layer("kit.serve.room")] == "widgets/room and render"
+    assert names[layer("kit.serve.panel")] == "widgets/room and render"
     assert names[layer("kit.serve")] == names[layer("kit.serve.server")] == "cli"
     assert names[layer("kit.store.sqlite")] == "store"
     assert names[layer("kit")] == "access rules and sessions"

@@ -18,7 +18,7 @@ import kit
 from kit import facilitation, roster
 from kit.errors import WorkshopError
 from kit.serve import Room, ServeConfig, ServeError, check_token
-from kit.serve import room as room_api
+from kit.serve import panel as room_panel
 from kit.serve.server import free_port, lab_command, refused, room_command, status
 from waiting import wait_for
 
@@ -300,7 +300,7 @@ def test_panel_controls_write_the_live_state(tmp_path):
     path = _workshop(tmp_path)
     with kit.open(path, actor="fac") as fac, kit.open(path, actor="Anna", role="participant") as anna:
         roster.join(anna, "Anna", "Blue")
-        panel = room_api.panel(fac)
+        panel = room_panel.panel(fac)
         panel.private.value = True
         hidden = anna.canvas("idea_board").add("contact", "secret", author="Anna", hidden=True, team="Blue")
         panel.reveal.click()
@@ -319,9 +319,9 @@ def test_panel_controls_write_the_live_state(tmp_path):
         panel.sync()
         assert panel.lock.value and not panel.vote.value
         assert "1 joined" in panel.status.value
-        assert list(room_api.joined(fac)["name"]) == ["Anna"]
-        assert room_api.votes_cast(fac, "idea_board").empty
-        assert room_api.notes_per_team(fac, "idea_board").loc["Blue", "total"] == 1
+        assert list(room_panel.joined(fac)["name"]) == ["Anna"]
+        assert room_panel.votes_cast(fac, "idea_board").empty
+        assert room_panel.notes_per_team(fac, "idea_board").loc["Blue", "total"] == 1
 
 
 def test_facilitator_notebook_is_thin_and_runs(tmp_path, monkeypatch):
