@@ -11,7 +11,7 @@ from pathlib import Path
 
 import kit
 from kit.report.exporter import CHROMIUM_FLAGS
-from kit.serve import Room, ServeConfig, loadtest
+from kit.serve import ServeConfig, Supervisor, loadtest
 from kit.serve.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,7 @@ def _page_load(tmp: Path) -> float:
     path = tmp / "page.workshop"
     kit.new(path, title="Bench", language="en", teams=["A", "B"]).close()
     cfg = ServeConfig(path, notebooks=ROOT / "notebooks", lab_port=free_port(), room_port=free_port())
-    with Room(cfg, log_dir=tmp / "logs"), sync_playwright() as p:
+    with Supervisor(cfg, log_dir=tmp / "logs"), sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         times = []
         for _ in range(3):

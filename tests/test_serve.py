@@ -17,7 +17,7 @@ import pytest
 import kit
 from kit import facilitation, roster
 from kit.errors import WorkshopError
-from kit.serve import Room, ServeConfig, ServeError, check_token
+from kit.serve import ServeConfig, ServeError, Supervisor, check_token
 from kit.serve import panel as room_panel
 from kit.serve.server import free_port, lab_command, refused, room_command, status
 from waiting import wait_for
@@ -89,7 +89,7 @@ def served(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     cfg = ServeConfig(_workshop(tmp), notebooks=ROOT / "notebooks", lab_port=free_port(), room_port=free_port(),
                       language="en", max_participants=2)
-    with Room(cfg, log_dir=tmp / "logs") as room:
+    with Supervisor(cfg, log_dir=tmp / "logs") as room:
         yield room
 
 
@@ -152,7 +152,7 @@ def test_lan_opens_only_the_participant_page(tmp_path):
     the participant page listens there and still needs its token; JupyterLab stays on 127.0.0.1."""
     cfg = ServeConfig(_workshop(tmp_path), notebooks=ROOT / "notebooks", lab_port=free_port(),
                       room_port=free_port("127.0.0.2"), lan=True, lan_address="127.0.0.2", language="en")
-    with Room(cfg, log_dir=tmp_path / "logs"):
+    with Supervisor(cfg, log_dir=tmp_path / "logs"):
         assert listening(cfg.lab_port) == {"127.0.0.1"}
         assert listening(cfg.room_port) == {"127.0.0.2"}
         assert cfg.join_url().startswith(f"http://127.0.0.2:{cfg.room_port}/w/workshop/?token=")

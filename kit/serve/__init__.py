@@ -8,6 +8,6 @@
 from __future__ import annotations
 
 from ..room.config import check_token
-from .server import Room, ServeConfig, ServeError, lan_address, new_token
+from .server import ServeConfig, ServeError, Supervisor, lan_address, new_token
 
-__all__ = ["Room", "ServeConfig", "ServeError", "check_token", "lan_address", "new_token"]
+__all__ = ["Supervisor", "ServeConfig", "ServeError", "check_token", "lan_address", "new_token"]

@@ -13,9 +13,9 @@ from .server import (
     DEFAULT_LAB_PORT,
     DEFAULT_ROOM_PORT,
     NOTEBOOKS,
-    Room,
     ServeConfig,
     ServeError,
+    Supervisor,
     qr_text,
 )
 
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     t = i18n.texts("serve", language)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with Room(cfg) as room:
+    with Supervisor(cfg) as servers:
         print(f"{t['cli_facilitator']}\n  {cfg.lab_url()}\n")
         print(f"{t['cli_join']}\n  {cfg.join_url()}\n")
         if cfg.lan:
@@ -61,11 +61,11 @@ def run(args: argparse.Namespace) -> int:
             print(t["cli_local_only"])
         print(t["cli_stop"], flush=True)
         try:
-            while room.running() and not stop.wait(1.0):
+            while servers.running() and not stop.wait(1.0):
                 pass
         except KeyboardInterrupt:
             return 0
         if not stop.is_set():
-            print(f"kit: error: a server stopped unexpectedly; logs in {room.log_dir}", file=sys.stderr)
+            print(f"kit: error: a server stopped unexpectedly; logs in {servers.log_dir}", file=sys.stderr)
             return 1
     return 0

@@ -8,7 +8,7 @@ file readable by its owner only, which is deleted once the room is up.
 
 There is no way to run without authentication: empty tokens are refused, every option that
 could switch auth off is pinned on the command line (which beats any config file), and after
-start-up :meth:`Room.start` asks each server without a token and stops everything unless it
+start-up :meth:`Supervisor.start` asks each server without a token and stops everything unless it
 answers 403.
 """
 from __future__ import annotations
@@ -197,8 +197,10 @@ def refused(url: str) -> bool:
     return code in (401, 403) or (code in (301, 302, 303, 307) and "/login" in location)
 
 
-class Room:
-    """The running servers of one live workshop; use as a context manager, always stopped."""
+class Supervisor:
+    """Supervises the two servers of one live workshop (the facilitator's JupyterLab and the participants'
+    room): starts them, checks that each refuses a request without its token, stops both together.
+    Use as a context manager, always stopped."""
 
     def __init__(self, cfg: ServeConfig, log_dir: Path | None = None, participants: bool = True):
         self.cfg = cfg
@@ -218,7 +220,7 @@ class Room:
             f.write(f"{ROOM_KEY} {self.cfg.participant_token}\n")
         return self.token_file
 
-    def __enter__(self) -> Room:
+    def __enter__(self) -> Supervisor:
         self.start()
         return self
 
