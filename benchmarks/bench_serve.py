@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import kit
+from kit.netutil import free_port
 from kit.report.exporter import CHROMIUM_FLAGS
 from kit.serve import ServeConfig, Supervisor, loadtest
-from kit.serve.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

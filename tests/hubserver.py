@@ -24,7 +24,7 @@ import trustme
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from kit.serve.server import free_port
+from kit.netutil import free_port
 from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,8 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 #: The README's line "model → store → access rules and sessions → widgets/room and render → report → cli":
 #: a module (or package, for everything inside it) may import from its own layer and the ones before it.
 LAYERS = [
-    ("model", ["errors", "i18n", "model", "canvases", "access"]),  # access: rules on plain data, only kit.errors
+    # access: rules on plain data, only kit.errors; netutil: ports, addresses, QR codes
+    ("model", ["errors", "i18n", "model", "canvases", "access", "netutil"]),
     ("store", ["store", "formats", "collection", "importing", "board_csv"]),
     ("access rules and sessions", ["sessions", "facilitation", "roster", "canvas", "workshop", "samples",
                                    "",  # kit/__init__.py: kit.open, kit.new, kit.demo

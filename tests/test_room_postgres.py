@@ -70,7 +70,8 @@ def test_a_note_on_process_a_shows_on_process_b(pg_url, tmp_path):
 
 def test_kit_serve_runs_a_server_workshop_with_the_password_only_in_the_environment(pg_cluster, tmp_path):
     """`kit serve URL`: the password given in the URL reaches the servers through PGPASSWORD, never a command line."""
-    from kit.serve.server import free_port, status
+    from kit.netutil import free_port
+    from kit.serve.server import status
     from pgcluster import PASSWORD
 
     key = "serve-url"

@@ -17,9 +17,10 @@ import pytest
 import kit
 from kit import facilitation, roster
 from kit.errors import WorkshopError
+from kit.netutil import free_port
 from kit.serve import ServeConfig, ServeError, Supervisor, check_token
 from kit.serve import panel as room_panel
-from kit.serve.server import free_port, lab_command, refused, room_command, status
+from kit.serve.server import lab_command, refused, room_command, status
 from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,7 @@ def test_lan_link_uses_the_network_address(tmp_path):
 
 
 def test_qr_code_carries_the_link():
-    from kit.serve.server import qr_text
+    from kit.netutil import qr_text
 
     text = qr_text("http://192.168.1.20:8911/?token=abcdefghijklmnopqrstuvwxyz")
     assert len(text.splitlines()) > 10 and set(text) - set(" \n")

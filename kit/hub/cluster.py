@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import StoreError, UsageError
-from ..serve.server import free_port
+from ..netutil import free_port
 
 BIN = Path(os.environ.get("KIT_PG_BIN", "/usr/lib/postgresql/15/bin"))
 

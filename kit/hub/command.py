@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from ..errors import StoreError, UsageError
-from ..serve.server import free_port, qr_text
+from ..netutil import free_port, qr_text
 from ..store.url import check_key
 from .cluster import LocalCluster
 from .config import Settings

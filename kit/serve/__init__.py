@@ -7,7 +7,8 @@
 """
 from __future__ import annotations
 
+from ..netutil import lan_address
 from ..room.config import check_token
-from .server import ServeConfig, ServeError, Supervisor, lan_address, new_token
+from .server import ServeConfig, ServeError, Supervisor, new_token
 
 __all__ = ["Supervisor", "ServeConfig", "ServeError", "check_token", "lan_address", "new_token"]

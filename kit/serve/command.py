@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from .. import i18n
+from ..netutil import qr_text
 from ..workshop import open as open_workshop
 from .server import (
     DEFAULT_LAB_PORT,
@@ -16,7 +17,6 @@ from .server import (
     ServeConfig,
     ServeError,
     Supervisor,
-    qr_text,
 )
 
 

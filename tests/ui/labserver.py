@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
+from kit.netutil import free_port
 from kit.report.exporter import CHROMIUM_FLAGS
-from kit.serve.server import free_port
 from waiting import wait_for
 
 CHROMIUM = "/usr/bin/chromium"

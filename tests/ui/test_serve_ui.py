@@ -19,8 +19,8 @@ import pytest
 import kit
 from kit import agenda, facilitation
 from kit.errors import WorkshopError
+from kit.netutil import free_port
 from kit.serve import ServeConfig, Supervisor
-from kit.serve.server import free_port
 from labserver import CHROMIUM, Lab, private_dirs, write_settings
 from labserver import chromium as launch_chromium
 from waiting import wait_for
