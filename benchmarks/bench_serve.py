@@ -5,6 +5,7 @@ widget state through the live poll. Page load = participant page until the join 
 """
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -12,9 +13,11 @@ from pathlib import Path
 import kit
 from kit.netutil import free_port
 from kit.report.exporter import CHROMIUM_FLAGS
-from kit.serve import ServeConfig, Supervisor, loadtest
+from kit.serve import ServeConfig, Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+import loadtest  # noqa: E402 - tests/ is put on the path just above
 
 
 def _page_load(tmp: Path) -> float:

@@ -30,7 +30,7 @@ LAYERS = [
     ("access rules and sessions", ["sessions", "facilitation", "roster", "canvas", "workshop", "samples",
                                    "",  # kit/__init__.py: kit.open, kit.new, kit.demo
                                    "agenda", "synthesis", "guide", "plan", "journey"]),  # the method's logic
-    ("widgets/room and render", ["widgets", "live", "room", "serve.panel", "serve.loadtest", "render"]),
+    ("widgets/room and render", ["widgets", "live", "room", "serve.panel", "render"]),
     ("report", ["report"]),
     ("cli", ["cli", "__main__", "notebook", "serve", "serve.command", "serve.server", "hub"]),
 ]

@@ -2,8 +2,7 @@
 
 * :mod:`kit.serve.server` builds and runs the two servers (JupyterLab for the facilitator,
   the kit.room process for participants), each behind its own token;
-* :mod:`kit.serve.panel` is what facilitator.ipynb calls: who joined, votes, notes, controls;
-* :mod:`kit.serve.loadtest` many writing processes against one workshop (tests, bench).
+* :mod:`kit.serve.panel` is what facilitator.ipynb calls: who joined, votes, notes, controls.
 """
 from __future__ import annotations
 
