@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import agenda, facilitation, i18n
 from ..errors import UsageError, WorkshopError
+from ..widgets import module_for
 from ..workshop import Workshop
 from ..workshop import open as open_workshop
 from .protocol import RoomError, dump
@@ -37,8 +38,6 @@ if TYPE_CHECKING:
 POLL = 0.05  # seconds between version() queries of a SQLite workshop (a PostgreSQL one pushes)
 SAFETY_POLL = 2.0  # seconds: a pushing store is still asked now and then (a lost notification)
 KEY = re.compile(r"^[a-z0-9_-]{1,64}$")
-#: Which widget module draws a canvas layout (kit/widgets/<module>.js, bundled with common.js).
-MODULES = {"grid": "board", "value_proposition": "vpc", "touchpoint_map": "touchpoints"}
 log = logging.getLogger(__name__)
 
 
@@ -124,7 +123,7 @@ class WorkshopRoom:
         notice = "" if canvas else (self.texts["no_canvas"] if step_id else self.texts["no_step"])
         public = {"step": i18n.t("serve.step", self.language, title=title) if title else self.texts["no_step"],
                   "timer": facilitation.timer(self.ws),
-                  "canvas": canvas, "module": MODULES.get(layout or ""), "notice": notice}
+                  "canvas": canvas, "module": module_for(layout), "notice": notice}
         return Now(canvas, public, time.time())
 
     def member_workshop(self, name: str) -> Workshop:

@@ -26,13 +26,12 @@ from typing import Any
 from tornado import httpserver, ioloop, netutil, web, websocket
 
 from .. import i18n
+from ..widgets import CANVAS_MODULES
 from .member import Member
 from .protocol import HARD_FRAME, dump
 from .rooms import POLL, SAFETY_POLL, Hall, WorkshopRoom
 
 STATIC = Path(__file__).resolve().parent / "static"
-#: Widget modules a page may load (kit/widgets/<name>.js and .css).
-WIDGET_MODULES = ("board", "vpc", "touchpoints")
 PING = 10.0  # seconds: keep-alive pings; a page that answers none within a ping is closed, its place freed
 log = logging.getLogger(__name__)
 
@@ -127,7 +126,7 @@ class PageHandler(Handler):
 
 class WidgetHandler(Handler):
     def get(self, module: str, kind: str) -> None:
-        if module not in WIDGET_MODULES:
+        if module not in CANVAS_MODULES:
             raise web.HTTPError(404)
         self.set_header("Content-Type", "text/javascript; charset=utf-8" if kind == "js" else "text/css; charset=utf-8")
         self.set_header("Cache-Control", "private, max-age=3600")
