@@ -333,7 +333,7 @@ def test_facilitator_notebook_is_thin_and_runs(tmp_path, monkeypatch):
     nb = nbformat.read(nb_path, 4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)  # committed without outputs
-    assert all(line.startswith(("from kit", "ws = room.", "room.", "ws")) or not line.strip()
+    assert all(line.startswith(("from kit", "ws = panel.", "panel.", "ws")) or not line.strip()
                for c in code for line in c.source.splitlines())
     path = _workshop(tmp_path)
     with kit.open(path, actor="Anna", role="participant") as anna:
@@ -343,6 +343,6 @@ def test_facilitator_notebook_is_thin_and_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("KIT_JOIN_URL", "http://127.0.0.1:8911/?token=abcdefghijklmnopqrstuvwxyz")
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = {c.source: c.outputs for c in nb.cells if c.cell_type == "code"}
-    assert any("<svg" in o.get("data", {}).get("image/svg+xml", "") for o in outputs["room.join_qr()"])
-    assert "Anna" in outputs["room.joined(ws)"][0]["data"]["text/plain"]
-    assert "Blue" in outputs["room.notes_per_team(ws)"][0]["data"]["text/plain"]
+    assert any("<svg" in o.get("data", {}).get("image/svg+xml", "") for o in outputs["panel.join_qr()"])
+    assert "Anna" in outputs["panel.joined(ws)"][0]["data"]["text/plain"]
+    assert "Blue" in outputs["panel.notes_per_team(ws)"][0]["data"]["text/plain"]
