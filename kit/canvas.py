@@ -20,13 +20,13 @@ from .roster import team_of, teams_separated
 if TYPE_CHECKING:
     import pandas
 
-    from .workshop import Workshop
+    from .protocols import WorkshopAccess
 
 
 class Canvas:
     """``ws.canvas("value_proposition")``: read and change one canvas."""
 
-    def __init__(self, workshop: Workshop, declaration: dict[str, Any]) -> None:
+    def __init__(self, workshop: WorkshopAccess, declaration: dict[str, Any]) -> None:
         self.workshop, self.declaration = workshop, declaration
         self.id: str = declaration["id"]
         kind = model.BY_COLLECTION[declaration["source"]]

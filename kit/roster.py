@@ -19,7 +19,7 @@ from .errors import NotFound, Refused, ValidationError
 if TYPE_CHECKING:
     import pandas
 
-    from .workshop import Workshop
+    from .protocols import WorkshopAccess
 
 MAX_NAME = 60
 _JOIN = "participant:"
@@ -40,7 +40,7 @@ def clean_name(value: Any, field: str = "name") -> str:
     return str(value)
 
 
-def join(ws: Workshop, name: str, team: str) -> dict[str, Any]:
+def join(ws: WorkshopAccess, name: str, team: str) -> dict[str, Any]:
     """Register ``name`` in ``team``; joining again (a page reload) keeps the same entry.
 
     A name already in another team is refused: the facilitator moves people with :func:`assign`.
@@ -59,7 +59,7 @@ def join(ws: Workshop, name: str, team: str) -> dict[str, Any]:
     return entry
 
 
-def assign(ws: Workshop, name: str, team: str) -> dict[str, Any]:
+def assign(ws: WorkshopAccess, name: str, team: str) -> dict[str, Any]:
     """Facilitator: move a participant to another team."""
     access.check_facilitator(_viewer(ws), "assign")
     name, team = clean_name(name), clean_name(team, "team")
@@ -71,33 +71,33 @@ def assign(ws: Workshop, name: str, team: str) -> dict[str, Any]:
     return entry
 
 
-def participants(ws: Workshop) -> list[dict[str, Any]]:
+def participants(ws: WorkshopAccess) -> list[dict[str, Any]]:
     """Everyone who joined, in joining order."""
     found = [v for k, v in ws.live.items() if k.startswith(_JOIN)]
     return sorted(found, key=lambda e: (e["joined"], e["name"]))
 
 
-def team_of(ws: Workshop, name: str) -> str | None:
+def team_of(ws: WorkshopAccess, name: str) -> str | None:
     entry = ws.live.get(_JOIN + name)
     return entry["team"] if entry else None
 
 
-def separate_teams(ws: Workshop, canvas_id: str, separate: bool = True) -> None:
+def separate_teams(ws: WorkshopAccess, canvas_id: str, separate: bool = True) -> None:
     """Facilitator: each team works on its own copy of ``canvas_id`` and cannot change the others'."""
     access.check_facilitator(_viewer(ws), "separate")
     declaration(canvas_id)  # an unknown canvas raises here
     ws.set_live(_SEPARATE + canvas_id, bool(separate))
 
 
-def teams_separated(ws: Workshop, canvas_id: str) -> bool:
+def teams_separated(ws: WorkshopAccess, canvas_id: str) -> bool:
     return bool(ws.live.get(_SEPARATE + canvas_id))
 
 
-def _viewer(ws: Workshop) -> access.Viewer:
+def _viewer(ws: WorkshopAccess) -> access.Viewer:
     return access.Viewer(ws.actor, participant=ws.role != "facilitator")
 
 
-def to_dataframe(ws: Workshop) -> pandas.DataFrame:
+def to_dataframe(ws: WorkshopAccess) -> pandas.DataFrame:
     import pandas as pd
 
     rows = [{"name": e["name"], "team": e["team"],

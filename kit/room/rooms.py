@@ -21,19 +21,17 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import agenda, facilitation, i18n
 from ..errors import UsageError, WorkshopError
 from ..widgets import module_for
 from ..workshop import Workshop
 from ..workshop import open as open_workshop
+from .member import Member, Now
 from .protocol import RoomError, dump
 from .shared import SharedStore
 from .steps import CANVAS_KEY, canvas_for
-
-if TYPE_CHECKING:
-    from .member import Member
 
 POLL = 0.05  # seconds between version() queries of a SQLite workshop (a PostgreSQL one pushes)
 SAFETY_POLL = 2.0  # seconds: a pushing store is still asked now and then (a lost notification)
@@ -43,15 +41,6 @@ log = logging.getLogger(__name__)
 
 def digest(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8")).digest()
-
-
-@dataclass(frozen=True)
-class Now:
-    """What every page of a workshop shows besides its canvas; ``public`` travels as the ``room`` frame."""
-
-    canvas: str | None
-    public: dict[str, Any]  # compared with what a member sent last; the clock travels beside it
-    server_now: float
 
 
 @dataclass

@@ -273,15 +273,15 @@ class RoomServer:
 
     def watch(self, room: WorkshopRoom) -> None:
         """Follow a workshop's changes: pushed by PostgreSQL, or polled (a SQLite file)."""
-        if getattr(room.ws.store, "notifies", False) and self.loop is not None:
-            room.unsubscribe = room.ws.store.subscribe(functools.partial(_notified, self.loop, room))
+        if room.shared.notifies and self.loop is not None:
+            room.unsubscribe = room.shared.subscribe(functools.partial(_notified, self.loop, room))
         room.fan_out(force=True)
 
     def poll(self) -> None:
         """SQLite workshops every tick; pushing ones only now and then (a lost notification)."""
         now = time.monotonic()
         for room in list(self.hall.values()):
-            if not getattr(room.ws.store, "notifies", False) or now - room.checked > SAFETY_POLL:
+            if not room.shared.notifies or now - room.checked > SAFETY_POLL:
                 fan_out(room)
 
     def stop(self) -> None:

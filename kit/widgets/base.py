@@ -23,6 +23,7 @@ from ..sessions import CanvasSession, Session, for_canvas
 
 if TYPE_CHECKING:
     from ..canvas import Canvas
+    from ..store.abc import LiveStore
     from ..workshop import Workshop
 
 HERE = Path(__file__).resolve().parent
@@ -66,7 +67,7 @@ class SessionWidget(anywidget.AnyWidget):
         return self.session.ws
 
     @property
-    def store(self) -> Any:
+    def store(self) -> LiveStore:
         return self.session.store
 
     def refresh(self) -> None:
