@@ -60,8 +60,8 @@ def test_a_note_on_process_a_shows_on_process_b(pg_url, tmp_path):
             await ben.until(lambda c: c.texts() == ["from process A"], 1)  # pushed by NOTIFY, not the 2 s poll
             await ben.request("add", area="contact", text="and from B")
             await anna.until(lambda c: sorted(c.texts()) == ["and from B", "from process A"], 1)
-            anna.close()
-            ben.close()
+            await anna.close()
+            await ben.close()
 
         asyncio.run(main())
     with kit.open(pg_url, actor="check") as ws:

@@ -155,7 +155,8 @@ def status(url: str, timeout: float = 2.0) -> tuple[int, str]:
         with opener.open(url, timeout=timeout) as response:
             return response.status, ""
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get("Location", "")
+        with exc:  # the error is the response: close its socket
+            return exc.code, exc.headers.get("Location", "")
     except (urllib.error.URLError, OSError):
         return 0, ""
 
