@@ -110,6 +110,8 @@ def running_hub(base: Path, admin: str = "admin", cull_timeout: int = 3600,
             process.send_signal(signal.SIGINT)
             process.wait(STOP)
         reader.join(5)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def _xsrf(session: requests.Session, url: str) -> str:

@@ -47,7 +47,6 @@ class Host(Protocol):
     def now(self) -> Now: ...
 
 
-
 class Member:
     """The Python side of one WebSocket: join, then one canvas session at a time (``gen`` counts them)."""
 
