@@ -184,7 +184,8 @@ def test_a_full_room_gets_a_friendly_localised_page(served):
         pages = [await websocket_connect(url) for _ in range(cfg.max_participants)]
         with pytest.raises(urllib.error.HTTPError) as info:
             _participant_page(cfg)
-        page = info.value.read().decode("utf-8")
+        with info.value:  # the error is the response: close its socket
+            page = info.value.read().decode("utf-8")
         assert info.value.code == 503 and '<html lang="en">' in page and "<h1>The room is full</h1>" in page
         assert "All 2 places are taken" in page and "Please ask the facilitator" in page
         assert "<script" not in page and "<link" not in page and "http" not in page.split("<body>")[1]

@@ -10,6 +10,7 @@ import os
 import secrets
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -124,6 +125,9 @@ def _wait_until_up(url: str, token: str, process: subprocess.Popen, log: Path, t
         try:
             with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
                 return bool(response.status == 200)
+        except urllib.error.HTTPError as exc:
+            exc.close()  # the error is the response: close its socket
+            return False
         except OSError:
             return False
 
