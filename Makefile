@@ -4,6 +4,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# TypeScript, pinned in package.json / package-lock.json, installed into node_modules/ by npm (nodesource's nodejs)
+TSC := node_modules/.bin/tsc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 APT_PACKAGES := python3-venv chromium poppler-utils postgresql node-configurable-http-proxy fonts-dejavu-core fonts-noto-color-emoji fonts-symbola libreoffice-impress
@@ -16,10 +18,12 @@ lab: $(STAMP)
 	@[ -e $(SAMPLE) ] || $(VENV)/bin/kit demo $(SAMPLE) --lang $(or $(LANG_KIT),de)
 	KIT_WORKSHOP=$(abspath $(SAMPLE)) $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
-# ruff (style, bugs, security) over everything, mypy --strict over kit/ (settings in pyproject.toml).
-lint: $(STAMP)
+# ruff (style, bugs, security) over everything, mypy --strict over kit/ (settings in pyproject.toml),
+# TypeScript's checker over the widgets' and the room's JavaScript (settings in tsconfig.json).
+lint: $(STAMP) $(TSC)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(TSC) --noEmit --allowJs --checkJs -p tsconfig.json
 
 test: $(STAMP) passable
 	$(PY) -m pytest
@@ -55,5 +59,9 @@ $(STAMP): pyproject.toml | system
 	$(PY) -m pip install -q -e '.[test,hub]'
 	touch $(STAMP)
 
+$(TSC): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(TSC)
+
 clean:
-	rm -rf $(VENV) artifacts work
+	rm -rf $(VENV) node_modules artifacts work

@@ -131,7 +131,7 @@ def rows() -> list[tuple[str, float | str, str, str]]:
                 out["rss200"] = rss(proc.pid)
                 out["prop200"] = await propagation(clients, "two hundred")
                 for c in clients:
-                    c.close()
+                    await c.close()
                 return out
 
             found = asyncio.run(measure())

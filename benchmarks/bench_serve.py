@@ -5,16 +5,19 @@ widget state through the live poll. Page load = participant page until the join 
 """
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import kit
+from kit.netutil import free_port
 from kit.report.exporter import CHROMIUM_FLAGS
-from kit.serve import Room, ServeConfig, loadtest
-from kit.serve.server import free_port
+from kit.serve import ServeConfig, Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+import loadtest  # noqa: E402 - tests/ is put on the path just above
 
 
 def _page_load(tmp: Path) -> float:
@@ -23,7 +26,7 @@ def _page_load(tmp: Path) -> float:
     path = tmp / "page.workshop"
     kit.new(path, title="Bench", language="en", teams=["A", "B"]).close()
     cfg = ServeConfig(path, notebooks=ROOT / "notebooks", lab_port=free_port(), room_port=free_port())
-    with Room(cfg, log_dir=tmp / "logs"), sync_playwright() as p:
+    with Supervisor(cfg, log_dir=tmp / "logs"), sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         times = []
         for _ in range(3):

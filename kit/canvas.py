@@ -20,14 +20,14 @@ from .roster import teams_separated
 if TYPE_CHECKING:
     import pandas
 
+    from .protocols import WorkshopAccess
     from .store import Change
-    from .workshop import Workshop
 
 
 class Canvas:
     """``ws.canvas("value_proposition")``: read and change one canvas."""
 
-    def __init__(self, workshop: Workshop, declaration: dict[str, Any]) -> None:
+    def __init__(self, workshop: WorkshopAccess, declaration: dict[str, Any]) -> None:
         self.workshop, self.declaration = workshop, declaration
         self.id: str = declaration["id"]
         kind = model.BY_COLLECTION[declaration["source"]]
@@ -218,7 +218,7 @@ class Canvas:
         return pd.DataFrame(self.items(), columns=["id", *self.collection.kind.field_names]).set_index("id")
 
 
-def showing(workshop: Workshop, kind: str, record: dict[str, Any]) -> list[Canvas]:
+def showing(workshop: WorkshopAccess, kind: str, record: dict[str, Any]) -> list[Canvas]:
     """The canvases whose rules a record of ``kind`` obeys: a canvas note its own canvas's; an idea on a
     touchpoint the touchpoint map's, any other idea the idea board's; other kinds those of the canvases
     that show them."""
@@ -230,7 +230,7 @@ def showing(workshop: Workshop, kind: str, record: dict[str, Any]) -> list[Canva
     return [workshop.canvas(c) for c in sorted(available()) if declaration(c)["source"] == collection]
 
 
-def check_revert(workshop: Workshop, change: Change, current: dict[str, Any] | None,
+def check_revert(workshop: WorkshopAccess, change: Change, current: dict[str, Any] | None,
                  target: dict[str, Any] | None) -> None:
     """kit.access on one record an undo or redo sets back: allowed if the same change by hand is allowed now
     on a canvas that shows the record (its lock, vote and teams); else the first refusal."""

@@ -17,13 +17,13 @@ from .store import Store
 if TYPE_CHECKING:  # pandas loads only when a dataframe is asked for
     import pandas
 
-    from .workshop import Workshop
+    from .store.abc import WorkshopHandle
 
 
 class Collection:
     """All records of one kind, e.g. ``ws.observations``. Records are plain dicts with an ``id``."""
 
-    def __init__(self, workshop: Workshop, kind: model.Kind, **scope: Any):
+    def __init__(self, workshop: WorkshopHandle, kind: model.Kind, **scope: Any):
         self.workshop, self.kind, self.scope = workshop, kind, scope
 
     @property
@@ -127,7 +127,7 @@ class Collection:
         return pd.DataFrame(self.all(), columns=["id", *self.kind.field_names]).set_index("id")
 
     def to_csv(self, path: str | os.PathLike[str]) -> Path:
-        return formats.write_csv(self, Path(path))
+        return formats.write_csv(self.kind, self, Path(path))
 
     def from_csv(self, path: str | os.PathLike[str], keep_ids: bool = False) -> list[int]:
         """Add the rows of a CSV written by ``to_csv`` (or by hand); returns the new ids.

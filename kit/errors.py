@@ -19,7 +19,12 @@ gives it in any language::
     ├── StoreError           the workshop file or database: foreign, corrupt, newer, exists
     │   └── StorageFailure   disk full, read-only, I/O error, locked past the timeout: not saved
     ├── RequestError         a widget or room request that is malformed
-    └── (ServeError, BrowserNotFound live beside their code: kit.serve, kit.report)
+    └── beside the code that raises them:
+        ├── RowRefused       one row of an imported board or CSV file (a UsageError; kit.importing)
+        ├── RoomError        a frame the participant room refuses (kit.room.protocol)
+        ├── ServeError       `kit serve` cannot start safely (kit.serve.server)
+        └── ReportError      the report could not be written (kit.report.exporter)
+            └── BrowserNotFound  no Chromium where the kit looks
 """
 from __future__ import annotations
 

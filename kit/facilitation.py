@@ -16,7 +16,7 @@ from .canvases import declaration
 from .errors import UsageError
 
 if TYPE_CHECKING:
-    from .workshop import Workshop
+    from .protocols import WorkshopAccess
 
 DEFAULT_BUDGET = access.DEFAULT_BUDGET
 
@@ -31,28 +31,28 @@ class CanvasControls:
     budget: int = DEFAULT_BUDGET  # dots per person while voting is open
 
 
-def controls(ws: Workshop, canvas_id: str) -> CanvasControls:
+def controls(ws: WorkshopAccess, canvas_id: str) -> CanvasControls:
     stored = ws.live.get(f"canvas:{canvas_id}", {})
     return CanvasControls(**{k: v for k, v in stored.items() if k in CanvasControls.__dataclass_fields__})
 
 
-def _set(ws: Workshop, canvas_id: str, **changes: Any) -> CanvasControls:
+def _set(ws: WorkshopAccess, canvas_id: str, **changes: Any) -> CanvasControls:
     new = CanvasControls(**{**asdict(controls(ws, canvas_id)), **changes})
     ws.set_live(f"canvas:{canvas_id}", asdict(new))
     return new
 
 
-def lock(ws: Workshop, canvas_id: str, locked: bool = True) -> CanvasControls:
+def lock(ws: WorkshopAccess, canvas_id: str, locked: bool = True) -> CanvasControls:
     """Make a canvas read-only for participants (the store refuses their edits too)."""
     return _set(ws, canvas_id, locked=bool(locked))
 
 
-def set_private(ws: Workshop, canvas_id: str, private: bool = True) -> CanvasControls:
+def set_private(ws: WorkshopAccess, canvas_id: str, private: bool = True) -> CanvasControls:
     """Private brainstorming: new notes are hidden from everyone but their author."""
     return _set(ws, canvas_id, private=bool(private))
 
 
-def redact_in_room(ws: Workshop, words: list[str]) -> list[str]:
+def redact_in_room(ws: WorkshopAccess, words: list[str]) -> list[str]:
     """Facilitator: words the room blacks out in the interview quotes participants read (real names of
     interviewees never reach them anyway). Returns the words kept."""
     access.check_facilitator(ws.viewer(), "redact")
@@ -61,7 +61,7 @@ def redact_in_room(ws: Workshop, words: list[str]) -> list[str]:
     return kept
 
 
-def reveal(ws: Workshop, canvas_id: str) -> int:
+def reveal(ws: WorkshopAccess, canvas_id: str) -> int:
     """Show every hidden note of a canvas to everyone and end private mode; returns how many."""
     access.check_facilitator(ws.viewer(), "reveal")
     source = declaration(canvas_id)["source"]
@@ -75,26 +75,26 @@ def reveal(ws: Workshop, canvas_id: str) -> int:
     return len(hidden)
 
 
-def open_vote(ws: Workshop, canvas_id: str, budget: int = DEFAULT_BUDGET) -> CanvasControls:
+def open_vote(ws: WorkshopAccess, canvas_id: str, budget: int = DEFAULT_BUDGET) -> CanvasControls:
     if not isinstance(budget, int) or isinstance(budget, bool) or not 1 <= budget <= 99:
         raise UsageError("facilitation.bad_budget", value=budget)
     return _set(ws, canvas_id, vote_open=True, budget=budget)
 
 
-def close_vote(ws: Workshop, canvas_id: str) -> CanvasControls:
+def close_vote(ws: WorkshopAccess, canvas_id: str) -> CanvasControls:
     return _set(ws, canvas_id, vote_open=False)
 
 
-def set_step(ws: Workshop, step: str) -> None:
+def set_step(ws: WorkshopAccess, step: str) -> None:
     """The agenda step the room is on (e.g. "02_hypotheses"); participants follow it."""
     ws.set_live("step", step)
 
 
-def step(ws: Workshop) -> str | None:
+def step(ws: WorkshopAccess) -> str | None:
     return ws.live.get("step")
 
 
-def start_timer(ws: Workshop, minutes: float, label: str = "") -> dict[str, Any]:
+def start_timer(ws: WorkshopAccess, minutes: float, label: str = "") -> dict[str, Any]:
     """Start a shared countdown; every view shows the same end time."""
     if not 0 < minutes <= 24 * 60:
         raise UsageError("facilitation.bad_minutes", value=minutes)
@@ -104,10 +104,10 @@ def start_timer(ws: Workshop, minutes: float, label: str = "") -> dict[str, Any]
     return timer
 
 
-def stop_timer(ws: Workshop) -> None:
+def stop_timer(ws: WorkshopAccess) -> None:
     ws.set_live("timer", {"ends_at": None, "seconds": 0, "label": "", "running": False})
 
 
-def timer(ws: Workshop) -> dict[str, Any]:
+def timer(ws: WorkshopAccess) -> dict[str, Any]:
     state: dict[str, Any] = ws.live.get("timer", {"ends_at": None, "seconds": 0, "label": "", "running": False})
     return state

@@ -14,6 +14,7 @@ import csv
 import datetime as _dt
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,15 +23,14 @@ from .errors import StoreError, ValidationError
 from .store import Change, Store, create_store
 
 if TYPE_CHECKING:
-    from .collection import Collection
-    from .workshop import Workshop
+    from .store.abc import WorkshopHandle
 
 FORMAT = "workshop-kit"
 FORMAT_VERSION = 1
 _STRUCTURED = {"refs", "strs", "scores", "measurements", "feedback"}
 
 
-def dump(workshop: Workshop) -> dict[str, Any]:
+def dump(workshop: WorkshopHandle) -> dict[str, Any]:
     """The whole workshop as plain data (the JSON format)."""
     info = {k: v for k, v in workshop.info.items() if k != "id"}
     data: dict[str, Any] = {"format": FORMAT, "version": FORMAT_VERSION, "workshop": info}
@@ -39,7 +39,7 @@ def dump(workshop: Workshop) -> dict[str, Any]:
     return data
 
 
-def to_json(workshop: Workshop) -> str:
+def to_json(workshop: WorkshopHandle) -> str:
     return json.dumps(dump(workshop), ensure_ascii=False, indent=1)
 
 
@@ -128,13 +128,12 @@ def _check_links(records: Records) -> None:
 
 
 # ---------------------------------------------------------------------------- CSV
-def write_csv(collection: Collection, path: Path) -> Path:
-    """One row per record; lists and mappings are JSON inside their cell."""
-    kind = collection.kind
+def write_csv(kind: model.Kind, records: Iterable[dict[str, Any]], path: Path) -> Path:
+    """One row per record of ``kind``; lists and mappings are JSON inside their cell."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["id", *kind.field_names])
-        for record in collection:
+        for record in records:
             writer.writerow([record["id"], *(_cell(kind.field(n), record[n]) for n in kind.field_names)])
     return path
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .protocols import WorkshopAccess
     from .workshop import Workshop
 
 #: Evidence and estimate this far apart (or further) flag a stage.
@@ -106,7 +107,7 @@ class _Scored:
     quote: Quote
 
 
-def _scored(ws: Workshop, touchpoints: list[dict[str, Any]]) -> list[_Scored]:
+def _scored(ws: WorkshopAccess, touchpoints: list[dict[str, Any]]) -> list[_Scored]:
     """Every snippet with a touchpoint and a score whose interview has a persona (segment)."""
     interviews = {i["id"]: i for i in ws.interviews}
     by_id = {tp["id"]: tp for tp in touchpoints}
@@ -123,7 +124,7 @@ def _scored(ws: Workshop, touchpoints: list[dict[str, Any]]) -> list[_Scored]:
     return out
 
 
-def personas(ws: Workshop, touchpoints: list[dict[str, Any]] | None = None) -> list[str]:
+def personas(ws: WorkshopAccess, touchpoints: list[dict[str, Any]] | None = None) -> list[str]:
     """The workshop's personas, then any other persona the estimates or interviews name."""
     names = list(ws.info.get("personas") or [])
     for tp in touchpoints if touchpoints is not None else ws.touchpoints.all():
@@ -147,7 +148,7 @@ def _point(rows: list[_Scored], team: float | None) -> Point:
     return summarise(scores, [row.quote for row in rows], team)
 
 
-def by_touchpoint(ws: Workshop, touchpoints: list[dict[str, Any]] | None = None
+def by_touchpoint(ws: WorkshopAccess, touchpoints: list[dict[str, Any]] | None = None
                   ) -> dict[str, dict[int, Point]]:
     """{persona: {touchpoint id: Point}} for every persona and every touchpoint."""
     points = touchpoints if touchpoints is not None else ws.touchpoints.all()
@@ -158,7 +159,7 @@ def by_touchpoint(ws: Workshop, touchpoints: list[dict[str, Any]] | None = None
             for persona in personas(ws, points)}
 
 
-def by_stage(ws: Workshop, stage_ids: list[str], touchpoints: list[dict[str, Any]] | None = None
+def by_stage(ws: WorkshopAccess, stage_ids: list[str], touchpoints: list[dict[str, Any]] | None = None
              ) -> dict[str, list[Point]]:
     """{persona: [Point per stage, in ``stage_ids`` order]}: the curve and the estimate beside it."""
     points = touchpoints if touchpoints is not None else ws.touchpoints.all()
@@ -168,7 +169,7 @@ def by_stage(ws: Workshop, stage_ids: list[str], touchpoints: list[dict[str, Any
             for persona in personas(ws, points)}
 
 
-def curve_state(ws: Workshop, stage_ids: list[str], touchpoints: list[dict[str, Any]] | None = None
+def curve_state(ws: WorkshopAccess, stage_ids: list[str], touchpoints: list[dict[str, Any]] | None = None
                 ) -> dict[str, Any]:
     """The evidence curves as plain JSON-ready data for the touchpoint-map widget.
 
@@ -192,7 +193,7 @@ def evidence_rows(ws: Workshop) -> list[tuple[str, dict[str, Any], Point]]:
             for stage, p in zip(stages, points, strict=True) if p.n]
 
 
-def flagged(ws: Workshop, stage_ids: list[str]) -> list[tuple[str, str, Point]]:
+def flagged(ws: WorkshopAccess, stage_ids: list[str]) -> list[tuple[str, str, Point]]:
     """(persona, stage, point) for every flagged stage, in persona then journey order."""
     return [(persona, stage, p) for persona, points in by_stage(ws, stage_ids).items()
             for stage, p in zip(stage_ids, points, strict=True) if p.flag]

@@ -30,10 +30,14 @@ import logging
 import time
 import weakref
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import StorageFailure
 from .sessions.base import server_gone
+
+if TYPE_CHECKING:
+    from .store.abc import LiveStore
+    from .workshop import Workshop
 
 INTERVAL = 0.2  # seconds: a change elsewhere shows within ~0.2 s, well under the 1 s goal
 MAX_FAILURES = 5
@@ -44,7 +48,7 @@ class View(Protocol):
     """What the live refresh needs of an open view."""
 
     @property
-    def store(self) -> Any: ...
+    def store(self) -> LiveStore: ...
 
     @property
     def version(self) -> int: ...
@@ -55,11 +59,11 @@ class View(Protocol):
 class WorkshopView:
     """A view that shows one workshop (``self.ws``) and redraws itself in :meth:`show`."""
 
-    ws: Any
+    ws: Workshop
     version = -1
 
     @property
-    def store(self) -> Any:
+    def store(self) -> LiveStore:
         return self.ws.store
 
     def refresh(self) -> None:
@@ -76,16 +80,16 @@ _views: weakref.WeakSet[Any] = weakref.WeakSet()
 _failures: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 _ticked: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
 _task: asyncio.Task[None] | None = None
-_subscriptions: dict[int, tuple[Any, Callable[[], None]]] = {}  # id(store) -> (store, unsubscribe)
+_subscriptions: dict[int, tuple[LiveStore, Callable[[], None]]] = {}  # id(store) -> (store, unsubscribe)
 
 
 def register(view: View) -> None:
     """Keep ``view`` in step with its store from now on."""
     _views.add(view)
     store = view.store
-    if getattr(store, "notifies", False):
+    if store.notifies:
         _subscribe(store)
-    if getattr(view, "tick", None) or not getattr(store, "notifies", False):
+    if getattr(view, "tick", None) or not store.notifies:
         start()
 
 
@@ -146,7 +150,7 @@ def poll(*, pushed: bool = False) -> int:
     for view in list(_views):
         try:
             store = view.store
-            if getattr(store, "notifies", False) and not pushed:
+            if store.notifies and not pushed:
                 stale = False
             elif not store.connected:
                 stale = True  # refreshed without reading: a session says "reconnecting"
@@ -166,21 +170,21 @@ def poll(*, pushed: bool = False) -> int:
     return refreshed
 
 
-def _moved(store: Any, version: int) -> None:
+def _moved(store: LiveStore, version: int) -> None:
     """Refresh the views of ``store`` that have not seen ``version`` (on the event loop's thread)."""
     for view in [v for v in list(_views) if v.store is store]:
         if view.version != version:
             refresh(view)
 
 
-def _reconnected(store: Any, connected: bool) -> None:
+def _reconnected(store: LiveStore, connected: bool) -> None:
     """The store lost (False) or regained (True) its server: refresh every view of it once."""
     log.info("%r %s", store, "is connected again" if connected else "lost its server; reconnecting")
     for view in [v for v in list(_views) if v.store is store]:
         refresh(view)
 
 
-def _subscribe(store: Any) -> None:
+def _subscribe(store: LiveStore) -> None:
     if id(store) in _subscriptions:
         return
     try:
@@ -188,7 +192,7 @@ def _subscribe(store: Any) -> None:
     except RuntimeError:
         loop = None
 
-    def on_loop(callback: Callable[[Any, Any], None], value: object) -> None:  # from the store's listener thread
+    def on_loop(callback: Callable[[LiveStore, Any], None], value: object) -> None:  # from the store's listener thread
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(callback, store, value)
 
@@ -205,7 +209,7 @@ async def run(interval: float = INTERVAL) -> None:
     """Poll until no polled or ticking view is left open."""
     global _task
     try:
-        while any(getattr(v, "tick", None) or not getattr(v.store, "notifies", False) for v in list(_views)):
+        while any(getattr(v, "tick", None) or not v.store.notifies for v in list(_views)):
             poll()
             await asyncio.sleep(interval)
     finally:

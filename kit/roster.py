@@ -24,7 +24,7 @@ from .errors import NotFound, ValidationError
 if TYPE_CHECKING:
     import pandas
 
-    from .workshop import Workshop
+    from .protocols import WorkshopAccess
 
 MAX_NAME = 60
 _JOIN = "participant:"
@@ -46,7 +46,7 @@ def clean_name(value: Any, field: str = "name") -> str:
     return str(value)
 
 
-def join(ws: Workshop, name: str, team: str, secret: str | None = None) -> dict[str, Any]:
+def join(ws: WorkshopAccess, name: str, team: str, secret: str | None = None) -> dict[str, Any]:
     """Register a person as ``name`` in ``team``; returns their roster entry with ``secret``.
 
     ``secret`` is what an earlier join returned: with it, joining again (a reload, a reconnect) is the
@@ -92,7 +92,7 @@ def _free_name(live: dict[str, Any], name: str) -> str:
     return found
 
 
-def assign(ws: Workshop, name: str, team: str) -> dict[str, Any]:
+def assign(ws: WorkshopAccess, name: str, team: str) -> dict[str, Any]:
     """Facilitator: move a participant to another team."""
     access.check_facilitator(ws.viewer(), "assign")
     name, team = clean_name(name), clean_name(team, "team")
@@ -104,29 +104,29 @@ def assign(ws: Workshop, name: str, team: str) -> dict[str, Any]:
     return entry
 
 
-def participants(ws: Workshop) -> list[dict[str, Any]]:
+def participants(ws: WorkshopAccess) -> list[dict[str, Any]]:
     """Everyone who joined, in joining order."""
     found = [{k: v for k, v in e.items() if k != _SECRET} for key, e in ws.live.items() if key.startswith(_JOIN)]
     return sorted(found, key=lambda e: (e["joined"], e["name"]))
 
 
-def team_of(ws: Workshop, name: str) -> str | None:
+def team_of(ws: WorkshopAccess, name: str) -> str | None:
     entry = ws.live.get(_key(name))
     return entry["team"] if entry else None
 
 
-def separate_teams(ws: Workshop, canvas_id: str, separate: bool = True) -> None:
+def separate_teams(ws: WorkshopAccess, canvas_id: str, separate: bool = True) -> None:
     """Facilitator: each team works on its own copy of ``canvas_id`` and cannot change the others'."""
     access.check_facilitator(ws.viewer(), "separate")
     declaration(canvas_id)  # an unknown canvas raises here
     ws.set_live(_SEPARATE + canvas_id, bool(separate))
 
 
-def teams_separated(ws: Workshop, canvas_id: str) -> bool:
+def teams_separated(ws: WorkshopAccess, canvas_id: str) -> bool:
     return bool(ws.live.get(_SEPARATE + canvas_id))
 
 
-def to_dataframe(ws: Workshop) -> pandas.DataFrame:
+def to_dataframe(ws: WorkshopAccess) -> pandas.DataFrame:
     import pandas as pd
 
     rows = [{"name": e["name"], "team": e["team"],

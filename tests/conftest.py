@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 import kit
-from pgcluster import pg_cluster, pg_url  # noqa: F401 - fixtures: a throwaway PostgreSQL server, a fresh workshop URL
+
+#: Fixture modules beside this file: pgcluster (pg_cluster, a throwaway PostgreSQL server; pg_url, a fresh
+#: workshop URL on it).
+pytest_plugins = ["pgcluster"]
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"

@@ -25,7 +25,7 @@ import trustme
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from kit.serve.server import free_port
+from kit.netutil import free_port
 from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,6 +134,8 @@ def running_hub(base: Path, admin: str = "admin", cull_timeout: int = 3600,
             process.send_signal(signal.SIGINT)
             process.wait(STOP)
         reader.join(5)
+        if process.stdout is not None:
+            process.stdout.close()
         remove_users(prefix)
 
 

@@ -102,11 +102,15 @@ class Client:
     def texts(self) -> list[str]:
         return [i["text"] for i in self.state.get("items", [])]
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Close the socket and wait until it is closed on both ends (nothing is left open)."""
         if self.conn is not None:
             self.conn.close()
         if self._reader is not None:
-            self._reader.cancel()
+            try:
+                await asyncio.wait_for(self._reader, 10)  # the room answers the close; the reader then ends
+            except TimeoutError:
+                self._reader.cancel()
 
 
 @contextmanager
@@ -156,4 +160,5 @@ def http_get(url: str) -> tuple[int, str]:
         with urllib.request.urlopen(url, timeout=10) as r:
             return int(r.status), r.read().decode()
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
+        with exc:  # the error is the response: close its socket
+            return exc.code, exc.read().decode()

@@ -1,9 +1,12 @@
-"""Dependencies point one way: no module of kit/ imports, at run time, a module that imports it back,
-and none imports from a layer after its own (the layers are the README's dependency line).
+"""Dependencies point one way: no module of kit/ imports a module that imports it back, and none
+imports from a layer after its own (the layers are the README's dependency line).
 
-The graph holds every ``import``/``from`` statement Python executes, at module level and inside
-functions (a function-level import that dodges a cycle is still a cycle), but not the ones under
-``if TYPE_CHECKING:``, which only the type checker reads.
+The run-time graph holds every ``import``/``from`` statement Python executes, at module level and
+inside functions (a function-level import that dodges a cycle is still a cycle), but not the ones
+under ``if TYPE_CHECKING:``, which only the type checker reads. The type-level graph holds those as
+well: a type that names the module importing it is a circle in the design, which a Protocol at the
+lower layer breaks (kit/store/abc.py, kit/protocols.py). There is no ``farm-studio look`` here; this
+file is the check.
 """
 from __future__ import annotations
 
@@ -24,14 +27,15 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 #: The README's line "model → store → access rules and sessions → widgets/room and render → report → cli":
 #: a module (or package, for everything inside it) may import from its own layer and the ones before it.
 LAYERS = [
-    # access: rules on plain data, only kit.errors; names, tokens and privacy: text rules, no store
-    ("model", ["errors", "i18n", "model", "canvases", "access", "names", "tokens", "privacy"]),
+    # access: rules on plain data, only kit.errors; names, tokens and privacy: text rules, no store;
+    # netutil: ports, addresses, QR codes
+    ("model", ["errors", "i18n", "model", "canvases", "access", "names", "tokens", "privacy", "netutil"]),
     ("store", ["store", "formats", "collection", "importing", "board_csv", "kpi_import"]),
-    ("access rules and sessions", ["sessions", "facilitation", "roster", "canvas", "workshop", "samples",
+    ("access rules and sessions", ["sessions", "facilitation", "roster", "canvas", "workshop", "samples", "protocols",
                                    "",  # kit/__init__.py: kit.open, kit.new, kit.demo
                                    # the method's logic
                                    "agenda", "synthesis", "guide", "plan", "journey", "tracking"]),
-    ("widgets/room and render", ["widgets", "live", "room", "serve.room", "serve.loadtest", "render"]),
+    ("widgets/room and render", ["widgets", "live", "room", "serve.panel", "render"]),
     ("report", ["report"]),
     ("cli", ["cli", "__main__", "notebook", "serve", "serve.command", "serve.server", "hub"]),
 ]
@@ -83,11 +87,18 @@ def targets(module: str, node: ast.Import | ast.ImportFrom) -> set[str]:
     return {found for name in names if (found := _resolve(name)) and found != module}
 
 
-def import_graph() -> dict[str, set[str]]:
+def all_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement under ``tree``, those for the type checker included."""
+    return [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
+
+
+def import_graph(type_level: bool = False) -> dict[str, set[str]]:
+    """Module -> the kit modules it imports (at run time; with ``type_level`` also for the type checker)."""
+    found = all_imports if type_level else runtime_imports
     graph: dict[str, set[str]] = {}
     for module, path in MODULES.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        graph[module] = set().union(*(targets(module, node) for node in runtime_imports(tree)))
+        graph[module] = set().union(*(targets(module, node) for node in found(tree)))
     return graph
 
 
@@ -153,6 +164,8 @@ def test_the_checker_finds_a_cycle_and_skips_type_checking_imports() -> None:
     assert [ast.unparse(n) for n in nodes] == ["from typing import TYPE_CHECKING", "from . import c"]
     assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
     assert find_cycles({"a": {"b"}, "b": set()}) == []
+    assert [ast.unparse(n) for n in all_imports(ast.parse(source))] == [
+        "from typing import TYPE_CHECKING", "from .b import B", "from . import c"]
 
 
 def test_relative_imports_resolve_to_kit_modules() -> None:
@@ -164,7 +177,7 @@ def test_relative_imports_resolve_to_kit_modules() -> None:
 
 def test_the_most_specific_layer_wins() -> None:
     names = [name for name, _ in LAYERS]
-    assert names[layer("kit.serve.room")] == "widgets/room and render"
+    assert names[layer("kit.serve.panel")] == "widgets/room and render"
     assert names[layer("kit.serve")] == names[layer("kit.serve.server")] == "cli"
     assert names[layer("kit.store.sqlite")] == "store"
     assert names[layer("kit")] == "access rules and sessions"
@@ -196,3 +209,11 @@ def test_no_runtime_import_cycle_in_kit() -> None:
     report = [f"{' -> '.join(_cycle_in(group, graph))}   (modules in this knot: {', '.join(sorted(group))})"
               for group in groups]
     assert not groups, "runtime import cycles:\n" + "\n".join(report)
+
+
+def test_no_import_cycle_in_kit_even_for_the_type_checker() -> None:
+    graph = import_graph(type_level=True)
+    groups = strongly_connected(graph)
+    report = [f"{' -> '.join(_cycle_in(group, graph))}   (modules in this knot: {', '.join(sorted(group))})"
+              for group in groups]
+    assert not groups, "import cycles (counting `if TYPE_CHECKING:` imports):\n" + "\n".join(report)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import kit
-from kit.serve import loadtest
+import loadtest
 
 
 @pytest.mark.slow

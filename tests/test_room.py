@@ -40,7 +40,8 @@ def _get(url: str) -> tuple[int, str, dict[str, str]]:
         with urllib.request.urlopen(url, timeout=10) as r:
             return r.status, r.read().decode(), dict(r.headers)
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode(), dict(exc.headers)
+        with exc:  # the error is the response: close its socket
+            return exc.code, exc.read().decode(), dict(exc.headers)
 
 
 async def _clients(base: str, people: list[tuple[str, str]]) -> list[Client]:
@@ -65,7 +66,7 @@ def test_join_add_and_see_each_others_notes(room):
         assert state["error"] == "" and anna.texts() == [weird]
         await ben.until(lambda c: c.texts() == [weird], 2)
         for c in (anna, ben):
-            c.close()
+            await c.close()
 
     asyncio.run(main())
     with kit.open(path, actor="check") as ws:
@@ -102,7 +103,7 @@ def test_hidden_notes_and_separate_teams_reach_only_who_may_see_them(room):
         await cem.until(lambda c: "after" in c.texts(), 2)
         assert cem.texts() == ["cem secret", "after"]
         for c in (anna, ben, cem):
-            c.close()
+            await c.close()
 
     asyncio.run(main())
 
@@ -129,7 +130,7 @@ def test_controls_reach_pages_and_the_step_swaps_the_canvas(room):
         await anna.send({"t": "set", "gen": gen, "values": {"request": {"op": "add"}}})  # a widget now gone
         await anna.until(lambda c: c.refused, 2)
         assert "No canvas" in anna.refused[-1]
-        anna.close()
+        await anna.close()
 
     asyncio.run(main())
 
@@ -152,6 +153,7 @@ def test_bad_frames_are_refused_and_the_room_goes_on(room):
         huge = await Client(_ws(base)).connect()  # beyond the hard cap the socket is cut, nobody else notices
         await huge.send(json.dumps({"t": "ping", "pad": "x" * HARD_FRAME}))
         await huge.until(lambda c: c.closed, 5)
+        await huge.close()
         await anna.send({"t": "set", "gen": anna.room["gen"], "values": {"items": []}})  # never a note list
         await anna.until(lambda c: "cannot set" in c.refused[-1], 2)
         # A flood: 500 adds at once; the bucket lets a burst through and refuses the rest, saving nothing twice.
@@ -166,7 +168,7 @@ def test_bad_frames_are_refused_and_the_room_goes_on(room):
         await anna.until(lambda c: "ben is not disturbed" in c.texts(), 5)
         assert not anna.closed and not ben.closed
         for c in (anna, ben):
-            c.close()
+            await c.close()
 
     asyncio.run(main())
     with kit.open(path, actor="check") as ws:
@@ -198,7 +200,7 @@ def test_tokens_open_only_their_own_workshop_under_a_prefix(tmp_path, caplog):
             client = await Client(f"ws://{base}w/beta/ws?token={OTHER}").connect()
             await client.join("Anna", "Blue")
             await client.until(lambda c: c.room.get("canvas") == "value_proposition", 5)
-            client.close()
+            await client.close()
 
         asyncio.run(main())
     assert "403 GET /services/room/w/alpha/" in caplog.text  # refusals are logged ...
@@ -225,7 +227,7 @@ def test_page_is_local_escaped_and_a_full_room_is_friendly(tmp_path):
             assert code == 503 and "The room is full" in full and "All 1 places" in full
             with pytest.raises(Exception, match="503"):
                 await Client(_ws(base)).connect()
-            first.close()
+            await first.close()
             await asyncio.sleep(0)  # the close travels; the next page gets in once it has
 
         asyncio.run(main())
@@ -264,6 +266,6 @@ def test_the_room_process_stops_cleanly_on_ctrl_c(tmp_path):
         async def main() -> None:
             client = await Client(f"ws://{base}w/cli/ws?token={TOKEN}").connect()
             await client.join("Anna", "Blue")
-            return None
+            await client.close()
 
         asyncio.run(main())

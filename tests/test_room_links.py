@@ -88,6 +88,7 @@ def test_the_room_admits_only_while_open_and_disconnects_pages_on_close(tmp_path
             with kit.open(path, actor="fac") as ws:
                 close_room(ws)
             await client.until(lambda c: c.closed, 5)
+            await client.close()
             return client
 
         client = asyncio.run(main())

@@ -62,7 +62,7 @@ def test_two_hundred_participants_add_notes_and_vote(tmp_path):
                 secrets = [t for t in c.texts() if t.startswith("secret of")]
                 assert secrets == ([f"secret of {c.joined['name']}"] if c in writers else []), c.joined
             for c in clients:
-                c.close()
+                await c.close()
             return clients
 
         clients = asyncio.run(asyncio.wait_for(main(), BOUND))

@@ -62,8 +62,8 @@ def test_a_note_on_process_a_shows_on_process_b(pg_url, tmp_path):
             await ben.until(lambda c: c.texts() == ["from process A"], 1)  # pushed by NOTIFY, not the 2 s poll
             await ben.request("add", area="contact", text="and from B")
             await anna.until(lambda c: sorted(c.texts()) == ["and from B", "from process A"], 1)
-            anna.close()
-            ben.close()
+            await anna.close()
+            await ben.close()
 
         asyncio.run(main())
     with kit.open(pg_url, actor="check") as ws:
@@ -74,7 +74,8 @@ def test_kit_serve_runs_a_server_workshop_with_no_secret_on_any_command_line(pg_
     """`kit serve URL`: the password given in the URL reaches the servers through PGPASSWORD, the tokens through
     0600 files; none is on the command line of any process it starts (JupyterLab, a kernel, the room)."""
     from cmdlines import secrets_on_command_lines, tree
-    from kit.serve.server import free_port, status
+    from kit.netutil import free_port
+    from kit.serve.server import status
     from pgcluster import PASSWORD
 
     key = "serve-url"

@@ -18,9 +18,10 @@ import pytest
 import kit
 from kit import facilitation, roster
 from kit.errors import WorkshopError
-from kit.serve import Room, ServeConfig, ServeError, check_token
-from kit.serve import room as room_api
-from kit.serve.server import free_port, lab_command, refused, room_command, status
+from kit.netutil import free_port
+from kit.serve import ServeConfig, ServeError, Supervisor, check_token
+from kit.serve import panel as room_panel
+from kit.serve.server import lab_command, refused, room_command, status
 from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +68,7 @@ def test_lan_link_uses_the_network_address(tmp_path):
 
 
 def test_qr_code_carries_the_link():
-    from kit.serve.server import qr_text
+    from kit.netutil import qr_text
 
     text = qr_text("http://192.168.1.20:8911/?token=abcdefghijklmnopqrstuvwxyz")
     assert len(text.splitlines()) > 10 and set(text) - set(" \n")
@@ -103,7 +104,7 @@ def served(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     cfg = ServeConfig(_workshop(tmp), notebooks=ROOT / "notebooks", lab_port=free_port(), room_port=free_port(),
                       language="en", max_participants=2)
-    with Room(cfg, log_dir=tmp / "logs") as room:
+    with Supervisor(cfg, log_dir=tmp / "logs") as room:
         yield room
 
 
@@ -166,7 +167,7 @@ def test_lan_opens_only_the_participant_page(tmp_path):
     the participant page listens there and still needs its token; JupyterLab stays on 127.0.0.1."""
     cfg = ServeConfig(_workshop(tmp_path), notebooks=ROOT / "notebooks", lab_port=free_port(),
                       room_port=free_port("127.0.0.2"), lan=True, lan_address="127.0.0.2", language="en")
-    with Room(cfg, log_dir=tmp_path / "logs"):
+    with Supervisor(cfg, log_dir=tmp_path / "logs"):
         assert listening(cfg.lab_port) == {"127.0.0.1"}
         assert listening(cfg.room_port) == {"127.0.0.2"}
         assert cfg.join_url().startswith(f"http://127.0.0.2:{cfg.room_port}/w/workshop/?token=")
@@ -201,7 +202,8 @@ def test_a_full_room_gets_a_friendly_localised_page(served):
             assert json.loads(await conn.read_message())["t"] == "joined"
         with pytest.raises(urllib.error.HTTPError) as info:
             _participant_page(cfg)
-        page = info.value.read().decode("utf-8")
+        with info.value:  # the error is the response: close its socket
+            page = info.value.read().decode("utf-8")
         assert info.value.code == 503 and '<html lang="en">' in page and "<h1>The room is full</h1>" in page
         assert "All 2 places are taken" in page and "Please ask the facilitator" in page
         assert "<script" not in page and "<link" not in page and "http" not in page.split("<body>")[1]
@@ -317,7 +319,7 @@ def test_panel_controls_write_the_live_state(tmp_path):
     path = _workshop(tmp_path)
     with kit.open(path, actor="fac") as fac, kit.open(path, actor="Anna", role="participant") as anna:
         roster.join(anna, "Anna", "Blue")
-        panel = room_api.panel(fac)
+        panel = room_panel.panel(fac)
         panel.private.value = True
         hidden = anna.canvas("idea_board").add("contact", "secret", author="Anna", hidden=True, team="Blue")
         panel.reveal.click()
@@ -336,9 +338,9 @@ def test_panel_controls_write_the_live_state(tmp_path):
         panel.sync()
         assert panel.lock.value and not panel.vote.value
         assert "1 joined" in panel.status.value
-        assert list(room_api.joined(fac)["name"]) == ["Anna"]
-        assert room_api.votes_cast(fac, "idea_board").empty
-        assert room_api.notes_per_team(fac, "idea_board").loc["Blue", "total"] == 1
+        assert list(room_panel.joined(fac)["name"]) == ["Anna"]
+        assert room_panel.votes_cast(fac, "idea_board").empty
+        assert room_panel.notes_per_team(fac, "idea_board").loc["Blue", "total"] == 1
 
 
 def test_facilitator_notebook_is_thin_and_runs(tmp_path, monkeypatch):
@@ -349,7 +351,7 @@ def test_facilitator_notebook_is_thin_and_runs(tmp_path, monkeypatch):
     nb = nbformat.read(nb_path, 4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)  # committed without outputs
-    assert all(line.startswith(("from kit", "ws = room.", "room.", "ws")) or not line.strip()
+    assert all(line.startswith(("from kit", "ws = panel.", "panel.", "ws")) or not line.strip()
                for c in code for line in c.source.splitlines())
     path = _workshop(tmp_path)
     with kit.open(path, actor="Anna", role="participant") as anna:
@@ -359,6 +361,6 @@ def test_facilitator_notebook_is_thin_and_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("KIT_JOIN_URL", "http://127.0.0.1:8911/?token=abcdefghijklmnopqrstuvwxyz")
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = {c.source: c.outputs for c in nb.cells if c.cell_type == "code"}
-    assert any("<svg" in o.get("data", {}).get("image/svg+xml", "") for o in outputs["room.join_qr()"])
-    assert "Anna" in outputs["room.joined(ws)"][0]["data"]["text/plain"]
-    assert "Blue" in outputs["room.notes_per_team(ws)"][0]["data"]["text/plain"]
+    assert any("<svg" in o.get("data", {}).get("image/svg+xml", "") for o in outputs["panel.join_qr()"])
+    assert "Anna" in outputs["panel.joined(ws)"][0]["data"]["text/plain"]
+    assert "Blue" in outputs["panel.notes_per_team(ws)"][0]["data"]["text/plain"]

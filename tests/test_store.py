@@ -169,6 +169,18 @@ def test_change_detection_is_cheap_and_sees_other_processes(ws: kit.Workshop) ->
     assert [c.who for c in ws.changes_since(ws.store.last_seq() - 1)] == ["other"]
 
 
+def test_the_version_covers_the_workshops_metadata(ws: kit.Workshop) -> None:
+    """Opening and closing the room writes meta only (no live key): every watcher still sees it move."""
+    start = ws.version()
+    ws.store.set_room_digest("ab" * 32)
+    opened = ws.version()
+    ws.store.set_room_digest(None)
+    assert start < opened < ws.version() == start + 2
+    assert ws.store.room_digest() is None and "room_open" not in ws.live
+    _run(f"import kit; kit.open({ws.location!r}).store.set_room_digest({'cd' * 32!r})")
+    assert ws.version() == start + 3 and ws.store.room_digest() == "cd" * 32
+
+
 # ---------------------------------------------------------------------------- files that are not ours
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -282,22 +294,22 @@ def test_sigkill_mid_stream_keeps_every_committed_change(ws: kit.Workshop) -> No
             i = ws.observations.add(text=f"n{{n}}")
             sys.stdout.write(f"{{i}}\\n"); sys.stdout.flush()
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    committed = []
-    for line in proc.stdout:
-        committed.append(int(line))
-        if len(committed) == 300:
-            os.kill(proc.pid, signal.SIGKILL)
-            break
-    committed += [int(line) for line in proc.stdout]  # anything printed before the kill landed
-    proc.wait(timeout=30)
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None
+        committed = []
+        for line in proc.stdout:
+            committed.append(int(line))
+            if len(committed) == 300:
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+        committed += [int(line) for line in proc.stdout]  # anything printed before the kill landed
+        proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    survivor = kit.open(ws.location)
-    stored = {o["id"] for o in survivor.observations}
-    assert set(committed) <= stored
-    assert len(stored) - len(committed) <= 1  # at most the one committed but not yet printed
-    survivor.observations.add(text="still writable")
+    with kit.open(ws.location) as survivor:
+        stored = {o["id"] for o in survivor.observations}
+        assert set(committed) <= stored
+        assert len(stored) - len(committed) <= 1  # at most the one committed but not yet printed
+        survivor.observations.add(text="still writable")
 
 
 def _run(code: str) -> None:

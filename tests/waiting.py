@@ -1,7 +1,7 @@
 """Waiting for a state that offers no event to await: a server coming up, a line in a log, a REST resource.
 
 Shared by tests/ and tests/ui/. Browser pages use Playwright's ``expect``/``wait_for_*`` instead;
-ports come from ``kit.serve.server.free_port`` (the operating system picks), never fixed numbers.
+ports come from ``kit.netutil.free_port`` (the operating system picks), never fixed numbers.
 """
 from __future__ import annotations
 

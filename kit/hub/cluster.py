@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import StoreError, UsageError
-from ..serve.server import free_port
+from ..netutil import free_port
 
 BIN = Path(os.environ.get("KIT_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -30,9 +30,12 @@ def _reachable_by_postgres(folder: Path) -> bool:
 
 
 class LocalCluster:
-    """initdb once, then start and stop; ``superuser`` is the conninfo for setting it up."""
+    """initdb once, then start and stop; ``superuser`` is the conninfo for setting it up.
 
-    def __init__(self, folder: Path) -> None:
+    ``fsync=False`` is for throwaway clusters (the tests' tests/pgcluster.py builds on this class):
+    faster, and lost on a power cut."""
+
+    def __init__(self, folder: Path, fsync: bool = True) -> None:
         if not (BIN / "initdb").exists():
             raise UsageError("hub.no_program", program=str(BIN / "initdb"), package="postgresql")
         self.as_postgres = os.geteuid() == 0
@@ -40,6 +43,7 @@ class LocalCluster:
             # e.g. a checkout in /root (mode 0700): the cluster lives in the postgres user's home instead
             folder = POSTGRES_HOME / f"kit-hub-{hashlib.sha256(str(folder).encode()).hexdigest()[:12]}"
         self.folder, self.data, self.port = folder, folder / "data", free_port()
+        self.fsync = fsync
 
     @property
     def superuser(self) -> str:
@@ -60,9 +64,10 @@ class LocalCluster:
             shutil.chown(self.folder, "postgres")
         if not (self.data / "PG_VERSION").exists():
             self._run(BIN / "initdb", "-D", self.data, "--auth-local=trust", "--auth-host=scram-sha-256",
-                      "-U", "postgres", "-E", "UTF8")
-        self._run(BIN / "pg_ctl", "-D", self.data, "-l", self.folder / "log", "-o",
-                  f"-p {self.port} -k {self.folder} -h 127.0.0.1", "-w", "start")
+                      "-U", "postgres", "-E", "UTF8", *([] if self.fsync else ["--no-sync"]))
+        options = f"-p {self.port} -k {self.folder} -h 127.0.0.1" + ("" if self.fsync else " -c fsync=off")
+        self._run(BIN / "pg_ctl", "-D", self.data, "-l", self.folder / "log", "-o", options, "-w", "start")
 
-    def stop(self) -> None:
-        self._run(BIN / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+    def stop(self, mode: str = "fast") -> None:
+        """``mode``: "fast" ends the sessions and shuts down cleanly; "immediate" is a crash (tests)."""
+        self._run(BIN / "pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")

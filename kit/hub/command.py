@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from ..errors import StoreError, UsageError
-from ..serve.server import free_port, qr_text
+from ..netutil import free_port, qr_text
 from ..store.url import check_key
 from .cluster import LocalCluster
 from .config import NOTEBOOKS, Settings
@@ -168,7 +168,8 @@ def _wait_ready(hub: subprocess.Popen[bytes], settings: Settings, log: Path) -> 
 def _answers(url: str) -> bool:
     try:
         urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 (http://127.0.0.1 only)
-    except urllib.error.HTTPError:
+    except urllib.error.HTTPError as exc:
+        exc.close()  # the error is the response: close its socket
         return True  # it answered, with a refusal
     except OSError:
         return False

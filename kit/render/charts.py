@@ -71,13 +71,6 @@ def _stage_ticks(plot: Any, stages: list[dict[str, Any]], measure: Any) -> None:
         tick.set_rotation_mode("anchor")
 
 
-def _integer_ticks(plot: Axes) -> None:
-    """Counts are whole numbers: no 0.5 ticks on the count axis."""
-    locator = plot.xaxis.get_major_locator()
-    if isinstance(locator, MaxNLocator):  # matplotlib's default AutoLocator is one
-        locator.set_params(integer=True)
-
-
 def _tick_labels(axis: Any, labels: list[str], measure: Measure, width: float, size: float = 7.5) -> None:
     """Literal tick labels (mathtext off), cut to ``width`` inches."""
     axis.set_ticklabels([measure.fit_line(s[:LABEL_CHARS], width, size) for s in labels], parse_math=False,

@@ -20,7 +20,7 @@ from .style import Measure, label, text
 
 if TYPE_CHECKING:
     from ..canvas import Canvas
-    from ..workshop import Workshop
+    from ..protocols import WorkshopAccess
 
 CARD_SPECS = [Spec(8, 5, 0.8), Spec(7.5, 5, 0.8), Spec(8, 4, 0.8), Spec(7.5, 4, 0.8), Spec(7, 4, 0.8),
               Spec(7, 3, 0.8), Spec(6.5, 3, 0.8), Spec(6, 3, 0.8), Spec(6, 2, 0.8), Spec(6, 1, 0.8)]
@@ -129,7 +129,7 @@ def _card(tp: dict[str, Any], lang: str) -> Note:
     return note
 
 
-def _emotion_lane(fig: Figure, ax: Axes, measure: Measure, ws: Workshop, points: list[dict[str, Any]],
+def _emotion_lane(fig: Figure, ax: Axes, measure: Measure, ws: WorkshopAccess, points: list[dict[str, Any]],
                   stage_ids: list[str], x0: float, col: float, y0: float, y1: float, lang: str) -> None:
     """The evidence curve per persona (mean, band, n) with the team's estimate dashed beside it."""
     from .. import journey
@@ -166,7 +166,7 @@ def _emotion_lane(fig: Figure, ax: Axes, measure: Measure, ws: Workshop, points:
              style.MIN_FONT, color=style.MUTED, style="italic", ha="center", va="bottom", role="hint")
 
 
-def _ideas_lane(ax: Axes, measure: Measure, ws: Workshop, points: list[dict[str, Any]],
+def _ideas_lane(ax: Axes, measure: Measure, ws: WorkshopAccess, points: list[dict[str, Any]],
                 stages: list[dict[str, Any]], x0: float, col: float, y0: float, y1: float, lang: str) -> None:
     stage_of = {tp["id"]: tp["stage"] for tp in ws.touchpoints.all()}
     ideas = [i for i in ws.ideas.all() if not i.get("hidden")]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import i18n, roster
 from ..errors import WorkshopError
@@ -18,15 +19,51 @@ from .protocol import RateLimit, RoomError, dump, parse
 
 if TYPE_CHECKING:
     from ..workshop import Workshop
-    from .rooms import Now, ServedWorkshop
+    from .limits import Quota
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Now:
+    """What every page of a workshop shows besides its canvas; ``public`` travels as the ``room`` frame."""
+
+    canvas: str | None
+    public: dict[str, Any]  # compared with what a member sent last; the clock travels beside it
+    server_now: float
+
+
+class Host(Protocol):
+    """What a member needs of the room of its workshop (kit.room.rooms): the room's language and workshop
+    handle, a handle for one participant, and what every page shows now."""
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def ws(self) -> Workshop: ...
+
+    def member_workshop(self, name: str) -> Workshop: ...
+
+    def now(self) -> Now: ...
+
+    @property
+    def full(self) -> bool:
+        """No place left for another joined participant."""
+        ...
+
+    @property
+    def max_members(self) -> int: ...
+
+    def quota(self, name: str) -> Quota:
+        """The quotas of the participant ``name`` (kit.room.limits)."""
+        ...
 
 
 class Member:
     """The Python side of one WebSocket: join, then one canvas session at a time (``gen`` counts them)."""
 
-    def __init__(self, room: ServedWorkshop, send: Callable[[str], None],
+    def __init__(self, room: Host, send: Callable[[str], None],
                  hangup: Callable[[], None] = lambda: None) -> None:
         self.room, self.send, self.hangup = room, send, hangup
         self.limit = RateLimit()

@@ -20,20 +20,19 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import agenda, facilitation, i18n, tokens
 from ..errors import UsageError, WorkshopError
 from ..store import room_digests
+from ..widgets import module_for
 from ..workshop import Workshop
 from ..workshop import open as open_workshop
 from .limits import Quota
+from .member import Member, Now
 from .protocol import RoomError, dump
 from .shared import SharedStore
 from .steps import CANVAS_KEY, canvas_for
-
-if TYPE_CHECKING:
-    from .member import Member
 
 POLL = 0.05  # seconds between version() queries of a SQLite workshop (a PostgreSQL one pushes)
 SAFETY_POLL = 2.0  # seconds: a pushing store is still asked now and then (a lost notification)
@@ -45,18 +44,7 @@ ROOM_SIZE = 400
 UNJOINED_ALLOWANCE = 16
 #: Seconds between two looks at which rooms a server's facilitators opened (one query for all keys).
 DIRECTORY_AGE = 1.0
-#: Which widget module draws a canvas layout (kit/widgets/<module>.js, bundled with common.js).
-MODULES = {"grid": "board", "value_proposition": "vpc", "touchpoint_map": "touchpoints"}
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Now:
-    """What every page of a workshop shows besides its canvas; ``public`` travels as the ``room`` frame."""
-
-    canvas: str | None
-    public: dict[str, Any]  # compared with what a member sent last; the clock travels beside it
-    server_now: float
 
 
 @dataclass
@@ -140,7 +128,7 @@ class ServedWorkshop:
         notice = "" if canvas else (self.texts["no_canvas"] if step_id else self.texts["no_step"])
         public = {"step": i18n.t("serve.step", self.language, title=title) if title else self.texts["no_step"],
                   "timer": facilitation.timer(self.ws),
-                  "canvas": canvas, "module": MODULES.get(layout or ""), "notice": notice}
+                  "canvas": canvas, "module": module_for(layout), "notice": notice}
         return Now(canvas, public, time.time())
 
     def quota(self, name: str) -> Quota:

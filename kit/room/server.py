@@ -9,8 +9,8 @@ URLs under the prefix (``base_url``, e.g. ``/`` or ``/services/room/``):
 * ``w/<key>/?token=...``      the page of workshop ``key`` (403 without its own token; the friendly
   "room is full" page with 503 once ``max_members`` pages are open);
 * ``w/<key>/ws?token=...``    its WebSocket (kit.room.protocol);
-* ``static/...``              room.js, room.css and ``static/widgets/<module>.js|css``: the widget
-  modules of kit/widgets exactly as JupyterLab gets them (kit.widgets.base ``bundle``/``styles``).
+* ``static/...``              room.js (behind kit/widgets/common.js), room.css and ``static/widgets/<module>.js|css``:
+  the widget modules of kit/widgets exactly as JupyterLab gets them (kit.widgets.base ``bundle``/``styles``).
 """
 from __future__ import annotations
 
@@ -27,13 +27,12 @@ from tornado import httpserver, ioloop, netutil, web, websocket
 
 from .. import i18n
 from ..sessions.base import internal_error
+from ..widgets import CANVAS_MODULES
 from .member import Member
 from .protocol import HARD_FRAME, dump
 from .rooms import POLL, SAFETY_POLL, ServedWorkshop, ServedWorkshops
 
 STATIC = Path(__file__).resolve().parent / "static"
-#: Widget modules a page may load (kit/widgets/<name>.js and .css).
-WIDGET_MODULES = ("board", "vpc", "touchpoints")
 PING = 10.0  # seconds: keep-alive pings; a page that answers none within a ping is closed, its place freed
 JOIN_WITHIN = 10.0  # seconds: a socket that has not joined by then is closed (it holds no place meanwhile)
 MAX_BODY = 4 * 1024  # bytes: the room takes no uploads; a bigger request body is cut before it is read
@@ -76,6 +75,14 @@ def widget_asset(module: str, kind: str) -> str:
     )
 
     return bundle(f"{module}.js") if kind == "js" else styles(f"{module}.css")
+
+
+@functools.cache
+def page_script() -> str:
+    """room.js behind common.js, as one module: the page builds its DOM with the widgets' own helpers."""
+    from ..widgets.base import bundle
+
+    return bundle(STATIC / "room.js")
 
 
 def page_html(name: str, **values: str) -> str:
@@ -154,7 +161,7 @@ class PageHandler(Handler):
 
 class WidgetHandler(Handler):
     def get(self, module: str, kind: str) -> None:
-        if module not in WIDGET_MODULES:
+        if module not in CANVAS_MODULES:
             raise web.HTTPError(404)
         self.set_header("Content-Type", "text/javascript; charset=utf-8" if kind == "js" else "text/css; charset=utf-8")
         self.set_header("Cache-Control", "private, max-age=3600")
@@ -166,6 +173,13 @@ class NotFound(Handler):
 
     def prepare(self) -> None:
         raise web.HTTPError(404)
+
+
+class PageScriptHandler(Handler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "private, max-age=3600")
+        self.finish(page_script())
 
 
 class StaticHandler(Secured, web.StaticFileHandler):
@@ -296,7 +310,8 @@ def application(hall: ServedWorkshops, base_url: str = "/") -> web.Application:
         (p + r"w/([a-z0-9_-]{1,64})/", PageHandler, args),
         (p + r"w/([a-z0-9_-]{1,64})/ws", Socket, args),
         (p + r"static/widgets/([a-z]+)\.(js|css)", WidgetHandler, args),
-        (p + r"static/(room\.js|room\.css)", StaticHandler, {"path": str(STATIC)}),
+        (p + r"static/room\.js", PageScriptHandler, args),
+        (p + r"static/(room\.css)", StaticHandler, {"path": str(STATIC)}),
     ], kit_prefix=prefix, log_function=log_request, websocket_max_message_size=HARD_FRAME, websocket_ping_interval=PING,
         websocket_ping_timeout=PING, compress_response=False, default_handler_class=NotFound,
         default_handler_args=args)
@@ -327,15 +342,15 @@ class RoomServer:
 
     def watch(self, room: ServedWorkshop) -> None:
         """Follow a workshop's changes: pushed by PostgreSQL, or polled (a SQLite file)."""
-        if getattr(room.ws.store, "notifies", False) and self.loop is not None:
-            room.unsubscribe = room.ws.store.subscribe(functools.partial(_notified, self.loop, room))
+        if room.shared.notifies and self.loop is not None:
+            room.unsubscribe = room.shared.subscribe(functools.partial(_notified, self.loop, room))
         room.fan_out(force=True)
 
     def poll(self) -> None:
         """SQLite workshops every tick; pushing ones only now and then (a lost notification)."""
         now = time.monotonic()
         for room in list(self.hall.values()):
-            if not getattr(room.ws.store, "notifies", False) or now - room.checked > SAFETY_POLL:
+            if not room.shared.notifies or now - room.checked > SAFETY_POLL:
                 fan_out(room)
 
     def stop(self) -> None:

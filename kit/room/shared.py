@@ -9,15 +9,21 @@ the participant role; the room runs on one thread, and the store has its own loc
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 
 class SharedStore:
-    """Delegates everything to ``store``; ``close()`` is the room's, not a member's."""
+    """Delegates everything to ``store``; ``close()`` is the room's, not a member's.
 
-    def __init__(self, store: Any) -> None:
+    A :class:`kit.store.abc.LiveStore` (what kit.live and the room's watcher need) by its own methods;
+    what else a Workshop asks of a store is the wrapped store's (``__getattr__``)."""
+
+    def __init__(self, store: Store) -> None:
         self._store = store
         self._live: dict[str, Any] | None = None
         self._version: int | None = None
@@ -25,6 +31,18 @@ class SharedStore:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
+
+    @property
+    def notifies(self) -> bool:
+        return self._store.notifies
+
+    @property
+    def connected(self) -> bool:
+        return self._store.connected
+
+    def subscribe(self, callback: Callable[[int], None],
+                  on_connection: Callable[[bool], None] | None = None) -> Callable[[], None]:
+        return self._store.subscribe(callback, on_connection)
 
     def live(self) -> dict[str, Any]:
         return dict(self._live) if self._live is not None else dict(self._store.live())
@@ -40,7 +58,7 @@ class SharedStore:
 
     def get(self, kind: str, record_id: int) -> dict[str, Any] | None:
         if self._rows is None:
-            return self._store.get(kind, record_id)  # type: ignore[no-any-return]
+            return self._store.get(kind, record_id)
         key = repr(("get", kind, record_id))
         if key not in self._rows:
             found = self._store.get(kind, record_id)

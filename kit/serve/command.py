@@ -9,15 +9,15 @@ from pathlib import Path
 
 from .. import i18n
 from ..hub.secrets import read_secret
+from ..netutil import qr_text
 from ..workshop import open as open_workshop
 from .server import (
     DEFAULT_LAB_PORT,
     DEFAULT_ROOM_PORT,
     NOTEBOOKS,
-    Room,
     ServeConfig,
     ServeError,
-    qr_text,
+    Supervisor,
 )
 
 
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     t = i18n.texts("serve", language)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with Room(cfg) as room:
+    with Supervisor(cfg) as servers:
         print(f"{t['cli_facilitator']}\n  {cfg.lab_url()}\n")
         print(f"{t['cli_join']}\n  {cfg.join_url()}\n")
         if cfg.lan:
@@ -65,11 +65,11 @@ def run(args: argparse.Namespace) -> int:
             print(t["cli_local_only"])
         print(t["cli_stop"], flush=True)
         try:
-            while room.running() and not stop.wait(1.0):
+            while servers.running() and not stop.wait(1.0):
                 pass
         except KeyboardInterrupt:
             return 0
         if not stop.is_set():
-            print(f"kit: error: a server stopped unexpectedly; logs in {room.log_dir}", file=sys.stderr)
+            print(f"kit: error: a server stopped unexpectedly; logs in {servers.log_dir}", file=sys.stderr)
             return 1
     return 0

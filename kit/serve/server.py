@@ -9,16 +9,13 @@ readable by its owner only (JupyterLab through ``JUPYTER_TOKEN_FILE``), deleted 
 
 There is no way to run without authentication: empty tokens are refused, every option that
 could switch auth off is pinned on the command line (which beats any config file), and after
-start-up :meth:`Room.start` asks each server without a token and stops everything unless it
+start-up :meth:`Supervisor.start` asks each server without a token and stops everything unless it
 answers 403 (and the lab must accept our token, so a config file cannot have replaced it).
 """
 from __future__ import annotations
 
-import contextlib
-import ipaddress
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +28,7 @@ from typing import IO, Any
 
 from .. import tokens
 from ..errors import WorkshopError
+from ..netutil import lan_address
 from ..store import is_url
 from ..tokens import check as check_token
 
@@ -90,35 +88,6 @@ class ServeConfig:
 
 def new_token() -> str:
     return tokens.make(24)
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port on ``host`` that nothing listens on now, chosen by the operating system (tests, benchmarks)."""
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
-def lan_address() -> str | None:
-    """This machine's address on the local network, or None if it has none but loopback.
-
-    Connecting a UDP socket sends nothing; it only asks the kernel which interface routes out.
-    """
-    candidates: list[str] = []
-    for probe in ("10.255.255.255", "192.168.255.255", "172.31.255.255"):
-        try:
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-                s.connect((probe, 9))
-                candidates.append(str(s.getsockname()[0]))
-        except OSError:
-            continue
-    with contextlib.suppress(OSError):
-        candidates += socket.gethostbyname_ex(socket.gethostname())[2]
-    for address in candidates:
-        ip = ipaddress.ip_address(address) if address else None
-        if ip and not ip.is_loopback and not ip.is_unspecified:
-            return address
-    return None
 
 
 # --------------------------------------------------------------------------- command lines
@@ -189,7 +158,8 @@ def status(url: str, timeout: float = 2.0) -> tuple[int, str]:
         with opener.open(url, timeout=timeout) as response:
             return response.status, ""
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get("Location", "")
+        with exc:  # the error is the response: close its socket
+            return exc.code, exc.headers.get("Location", "")
     except (urllib.error.URLError, OSError):
         return 0, ""
 
@@ -200,8 +170,10 @@ def refused(url: str) -> bool:
     return code in (401, 403) or (code in (301, 302, 303, 307) and "/login" in location)
 
 
-class Room:
-    """The running servers of one live workshop; use as a context manager, always stopped."""
+class Supervisor:
+    """Supervises the two servers of one live workshop (the facilitator's JupyterLab and the participants'
+    room): starts them, checks that each refuses a request without its token, stops both together.
+    Use as a context manager, always stopped."""
 
     def __init__(self, cfg: ServeConfig, log_dir: Path | None = None, participants: bool = True):
         self.cfg = cfg
@@ -226,7 +198,7 @@ class Room:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
 
-    def __enter__(self) -> Room:
+    def __enter__(self) -> Supervisor:
         self.start()
         return self
 
@@ -311,15 +283,3 @@ class Room:
 
     def running(self) -> bool:
         return bool(self.procs) and all(p.poll() is None for p in self.procs.values())
-
-
-def qr_text(url: str) -> str:
-    """The join link as a QR code drawn with text, for a terminal (segno)."""
-    import io
-
-    import segno
-
-    out = io.StringIO()
-    segno.make(url, error="m").terminal(out=out, compact=True)
-    return out.getvalue()
-

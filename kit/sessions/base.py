@@ -22,6 +22,7 @@ from .. import i18n
 from ..errors import RequestError, StorageFailure, UndoConflict, ValidationError, WorkshopError
 
 if TYPE_CHECKING:
+    from ..store.abc import LiveStore
     from ..workshop import Workshop
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class Session:
         return self._language
 
     @property
-    def store(self) -> Any:
+    def store(self) -> LiveStore:
         """The store this session reads (what kit.live watches for a view built on it)."""
         return self.ws.store
 

@@ -31,6 +31,7 @@ _MOVED = (("idea", "feedback_result", "feedback_log"),)
 #: Tables besides one per record kind; ``kit copy`` copies all of them.
 FIXED_TABLES = ("meta", "changes", "snapshots", "live")
 ROOM_DIGEST = "room_token_sha256"  # meta key: SHA-256 (hex) of the open room's participant token
+META_REV = "meta_rev"  # meta key: how often the workshop's metadata changed since it was created (part of the version)
 
 
 @dataclass(frozen=True)
@@ -390,10 +391,11 @@ class Store(ABC):
 
     # ------------------------------------------------------------------ change log
     _VERSION_SQL = ("SELECT (SELECT COALESCE(max(seq), 0) FROM changes) + "
-                    "(SELECT COALESCE(max(rev), 0) FROM live)")
+                    "(SELECT COALESCE(max(rev), 0) FROM live) + "
+                    f"(SELECT COALESCE(max(CAST(value AS INTEGER)), 0) FROM meta WHERE key='{META_REV}')")
 
     def version(self) -> int:
-        """Sequence number of the newest change or live-state write: cheap to poll."""
+        """Grows with every change, live-state write and metadata write (the room's token): cheap to poll."""
         with self._lock:
             return int(self._value(self._VERSION_SQL))
 
@@ -510,14 +512,20 @@ class Store(ABC):
     def set_room_digest(self, digest: str | None) -> None:
         """Open (hex SHA-256 of the participant token) or close (None) the room; the room's pages see it move.
 
-        Only the digest is kept, in meta (participants never read meta); the live key ``room_open``
-        moves the version so every room process watching the workshop notices at once.
+        Only the digest is kept, in meta (participants never read meta); the write counts in the
+        metadata's revision (``META_REV``), part of :meth:`version`, so every room process watching the
+        workshop notices at once.
         """
         with self.transaction(self._who or "room"):
             self._rows("DELETE FROM meta WHERE key=?", (ROOM_DIGEST,))
             if digest is not None:
                 self._rows("INSERT INTO meta VALUES (?, ?)", (ROOM_DIGEST, digest))
-            self._rows(self._LIVE_SQL, ("room_open", dumps(digest is not None)))
+            self._meta_written()
+
+    def _meta_written(self) -> None:
+        """Inside the transaction that wrote to meta: count it, so :meth:`version` moves."""
+        self._rows("INSERT INTO meta VALUES (?, '1') ON CONFLICT(key) DO UPDATE "
+                   "SET value=CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)", (META_REV,))
 
     def room_digest(self) -> str | None:
         """The hex digest of the open room's participant token, or None when the room is closed."""

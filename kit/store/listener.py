@@ -147,11 +147,3 @@ def listener(url: ServerURL) -> Listener:
             found = _listeners[url.conninfo] = Listener(ServerURL(url.conninfo, url.server, url.user,
                                                                   url.database, None))
         return found
-
-
-def stop_all() -> None:
-    with _registry_lock:
-        found = list(_listeners.values())
-        _listeners.clear()
-    for one in found:
-        one.stop()

@@ -32,14 +32,22 @@ if TYPE_CHECKING:
 
 __all__ = ["BoardWidget", "CanvasWidget", "TouchpointMapWidget", "ValuePropositionWidget", "poll", "show"]
 
-_CLASSES = {
-    "ValuePropositionWidget": ("vpc", "ValuePropositionWidget"),
-    "TouchpointMapWidget": ("touchpoints", "TouchpointMapWidget"),
-    "BoardWidget": ("board", "BoardWidget"),
-    "CanvasWidget": ("base", "CanvasWidget"),
+#: The one place saying which widget draws a canvas layout: its module (kit/widgets/<module>.py, .js, .css)
+#: and class. JupyterLab's widgets (show), the room's pages (the module they load) and the room's asset
+#: routes all read it.
+LAYOUTS: dict[str, tuple[str, str]] = {
+    "value_proposition": ("vpc", "ValuePropositionWidget"),
+    "touchpoint_map": ("touchpoints", "TouchpointMapWidget"),
+    "grid": ("board", "BoardWidget"),
 }
-_BY_LAYOUT = {"value_proposition": "ValuePropositionWidget", "touchpoint_map": "TouchpointMapWidget",
-              "grid": "BoardWidget"}
+#: The widget modules that draw canvases (the room serves these and no other).
+CANVAS_MODULES = tuple(module for module, _ in LAYOUTS.values())
+_CLASSES = {cls: (module, cls) for module, cls in LAYOUTS.values()} | {"CanvasWidget": ("base", "CanvasWidget")}
+
+
+def module_for(layout: str | None) -> str | None:
+    """The widget module (kit/widgets/<module>.js) that draws a canvas ``layout``; None for none."""
+    return LAYOUTS[layout][0] if layout in LAYOUTS else None
 
 
 def __getattr__(name: str) -> Any:
@@ -55,7 +63,7 @@ def widget_class(canvas_id: str) -> type[CanvasWidget]:
     """The widget class that draws ``canvas_id``, from its declared layout."""
     from ..canvases import declaration
 
-    cls: type[CanvasWidget] = __getattr__(_BY_LAYOUT[declaration(canvas_id)["layout"]])
+    cls: type[CanvasWidget] = __getattr__(LAYOUTS[declaration(canvas_id)["layout"]][1])
     return cls
 
 

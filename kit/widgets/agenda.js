@@ -1,5 +1,7 @@
+// @ts-check
 // Agenda view. Traits only: reads steps/current/texts/can_control, writes `request` (send, from common.js).
 
+/** @param {RenderContext} ctx */
 function render({ model, el: root }) {
   const box = el("div", "kit-agenda");
   root.append(box);

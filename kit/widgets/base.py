@@ -23,19 +23,20 @@ from ..sessions import CanvasSession, Session, for_canvas
 
 if TYPE_CHECKING:
     from ..canvas import Canvas
+    from ..store.abc import LiveStore
     from ..workshop import Workshop
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
 
 
-def bundle(*names: str) -> str:
-    """One ES module from several files next to this one (shared helpers first).
+def bundle(*names: str | Path) -> str:
+    """One ES module from several files next to this one, or at the paths given (shared helpers first).
 
     anywidget loads a widget's module from a string, so relative imports cannot work;
     the shared code is prepended instead. Nothing is fetched at run time. Each widget exports
     ``withConnection({render})`` (common.js), so every widget shows the one-line "reconnecting"
-    banner the same way, whatever its own file draws.
+    banner the same way, whatever its own file draws. The room's page script is bundled the same way.
     """
     return "\n".join((HERE / name).read_text(encoding="utf-8") for name in ("common.js", *names))
 
@@ -66,7 +67,7 @@ class SessionWidget(anywidget.AnyWidget):
         return self.session.ws
 
     @property
-    def store(self) -> Any:
+    def store(self) -> LiveStore:
         return self.session.store
 
     def refresh(self) -> None:

@@ -1,8 +1,10 @@
+// @ts-check
 // Generic board: any grid declaration from canvases/ (areas placed by cell [row, col, rowspan, colspan]).
-// Helpers (h, send, liveRender, header, rootEl, areaSwitcher, areaEl, boardContext, globalKeys) come from common.js.
+// Helpers (h, send, liveRender, header, rootEl, areaSwitcher, areaEl, boardContext, canvasWidget) come from common.js.
 
 const BOARD_TRAITS = ["items", "areas", "coverage", "controls", "labels", "error", "me", "features", "title", "intro"];
 
+/** @param {WidgetModel} model @param {Record<string, any>} ui @param {() => void} rerender */
 function drawBoard(model, ui, rerender) {
   const L = model.get("labels");
   const ctx = boardContext(model, ui, rerender);
@@ -20,10 +22,4 @@ function drawBoard(model, ui, rerender) {
     h("p", { class: "kit-help", text: L.keyboard_help }));
 }
 
-export default withConnection({
-  render({ model, el }) {
-    el.classList.add("kit-widget");
-    globalKeys(model, el);
-    return liveRender(model, el, BOARD_TRAITS, (ui, again) => drawBoard(model, ui, again));
-  },
-});
+export default canvasWidget(BOARD_TRAITS, drawBoard);

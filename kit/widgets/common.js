@@ -1,10 +1,36 @@
+// @ts-check
 // Shared helpers of every widget (prepended to each widget's module by kit/widgets/base.py):
 // DOM helpers (h, el, fmt), the request handshake (send), and the canvases' live rendering.
 // Rules: user text goes into the page only through textContent / createTextNode, never as HTML.
 // The browser only *asks* for changes (the `request` trait); Python applies them and sends state.
 // One CSS prefix for everything a widget draws: kit-.
+// Types: `make lint` runs TypeScript's checker over this file, every widget and the room's room.js
+// (settings in tsconfig.json); the types below state the contract they share.
 
-/** Create an element. attrs: class, text, title, dataset, style, aria-*, on<Event>; children: nodes or text. */
+/**
+ * anywidget's model contract: all a widget may ask of its model, in JupyterLab and in the room
+ * (where room.js's `Model` implements it over the page's WebSocket).
+ * @typedef {object} WidgetModel
+ * @property {(key: string) => any} get  a trait's current value
+ * @property {(key: string, value: any) => void} set  change a trait here (sent by save_changes)
+ * @property {(event: string, fn: (...args: any[]) => void) => void} on  e.g. "change:items"
+ * @property {(event?: string, fn?: (...args: any[]) => void) => void} off
+ * @property {() => void} save_changes  send the traits set since the last call
+ * @property {(content: any, callbacks?: any, buffers?: any[]) => void} send  a custom message to Python
+ */
+/** @typedef {{ model: WidgetModel, el: HTMLElement }} RenderContext */
+/** @typedef {void | (() => void)} Cleanup */
+/** @typedef {(ctx: RenderContext) => Cleanup | Promise<Cleanup>} Render */
+/** What every widget module exports by default. @typedef {{ render: Render }} Widget */
+/** A node the delegated dispatcher knows (handlers by event type). @typedef {Node & { _wkOn?: Record<string, Function> }} WkNode */
+
+/**
+ * Create an element. attrs: class, text, title, dataset, style, aria-*, on<Event>; children: nodes or text.
+ * @param {string} tag
+ * @param {Record<string, any>} [attrs]
+ * @param {...any} children
+ * @returns {any} the element (any: callers use the properties of the tag they asked for)
+ */
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -24,7 +50,13 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** A plain element with a class and a text (the small widgets build their DOM once with this). */
+/**
+ * A plain element with a class and a text (the small widgets build their DOM once with this).
+ * @param {string} tag
+ * @param {string | null} [cls]
+ * @param {string} [text]
+ * @returns {any}
+ */
 function el(tag, cls, text) {
   return h(tag, { class: cls || undefined, text });
 }
@@ -39,21 +71,29 @@ function el(tag, cls, text) {
 const DELEGATED = ["click", "dblclick", "keydown", "input", "change", "focusout", "dragstart", "dragover",
   "dragleave", "drop"];
 
-/** Attach a handler to a node for the root's dispatcher ("blur" means focus leaving this very node). */
+/**
+ * Attach a handler to a node for the root's dispatcher ("blur" means focus leaving this very node).
+ * @template {Node} N
+ * @param {N & { _wkOn?: Record<string, Function> }} el
+ * @param {string} type
+ * @param {(ev: any, node: any) => void} fn
+ * @returns {N}
+ */
 function on(el, type, fn) {
   el._wkOn = el._wkOn || {};
   el._wkOn[type === "blur" ? "focusout" : type] = fn;
   return el;
 }
 
-/** One listener per event type on the stable root; handlers are looked up on the nodes at event time. */
+/** One listener per event type on the stable root; handlers are looked up on the nodes at event time.
+ * @param {HTMLElement} root */
 function delegate(root) {
   for (const type of DELEGATED) {
     root.addEventListener(type, (ev) => {
       let stopped = false;
       const stop = ev.stopPropagation;
       ev.stopPropagation = () => { stopped = true; stop.call(ev); };
-      for (let node = ev.target; node && node !== root && !stopped; node = node.parentNode) {
+      for (let node = /** @type {any} */ (ev.target); node && node !== root && !stopped; node = node.parentNode) {
         const fn = node._wkOn && node._wkOn[type];
         if (!fn || (type === "focusout" && node !== ev.target)) continue;
         fn(ev, node);
@@ -122,7 +162,11 @@ function fmt(template, values) {
 
 let nonceCounter = 0;
 /** The one request handshake: ask Python for one change. Python applies it through the viewer's
- *  session, pushes the new state, echoes the nonce in `ack` and puts any refusal in `error`. */
+ *  session, pushes the new state, echoes the nonce in `ack` and puts any refusal in `error`.
+ * @param {WidgetModel} model
+ * @param {string} op
+ * @param {Record<string, any>} [payload]
+ * @returns {string} the nonce Python will echo */
 function send(model, op, payload = {}) {
   const nonce = `${Date.now()}-${++nonceCounter}-${Math.random().toString(36).slice(2, 8)}`;
   model.set("request", { ...payload, op, nonce });
@@ -130,17 +174,26 @@ function send(model, op, payload = {}) {
   return nonce;
 }
 
-/** Re-render at most once per batch of trait changes, keeping focus and typed drafts. */
+/**
+ * Re-render at most once per batch of trait changes, keeping focus and typed drafts.
+ * @param {WidgetModel} model
+ * @param {HTMLElement} el
+ * @param {string[]} traits  the traits whose change re-renders
+ * @param {(ui: Record<string, any>, rerender: () => void) => Element} draw
+ * @returns {() => void} stops following the model
+ */
 function liveRender(model, el, traits, draw) {
+  /** @type {Record<string, any>} */
   const ui = { drafts: {}, editing: null, linkSource: null, openMenu: null, errorHidden: "", rendering: false };
   let scheduled = false;
   const run = () => {
     scheduled = false;
-    const active = document.activeElement;
+    const active = /** @type {any} */ (document.activeElement);
     const keyed = active && el.contains(active) ? active.closest("[data-key]") : null;
     const key = keyed ? keyed.dataset.key : null;
     const sel = keyed === active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
-    const scrolls = [...el.querySelectorAll("[data-scroll]")].map((n) => [n.dataset.scroll, n.scrollTop, n.scrollLeft]);
+    const scrolls = [...el.querySelectorAll("[data-scroll]")].map((n) => /** @type {HTMLElement} */ (n))
+      .map((n) => /** @type {[string, number, number]} */ ([n.dataset.scroll, n.scrollTop, n.scrollLeft]));
     const t0 = performance.now();
     ui.rendering = true;  // a focused editor removed by the re-render must not count as "done"
     try {
@@ -154,7 +207,7 @@ function liveRender(model, el, traits, draw) {
       if (n) { n.scrollTop = top; n.scrollLeft = left; }
     }
     if (key) {
-      const again = el.querySelector(`[data-key="${CSS.escape(key)}"]`);
+      const again = /** @type {any} */ (el.querySelector(`[data-key="${CSS.escape(key)}"]`));
       if (again && again !== document.activeElement) {
         again.focus({ preventScroll: true });
         if (sel && "setSelectionRange" in again) { try { again.setSelectionRange(sel[0], sel[1]); } catch (e) { /* not text */ } }
@@ -211,7 +264,11 @@ function inlineEditor(ui, key, value, onSave, rerender, multiline = true) {
   return ed;
 }
 
-/** Header shared by all canvases: title, intro, undo/redo, voting state, banners, error. */
+/** Header shared by all canvases: title, intro, undo/redo, voting state, banners, error.
+ * @param {WidgetModel} model
+ * @param {Record<string, any>} ui
+ * @param {() => void} rerender
+ * @param {any[]} [extra] */
 function header(model, ui, rerender, extra = []) {
   const L = model.get("labels");
   const c = model.get("controls") || {};
@@ -247,7 +304,10 @@ function header(model, ui, rerender, extra = []) {
     h("div", { class: "kit-sr", role: "status", "aria-live": "polite", dataset: { key: "live" }, text: ui.announce || "" }));
 }
 
-/** The widget's outer element: a labelled region in the labels' language (so `hyphens: auto` breaks words right). */
+/** The widget's outer element: a labelled region in the labels' language (so `hyphens: auto` breaks words right).
+ * @param {WidgetModel} model
+ * @param {string} cls
+ * @param {...any} children */
 function rootEl(model, cls, ...children) {
   const L = model.get("labels");
   return h("div", { class: `kit-root ${cls}`, role: "region", "aria-label": model.get("title") || undefined, lang: L.lang }, ...children);
@@ -282,6 +342,7 @@ function colourName(hex, L) {
   if (d < 0.08) return max > 0.85 ? L.colour_white : L.colour_grey;
   let hue = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
   hue = (hue * 60 + 360) % 360;
+  /** @type {[number, string][]} */
   const names = [[15, "red"], [40, "orange"], [70, "yellow"], [170, "green"], [250, "blue"], [300, "purple"], [345, "pink"], [360, "red"]];
   const found = names.find(([limit]) => hue < limit)[1];
   return L[`colour_${found === "red" && max > 0.9 && min > 0.75 ? "pink" : found}`];
@@ -556,7 +617,10 @@ function areaEl(area, notes, ctx) {
   return section;
 }
 
-/** Build the context a note needs once per render. */
+/** Build the context a note needs once per render.
+ * @param {WidgetModel} model
+ * @param {Record<string, any>} ui
+ * @param {() => void} rerender */
 function boardContext(model, ui, rerender) {
   const areas = model.get("areas");
   const items = model.get("items");
@@ -571,7 +635,9 @@ function boardContext(model, ui, rerender) {
 }
 
 /** Ctrl+Z / Ctrl+Shift+Z anywhere in the widget (but not while typing). Keys and mouse presses in the
- *  widget never reach JupyterLab's notebook handlers ("1" would turn the cell into a heading). */
+ *  widget never reach JupyterLab's notebook handlers ("1" would turn the cell into a heading).
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root */
 function globalKeys(model, root) {
   root.dataset.lmSuppressShortcuts = "true";
   root.addEventListener("keydown", (ev) => ev.stopPropagation());
@@ -579,7 +645,7 @@ function globalKeys(model, root) {
   // browser's own drag and drop; the canvas handles its presses itself.
   root.addEventListener("mousedown", (ev) => ev.stopPropagation());
   root.addEventListener("keydown", (ev) => {
-    const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(ev.target.tagName);
+    const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(/** @type {Element} */ (ev.target).tagName);
     if (typing || !(ev.ctrlKey || ev.metaKey) || ev.key.toLowerCase() !== "z") return;
     if ((model.get("controls") || {}).readonly) return;
     ev.preventDefault();
@@ -591,7 +657,10 @@ function globalKeys(model, root) {
 /** The connection banner every widget shares. While the store reconnects to its server, the trait
  *  `connection` holds the one line to show: it appears above the widget (as CSS generated text, so
  *  it is never parsed as HTML) and what the widget shows is dimmed and inert, as it may be stale.
- *  Every widget's file exports `withConnection({ render })`. */
+ *  Every widget's file exports `withConnection({ render })`.
+ * @param {WidgetModel} model
+ * @param {HTMLElement} root
+ * @returns {() => void} */
 function followConnection(model, root) {
   const show = () => {
     const text = model.get("connection") || "";
@@ -605,6 +674,7 @@ function followConnection(model, root) {
   return () => model.off("change:connection", show);
 }
 
+/** @param {Widget} widget @returns {Widget} */
 function withConnection(widget) {
   return {
     ...widget,
@@ -614,4 +684,21 @@ function withConnection(widget) {
       return () => { stop(); Promise.resolve(done).then((f) => { if (typeof f === "function") f(); }); };
     },
   };
+}
+
+/**
+ * The one canvas widget (board, vpc, touchpoints): keyboard shortcuts on the widget, a live re-render
+ * of `draw` whenever one of `traits` changes, the connection banner.
+ * @param {string[]} traits
+ * @param {(model: WidgetModel, ui: Record<string, any>, rerender: () => void) => Element} draw
+ * @returns {Widget}
+ */
+function canvasWidget(traits, draw) {
+  return withConnection({
+    render({ model, el }) {
+      el.classList.add("kit-widget");
+      globalKeys(model, el);
+      return liveRender(model, el, traits, (ui, again) => draw(model, ui, again));
+    },
+  });
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Interview capture + evidence coding. Traits only: reads interviews/current/hypotheses/
 // evidence/touchpoints/formats/segments/texts/error/message, writes `current` and `request`.
 // All user text is set with textContent or .value, never parsed as HTML. Helpers from common.js.
@@ -38,6 +39,7 @@ function touchpointOptions(select, touchpoints, none, value) {
   select.value = value === null || value === undefined ? "" : String(value);
 }
 
+/** @param {RenderContext} ctx */
 function render({ model, el: root }) {
   const t = () => model.get("texts") || {};
   counter += 1;

@@ -1,3 +1,4 @@
+// @ts-check
 // Countdown timer view. Traits only: reads ends_at/server_now/label/running/texts,
 // writes `request` (send, from common.js). User text goes in with textContent only.
 
@@ -11,7 +12,7 @@ function format(seconds) {
 let audio = null;
 function unlockAudio() {
   // A browser allows sound only after a click in the page: create/resume the context then.
-  const Ctx = window.AudioContext || window.webkitAudioContext;
+  const Ctx = window.AudioContext || /** @type {any} */ (window).webkitAudioContext;  // older Safari
   if (!Ctx) return null;
   if (!audio) audio = new Ctx();
   if (audio.state === "suspended") audio.resume();
@@ -36,6 +37,7 @@ function beep(ctx) {
   return ctx.state !== "suspended";
 }
 
+/** @param {RenderContext} ctx */
 function render({ model, el: root }) {
   const texts = () => model.get("texts") || {};
   const box = el("div", "kit-timer");

@@ -1,5 +1,6 @@
+// @ts-check
 // Touchpoint map: stages as columns (from before first contact to afterwards), lanes as rows.
-// Helpers (h, fmt, send, liveRender, header, draftInput, inlineEditor, dropZone, globalKeys) come from common.js.
+// Helpers (h, fmt, send, liveRender, header, draftInput, inlineEditor, dropZone, canvasWidget) come from common.js.
 
 const TP_TRAITS = ["items", "ideas", "areas", "lanes", "personas", "curves", "evidence", "curve_labels", "controls", "labels", "error", "me", "title", "intro"];
 const PERSONA_COLORS = ["#1f5fbf", "#c0392b", "#1e8449", "#8e44ad", "#d35400", "#16a085"];
@@ -255,6 +256,7 @@ function emotionCurves(ctx) {
   return box;
 }
 
+/** @param {WidgetModel} model @param {Record<string, any>} ui @param {() => void} rerender */
 function drawMap(model, ui, rerender) {
   const L = model.get("labels");
   const stages = model.get("areas");
@@ -339,10 +341,4 @@ function drawMap(model, ui, rerender) {
     h("div", { class: "kit-tp-scroll", dataset: { scroll: "tpmap" } }, grid));
 }
 
-export default withConnection({
-  render({ model, el }) {
-    el.classList.add("kit-widget");
-    globalKeys(model, el);
-    return liveRender(model, el, TP_TRAITS, (ui, again) => drawMap(model, ui, again));
-  },
-});
+export default canvasWidget(TP_TRAITS, drawMap);

@@ -1,5 +1,6 @@
+// @ts-check
 // Value Proposition Canvas: the value map as a square (left), the customer profile as a circle (right).
-// Helpers (h, send, liveRender, header, rootEl, areaSwitcher, areaEl, boardContext, globalKeys, fmt) come from common.js.
+// Helpers (h, send, liveRender, header, rootEl, areaSwitcher, areaEl, boardContext, canvasWidget, fmt) come from common.js.
 
 const VPC_TRAITS = ["items", "areas", "coverage", "controls", "labels", "error", "me", "features", "title", "intro"];
 
@@ -42,6 +43,7 @@ function focusable(section, area, ui, rerender) {
   return section;
 }
 
+/** @param {WidgetModel} model @param {Record<string, any>} ui @param {() => void} rerender */
 function drawVpc(model, ui, rerender) {
   const L = model.get("labels");
   const ctx = { ...boardContext(model, ui, rerender), compact: true };
@@ -71,10 +73,4 @@ function drawVpc(model, ui, rerender) {
     model.get("attribution") ? h("p", { class: "kit-attribution", text: model.get("attribution") }) : null);
 }
 
-export default withConnection({
-  render({ model, el }) {
-    el.classList.add("kit-widget");
-    globalKeys(model, el);
-    return liveRender(model, el, VPC_TRAITS, (ui, again) => drawVpc(model, ui, again));
-  },
-});
+export default canvasWidget(VPC_TRAITS, drawVpc);

@@ -10,6 +10,7 @@ import os
 import secrets
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,8 +20,8 @@ from typing import Any
 
 import pytest
 
+from kit.netutil import free_port
 from kit.report.exporter import CHROMIUM_FLAGS
-from kit.serve.server import free_port
 from waiting import wait_for
 
 CHROMIUM = "/usr/bin/chromium"
@@ -125,6 +126,9 @@ def _wait_until_up(url: str, token: str, process: subprocess.Popen, log: Path, t
         try:
             with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
                 return bool(response.status == 200)
+        except urllib.error.HTTPError as exc:
+            exc.close()  # the error is the response: close its socket
+            return False
         except OSError:
             return False
 

@@ -1,6 +1,6 @@
 """A live session in real Chromium: one facilitator (JupyterLab) and three participants (the room).
 
-Each person has their own browser context, as on their own laptop. `kit serve`'s Room runs
+Each person has their own browser context, as on their own laptop. `kit serve`'s Supervisor runs
 both servers on free ports of 127.0.0.1. Every propagation check waits for the change with a
 2 s timeout (the room's promise); the store is then checked for exact counts.
 Screenshots: artifacts/serve/*.png.
@@ -19,8 +19,8 @@ import pytest
 import kit
 from kit import agenda, facilitation
 from kit.errors import WorkshopError
-from kit.serve import Room, ServeConfig
-from kit.serve.server import free_port
+from kit.netutil import free_port
+from kit.serve import ServeConfig, Supervisor
 from labserver import CHROMIUM, Lab, private_dirs, write_settings
 from labserver import chromium as launch_chromium
 from waiting import wait_for
@@ -46,7 +46,7 @@ def room(tmp_path_factory):
         facilitation.set_step(ws, "07_plan")
     env = {**private_dirs(base), "KIT_USER": "facilitator"}
     cfg = ServeConfig(path, notebooks=notebooks, lab_port=free_port(), room_port=free_port(), language="en")
-    with mock.patch.dict(os.environ, env), Room(cfg, log_dir=base / "logs") as running:
+    with mock.patch.dict(os.environ, env), Supervisor(cfg, log_dir=base / "logs") as running:
         yield running
 
 

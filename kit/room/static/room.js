@@ -1,8 +1,11 @@
+// @ts-check
 // The participant page of the room (kit.room): join, then the widget of the current canvas.
 // The widget is the very ES module JupyterLab runs (kit/widgets/*.js); `Model` gives it anywidget's
 // model contract (get, set, on, off, save_changes, send) over this page's one WebSocket.
 // User text reaches the page only through textContent. While the socket is down the page says
 // "reconnecting" and greys the canvas: what it shows may be out of date.
+// The room serves this file behind kit/widgets/common.js (kit.room.server): `h` and the types
+// (WidgetModel, Widget) are the widgets' own.
 
 const config = JSON.parse(document.getElementById("kit-room-config").textContent);
 const TOKEN_KEY = `kit-room-token:${config.ws}`;
@@ -25,14 +28,8 @@ let timer = { running: false };
 let clockOffset = 0;
 let ended = false; // the facilitator closed the room: no reconnecting to a link that no longer opens it
 
-function h(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/** anywidget's model contract over the room's WebSocket. */
+/** anywidget's model contract over the room's WebSocket.
+ * @implements {WidgetModel} */
 class Model {
   constructor(gen) { this.gen = gen; this.state = {}; this.dirty = {}; this.listeners = new Map(); }
   get(key) { return this.state[key]; }
@@ -102,7 +99,7 @@ function receive(msg) {
     if (view) document.body.classList.remove("kit-stale");
   } else if (msg.t === "refused") {
     ended = ended || msg.ended === true;
-    if (msg.ended && !view) main.replaceChildren(h("p", "kit-room-refused", msg.message));
+    if (msg.ended && !view) main.replaceChildren(h("p", { class: "kit-room-refused", text: msg.message }));
     if (msg.field === "join" && document.querySelector(".kit-join-box")) {
       document.querySelector(".kit-message").textContent = msg.message;
       joined = null;
@@ -118,16 +115,16 @@ function showJoin() {
   let team;
   if (teams.length) {
     team = h("select");
-    for (const t of teams) { const o = h("option", null, t); o.value = t; team.append(o); }
+    for (const t of teams) { const o = h("option", { text: t }); o.value = t; team.append(o); }
   } else {
     team = h("input"); team.type = "text"; team.placeholder = texts.team_placeholder; team.maxLength = 60;
   }
-  const nameLabel = h("label", "kit-name", texts.name); nameLabel.append(name);
-  const teamLabel = h("label", "kit-team", texts.team); teamLabel.append(team);
-  const button = h("button", "kit-join", texts.join);
-  const message = h("p", "kit-message");
-  const form = h("form", "kit-join-box");
-  form.append(h("h1", null, texts.join_title), h("p", null, texts.join_intro), nameLabel, teamLabel, button, message);
+  const nameLabel = h("label", { class: "kit-name", text: texts.name }); nameLabel.append(name);
+  const teamLabel = h("label", { class: "kit-team", text: texts.team }); teamLabel.append(team);
+  const button = h("button", { class: "kit-join", text: texts.join });
+  const message = h("p", { class: "kit-message" });
+  const form = h("form", { class: "kit-join-box" });
+  form.append(h("h1", { text: texts.join_title }), h("p", { text: texts.join_intro }), nameLabel, teamLabel, button, message);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     joined = { name: name.value, team: team.value, secret: null };
@@ -139,11 +136,11 @@ function showJoin() {
 
 function showRoom(who) {
   if (!view) {
-    view = { who: h("span", "kit-who"), step: h("span", "kit-step"), timer: h("span", "kit-timer"),
-      body: h("div", "kit-body"), refused: h("p", "kit-room-refused") };
-    const header = h("header", "kit-header");
+    view = { who: h("span", { class: "kit-who" }), step: h("span", { class: "kit-step" }), timer: h("span", { class: "kit-timer" }),
+      body: h("div", { class: "kit-body" }), refused: h("p", { class: "kit-room-refused" }) };
+    const header = h("header", { class: "kit-header" });
     header.append(view.who, view.step, view.timer);
-    main.replaceChildren(h("div", "kit-reconnecting", texts.reconnecting), header, view.refused, view.body);
+    main.replaceChildren(h("div", { class: "kit-reconnecting", text: texts.reconnecting }), header, view.refused, view.body);
   }
   view.who.textContent = who;
   view.refused.textContent = "";
@@ -161,11 +158,11 @@ async function showStep(msg) {
   }
   if (widget) { if (typeof widget.cleanup === "function") widget.cleanup(); widget = null; }
   if (!msg.canvas || !msg.module) {
-    view.body.replaceChildren(h("p", "kit-no-canvas", msg.notice));
+    view.body.replaceChildren(h("p", { class: "kit-no-canvas", text: msg.notice }));
     document.body.classList.remove("kit-stale");
     return;
   }
-  const el = h("div", "kit-widget-host");
+  const el = h("div", { class: "kit-widget-host" });
   const current = widget = { canvas: msg.canvas, module: msg.module, model: new Model(msg.gen), el, cleanup: null };
   view.body.replaceChildren(el);
   loadStyle(msg.module);

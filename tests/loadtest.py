@@ -50,7 +50,7 @@ def _participant(path: str, name: str, team: str, notes: int, seconds: float, st
     from kit import roster
 
     committed: list[tuple[str, float]] = []
-    rng = random.Random(name)  # noqa: S311 - simulated pauses, not secrets
+    rng = random.Random(name)
     with kit.open(path, actor=name, role="participant") as ws:
         roster.join(ws, name, team)
         board = ws.canvas(CANVAS)
