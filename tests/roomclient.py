@@ -1,7 +1,9 @@
 """A small room client for the tests and the bench: a page without a browser, over tornado's WebSocket.
 
 It keeps what a page keeps: the texts, who it joined as, the room line and the widget state of
-the current ``gen`` (merged from ``state`` frames), and every refusal it was told.
+the current ``gen`` (merged from ``state`` frames, their item ``patch`` applied as the page does,
+kit.sessions.delta), and every refusal it was told. A patch it cannot apply (a gap) makes it ask
+for a resync, as the page does; ``drop_next`` lets a test lose one on purpose.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from kit.room.rooms import Hall, WorkshopRoom, digest
 from kit.room.server import RoomServer
+from kit.sessions import delta
 
 
 class Client:
@@ -34,6 +37,9 @@ class Client:
         self.refused: list[str] = []
         self.seen: dict[str, float] = {}  # note text -> when this client first had it (monotonic)
         self.frames = 0
+        self.received = 0  # bytes of frames, as sent (before any compression)
+        self.resyncs = 0
+        self.drop_next = False  # lose the next patch (a test of the gap)
         self.closed = False
         self._changed = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
@@ -53,6 +59,7 @@ class Client:
                 self._changed.set()
                 return
             self.frames += 1
+            self.received += len(frame.encode() if isinstance(frame, str) else frame)
             msg = json.loads(frame)
             kind = msg.pop("t")
             if kind == "hello":
@@ -64,13 +71,25 @@ class Client:
                     self.state = {}
                 self.room = msg
             elif kind == "state" and msg["gen"] == self.room.get("gen"):
+                patch = msg["values"].pop("patch", None)
                 self.state.update(msg["values"])
-                now = time.monotonic()
-                for item in msg["values"].get("items", ()):
-                    self.seen.setdefault(item.get("text", ""), now)
+                if patch is not None:
+                    self._patch(msg["gen"], patch)
             elif kind == "refused":
                 self.refused.append(msg["message"])
             self._changed.set()
+
+    def _patch(self, gen: int, patch: dict[str, Any]) -> None:
+        if self.drop_next and not patch.get("full"):
+            self.drop_next = False
+            return
+        if not delta.apply(self.state, patch):
+            self.resyncs += 1
+            asyncio.get_running_loop().create_task(self.send({"t": "msg", "gen": gen, "content": {"t": "resync"}}))
+            return
+        now = time.monotonic()
+        for item in (patch["items"] if patch.get("full") else patch.get("items", {}).get("put", ())):
+            self.seen.setdefault(item.get("text", ""), now)
 
     async def send(self, message: Any) -> None:
         assert self.conn is not None

@@ -27,6 +27,7 @@ from .. import agenda, facilitation, i18n
 from ..errors import UsageError, WorkshopError
 from ..workshop import Workshop
 from ..workshop import open as open_workshop
+from .board import Board
 from .protocol import RoomError, dump
 from .shared import SharedStore
 from .steps import CANVAS_KEY, canvas_for
@@ -78,6 +79,7 @@ class WorkshopRoom:
         self.language = self.ws.language
         self.texts = i18n.texts("serve", self.language)
         self.checked = 0.0
+        self.boards: dict[str, Board] = {}  # the canvases pages follow by deltas (kit.room.board)
         self.opened = self.current_digest()  # the digest the connected pages were admitted with
 
     def current_digest(self) -> bytes | None:
@@ -131,11 +133,25 @@ class WorkshopRoom:
         """A participant's handle: their name and role on the room's one store connection."""
         return Workshop(self.shared, actor=name, role="participant")  # type: ignore[arg-type]
 
+    def board(self, canvas_id: str) -> Board:
+        """A canvas as the pages see it, read once per version of the workshop."""
+        board = self.boards.get(canvas_id)
+        if board is None:
+            board = self.boards[canvas_id] = Board(self.ws.canvas(canvas_id))
+        return board.at(self.ws.version())
+
+    def refresh(self, member: Member) -> None:
+        """One member sends what changed for it now (a resync), the others at the next change."""
+        with self.shared.frozen():
+            member.follow(self.now())
+
     def fan_out(self, force: bool = False) -> int:
         """If the workshop moved (or ``force``), every member sends what changed; returns the version."""
         self.checked = time.monotonic()
         version = self.ws.version()
         if version == self.version and not force:
+            for member in [m for m in self.members if m.result]:  # a request that changed nothing: its answer
+                self.refresh(member)
             return version
         self.version = version
         if self.token_digest is None and self.current_digest() != self.opened:
