@@ -81,7 +81,8 @@ def note(ws: Any, text: str) -> int:
 TABLE: list[tuple[str, dict[str, list[str] | None]]] = [
     ("anna adds", {"Anna": ["anna 1"], "Ben": ["anna 1"], "Cem": ["anna 1"], "fac": ["anna 1"]}),
     ("private: anna and cem add hidden notes", {"Anna": ["anna 1", "anna hidden"], "Ben": None,
-                                                "Cem": ["anna 1", "cem hidden"], "fac": ["anna 1", "anna hidden", "cem hidden"]}),
+                                                "Cem": ["anna 1", "cem hidden"],
+                                                "fac": ["anna 1", "anna hidden", "cem hidden"]}),
     ("cem edits and moves his hidden note", {"Anna": None, "Ben": None, "Cem": ["anna 1", "cem moved"],
                                              "fac": ["anna 1", "anna hidden", "cem moved"]}),
     ("cem deletes it", {"Anna": None, "Ben": None, "Cem": ["anna 1"], "fac": ["anna 1", "anna hidden"]}),
@@ -183,7 +184,7 @@ def test_the_group_view_is_the_same_object_for_pages_alike(ws):
     ws.ideas.add(text="from the facilitator", stage="contact")
     keys = []
     for v, who in zip(views_, viewers, strict=True):
-        values, group, key = v.follow(board.at(ws.version()), who, {})
+        values, _group, key = v.follow(board.at(ws.version()), who, {})
         keys.append(key)
         assert values["patch"]["items"]["put"][0]["text"] == "from the facilitator"
     assert keys[0] is not None and keys.count(keys[0]) == 3  # one encoding for the three pages

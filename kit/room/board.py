@@ -132,7 +132,7 @@ class Board:
 
     def personal(self, group: Group, viewer: Viewer) -> tuple[dict[int, Item], dict[str, Any]]:
         """The items ``viewer`` sees otherwise than the group (own notes, own hidden ones, own votes), and coverage."""
-        assert group.ctx is not None
+        ctx = group.ctx or views.board_context(self.canvas, self.rules, group.visible, self.evidence)
         own = self.authored.get(viewer.name, [])
         hidden = [r for r in own if r.get("hidden") and access.can_see(r, viewer, self.rules)]
         if hidden and self.fit:  # own hidden notes count in what is linked and covered: this viewer's own context
@@ -145,7 +145,7 @@ class Board:
         for r in (*own, *self.voted.get(viewer.name, ())):
             if r["id"] in out or not access.can_see(r, viewer, self.rules):
                 continue
-            item = views.board_item(r, viewer, group.ctx)
+            item = views.board_item(r, viewer, ctx)
             if group.by_id.get(r["id"]) != item:
                 out[r["id"]] = item
         return out, group.coverage

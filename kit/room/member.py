@@ -131,7 +131,8 @@ class Member:
     def _follow_state(self) -> None:
         extra, self.result = self.result, {}
         session, view = self.session, self.view
-        assert session is not None
+        if session is None:
+            return
         if view is None:
             values = {**session.changes(), **extra}
             if values:

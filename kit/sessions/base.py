@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import i18n
-from . import delta
 from ..errors import RequestError, StorageFailure, UndoConflict, ValidationError, WorkshopError
+from . import delta
 
 if TYPE_CHECKING:
     from ..workshop import Workshop
@@ -127,6 +127,10 @@ class Session:
             values["patch"] = {"base": self._patched, "version": self.version, **patch}
             self._patched = self.version
         return values
+
+    def lists(self) -> dict[str, Any]:
+        """The item lists as last sent, whole."""
+        return {k: self._sent[k] for k in delta.ITEM_KEYS if k in self._sent}
 
     def resync(self) -> None:
         """The page missed a patch: the next :meth:`changes` sends the item lists whole."""

@@ -16,6 +16,7 @@ The same patches travel to JupyterLab (anywidget custom messages) and to the roo
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -67,7 +68,7 @@ def apply_items(items: Sequence[Item], delta: Mapping[str, Any]) -> list[Item]:
 
 def is_sorted(items: Sequence[Item]) -> bool:
     keys = [sort_key(i) for i in items]
-    return all(a <= b for a, b in zip(keys, keys[1:], strict=False))
+    return all(a <= b for a, b in itertools.pairwise(keys))
 
 
 def apply(state: dict[str, Any], patch: Mapping[str, Any]) -> bool:

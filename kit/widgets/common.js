@@ -70,6 +70,7 @@ function keyOf(node) {
 
 /** Make `old` look like `neu` (same tag), keeping `old` and every child that can be kept. */
 function morph(old, neu) {
+  if (neu._wkKeep) return;  // a note whose element is still right (see keptNote): left as it is
   if (old.nodeType === 3 || old.nodeType === 8) {
     if (old.nodeValue !== neu.nodeValue) old.nodeValue = neu.nodeValue;
     return;
@@ -93,7 +94,7 @@ function morphChildren(old, neu) {
   }
   let next = 0;
   const wanted = [];
-  for (const child of [...neu.childNodes]) {
+  for (let child of [...neu.childNodes]) {
     const key = keyOf(child);
     let match = null;
     if (key) {
@@ -106,6 +107,7 @@ function morphChildren(old, neu) {
       }
     }
     if (match) morph(match, child);
+    else if (child._wkBuild) child = child._wkBuild();  // a kept note not on the page (yet): built in full
     wanted.push(match || child);
   }
   const keep = new Set(wanted);
@@ -460,7 +462,7 @@ function noteEl(note, ctx) {
       ev.dataTransfer.effectAllowed = "move";
     });
   }
-  if (!readonly) on(el, "keydown", (ev, node) => noteKeys(ev, node, note, { ...ctx, editable }));
+  if (!readonly) on(el, "keydown", (ev, node) => noteKeys(ev, node, note, { ...(ui.ctx || ctx), area, editable }));
   on(el, "click", () => {
     if (linkTarget && !readonly) {
       send(model, linking.fit.includes(note.id) ? "unlink" : "link", { source: linking.id, target: note.id });
@@ -530,7 +532,7 @@ function areaEl(area, notes, ctx) {
   // a scrolling list must be reachable by keyboard (axe: scrollable-region-focusable), and says what it holds
   const list = h("div", { class: "kit-notes", tabindex: 0, role: "group", "aria-label": fmt(L.notes_in, { area: area.title }),
     dataset: { key: `list:${area.id}`, scroll: `area:${area.id}` } });  // keyed: it keeps the focus across re-renders
-  for (const note of notes) list.append(noteEl(note, { ...ctx, area }));
+  for (const note of notes) list.append(keptNote(note, { ...ctx, area }));
   const cov = (model.get("coverage") || {})[area.id];
   // The guiding question is shown while the area is empty, then kept as the heading's tooltip.
   const current = ui.currentArea === area.id ? " kit-current" : "";
@@ -562,12 +564,38 @@ function boardContext(model, ui, rerender) {
   const items = model.get("items");
   const areaById = new Map(areas.map((a) => [a.id, a]));
   announce(ui, items, areaById, model.get("labels"));
-  return {
-    model, ui, rerender, areas, items, areaById,
-    byId: new Map(items.map((i) => [i.id, i])),
+  const byId = new Map(items.map((i) => [i.id, i]));
+  // Everything a note's element depends on besides the note itself: when none of it changed, a note
+  // that did not change keeps its element (keptNote), so an incoming change costs only what it changed.
+  const epoch = [areas, model.get("controls"), model.get("labels"), model.get("features"), model.get("colors"),
+    model.get("rank_scale"), ui.linkSource, ui.linkSource !== null ? byId.get(ui.linkSource) : null];
+  const same = !!ui.epoch && epoch.every((v, i) => v === ui.epoch[i]);
+  ui.epoch = epoch;
+  if (!same) ui.notes = new Map();
+  const ctx = {
+    model, ui, rerender, areas, items, areaById, byId,
     fitTargets: new Set(areas.filter((a) => a.fits).map((a) => a.fits)),
     notesIn: (id) => items.filter((i) => i.area === id),
   };
+  ui.ctx = ctx;  // handlers of kept notes read the current notes through it
+  return ctx;
+}
+
+/** A note's element, or a stand-in that tells morph to keep the one on the page: the note, its area
+ *  and everything else it shows are what they were when it was last drawn (see boardContext's epoch). */
+function keptNote(note, ctx) {
+  const { ui } = ctx;
+  const key = `note:${note.id}`;
+  const mine = ui.editing === key || (ui.openMenu || "").endsWith(`:${note.id}`);
+  const last = ui.notes.get(note.id);
+  if (last && last.note === note && last.area === ctx.area && !mine && !last.mine) {
+    const stub = h("article", { dataset: { id: note.id, key } });
+    stub._wkKeep = true;
+    stub._wkBuild = () => noteEl(note, ctx);
+    return stub;
+  }
+  ui.notes.set(note.id, { note, area: ctx.area, mine });
+  return noteEl(note, ctx);
 }
 
 /** Ctrl+Z / Ctrl+Shift+Z anywhere in the widget (but not while typing). Keys and mouse presses in the
@@ -609,9 +637,85 @@ function withConnection(widget) {
   return {
     ...widget,
     render(ctx) {
-      const stop = followConnection(ctx.model, ctx.el);
-      const done = widget.render(ctx);
-      return () => { stop(); Promise.resolve(done).then((f) => { if (typeof f === "function") f(); }); };
+      const model = patchedModel(ctx.model);
+      const stop = followConnection(model, ctx.el);
+      const done = widget.render({ ...ctx, model });
+      return () => {
+        stop(); model.close();
+        Promise.resolve(done).then((f) => { if (typeof f === "function") f(); });
+      };
     },
+  };
+}
+
+// ----------------------------------------------------------------------------- item lists by patches
+// A canvas's item lists (items, ideas) never travel whole with every change: Python sends a patch
+// (kit/sessions/delta.py) as an anywidget custom message, {t: "patch", base, version, items: {put,
+// remove, order?}} or {t: "patch", full: true, version, items: [...]}, in JupyterLab and in the room
+// alike. A patch whose base is not the version held means one was missed: the widget asks {t: "resync"}
+// and gets its lists whole. Unchanged items stay the same objects, so a note that did not change keeps
+// its element (keptNote).
+
+const ITEM_KEYS = ["items", "ideas"];
+
+/** Python's sort of an item list: by pos (the canvas slot), then id; a list without pos by id. */
+function sortKey(item) { return [item.pos === undefined || item.pos === null ? item.id : item.pos, item.id]; }
+function before(a, b) { const x = sortKey(a), y = sortKey(b); return x[0] - y[0] || x[1] - y[1]; }
+
+/** `items` with a delta applied: the twin of kit.sessions.delta.apply_items. */
+function applyItems(items, delta) {
+  const gone = new Set(delta.remove || []);
+  const put = new Map((delta.put || []).map((i) => [i.id, i]));
+  const sorted = items.every((item, n) => n === 0 || before(items[n - 1], item) <= 0);
+  const out = [];
+  for (const item of items) {
+    if (gone.has(item.id)) continue;
+    const changed = put.get(item.id);
+    out.push(changed || item);
+    put.delete(item.id);
+  }
+  out.push(...put.values());
+  if (delta.order) {
+    const at = new Map(delta.order.map((id, n) => [id, n]));
+    return out.sort((a, b) => (at.get(a.id) ?? at.size) - (at.get(b.id) ?? at.size));
+  }
+  if ((delta.put || []).length && sorted) out.sort(before);
+  return out;
+}
+
+/** The model a widget draws from: the host's model, with the item lists kept from patches. */
+function patchedModel(model) {
+  /** @type {Record<string, any[]>} */
+  const lists = {};
+  let version = null;
+  const listeners = new Map();
+  const emit = (event) => { for (const fn of [...(listeners.get(event) || [])]) fn(); };
+  const receive = (msg) => {
+    if (!msg || msg.t !== "patch") return;
+    if (!msg.full && msg.base !== version) { model.send({ t: "resync" }); return; }
+    const changed = ITEM_KEYS.filter((key) => key in msg);
+    for (const key of changed) lists[key] = msg.full ? msg[key] : applyItems(lists[key] || [], msg[key]);
+    version = msg.version;
+    for (const key of changed) emit(`change:${key}`);
+    if (changed.length) emit("change");
+  };
+  model.on("msg:custom", receive);
+  if (version === null && model.get("canvas_id")) model.send({ t: "resync" });  // nothing held yet
+  return {
+    get: (key) => (key in lists ? lists[key] : ITEM_KEYS.includes(key) ? [] : model.get(key)),
+    set: (key, value) => model.set(key, value),
+    save_changes: () => model.save_changes(),
+    send: (content) => model.send(content),
+    on(event, fn) {
+      model.on(event, fn);
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event).add(fn);
+    },
+    off(event, fn) {
+      model.off(event, fn);
+      if (listeners.has(event)) listeners.get(event).delete(fn);
+    },
+    close() { model.off("msg:custom", receive); },
+    version: () => version,
   };
 }
