@@ -27,8 +27,8 @@ from kit.sessions import delta
 
 
 class Client:
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, compress: bool = True) -> None:
+        self.url, self.compress = url, compress
         self.conn: WebSocketClientConnection | None = None
         self.hello: dict[str, Any] = {}
         self.joined: dict[str, Any] = {}
@@ -45,7 +45,8 @@ class Client:
         self._reader: asyncio.Task[None] | None = None
 
     async def connect(self) -> Client:
-        self.conn = await websocket_connect(self.url, max_message_size=8 * 1024 * 1024)
+        self.conn = await websocket_connect(self.url, max_message_size=8 * 1024 * 1024,
+                                            compression_options={} if self.compress else None)  # as browsers do
         self._reader = asyncio.get_running_loop().create_task(self._read())
         await self.until(lambda c: bool(c.hello), 10)
         return self
@@ -116,6 +117,11 @@ class Client:
             self._changed.clear()
             with contextlib.suppress(TimeoutError):  # the loop checks the deadline
                 await asyncio.wait_for(self._changed.wait(), left)
+
+    def wire(self) -> tuple[int, int]:
+        """Bytes received as messages and on the wire (after permessage-deflate), as tornado counts them."""
+        protocol: Any = self.conn.protocol if self.conn is not None else None
+        return (getattr(protocol, "_message_bytes_in", 0), getattr(protocol, "_wire_bytes_in", 0))
 
     def texts(self) -> list[str]:
         return [i["text"] for i in self.state.get("items", [])]

@@ -104,3 +104,43 @@ def test_a_page_that_lost_its_connection_says_so_and_catches_up(room):
     with kit.open(path, actor="check") as ws:
         assert sorted(i["text"] for i in ws.ideas.all()) == ["back again", "while you were away"]
     assert [o for o in outside if not o.startswith("console:")] == []
+
+
+@pytest.mark.browser
+def test_typing_keeps_its_text_focus_editor_and_scroll_while_50_changes_arrive(room):
+    from playwright.sync_api import expect
+
+    path, url, _, browser = room
+    outside: list[str] = []
+    page = _page(browser, outside, viewport={"width": 1200, "height": 800})
+    _join(page, url, "Anna", "Blau")
+    field = page.locator('.kit-area[data-area="contact"] .kit-add input')
+    field.click()
+    field.type("Halb getipp")
+    with kit.open(path, actor="Ben") as ws:
+        for n in range(50):  # 50 commits: the room follows each as it sees it
+            ws.ideas.add(text=f"Ben {n}", stage="contact" if n % 2 else "website", author="Ben", team="Blau")
+    expect(page.locator(".kit-note")).to_have_count(50)
+    assert field.input_value() == "Halb getipp"
+    assert page.evaluate("document.activeElement.dataset.key") == "add:contact"
+    assert page.evaluate("document.activeElement.selectionStart") == len("Halb getipp")
+    field.type("t")
+    field.press("Enter")
+    mine = page.locator(".kit-note", has_text="Halb getippt")
+    expect(mine).to_have_count(1)
+    # an open editor and a scrolled list survive changes as well
+    mine.dblclick()
+    editor = page.locator(".kit-note .kit-editor")
+    editor.fill("Halb geändert")
+    notes = page.locator('.kit-area[data-area="contact"] .kit-notes')
+    notes.evaluate("n => { n.style.maxHeight = '200px'; n.style.overflow = 'auto'; n.scrollTop = 120; }")
+    top = notes.evaluate("n => n.scrollTop")
+    with kit.open(path, actor="Ben") as ws:
+        for n in range(10):
+            ws.ideas.add(text=f"Ben later {n}", stage="contact", author="Ben", team="Blau")
+    expect(page.locator(".kit-note")).to_have_count(61)
+    assert editor.input_value() == "Halb geändert" and editor.evaluate("n => n === document.activeElement")
+    assert top > 0 and notes.evaluate("n => n.scrollTop") == top
+    editor.press("Enter")
+    expect(page.locator(".kit-note-text", has_text="Halb geändert")).to_have_count(1)
+    assert outside == []
