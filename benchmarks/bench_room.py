@@ -41,7 +41,7 @@ def rss(pid: int) -> float:
     return float("nan")
 
 
-def start_room(path: Path, tmp: Path) -> tuple[subprocess.Popen[str], str]:
+def start_room(path: Path | str, tmp: Path) -> tuple[subprocess.Popen[str], str]:
     tokens = tmp / "tokens"
     tokens.write_text(f"bench {TOKEN}\n")
     tokens.chmod(0o600)
