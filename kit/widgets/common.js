@@ -107,7 +107,7 @@ function morphChildren(old, neu) {
       }
     }
     if (match) morph(match, child);
-    else if (child._wkBuild) child = child._wkBuild();  // a kept note not on the page (yet): built in full
+    else child = materialize(child);
     wanted.push(match || child);
   }
   const keep = new Set(wanted);
@@ -115,6 +115,21 @@ function morphChildren(old, neu) {
   wanted.forEach((child, i) => {
     if (old.childNodes[i] !== child) old.insertBefore(child, old.childNodes[i] || null);
   });
+}
+
+/** A new node for the page: stand-ins for kept elements in it (see keep) built in full, as nothing is kept there. */
+function materialize(node) {
+  if (node._wkBuild) return node._wkBuild();
+  if (node.nodeType === 1) for (const stub of node.querySelectorAll("[data-wkstub]")) stub.replaceWith(stub._wkBuild());
+  return node;
+}
+
+/** A stand-in that tells morph to keep the page's element of the same key as it is (`build` makes it in full). */
+function keep(tag, key, build) {
+  const stub = h(tag, { dataset: { key, wkstub: "" } });
+  stub._wkKeep = true;
+  stub._wkBuild = build;
+  return stub;
 }
 
 /** Fill {name} placeholders of a label. */
@@ -142,7 +157,7 @@ function liveRender(model, el, traits, draw) {
     const keyed = active && el.contains(active) ? active.closest("[data-key]") : null;
     const key = keyed ? keyed.dataset.key : null;
     const sel = keyed === active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
-    const scrolls = [...el.querySelectorAll("[data-scroll]")].map((n) => [n.dataset.scroll, n.scrollTop, n.scrollLeft]);
+    const scrolls = [...el.querySelectorAll("[data-scroll]")].map((n) => [n, n.dataset.scroll, n.scrollTop, n.scrollLeft]);
     const t0 = performance.now();
     ui.rendering = true;  // a focused editor removed by the re-render must not count as "done"
     try {
@@ -151,12 +166,13 @@ function liveRender(model, el, traits, draw) {
       if (current && current.nodeName === next.nodeName && el.childNodes.length === 1) morph(current, next);
       else el.replaceChildren(next);
     } finally { ui.rendering = false; }
-    for (const [k, top, left] of scrolls) {
+    for (const [kept, k, top, left] of scrolls) {  // a kept node keeps its scroll (and reading it would force a layout)
+      if (kept.isConnected) continue;
       const n = el.querySelector(`[data-scroll="${CSS.escape(k)}"]`);
       if (n) { n.scrollTop = top; n.scrollLeft = left; }
     }
     if (key) {
-      const again = el.querySelector(`[data-key="${CSS.escape(key)}"]`);
+      const again = keyed.isConnected ? keyed : el.querySelector(`[data-key="${CSS.escape(key)}"]`);
       if (again && again !== document.activeElement) {
         again.focus({ preventScroll: true });
         if (sel && "setSelectionRange" in again) { try { again.setSelectionRange(sel[0], sel[1]); } catch (e) { /* not text */ } }
@@ -257,20 +273,20 @@ function rootEl(model, cls, ...children) {
 
 /** One line for the live region about notes other people added, changed or removed since the last render. */
 function announce(ui, items, areaById, L) {
-  const seen = new Map(items.map((i) => [i.id, `${i.area}\u0000${i.text}`]));
+  const seen = new Map(items.map((i) => [i.id, i]));
   const before = ui.seen;
   ui.seen = seen;
   if (!before) return;
   const title = (id) => areaById.get(id)?.title || id;
   const said = [];
   for (const i of items) {
-    if (i.mine) continue;
     const was = before.get(i.id);
+    if (i.mine || was === i) continue;  // unchanged items stay the same objects (patches)
     if (was === undefined) said.push(fmt(L.live_added, { area: title(i.area), text: i.text.slice(0, 80) }));
-    else if (was !== seen.get(i.id)) said.push(fmt(L.live_changed, { area: title(i.area), text: i.text.slice(0, 80) }));
+    else if (was.area !== i.area || was.text !== i.text) said.push(fmt(L.live_changed, { area: title(i.area), text: i.text.slice(0, 80) }));
   }
   for (const [id, was] of before) {
-    if (!seen.has(id) && !ui.removedByMe?.has(id)) said.push(fmt(L.live_removed, { area: title(was.split("\u0000")[0]) }));
+    if (!seen.has(id) && !ui.removedByMe?.has(id)) said.push(fmt(L.live_removed, { area: title(was.area) }));
   }
   if (said.length) ui.announce = said.length > 3 ? fmt(L.live_many, { count: said.length }) : said.join(" ");
 }
@@ -530,9 +546,18 @@ function areaEl(area, notes, ctx) {
   const L = model.get("labels");
   const readonly = !!(model.get("controls") || {}).readonly;
   // a scrolling list must be reachable by keyboard (axe: scrollable-region-focusable), and says what it holds
-  const list = h("div", { class: "kit-notes", tabindex: 0, role: "group", "aria-label": fmt(L.notes_in, { area: area.title }),
-    dataset: { key: `list:${area.id}`, scroll: `area:${area.id}` } });  // keyed: it keeps the focus across re-renders
-  for (const note of notes) list.append(keptNote(note, { ...ctx, area }));
+  const listOf = (draw) => {
+    const list = h("div", { class: "kit-notes", tabindex: 0, role: "group", "aria-label": fmt(L.notes_in, { area: area.title }),
+      dataset: { key: `list:${area.id}`, scroll: `area:${area.id}` } });  // keyed: it keeps the focus across re-renders
+    for (const note of notes) list.append(draw(note, { ...ctx, area }));
+    return list;
+  };
+  // The same notes as last time (and nothing else changed, see boardContext): the list on the page stays as it is.
+  const busy = notes.some((n) => ui.editing === `note:${n.id}` || (ui.openMenu || "").endsWith(`:${n.id}`));
+  const last = ui.lists.get(area.id);
+  const same = last && !busy && !last.busy && last.notes.length === notes.length && notes.every((n, i) => n === last.notes[i]);
+  ui.lists.set(area.id, { notes, busy });
+  const list = same ? keep("div", `list:${area.id}`, () => listOf(noteEl)) : listOf(keptNote);
   const cov = (model.get("coverage") || {})[area.id];
   // The guiding question is shown while the area is empty, then kept as the heading's tooltip.
   const current = ui.currentArea === area.id ? " kit-current" : "";
@@ -565,17 +590,19 @@ function boardContext(model, ui, rerender) {
   const areaById = new Map(areas.map((a) => [a.id, a]));
   announce(ui, items, areaById, model.get("labels"));
   const byId = new Map(items.map((i) => [i.id, i]));
+  const inArea = new Map();
+  for (const i of items) { if (!inArea.has(i.area)) inArea.set(i.area, []); inArea.get(i.area).push(i); }
   // Everything a note's element depends on besides the note itself: when none of it changed, a note
   // that did not change keeps its element (keptNote), so an incoming change costs only what it changed.
   const epoch = [areas, model.get("controls"), model.get("labels"), model.get("features"), model.get("colors"),
     model.get("rank_scale"), ui.linkSource, ui.linkSource !== null ? byId.get(ui.linkSource) : null];
   const same = !!ui.epoch && epoch.every((v, i) => v === ui.epoch[i]);
   ui.epoch = epoch;
-  if (!same) ui.notes = new Map();
+  if (!same) { ui.notes = new Map(); ui.lists = new Map(); }
   const ctx = {
     model, ui, rerender, areas, items, areaById, byId,
     fitTargets: new Set(areas.filter((a) => a.fits).map((a) => a.fits)),
-    notesIn: (id) => items.filter((i) => i.area === id),
+    notesIn: (id) => [...(inArea.get(id) || [])],
   };
   ui.ctx = ctx;  // handlers of kept notes read the current notes through it
   return ctx;
@@ -588,12 +615,7 @@ function keptNote(note, ctx) {
   const key = `note:${note.id}`;
   const mine = ui.editing === key || (ui.openMenu || "").endsWith(`:${note.id}`);
   const last = ui.notes.get(note.id);
-  if (last && last.note === note && last.area === ctx.area && !mine && !last.mine) {
-    const stub = h("article", { dataset: { id: note.id, key } });
-    stub._wkKeep = true;
-    stub._wkBuild = () => noteEl(note, ctx);
-    return stub;
-  }
+  if (last && last.note === note && last.area === ctx.area && !mine && !last.mine) return keep("article", key, () => noteEl(note, ctx));
   ui.notes.set(note.id, { note, area: ctx.area, mine });
   return noteEl(note, ctx);
 }
@@ -658,15 +680,19 @@ function withConnection(widget) {
 
 const ITEM_KEYS = ["items", "ideas"];
 
-/** Python's sort of an item list: by pos (the canvas slot), then id; a list without pos by id. */
-function sortKey(item) { return [item.pos === undefined || item.pos === null ? item.id : item.pos, item.id]; }
-function before(a, b) { const x = sortKey(a), y = sortKey(b); return x[0] - y[0] || x[1] - y[1]; }
+/** Python's sort of an item list (delta.sort_key): by pos (the canvas slot), then id; without pos by id. */
+function slotOf(item) { return item.pos === undefined || item.pos === null ? item.id : item.pos; }
+function before(a, b) { return slotOf(a) - slotOf(b) || a.id - b.id; }
+function isSorted(items) {
+  for (let n = 1; n < items.length; n++) if (before(items[n - 1], items[n]) > 0) return false;
+  return true;
+}
 
 /** `items` with a delta applied: the twin of kit.sessions.delta.apply_items. */
 function applyItems(items, delta) {
   const gone = new Set(delta.remove || []);
   const put = new Map((delta.put || []).map((i) => [i.id, i]));
-  const sorted = items.every((item, n) => n === 0 || before(items[n - 1], item) <= 0);
+  const sorted = isSorted(items);
   const out = [];
   for (const item of items) {
     if (gone.has(item.id)) continue;
@@ -679,7 +705,7 @@ function applyItems(items, delta) {
     const at = new Map(delta.order.map((id, n) => [id, n]));
     return out.sort((a, b) => (at.get(a.id) ?? at.size) - (at.get(b.id) ?? at.size));
   }
-  if ((delta.put || []).length && sorted) out.sort(before);
+  if ((delta.put || []).length && sorted && !isSorted(out)) out.sort(before);  // stable, as Python's sort
   return out;
 }
 
