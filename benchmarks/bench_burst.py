@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from kit import facilitation
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
-from bench_room import TOKEN, p95, start_room  # noqa: E402
+from bench_room import TOKEN, p95, room_for, start_room  # noqa: E402
 
 from roomclient import Client  # noqa: E402
 
@@ -183,13 +182,7 @@ def rows() -> list[Row]:
 
 def sqlite_rows() -> list[Row]:
     table: list[Row] = []
-    with tempfile.TemporaryDirectory() as tmp_name, ExitStack() as stack:
-        tmp = Path(tmp_name)
-        path = tmp / "burst.workshop"
-        with kit.new(path, title="Burst", language="de", actor="fac", teams=["Blue"]) as ws:
-            facilitation.set_step(ws, "07_plan")
-        proc, base = start_room(path, tmp)
-        stack.callback(lambda: (proc.send_signal(signal.SIGINT), proc.wait(30)))
+    with room_for("de") as (path, proc, base):
         url = f"ws://{base}w/bench/ws?token={TOKEN}"
 
         async def sqlite_runs() -> list[tuple[str, dict[str, Any]]]:
@@ -209,18 +202,9 @@ def sqlite_rows() -> list[Row]:
     return table
 
 
-def page_rows() -> list[tuple[str, float | str, str, str]]:
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        path = tmp / "page.workshop"
-        with kit.new(path, title="Seite", language="de", actor="fac", teams=["Blue"]) as ws:
-            facilitation.set_step(ws, "07_plan")
-        proc, base = start_room(path, tmp)
-        try:
-            found = main_thread(f"http://{base}w/bench/?token={TOKEN}", path)
-        finally:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(30)
+def page_rows() -> list[Row]:
+    with room_for("de") as (path, _, base):
+        found = main_thread(f"http://{base}w/bench/?token={TOKEN}", path)
     return [(f"page main thread per incoming change, {size} notes (Chromium)", ms, "ms", "≤ 3")
             for size, ms in found.items()]
 

@@ -268,7 +268,7 @@ def test_the_room_process_stops_cleanly_on_ctrl_c(tmp_path):
 
 
 def test_a_page_that_missed_a_patch_asks_and_gets_the_whole_list(room):
-    path, base, _ = room
+    _, base, _ = room
 
     async def main() -> None:
         anna, ben = await _clients(base, [("Anna", "Blue"), ("Ben", "Blue")])
