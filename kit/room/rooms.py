@@ -4,7 +4,8 @@ Why one watcher per workshop: 200 pages must not each poll the store. The watche
 new store version (PostgreSQL pushes it through LISTEN/NOTIFY, see ``store.subscribe``; a
 SQLite file is asked for its ``version()`` every :data:`POLL` seconds, one cheap query),
 computes the room line once (:class:`Now`: step, timer, canvas) and lets every member send
-only what changed for its viewer (kit.sessions ``diff()``, filtered by kit.access).
+only what changed for its viewer: a board's notes as patches computed once per group of pages
+that see the same (:mod:`kit.room.board`), other canvases by their session's ``changes()``.
 
 Each workshop has its own participant token; only its SHA-256 digest is kept and a token is
 compared with ``hmac.compare_digest``, so one workshop's token never opens another. The digest
