@@ -14,6 +14,7 @@ and 500 notes. ``BURST_SECONDS`` shortens the 200-page runs (default 60, the goa
 from __future__ import annotations
 
 import asyncio
+import multiprocessing as mp
 import os
 import signal
 import statistics
@@ -46,42 +47,88 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def crowd(urls: list[str], count: int, prefix: str) -> list[Client]:
-    clients = await asyncio.gather(*(Client(urls[i % len(urls)], light=True).connect() for i in range(count)))
-    for start in range(0, count, 50):  # joins in waves, as people arrive
-        wave = enumerate(clients[start:start + 50], start)
-        await asyncio.gather(*(c.join(f"{prefix}{i:03d}", "Blue") for i, c in wave))
+PROBES = 3  # pages more, in the bench's own process: not slowed by reading 50 pages' frames
+WORKERS = 4  # participant processes: one Python process cannot read 200 pages' frames in time by itself
+
+
+async def crowd(urls: list[str], names: list[str]) -> list[Client]:
+    clients = await asyncio.gather(*(Client(urls[i % len(urls)], light=True).connect() for i in range(len(names))))
+    for start in range(0, len(names), 10):  # joins in waves, as people arrive
+        await asyncio.gather(*(c.join(n, "Blue", 120) for c, n in zip(clients[start:start + 10],
+                                                                        names[start:start + 10], strict=True)))
     await asyncio.gather(*(c.until(lambda c: "patch_version" in c.state, 120) for c in clients))
     return list(clients)
 
 
-async def burst(clients: list[Client], seconds: float, tag: str, pids: list[int]) -> dict[str, Any]:
-    """Writers add RATE notes per second for ``seconds``; returns what the pages saw and what it cost."""
+def _participants(urls: list[str], names: list[str], tag: str, total: int, worker: int, barrier: Any,
+                  out: Any) -> None:
+    """One participant process: its pages join, wait for all, write every WORKERS-th note, follow all notes."""
+
+    async def main() -> dict[str, Any]:
+        clients = await crowd(urls, names)
+        wire0 = [c.wire() for c in clients]
+        await asyncio.to_thread(barrier.wait)
+        started = time.monotonic()
+        sent: dict[str, tuple[float, int]] = {}
+        for n in range(worker, total, WORKERS):
+            await asyncio.sleep(max(0.0, started + n / RATE - time.monotonic()))
+            index = (n * 7) % len(clients)
+            writer, text = clients[index], f"{tag} {n}{FILLER}"
+            sent[text] = (time.monotonic(), index)
+            request = {"op": "add", "nonce": f"{tag}-{n}", "area": AREAS[n % len(AREAS)], "text": text}
+            await writer.send({"t": "set", "gen": writer.room["gen"], "values": {"request": request}})
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and any(
+                sum(t.startswith(f"{tag} ") for t in c.seen) < total for c in clients):
+            await asyncio.sleep(0.25)
+        seen = [{t: at for t, at in c.seen.items() if t.startswith(f"{tag} ")} for c in clients]
+        wire = [(c.wire()[0] - w[0], c.wire()[1] - w[1]) for c, w in zip(clients, wire0, strict=True)]
+        for c in clients:
+            c.close()
+        return {"sent": sent, "seen": seen, "wire": wire, "resyncs": sum(c.resyncs for c in clients)}
+
+    out.put(asyncio.run(main()))
+
+
+def burst(urls: list[str], pages: int, seconds: float, tag: str, pids: list[int]) -> dict[str, Any]:
+    """``pages`` pages in WORKERS processes; writers add RATE notes per second for ``seconds`` (round robin);
+    returns what the pages saw and what it cost the room."""
+    ctx = mp.get_context("fork")
     total = int(RATE * seconds)
-    sent: dict[str, tuple[float, Client]] = {}
-    wire0 = [c.wire() for c in clients]
-    cpu0 = [cpu_seconds(p) for p in pids]
-    started = time.monotonic()
-    for n in range(total):
-        await asyncio.sleep(max(0.0, started + n / RATE - time.monotonic()))
-        writer = clients[(n * 7) % len(clients)]
-        text = f"{tag} {n}{FILLER}"
-        sent[text] = (time.monotonic(), writer)
-        request = {"op": "add", "nonce": f"{tag}-{n}", "area": AREAS[n % len(AREAS)], "text": text}
-        await writer.send({"t": "set", "gen": writer.room["gen"], "values": {"request": request}})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and any(
-            sum(t.startswith(f"{tag} ") for t in c.seen) < total for c in clients):
-        await asyncio.sleep(0.25)
-    elapsed = time.monotonic() - started
+    barrier, out = ctx.Barrier(WORKERS + 1), ctx.Queue()
+    names = [f"{tag[:3]}{i:03d}" for i in range(pages)]
+    procs = [ctx.Process(target=_participants, args=(urls, names[w::WORKERS], tag, total, w, barrier, out))
+             for w in range(WORKERS)]
+    for proc in procs:
+        proc.start()
+
+    async def probe() -> tuple[list[Any], list[dict[str, float]], float, list[float]]:
+        """PROBES more pages in this process, which has little else to do: what a page whose device keeps up sees."""
+        probes = await crowd(urls, [f"probe{i}" for i in range(PROBES)])
+        await asyncio.to_thread(barrier.wait, 300)
+        cpu0, started = [cpu_seconds(p) for p in pids], time.monotonic()
+        found = [await asyncio.to_thread(out.get, True, seconds + 300) for _ in procs]
+        elapsed = time.monotonic() - started
+        seen = [{t: at for t, at in c.seen.items() if t.startswith(f"{tag} ")} for c in probes]
+        for c in probes:
+            c.close()
+        return found, seen, elapsed, cpu0
+
+    found, probe_seen, elapsed, cpu0 = asyncio.run(probe())
+    for proc in procs:
+        proc.join(30)
     cpu = [(cpu_seconds(p) - c0) / elapsed for p, c0 in zip(pids, cpu0, strict=True)]
-    delays = [c.seen[t] - at for t, (at, writer) in sent.items() for c in clients if c is not writer and t in c.seen]
-    complete = sum(all(t in c.seen for t in sent) for c in clients)
-    messages = sum(c.wire()[0] - w[0] for c, w in zip(clients, wire0, strict=True))
-    wire = sum(c.wire()[1] - w[1] for c, w in zip(clients, wire0, strict=True))
-    return {"total": total, "sent": list(sent), "delays": delays, "complete": complete, "pages": len(clients),
-            "cpu": cpu, "message_per": messages / len(clients) / total, "wire_per": wire / len(clients) / total,
-            "resyncs": sum(c.resyncs for c in clients)}
+    sent = {t: at for f in found for t, (at, _) in f["sent"].items()}
+    writer = {t: (w, i) for w, f in enumerate(found) for t, (_, i) in f["sent"].items()}
+    delays = [seen[t] - at for w, f in enumerate(found) for i, seen in enumerate(f["seen"])
+              for t, at in sent.items() if writer[t] != (w, i) and t in seen]
+    complete = sum(len(seen) == total for f in found for seen in f["seen"])
+    probed = [seen[t] - at for seen in probe_seen for t, at in sent.items() if t in seen]
+    messages = sum(m for f in found for m, _ in f["wire"])
+    wire = sum(b for f in found for _, b in f["wire"])
+    return {"total": total, "sent": list(sent), "delays": delays, "probed": probed, "complete": complete,
+            "pages": pages, "cpu": cpu, "message_per": messages / pages / total, "wire_per": wire / pages / total,
+            "resyncs": sum(f["resyncs"] for f in found)}
 
 
 def stored_once(target: str | Path, texts: list[str]) -> int:
@@ -108,6 +155,10 @@ def burst_rows(label: str, found: dict[str, Any], stored: int) -> list[tuple[str
         (f"burst {label}: note to each other page, p50", statistics.median(found["delays"]), "s", ""),
         (f"burst {label}: note to each other page, p95", p95(found["delays"]), "s", "≤ 0.5" if big else ""),
         (f"burst {label}: note to each other page, max", max(found["delays"]), "s", ""),
+        (f"burst {label}: note to {PROBES} probe pages in a quiet process, p50", statistics.median(found["probed"]),
+         "s", ""),
+        (f"burst {label}: note to {PROBES} probe pages in a quiet process, p95", p95(found["probed"]), "s",
+         "≤ 0.5" if big else ""),
         (f"burst {label}: room CPU", " + ".join(f"{c:.2f}" for c in found["cpu"]), "cores",
          "≤ 1 each" if big else ""),
         (f"burst {label}: sent per page per note (JSON)", found["message_per"] / KIB, "KiB", "≤ 1"),
@@ -185,19 +236,11 @@ def sqlite_rows() -> list[Row]:
     with room_for("de") as (path, proc, base):
         url = f"ws://{base}w/bench/ws?token={TOKEN}"
 
-        async def sqlite_runs() -> list[tuple[str, dict[str, Any]]]:
-            out = []
-            clients = await crowd([url], 30, "T")
-            out.append(("30 pages, 20 notes/s, 20 s, empty board", await burst(clients, 20, "thirty", [proc.pid])))
-            await asyncio.to_thread(prefill, path, 500 - 400, "vorher")  # 400 from the first run: 500 now
-            clients += await crowd([url], 170, "Z")
-            label = f"200 pages, 20 notes/s, {SECONDS:.0f} s, from 500 notes"
-            out.append((label, await burst(clients, SECONDS, "zweihundert", [proc.pid])))
-            for c in clients:
-                c.close()
-            return out
-
-        for label, found in asyncio.run(sqlite_runs()):
+        runs = [("30 pages, 20 notes/s, 20 s, empty board", burst([url], 30, 20, "thirty", [proc.pid]))]
+        prefill(path, 500 - 400, "vorher")  # 400 from the first run: 500 now
+        label = f"200 pages, 20 notes/s, {SECONDS:.0f} s, from 500 notes"
+        runs.append((label, burst([url], 200, SECONDS, "zweihundert", [proc.pid])))
+        for label, found in runs:
             table += burst_rows(label, found, stored_once(path, found["sent"]))
     return table
 
@@ -210,6 +253,7 @@ def page_rows() -> list[Row]:
 
 
 def two_process_rows() -> list[tuple[str, float | str, str, str]]:
+    from kit.store import postgres
     from pgcluster import PASSWORD, Cluster
 
     cluster = Cluster(durable=True)
@@ -219,6 +263,7 @@ def two_process_rows() -> list[tuple[str, float | str, str, str]]:
         target = cluster.url("burst")
         with kit.new(target, title="Burst", language="de", actor="fac", teams=["Blue"]) as ws:
             facilitation.set_step(ws, "07_plan")
+        postgres.close_pools()  # no connection of this process may live on in the participant processes it forks
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             (tmp / "a").mkdir()
@@ -228,21 +273,12 @@ def two_process_rows() -> list[tuple[str, float | str, str, str]]:
             procs += [a, b]
             urls = [f"ws://{base}w/bench/ws?token={TOKEN}" for base in (base_a, base_b)]
 
-            async def run() -> dict[str, Any]:
-                clients = await crowd(urls, 200, "PG")
-                found = await burst(clients, SECONDS, "zwei", [a.pid, b.pid])
-                for c in clients:
-                    c.close()
-                return found
-
-            found = asyncio.run(run())
+            found = burst(urls, 200, SECONDS, "zwei", [a.pid, b.pid])
         label = f"2 processes x 100 pages, PostgreSQL, 20 notes/s, {SECONDS:.0f} s"
         return burst_rows(label, found, stored_once(target, found["sent"]))
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGINT)
             proc.wait(30)
-        from kit.store import postgres
-
         postgres.close_pools()
         cluster.destroy()

@@ -100,9 +100,9 @@ class Client:
         await self.conn.write_message(message if isinstance(message, (str, bytes)) else json.dumps(message),
                                       binary=isinstance(message, bytes))
 
-    async def join(self, name: str, team: str) -> None:
+    async def join(self, name: str, team: str, timeout: float = 10) -> None:
         await self.send({"t": "join", "name": name, "team": team})
-        await self.until(lambda c: bool(c.joined) or bool(c.refused), 10)
+        await self.until(lambda c: bool(c.joined) or bool(c.refused), timeout)
 
     async def request(self, op: str, **payload: Any) -> dict[str, Any]:
         nonce = f"{op}-{time.monotonic_ns()}"
