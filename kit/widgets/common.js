@@ -70,7 +70,7 @@ function keyOf(node) {
 
 /** Make `old` look like `neu` (same tag), keeping `old` and every child that can be kept. */
 function morph(old, neu) {
-  if (neu._wkKeep) return;  // a note whose element is still right (see keptNote): left as it is
+  if (neu._wkKeep) { if (neu._wkAfter) neu._wkAfter(old); return; }  // still right (see keep): left as it is
   if (old.nodeType === 3 || old.nodeType === 8) {
     if (old.nodeValue !== neu.nodeValue) old.nodeValue = neu.nodeValue;
     return;
@@ -555,9 +555,17 @@ function areaEl(area, notes, ctx) {
   // The same notes as last time (and nothing else changed, see boardContext): the list on the page stays as it is.
   const busy = notes.some((n) => ui.editing === `note:${n.id}` || (ui.openMenu || "").endsWith(`:${n.id}`));
   const last = ui.lists.get(area.id);
-  const same = last && !busy && !last.busy && last.notes.length === notes.length && notes.every((n, i) => n === last.notes[i]);
+  const kept = last && !busy && !last.busy && last.notes.length <= notes.length && last.notes.every((n, i) => n === notes[i]);
   ui.lists.set(area.id, { notes, busy });
-  const list = same ? keep("div", `list:${area.id}`, () => listOf(noteEl)) : listOf(keptNote);
+  const list = kept ? keep("div", `list:${area.id}`, () => listOf(noteEl)) : listOf(keptNote);
+  if (kept) {  // the same notes, or some only added at the end (a brainstorm burst): the page's list gets just those
+    const added = notes.slice(last.notes.length);
+    if (added.length) {
+      list._wkAfter = (old) => {
+        for (const note of added) { ui.notes.set(note.id, { note, area, mine: false }); old.append(noteEl(note, { ...ctx, area })); }
+      };
+    }
+  }
   const cov = (model.get("coverage") || {})[area.id];
   // The guiding question is shown while the area is empty, then kept as the heading's tooltip.
   const current = ui.currentArea === area.id ? " kit-current" : "";
