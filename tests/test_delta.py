@@ -10,6 +10,10 @@ change to a note it never saw must send it no patch at all.
 from __future__ import annotations
 
 import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -188,3 +192,30 @@ def test_the_group_view_is_the_same_object_for_pages_alike(ws):
         keys.append(key)
         assert values["patch"]["items"]["put"][0]["text"] == "from the facilitator"
     assert keys[0] is not None and keys.count(keys[0]) == 3  # one encoding for the three pages
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_page_applies_patches_as_python_does():
+    """common.js applyItems (the widget's) and delta.apply_items give the same list for the same patches."""
+    rng = random.Random(18)
+    cases = []
+    for _ in range(200):
+        before = [{"id": i, "pos": float(rng.randint(0, 30)), "text": "a"} for i in rng.sample(range(1, 60), 12)]
+        before.sort(key=delta.sort_key)
+        after = [dict(i) for i in before if rng.random() > 0.2]
+        for item in after:
+            if rng.random() < 0.2:
+                item["pos"] = float(rng.randint(0, 30))
+        after += [{"id": i, "pos": float(rng.randint(0, 30)), "text": "b"} for i in range(60, 60 + rng.randint(0, 3))]
+        if rng.random() < 0.5:
+            after.sort(key=delta.sort_key)  # else: an order of its own, which the patch then carries
+        patch = delta.items_delta(before, after)
+        if patch is not None:
+            assert [i["id"] for i in delta.apply_items(before, patch)] == [i["id"] for i in after]
+            cases.append((before, patch, [i["id"] for i in after]))
+    common = (Path(__file__).resolve().parents[1] / "kit" / "widgets" / "common.js").read_text(encoding="utf-8")
+    script = common + "\nconst cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n" \
+        "process.stdout.write(JSON.stringify(cases.map(([b, p]) => applyItems(b, p).map((i) => i.id))));\n"
+    out = subprocess.run(["node", "-e", script], input=json.dumps(cases), capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert json.loads(out.stdout) == [ids for _, _, ids in cases]
