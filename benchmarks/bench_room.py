@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +43,7 @@ def rss(pid: int) -> float:
     return float("nan")
 
 
-def start_room(path: Path, tmp: Path) -> tuple[subprocess.Popen[str], str]:
+def start_room(path: Path | str, tmp: Path) -> tuple[subprocess.Popen[str], str]:
     tokens = tmp / "tokens"
     tokens.write_text(f"bench {TOKEN}\n")
     tokens.chmod(0o600)
@@ -110,34 +112,42 @@ def join_times(link: str) -> list[float]:
     return times
 
 
-def rows() -> list[tuple[str, float | str, str, str]]:
+@contextmanager
+def room_for(language: str = "en") -> Iterator[tuple[Path, subprocess.Popen[str], str]]:
+    """A new workshop at the idea board and its room process; yields (workshop path, process, base address)."""
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         path = tmp / "bench.workshop"
-        with kit.new(path, title="Bench", language="en", actor="fac", teams=["Blue"]) as ws:
+        with kit.new(path, title="Bench", language=language, actor="fac", teams=["Blue"]) as ws:
             facilitation.set_step(ws, "07_plan")
         proc, base = start_room(path, tmp)
-        url = f"ws://{base}w/bench/ws?token={TOKEN}"
         try:
-            async def measure() -> dict[str, object]:
-                out: dict[str, object] = {"rss0": rss(proc.pid)}
-                clients = await crowd(url, 30)
-                await asyncio.sleep(0.5)
-                out["rss30"] = rss(proc.pid)
-                out["prop30"] = await propagation(clients, "thirty")
-                out["join"] = await asyncio.to_thread(join_times, f"http://{base}w/bench/?token={TOKEN}")
-                clients += await crowd(url, 170, first=30)
-                await asyncio.sleep(0.5)
-                out["rss200"] = rss(proc.pid)
-                out["prop200"] = await propagation(clients, "two hundred")
-                for c in clients:
-                    await c.close()
-                return out
-
-            found = asyncio.run(measure())
+            yield path, proc, base
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(30)
+
+
+def rows() -> list[tuple[str, float | str, str, str]]:
+    with room_for() as (_, proc, base):
+        url = f"ws://{base}w/bench/ws?token={TOKEN}"
+
+        async def measure() -> dict[str, object]:
+            out: dict[str, object] = {"rss0": rss(proc.pid)}
+            clients = await crowd(url, 30)
+            await asyncio.sleep(0.5)
+            out["rss30"] = rss(proc.pid)
+            out["prop30"] = await propagation(clients, "thirty")
+            out["join"] = await asyncio.to_thread(join_times, f"http://{base}w/bench/?token={TOKEN}")
+            clients += await crowd(url, 170, first=30)
+            await asyncio.sleep(0.5)
+            out["rss200"] = rss(proc.pid)
+            out["prop200"] = await propagation(clients, "two hundred")
+            for c in clients:
+                await c.close()
+            return out
+
+        found = asyncio.run(measure())
     rss0, rss30, rss200 = (float(found[k]) for k in ("rss0", "rss30", "rss200"))  # type: ignore[arg-type]
     prop30, prop200, join = (list(found[k]) for k in ("prop30", "prop200", "join"))  # type: ignore[call-overload]
     per = (rss200 - rss0) / 200

@@ -1,7 +1,9 @@
 """A small room client for the tests and the bench: a page without a browser, over tornado's WebSocket.
 
 It keeps what a page keeps: the texts, who it joined as, the room line and the widget state of
-the current ``gen`` (merged from ``state`` frames), and every refusal it was told.
+the current ``gen`` (merged from ``state`` frames, their item ``patch`` applied as the page does,
+kit.sessions.delta), and every refusal it was told. A patch it cannot apply (a gap) makes it ask
+for a resync, as the page does; ``drop_next`` lets a test lose one on purpose.
 """
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from kit.room.rooms import ServedWorkshop, ServedWorkshops
 from kit.room.server import RoomServer
+from kit.sessions import delta
 from kit.tokens import digest
 
 
 class Client:
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, compress: bool = True, light: bool = False) -> None:
+        self.url, self.compress = url, compress
+        self.light = light  # the bench's thousands of pages: check versions and note what arrived, keep no lists
         self.conn: WebSocketClientConnection | None = None
         self.hello: dict[str, Any] = {}
         self.joined: dict[str, Any] = {}
@@ -35,12 +39,16 @@ class Client:
         self.refused: list[str] = []
         self.seen: dict[str, float] = {}  # note text -> when this client first had it (monotonic)
         self.frames = 0
+        self.received = 0  # bytes of frames, as sent (before any compression)
+        self.resyncs = 0
+        self.drop_next = False  # lose the next patch (a test of the gap)
         self.closed = False
         self._changed = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
 
     async def connect(self) -> Client:
-        self.conn = await websocket_connect(self.url, max_message_size=8 * 1024 * 1024)
+        self.conn = await websocket_connect(self.url, max_message_size=8 * 1024 * 1024,
+                                            compression_options={} if self.compress else None)  # as browsers do
         self._reader = asyncio.get_running_loop().create_task(self._read())
         await self.until(lambda c: bool(c.hello), 10)
         return self
@@ -54,6 +62,7 @@ class Client:
                 self._changed.set()
                 return
             self.frames += 1
+            self.received += len(frame.encode() if isinstance(frame, str) else frame)
             msg = json.loads(frame)
             kind = msg.pop("t")
             if kind == "hello":
@@ -65,22 +74,36 @@ class Client:
                     self.state = {}
                 self.room = msg
             elif kind == "state" and msg["gen"] == self.room.get("gen"):
+                patch = msg["values"].pop("patch", None)
                 self.state.update(msg["values"])
-                now = time.monotonic()
-                for item in msg["values"].get("items", ()):
-                    self.seen.setdefault(item.get("text", ""), now)
+                if patch is not None:
+                    self._patch(msg["gen"], patch)
             elif kind == "refused":
                 self.refused.append(msg["message"])
             self._changed.set()
+
+    def _patch(self, gen: int, patch: dict[str, Any]) -> None:
+        if self.drop_next and not patch.get("full"):
+            self.drop_next = False
+            return
+        if self.light and (patch.get("full") or patch.get("base") == self.state.get("patch_version")):
+            self.state["patch_version"] = patch["version"]
+        elif self.light or not delta.apply(self.state, patch):
+            self.resyncs += 1
+            asyncio.get_running_loop().create_task(self.send({"t": "msg", "gen": gen, "content": {"t": "resync"}}))
+            return
+        now = time.monotonic()
+        for item in (patch["items"] if patch.get("full") else patch.get("items", {}).get("put", ())):
+            self.seen.setdefault(item.get("text", ""), now)
 
     async def send(self, message: Any) -> None:
         assert self.conn is not None
         await self.conn.write_message(message if isinstance(message, (str, bytes)) else json.dumps(message),
                                       binary=isinstance(message, bytes))
 
-    async def join(self, name: str, team: str) -> None:
+    async def join(self, name: str, team: str, timeout: float = 10) -> None:
         await self.send({"t": "join", "name": name, "team": team})
-        await self.until(lambda c: bool(c.joined) or bool(c.refused), 10)
+        await self.until(lambda c: bool(c.joined) or bool(c.refused), timeout)
 
     async def request(self, op: str, **payload: Any) -> dict[str, Any]:
         nonce = f"{op}-{time.monotonic_ns()}"
@@ -98,6 +121,11 @@ class Client:
             self._changed.clear()
             with contextlib.suppress(TimeoutError):  # the loop checks the deadline
                 await asyncio.wait_for(self._changed.wait(), left)
+
+    def wire(self) -> tuple[int, int]:
+        """Bytes received as messages and on the wire (after permessage-deflate), as tornado counts them."""
+        protocol: Any = self.conn.protocol if self.conn is not None else None
+        return (getattr(protocol, "_message_bytes_in", 0), getattr(protocol, "_wire_bytes_in", 0))
 
     def texts(self) -> list[str]:
         return [i["text"] for i in self.state.get("items", [])]

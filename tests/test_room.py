@@ -269,3 +269,27 @@ def test_the_room_process_stops_cleanly_on_ctrl_c(tmp_path):
             await client.close()
 
         asyncio.run(main())
+
+
+def test_a_page_that_missed_a_patch_asks_and_gets_the_whole_list(room):
+    _, base, _ = room
+
+    async def main() -> None:
+        anna, ben = await _clients(base, [("Anna", "Blue"), ("Ben", "Blue")])
+        await anna.request("add", area="contact", text="one")
+        await ben.until(lambda c: c.texts() == ["one"], 2)
+        ben.drop_next = True  # the next patch is lost on the way
+        await anna.request("add", area="contact", text="two")
+        await anna.request("add", area="contact", text="three")  # its base is the version Ben never got
+        await ben.until(lambda c: c.texts() == ["one", "two", "three"], 2)
+        assert ben.resyncs == 1 and anna.resyncs == 0
+        received = ben.received
+        await anna.request("add", area="contact", text="four " + "x" * 300)
+        await ben.until(lambda c: len(c.texts()) == 4, 2)
+        assert ben.received - received < 1024  # one note costs its size, not the board's
+        await ben.send({"t": "msg", "gen": ben.room["gen"], "content": {"t": "explode"}})
+        await ben.until(lambda c: bool(c.refused), 2)
+        for c in (anna, ben):
+            c.close()
+
+    asyncio.run(main())

@@ -586,3 +586,19 @@ def test_participant_writes_survive_other_processes_opening_the_file(ws):
         assert ask(anna, "add", area="contact", text=name) == ""
         seen = subprocess.run(read, capture_output=True, text=True, check=True).stdout.strip()
         assert seen == str(sorted(["first", "second", "third"][: n + 1]))
+
+
+def test_item_lists_reach_jupyterlab_as_patches_in_custom_messages(ws):
+    widget = show(ws, "idea_board")
+    sent: list[dict] = []
+    widget.send = lambda content, buffers=None: sent.append(content)  # what model.on("msg:custom") would get
+    assert widget.trait_metadata("items", "sync") is None  # never synced whole as a trait
+    widget._on_custom(widget, {"t": "resync"}, [])  # the page holds nothing yet
+    (full,) = sent
+    assert full["t"] == "patch" and full["full"] and full["items"] == []
+    assert ask(widget, "add", area="contact", text="erste Notiz") == ""
+    patch = sent[-1]
+    assert patch["base"] == full["version"] and [i["text"] for i in patch["items"]["put"]] == ["erste Notiz"]
+    assert [i["text"] for i in widget.items] == ["erste Notiz"]  # Python's trait holds the list whole
+    widget._on_custom(widget, {"t": "resync"}, [])  # a page that missed one gets the whole list
+    assert sent[-1]["full"] and [i["text"] for i in sent[-1]["items"]] == ["erste Notiz"]

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .. import i18n, roster
 from ..errors import WorkshopError
 from ..sessions import CanvasSession, for_canvas
+from .board import View, encode
 from .protocol import RateLimit, RoomError, dump, parse
 
 if TYPE_CHECKING:
     from ..workshop import Workshop
+    from .board import Board
     from .limits import Quota
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,14 @@ class Host(Protocol):
         """The quotas of the participant ``name`` (kit.room.limits)."""
         ...
 
+    def board(self, canvas_id: str) -> Board:
+        """A canvas as the pages see it now (kit.room.board)."""
+        ...
+
+    def refresh(self, member: Member) -> None:
+        """Send ``member`` what changed for it now (after a resync)."""
+        ...
+
 
 class Member:
     """The Python side of one WebSocket: join, then one canvas session at a time (``gen`` counts them)."""
@@ -73,6 +83,8 @@ class Member:
         self.canvas_id: str | None = None
         self.gen = 0
         self._room_sent: dict[str, Any] | None = None
+        self.view: View | None = None  # a board followed by deltas shared with the member's group (kit.room.board)
+        self.result: dict[str, Any] = {}  # the answer to the last request, sent with the change it made
 
     @property
     def language(self) -> str:
@@ -93,9 +105,20 @@ class Member:
                 return self.join(message["name"], message["team"], message.get("secret"))
             if kind == "set":
                 return self.set(message["gen"], message["values"])
+            if kind == "msg":
+                self.message(message["gen"], message.get("content"))
         except RoomError as exc:
             self.send(dump("refused", message=exc.render(self.language)))
-        return False  # "msg" (anywidget's custom messages): no kit widget sends any
+        return False
+
+    def message(self, gen: int, content: Any) -> None:
+        """An anywidget custom message from the widget: ``{"t": "resync"}`` (it missed a patch) is the one known."""
+        if self.session is None or gen != self.gen:
+            return  # an older widget's: nothing to answer
+        if not isinstance(content, dict) or content.get("t") != "resync":
+            raise RoomError("room.malformed", problem="unknown custom message")
+        self.resync()
+        self.room.refresh(self)
 
     def join(self, name: str, team: str, secret: str | None = None) -> bool:
         """Register (again, after a reconnect, with the page's participant secret) and show the room;
@@ -137,8 +160,11 @@ class Member:
                     result = {"error": session.explain(exc)}
             else:
                 raise RoomError("room.not_settable", name=key)
-        self._send_state({**session.diff(), **result})
-        return bool(result)
+        if result.get("error") or not result:  # nothing changed: the answer alone (and what changed meanwhile)
+            self._send_state({**(session.changes() if self.view is None else {}), **result})
+            return False
+        self.result = result  # sent with the change, when the room follows it (at once, for everyone)
+        return True
 
     def _request(self, session: CanvasSession, request: dict[str, Any]) -> dict[str, Any]:
         """Apply a request within this participant's quotas (kit.room.limits); past one, refused in one line."""
@@ -159,17 +185,53 @@ class Member:
             self._room_sent = now.public
             self.send(dump("room", gen=self.gen, server_now=now.server_now, **now.public))
         if self.session is not None:
-            values = self.session.diff()
+            self._follow_state()
+
+    def _follow_state(self) -> None:
+        extra, self.result = self.result, {}
+        session, view = self.session, self.view
+        if session is None:
+            return
+        if view is None:
+            values = {**session.changes(), **extra}
             if values:
                 self._send_state(values)
+            return
+        if not self.room.ws.store.connected:  # what the page shows stays, marked stale; the whole list afterwards
+            values = {k: v for k, v in session.reconnecting().items() if view.sent.get(k) != v}
+            view.sent.update(values)
+            view.sync = None
+            if values or extra:
+                self._send_state({**values, **extra})
+            return
+        if not view.sent:
+            extra = {**session.fixed(), **extra}  # labels, areas, ...: once per canvas
+        values, group, key = view.follow(self.room.board(session.canvas.id), session.viewer(), extra)
+        if not values:
+            return
+        if key is None:
+            self._send_state(values)
+        else:
+            body = group.frame(key, lambda: encode(values))
+            self.send(f'{{"t":"state","gen":{self.gen},"values":{body}}}')
+
+    def resync(self) -> None:
+        """The page missed a patch: the next frame carries the whole lists."""
+        if self.session is not None:
+            self.session.resync()
+        if self.view is not None:
+            self.view.sync = None
 
     def _open(self, canvas_id: str | None) -> None:
         self._close_session()
         self.canvas_id = canvas_id
         self.gen += 1
         self._room_sent = None
+        self.view = None
         if canvas_id is not None and self.ws is not None:
             self.session = for_canvas(self.ws, canvas_id, participant=self.name, team=self.team)
+            if type(self.session) is CanvasSession and self.session.participant:
+                self.view = View()
 
     def _send_state(self, values: dict[str, Any]) -> None:
         self.send(dump("state", gen=self.gen, values=values))

@@ -7,10 +7,11 @@ parsed into one of a few shapes (:func:`parse`); anything else is refused with a
 
 Page -> room: ``{"t": "join", "name", "team", "secret"?}`` (``secret``: what an earlier ``joined``
 gave), ``{"t": "set", "gen", "values": {trait: value}}`` (the anywidget model's ``save_changes``;
-``request`` is the widget handshake of kit.widgets.base), ``{"t": "ping"}``. Room -> page:
-``hello`` (texts, teams), ``joined`` (name, team, the participant's secret), ``room`` (step,
-timer, canvas), ``state`` (``gen``: which widget; ``values``: only what changed), ``refused``
-(``message``), ``pong``.
+``request`` is the widget handshake of kit.widgets.base), ``{"t": "msg", "gen", "content"}`` (the model's
+``send``: ``{"t": "resync"}`` when the page missed a patch), ``{"t": "ping"}``. Room -> page: ``hello``
+(texts, teams), ``joined`` (name, team, the participant's secret), ``room`` (step, timer, canvas),
+``state`` (``gen``: which widget; ``values``: only what changed, the item lists as one ``patch`` with
+``base`` and ``version``, kit.sessions.delta), ``refused`` (``message``), ``pong``.
 """
 from __future__ import annotations
 
@@ -68,6 +69,8 @@ def parse(frame: str | bytes) -> dict[str, Any]:
         raise RoomError("room.malformed", problem="no known 't'")
     if message["t"] == "set" and not (isinstance(message.get("values"), dict) and isinstance(message.get("gen"), int)):
         raise RoomError("room.malformed", problem="'set' needs 'gen' and 'values'")
+    if message["t"] == "msg" and not isinstance(message.get("gen"), int):
+        raise RoomError("room.malformed", problem="'msg' needs 'gen'")
     if message["t"] == "join" and not (all(isinstance(message.get(k), str) for k in ("name", "team"))
                                        and isinstance(message.get("secret", ""), (str, type(None)))):
         raise RoomError("room.malformed", problem="'join' needs 'name' and 'team'")

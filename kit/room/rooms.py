@@ -4,7 +4,8 @@ Why one watcher per workshop: 200 pages must not each poll the store. The watche
 new store version (PostgreSQL pushes it through LISTEN/NOTIFY, see ``store.subscribe``; a
 SQLite file is asked for its ``version()`` every :data:`POLL` seconds, one cheap query),
 computes the room line once (:class:`Now`: step, timer, canvas) and lets every member send
-only what changed for its viewer (kit.sessions ``diff()``, filtered by kit.access).
+only what changed for its viewer: a board's notes as patches computed once per group of pages
+that see the same (:mod:`kit.room.board`), other canvases by their session's ``changes()``.
 
 Each workshop has its own participant token; only its SHA-256 digest is kept and a token is
 compared with ``hmac.compare_digest``, so one workshop's token never opens another. The digest
@@ -28,6 +29,7 @@ from ..store import room_digests
 from ..widgets import module_for
 from ..workshop import Workshop
 from ..workshop import open as open_workshop
+from .board import Board
 from .limits import Quota
 from .member import Member, Now
 from .protocol import RoomError, dump
@@ -72,6 +74,7 @@ class ServedWorkshop:
         self.texts = i18n.texts("serve", self.language)
         self.checked = 0.0
         self.quotas: dict[str, Quota] = {}  # by participant: a second tab or a reconnect shares them
+        self.boards: dict[str, Board] = {}  # the canvases pages follow by deltas (kit.room.board)
         self.opened = self.current_digest()  # the digest the connected pages were admitted with
 
     def current_digest(self) -> bytes | None:
@@ -138,11 +141,25 @@ class ServedWorkshop:
         """A participant's handle: their name and role on the room's one store connection."""
         return Workshop(self.shared, actor=name, role="participant")  # type: ignore[arg-type]
 
+    def board(self, canvas_id: str) -> Board:
+        """A canvas as the pages see it, read once per version of the workshop."""
+        board = self.boards.get(canvas_id)
+        if board is None:
+            board = self.boards[canvas_id] = Board(self.ws.canvas(canvas_id))
+        return board.at(self.ws.version())
+
+    def refresh(self, member: Member) -> None:
+        """One member sends what changed for it now (a resync), the others at the next change."""
+        with self.shared.frozen():
+            member.follow(self.now())
+
     def fan_out(self, force: bool = False) -> int:
         """If the workshop moved (or ``force``), every member sends what changed; returns the version."""
         self.checked = time.monotonic()
         version = self.ws.version()
         if version == self.version and not force:
+            for member in [m for m in self.members if m.result]:  # a request that changed nothing: its answer
+                self.refresh(member)
             return version
         self.version = version
         if self.token_digest is None and self.current_digest() != self.opened:

@@ -4,7 +4,8 @@
 of a canvas, chosen by its declared layout; :class:`TimerSession`, :class:`AgendaSession` and
 :class:`InterviewSession` serve the room controls and the interview debrief. A session needs
 no kernel and no widget library: kit.widgets moves its dicts into traits, and a room server
-can send them over a WebSocket (``diff()`` gives only what changed; ``apply(request)`` the answer).
+can send them over a WebSocket (``diff()`` gives only what changed, ``changes()`` the same with the
+item lists as patches, kit.sessions.delta; ``apply(request)`` the answer).
 """
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import i18n
 from ..errors import RequestError, StorageFailure, UndoConflict, ValidationError, WorkshopError
+from . import delta
 
 if TYPE_CHECKING:
     from ..store.abc import LiveStore
@@ -44,6 +45,7 @@ class Session:
         self.version = -1  # the store version the last state was read at
         self._fixed: dict[str, Any] | None = None
         self._sent: dict[str, Any] = {}
+        self._patched: int | None = None  # the version of the last patch of item lists sent (None: send them whole)
         self._language: str | None = None  # known once the store was read; shown while it cannot be
         self.closed = False
 
@@ -101,6 +103,40 @@ class Session:
         changed = {k: v for k, v in full.items() if self._sent.get(k, _UNSET) != v}
         self._sent.update(changed)
         return changed
+
+    def changes(self) -> dict[str, Any]:
+        """:meth:`diff`, with the item lists (kit.sessions.delta ``ITEM_KEYS``) as one ``patch``.
+
+        The first time, and after :meth:`resync`, the patch carries the lists whole (``full``);
+        afterwards only the items added, changed or removed, from ``base`` (the version of the
+        previous patch) to ``version``.
+        """
+        before = {k: self._sent[k] for k in delta.ITEM_KEYS if k in self._sent}
+        values = self.diff()
+        lists = {k: values.pop(k) for k in delta.ITEM_KEYS if k in values}
+        if self._patched is None:
+            lists = {**before, **lists}
+            if lists:
+                values["patch"] = {"full": True, "version": self.version, **lists}
+                self._patched = self.version
+            return values
+        patch: dict[str, Any] = {}
+        for key, items in lists.items():
+            change = delta.items_delta(before.get(key) or [], items)
+            if change is not None:
+                patch[key] = change
+        if patch:
+            values["patch"] = {"base": self._patched, "version": self.version, **patch}
+            self._patched = self.version
+        return values
+
+    def lists(self) -> dict[str, Any]:
+        """The item lists as last sent, whole."""
+        return {k: self._sent[k] for k in delta.ITEM_KEYS if k in self._sent}
+
+    def resync(self) -> None:
+        """The page missed a patch: the next :meth:`changes` sends the item lists whole."""
+        self._patched = None
 
     # ------------------------------------------------------------------ requests
     def ops(self) -> dict[str, Op]:

@@ -6,6 +6,7 @@ process of someone who may not see it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import access, journey
@@ -62,39 +63,68 @@ def controls(rules: access.Rules, viewer: Viewer, records: list[dict[str, Any]])
             "readonly": access.read_only(viewer, rules)}
 
 
-def board_state(canvas: Canvas, viewer: Viewer) -> dict[str, Any]:
-    """Notes, controls, fit coverage and evidence for a board or Value Proposition Canvas."""
-    rules = canvas.rules()
-    author = rules.owner
-    feats = features(canvas)
-    every = canvas.items()
-    visible = [r for r in every if access.can_see(r, viewer, rules)]
-    evidence = canvas.evidence_counts() if feats["evidence"] else {}
+@dataclass(frozen=True)
+class BoardContext:
+    """What a board item's fields depend on besides its record and viewer: the notes visible with it."""
+
+    canvas: Canvas
+    rules: access.Rules
+    area_of: dict[int, str]  # visible note -> its area
+    addressed: frozenset[int]
+    evidence: dict[int, Any]
+    fits: dict[str, str]  # area -> the area it fits
+
+
+def board_context(canvas: Canvas, rules: access.Rules, visible: list[dict[str, Any]],
+                  evidence: dict[int, Any] | None = None) -> BoardContext:
+    """The context of ``visible`` notes (``evidence``: :meth:`Canvas.evidence_counts`, if already read)."""
+    if evidence is None:
+        evidence = canvas.evidence_counts() if features(canvas)["evidence"] else {}
     area_of = {r["id"]: r[canvas.area_field] for r in visible}
     fits = {a["id"]: a["fits"] for a in canvas.declaration["areas"] if a.get("fits")}
     addressed: set[int] = set()
     for r in visible:
         if r[canvas.area_field] in fits:
             addressed.update(i for i in r.get("fit", []) if area_of.get(i) == fits[r[canvas.area_field]])
-    items = []
-    for r in visible:
-        total, mine = votes_of(r, viewer.name)
-        items.append({
-            "id": r["id"], "area": r[canvas.area_field], "text": r[canvas.text_field],
-            "rank": r.get("rank"), "color": r.get("color") or "", "fit": [i for i in r.get("fit", []) if i in area_of],
-            "votes": total, "my_votes": mine, "hidden": bool(r.get("hidden")),
-            "author": (r.get(author) or "") if author else "", "team": r.get("team") or "",
-            "mine": access.is_mine(r, viewer, rules),
-            "editable": access.can_change(r, viewer, rules),
-            "evidence": evidence.get(r["id"]), "addressed": r["id"] in addressed,
-            "status": r.get("status") or "",
-        })
-    coverage = {}
-    for target in dict.fromkeys(fits.values()):
-        ids = [r["id"] for r in visible if r[canvas.area_field] == target]
-        coverage[target] = {"total": len(ids), "addressed": sum(i in addressed for i in ids),
-                            "unaddressed": [i for i in ids if i not in addressed]}
-    return {"items": items, "coverage": coverage, "controls": controls(rules, viewer, every)}
+    return BoardContext(canvas, rules, area_of, frozenset(addressed), evidence, fits)
+
+
+def board_item(r: dict[str, Any], viewer: Viewer, ctx: BoardContext) -> dict[str, Any]:
+    """One note as ``viewer`` sees it (who may see it at all is :func:`kit.access.can_see`'s answer)."""
+    canvas, rules = ctx.canvas, ctx.rules
+    author = rules.owner
+    total, mine = votes_of(r, viewer.name)
+    return {
+        "id": r["id"], "area": r[canvas.area_field], "text": r[canvas.text_field], "pos": canvas.slot(r),
+        "rank": r.get("rank"), "color": r.get("color") or "",
+        "fit": [i for i in r.get("fit", []) if i in ctx.area_of],
+        "votes": total, "my_votes": mine, "hidden": bool(r.get("hidden")),
+        "author": (r.get(author) or "") if author else "", "team": r.get("team") or "",
+        "mine": access.is_mine(r, viewer, rules),
+        "editable": access.can_change(r, viewer, rules),
+        "evidence": ctx.evidence.get(r["id"]), "addressed": r["id"] in ctx.addressed,
+        "status": r.get("status") or "",
+    }
+
+
+def coverage(ctx: BoardContext, visible: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per area that others fit (pains, gains): how many of its visible notes are addressed."""
+    out = {}
+    for target in dict.fromkeys(ctx.fits.values()):
+        ids = [r["id"] for r in visible if r[ctx.canvas.area_field] == target]
+        out[target] = {"total": len(ids), "addressed": sum(i in ctx.addressed for i in ids),
+                       "unaddressed": [i for i in ids if i not in ctx.addressed]}
+    return out
+
+
+def board_state(canvas: Canvas, viewer: Viewer) -> dict[str, Any]:
+    """Notes, controls, fit coverage and evidence for a board or Value Proposition Canvas."""
+    rules = canvas.rules()
+    every = canvas.items()
+    visible = [r for r in every if access.can_see(r, viewer, rules)]
+    ctx = board_context(canvas, rules, visible)
+    return {"items": [board_item(r, viewer, ctx) for r in visible], "coverage": coverage(ctx, visible),
+            "controls": controls(rules, viewer, every)}
 
 
 def emotion_curves(stages: list[str], touchpoints: list[dict[str, Any]],

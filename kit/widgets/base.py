@@ -4,7 +4,9 @@ Contract with the browser (traitlets only): state traits are written by Python o
 the widget's plain-Python session (kit.sessions); the browser sets ``request`` to
 ``{"op": ..., "nonce": ..., ...}`` to ask for one change; Python applies it through the
 session (kit API and kit.access), pushes what changed, and answers in ``ack`` (the nonce)
-and ``error`` (a message in the workshop language, empty when all went well). The JS side
+and ``error`` (a message in the workshop language, empty when all went well). Item lists
+(``items``, ``ideas``) are not synced as traits: they reach the page as patches, anywidget custom
+messages (kit.sessions.delta; ``{"t": "resync"}`` from the page gets them whole). The JS side
 of the same handshake is ``send`` in common.js, shared by every widget. Every open widget
 follows changes made elsewhere through kit.live; ``connection`` says when the workshop's
 server is out of reach (the page shows it as a banner and dims the stale view).
@@ -60,6 +62,7 @@ class SessionWidget(anywidget.AnyWidget):
         super().__init__(**{k: v for k, v in session.diff().items() if k in names}, **kwargs)
         if session.writable:
             self.observe(self._received, names=list(session.writable))
+        self.on_msg(self._on_custom)
         live.register(self)
 
     @property
@@ -71,8 +74,19 @@ class SessionWidget(anywidget.AnyWidget):
         return self.session.store
 
     def refresh(self) -> None:
-        """Push what changed in the session's state (unchanged traits send nothing)."""
-        self._set(self.session.diff())
+        """Push what changed in the session's state (unchanged traits send nothing; item lists as a patch)."""
+        values = self.session.changes()
+        patch = values.pop("patch", None)
+        self._set(values)
+        if patch is not None:
+            self._set(self.session.lists())  # Python's traits hold them whole; the page gets the patch
+            self.send({"t": "patch", **patch})
+
+    def _on_custom(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        """The page missed a patch (or holds none yet): its lists whole."""
+        if isinstance(content, dict) and content.get("t") == "resync":
+            self.session.resync()
+            self.refresh()
 
     def _set(self, values: dict[str, Any]) -> None:
         with self.hold_sync():
@@ -113,7 +127,7 @@ class CanvasWidget(SessionWidget):
     intro = traitlets.Unicode("").tag(sync=True)
     labels: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     areas: traitlets.List[Any] = traitlets.List().tag(sync=True)
-    items: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    items: traitlets.List[Any] = traitlets.List()  # not synced: the page gets patches (custom messages)
     coverage: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     controls: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     me: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)

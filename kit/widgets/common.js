@@ -110,6 +110,7 @@ function keyOf(node) {
 
 /** Make `old` look like `neu` (same tag), keeping `old` and every child that can be kept. */
 function morph(old, neu) {
+  if (neu._wkKeep) { if (neu._wkAfter) neu._wkAfter(old); return; }  // still right (see keep): left as it is
   if (old.nodeType === 3 || old.nodeType === 8) {
     if (old.nodeValue !== neu.nodeValue) old.nodeValue = neu.nodeValue;
     return;
@@ -133,7 +134,7 @@ function morphChildren(old, neu) {
   }
   let next = 0;
   const wanted = [];
-  for (const child of [...neu.childNodes]) {
+  for (let child of [...neu.childNodes]) {
     const key = keyOf(child);
     let match = null;
     if (key) {
@@ -146,6 +147,7 @@ function morphChildren(old, neu) {
       }
     }
     if (match) morph(match, child);
+    else child = materialize(child);
     wanted.push(match || child);
   }
   const keep = new Set(wanted);
@@ -153,6 +155,21 @@ function morphChildren(old, neu) {
   wanted.forEach((child, i) => {
     if (old.childNodes[i] !== child) old.insertBefore(child, old.childNodes[i] || null);
   });
+}
+
+/** A new node for the page: stand-ins for kept elements in it (see keep) built in full, as nothing is kept there. */
+function materialize(node) {
+  if (node._wkBuild) return node._wkBuild();
+  if (node.nodeType === 1) for (const stub of node.querySelectorAll("[data-wkstub]")) stub.replaceWith(stub._wkBuild());
+  return node;
+}
+
+/** A stand-in that tells morph to keep the page's element of the same key as it is (`build` makes it in full). */
+function keep(tag, key, build) {
+  const stub = h(tag, { dataset: { key, wkstub: "" } });
+  stub._wkKeep = true;
+  stub._wkBuild = build;
+  return stub;
 }
 
 /** Fill {name} placeholders of a label. */
@@ -193,7 +210,7 @@ function liveRender(model, el, traits, draw) {
     const key = keyed ? keyed.dataset.key : null;
     const sel = keyed === active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
     const scrolls = [...el.querySelectorAll("[data-scroll]")].map((n) => /** @type {HTMLElement} */ (n))
-      .map((n) => /** @type {[string, number, number]} */ ([n.dataset.scroll, n.scrollTop, n.scrollLeft]));
+      .map((n) => /** @type {[HTMLElement, string, number, number]} */ ([n, n.dataset.scroll, n.scrollTop, n.scrollLeft]));
     const t0 = performance.now();
     ui.rendering = true;  // a focused editor removed by the re-render must not count as "done"
     try {
@@ -202,12 +219,13 @@ function liveRender(model, el, traits, draw) {
       if (current && current.nodeName === next.nodeName && el.childNodes.length === 1) morph(current, next);
       else el.replaceChildren(next);
     } finally { ui.rendering = false; }
-    for (const [k, top, left] of scrolls) {
+    for (const [kept, k, top, left] of scrolls) {  // a kept node keeps its scroll (and reading it would force a layout)
+      if (kept.isConnected) continue;
       const n = el.querySelector(`[data-scroll="${CSS.escape(k)}"]`);
       if (n) { n.scrollTop = top; n.scrollLeft = left; }
     }
     if (key) {
-      const again = /** @type {any} */ (el.querySelector(`[data-key="${CSS.escape(key)}"]`));
+      const again = /** @type {any} */ (keyed.isConnected ? keyed : el.querySelector(`[data-key="${CSS.escape(key)}"]`));
       if (again && again !== document.activeElement) {
         again.focus({ preventScroll: true });
         if (sel && "setSelectionRange" in again) { try { again.setSelectionRange(sel[0], sel[1]); } catch (e) { /* not text */ } }
@@ -315,20 +333,20 @@ function rootEl(model, cls, ...children) {
 
 /** One line for the live region about notes other people added, changed or removed since the last render. */
 function announce(ui, items, areaById, L) {
-  const seen = new Map(items.map((i) => [i.id, `${i.area}\u0000${i.text}`]));
+  const seen = new Map(items.map((i) => [i.id, i]));
   const before = ui.seen;
   ui.seen = seen;
   if (!before) return;
   const title = (id) => areaById.get(id)?.title || id;
   const said = [];
   for (const i of items) {
-    if (i.mine) continue;
     const was = before.get(i.id);
+    if (i.mine || was === i) continue;  // unchanged items stay the same objects (patches)
     if (was === undefined) said.push(fmt(L.live_added, { area: title(i.area), text: i.text.slice(0, 80) }));
-    else if (was !== seen.get(i.id)) said.push(fmt(L.live_changed, { area: title(i.area), text: i.text.slice(0, 80) }));
+    else if (was.area !== i.area || was.text !== i.text) said.push(fmt(L.live_changed, { area: title(i.area), text: i.text.slice(0, 80) }));
   }
   for (const [id, was] of before) {
-    if (!seen.has(id) && !ui.removedByMe?.has(id)) said.push(fmt(L.live_removed, { area: title(was.split("\u0000")[0]) }));
+    if (!seen.has(id) && !ui.removedByMe?.has(id)) said.push(fmt(L.live_removed, { area: title(was.area) }));
   }
   if (said.length) ui.announce = said.length > 3 ? fmt(L.live_many, { count: said.length }) : said.join(" ");
 }
@@ -521,7 +539,7 @@ function noteEl(note, ctx) {
       ev.dataTransfer.effectAllowed = "move";
     });
   }
-  if (!readonly) on(el, "keydown", (ev, node) => noteKeys(ev, node, note, { ...ctx, editable }));
+  if (!readonly) on(el, "keydown", (ev, node) => noteKeys(ev, node, note, { ...(ui.ctx || ctx), area, editable }));
   on(el, "click", () => {
     if (linkTarget && !readonly) {
       send(model, linking.fit.includes(note.id) ? "unlink" : "link", { source: linking.id, target: note.id });
@@ -589,9 +607,26 @@ function areaEl(area, notes, ctx) {
   const L = model.get("labels");
   const readonly = !!(model.get("controls") || {}).readonly;
   // a scrolling list must be reachable by keyboard (axe: scrollable-region-focusable), and says what it holds
-  const list = h("div", { class: "kit-notes", tabindex: 0, role: "group", "aria-label": fmt(L.notes_in, { area: area.title }),
-    dataset: { key: `list:${area.id}`, scroll: `area:${area.id}` } });  // keyed: it keeps the focus across re-renders
-  for (const note of notes) list.append(noteEl(note, { ...ctx, area }));
+  const listOf = (draw) => {
+    const list = h("div", { class: "kit-notes", tabindex: 0, role: "group", "aria-label": fmt(L.notes_in, { area: area.title }),
+      dataset: { key: `list:${area.id}`, scroll: `area:${area.id}` } });  // keyed: it keeps the focus across re-renders
+    for (const note of notes) list.append(draw(note, { ...ctx, area }));
+    return list;
+  };
+  // The same notes as last time (and nothing else changed, see boardContext): the list on the page stays as it is.
+  const busy = notes.some((n) => ui.editing === `note:${n.id}` || (ui.openMenu || "").endsWith(`:${n.id}`));
+  const last = ui.lists.get(area.id);
+  const kept = last && !busy && !last.busy && last.notes.length <= notes.length && last.notes.every((n, i) => n === notes[i]);
+  ui.lists.set(area.id, { notes, busy });
+  const list = kept ? keep("div", `list:${area.id}`, () => listOf(noteEl)) : listOf(keptNote);
+  if (kept) {  // the same notes, or some only added at the end (a brainstorm burst): the page's list gets just those
+    const added = notes.slice(last.notes.length);
+    if (added.length) {
+      list._wkAfter = (old) => {
+        for (const note of added) { ui.notes.set(note.id, { note, area, mine: false }); old.append(noteEl(note, { ...ctx, area })); }
+      };
+    }
+  }
   const cov = (model.get("coverage") || {})[area.id];
   // The guiding question is shown while the area is empty, then kept as the heading's tooltip.
   const current = ui.currentArea === area.id ? " kit-current" : "";
@@ -626,12 +661,35 @@ function boardContext(model, ui, rerender) {
   const items = model.get("items");
   const areaById = new Map(areas.map((a) => [a.id, a]));
   announce(ui, items, areaById, model.get("labels"));
-  return {
-    model, ui, rerender, areas, items, areaById,
-    byId: new Map(items.map((i) => [i.id, i])),
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const inArea = new Map();
+  for (const i of items) { if (!inArea.has(i.area)) inArea.set(i.area, []); inArea.get(i.area).push(i); }
+  // Everything a note's element depends on besides the note itself: when none of it changed, a note
+  // that did not change keeps its element (keptNote), so an incoming change costs only what it changed.
+  const epoch = [areas, model.get("controls"), model.get("labels"), model.get("features"), model.get("colors"),
+    model.get("rank_scale"), ui.linkSource, ui.linkSource !== null ? byId.get(ui.linkSource) : null];
+  const same = !!ui.epoch && epoch.every((v, i) => v === ui.epoch[i]);
+  ui.epoch = epoch;
+  if (!same) { ui.notes = new Map(); ui.lists = new Map(); }
+  const ctx = {
+    model, ui, rerender, areas, items, areaById, byId,
     fitTargets: new Set(areas.filter((a) => a.fits).map((a) => a.fits)),
-    notesIn: (id) => items.filter((i) => i.area === id),
+    notesIn: (id) => [...(inArea.get(id) || [])],
   };
+  ui.ctx = ctx;  // handlers of kept notes read the current notes through it
+  return ctx;
+}
+
+/** A note's element, or a stand-in that tells morph to keep the one on the page: the note, its area
+ *  and everything else it shows are what they were when it was last drawn (see boardContext's epoch). */
+function keptNote(note, ctx) {
+  const { ui } = ctx;
+  const key = `note:${note.id}`;
+  const mine = ui.editing === key || (ui.openMenu || "").endsWith(`:${note.id}`);
+  const last = ui.notes.get(note.id);
+  if (last && last.note === note && last.area === ctx.area && !mine && !last.mine) return keep("article", key, () => noteEl(note, ctx));
+  ui.notes.set(note.id, { note, area: ctx.area, mine });
+  return noteEl(note, ctx);
 }
 
 /** Ctrl+Z / Ctrl+Shift+Z anywhere in the widget (but not while typing). Keys and mouse presses in the
@@ -679,9 +737,13 @@ function withConnection(widget) {
   return {
     ...widget,
     render(ctx) {
-      const stop = followConnection(ctx.model, ctx.el);
-      const done = widget.render(ctx);
-      return () => { stop(); Promise.resolve(done).then((f) => { if (typeof f === "function") f(); }); };
+      const model = patchedModel(ctx.model);
+      const stop = followConnection(model, ctx.el);
+      const done = widget.render({ ...ctx, model });
+      return () => {
+        stop(); model.close();
+        Promise.resolve(done).then((f) => { if (typeof f === "function") f(); });
+      };
     },
   };
 }
@@ -701,4 +763,80 @@ function canvasWidget(traits, draw) {
       return liveRender(model, el, traits, (ui, again) => draw(model, ui, again));
     },
   });
+}
+
+// ----------------------------------------------------------------------------- item lists by patches
+// A canvas's item lists (items, ideas) never travel whole with every change: Python sends a patch
+// (kit/sessions/delta.py) as an anywidget custom message, {t: "patch", base, version, items: {put,
+// remove, order?}} or {t: "patch", full: true, version, items: [...]}, in JupyterLab and in the room
+// alike. A patch whose base is not the version held means one was missed: the widget asks {t: "resync"}
+// and gets its lists whole. Unchanged items stay the same objects, so a note that did not change keeps
+// its element (keptNote).
+
+const ITEM_KEYS = ["items", "ideas"];
+
+/** Python's sort of an item list (delta.sort_key): by pos (the canvas slot), then id; without pos by id. */
+function slotOf(item) { return item.pos === undefined || item.pos === null ? item.id : item.pos; }
+function before(a, b) { return slotOf(a) - slotOf(b) || a.id - b.id; }
+function isSorted(items) {
+  for (let n = 1; n < items.length; n++) if (before(items[n - 1], items[n]) > 0) return false;
+  return true;
+}
+
+/** `items` with a delta applied: the twin of kit.sessions.delta.apply_items. */
+function applyItems(items, delta) {
+  const gone = new Set(delta.remove || []);
+  const put = new Map((delta.put || []).map((i) => [i.id, i]));
+  const sorted = isSorted(items);
+  const out = [];
+  for (const item of items) {
+    if (gone.has(item.id)) continue;
+    const changed = put.get(item.id);
+    out.push(changed || item);
+    put.delete(item.id);
+  }
+  out.push(...put.values());
+  if (delta.order) {
+    const at = new Map(delta.order.map((id, n) => [id, n]));
+    return out.sort((a, b) => (at.get(a.id) ?? at.size) - (at.get(b.id) ?? at.size));
+  }
+  if ((delta.put || []).length && sorted && !isSorted(out)) out.sort(before);  // stable, as Python's sort
+  return out;
+}
+
+/** The model a widget draws from: the host's model, with the item lists kept from patches. */
+function patchedModel(model) {
+  /** @type {Record<string, any[]>} */
+  const lists = {};
+  let version = null;
+  const listeners = new Map();
+  const emit = (event) => { for (const fn of [...(listeners.get(event) || [])]) fn(); };
+  const receive = (msg) => {
+    if (!msg || msg.t !== "patch") return;
+    if (!msg.full && msg.base !== version) { model.send({ t: "resync" }); return; }
+    const changed = ITEM_KEYS.filter((key) => key in msg);
+    for (const key of changed) lists[key] = msg.full ? msg[key] : applyItems(lists[key] || [], msg[key]);
+    version = msg.version;
+    for (const key of changed) emit(`change:${key}`);
+    if (changed.length) emit("change");
+  };
+  model.on("msg:custom", receive);
+  if (version === null && model.get("canvas_id")) model.send({ t: "resync" });  // nothing held yet
+  return {
+    get: (key) => (key in lists ? lists[key] : ITEM_KEYS.includes(key) ? [] : model.get(key)),
+    set: (key, value) => model.set(key, value),
+    save_changes: () => model.save_changes(),
+    send: (content) => model.send(content),
+    on(event, fn) {
+      model.on(event, fn);
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event).add(fn);
+    },
+    off(event, fn) {
+      model.off(event, fn);
+      if (listeners.has(event)) listeners.get(event).delete(fn);
+    },
+    close() { model.off("msg:custom", receive); },
+    version: () => version,
+  };
 }

@@ -21,7 +21,7 @@ class TouchpointMapWidget(CanvasWidget):
     _css = styles("touchpoints.css")
 
     lanes: traitlets.List[Any] = traitlets.List().tag(sync=True)
-    ideas: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    ideas: traitlets.List[Any] = traitlets.List()  # not synced: patches, as ``items``
     personas: traitlets.List[Any] = traitlets.List().tag(sync=True)
     curves: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     evidence: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)

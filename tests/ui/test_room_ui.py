@@ -127,4 +127,42 @@ def test_finding_11_the_token_leaves_the_address_bar_and_a_reload_is_the_same_pe
     expect(other.locator(".kit-who")).to_have_text("Thomas (2) · Team Grün")
     SHOTS.mkdir(parents=True, exist_ok=True)
     other.screenshot(path=str(SHOTS / "second_thomas.png"))
+
+
+def test_typing_keeps_its_text_focus_editor_and_scroll_while_50_changes_arrive(room):
+    from playwright.sync_api import expect
+
+    path, url, _, browser = room
+    outside: list[str] = []
+    page = _page(browser, outside, viewport={"width": 1200, "height": 800})
+    _join(page, url, "Anna", "Blau")
+    field = page.locator('.kit-area[data-area="contact"] .kit-add input')
+    field.click()
+    field.type("Halb getipp")
+    with kit.open(path, actor="Ben") as ws:
+        for n in range(50):  # 50 commits: the room follows each as it sees it
+            ws.ideas.add(text=f"Ben {n}", stage="contact" if n % 2 else "website", author="Ben", team="Blau")
+    expect(page.locator(".kit-note")).to_have_count(50)
+    assert field.input_value() == "Halb getipp"
+    assert page.evaluate("document.activeElement.dataset.key") == "add:contact"
+    assert page.evaluate("document.activeElement.selectionStart") == len("Halb getipp")
+    field.type("t")
+    field.press("Enter")
+    mine = page.locator(".kit-note", has_text="Halb getippt")
+    expect(mine).to_have_count(1)
+    # an open editor and a scrolled list survive changes as well
+    mine.dblclick()
+    editor = page.locator(".kit-note .kit-editor")
+    editor.fill("Halb geändert")
+    notes = page.locator('.kit-area[data-area="contact"] .kit-notes')
+    notes.evaluate("n => { n.style.maxHeight = '200px'; n.style.overflow = 'auto'; n.scrollTop = 120; }")
+    top = notes.evaluate("n => n.scrollTop")
+    with kit.open(path, actor="Ben") as ws:
+        for n in range(10):
+            ws.ideas.add(text=f"Ben later {n}", stage="contact", author="Ben", team="Blau")
+    expect(page.locator(".kit-note")).to_have_count(61)
+    assert editor.input_value() == "Halb geändert" and editor.evaluate("n => n === document.activeElement")
+    assert top > 0 and notes.evaluate("n => n.scrollTop") == top
+    editor.press("Enter")
+    expect(page.locator(".kit-note-text", has_text="Halb geändert")).to_have_count(1)
     assert outside == []

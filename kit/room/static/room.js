@@ -28,15 +28,17 @@ let timer = { running: false };
 let clockOffset = 0;
 let ended = false; // the facilitator closed the room: no reconnecting to a link that no longer opens it
 
-/** anywidget's model contract over the room's WebSocket.
+/** anywidget's model contract over the room's WebSocket: state keys, and custom messages both ways
+ *  (`send`, and "msg:custom" for the item patches the room sends inside its state frames).
  * @implements {WidgetModel} */
 class Model {
-  constructor(gen) { this.gen = gen; this.state = {}; this.dirty = {}; this.listeners = new Map(); }
+  constructor(gen) { this.gen = gen; this.state = {}; this.dirty = {}; this.listeners = new Map(); this.inbox = []; }
   get(key) { return this.state[key]; }
   set(key, value) { this.state[key] = value; this.dirty[key] = value; this.emit(`change:${key}`); }
   on(event, fn) {
     if (!this.listeners.has(event)) this.listeners.set(event, new Set());
     this.listeners.get(event).add(fn);
+    if (event === "msg:custom") { const waiting = this.inbox; this.inbox = []; for (const msg of waiting) fn(msg); }
   }
   off(event, fn) {
     if (!event) this.listeners.clear();
@@ -50,10 +52,17 @@ class Model {
     if (!transmit({ t: "set", gen: this.gen, values })) this.update({ error: texts.offline_refused });
   }
   send(content) { transmit({ t: "msg", gen: this.gen, content }); }
-  /** Values from the room: set them all, then tell the widget (one re-render per batch). */
+  /** Values from the room: set them all, then tell the widget (one re-render per batch); the item patch
+   *  as a custom message (kept until the widget listens: the first one comes before it is drawn). */
   update(values) {
-    Object.assign(this.state, values);
-    for (const key of Object.keys(values)) this.emit(`change:${key}`);
+    const { patch, ...rest } = values;
+    Object.assign(this.state, rest);
+    for (const key of Object.keys(rest)) this.emit(`change:${key}`);
+    if (patch) {
+      const msg = { t: "patch", ...patch };
+      if (this.listeners.get("msg:custom")?.size) this.emit("msg:custom", msg);
+      else this.inbox = msg.full ? [msg] : [...this.inbox, msg];
+    }
     this.emit("change");
   }
 }
