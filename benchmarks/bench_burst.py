@@ -84,7 +84,7 @@ def _participants(urls: list[str], names: list[str], tag: str, total: int, worke
         seen = [{t: at for t, at in c.seen.items() if t.startswith(f"{tag} ")} for c in clients]
         wire = [(c.wire()[0] - w[0], c.wire()[1] - w[1]) for c, w in zip(clients, wire0, strict=True)]
         for c in clients:
-            c.close()
+            await c.close()
         return {"sent": sent, "seen": seen, "wire": wire, "resyncs": sum(c.resyncs for c in clients)}
 
     out.put(asyncio.run(main()))
@@ -111,7 +111,7 @@ def burst(urls: list[str], pages: int, seconds: float, tag: str, pids: list[int]
         elapsed = time.monotonic() - started
         seen = [{t: at for t, at in c.seen.items() if t.startswith(f"{tag} ")} for c in probes]
         for c in probes:
-            c.close()
+            await c.close()
         return found, seen, elapsed, cpu0
 
     found, probe_seen, elapsed, cpu0 = asyncio.run(probe())

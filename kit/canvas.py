@@ -224,10 +224,10 @@ def showing(workshop: WorkshopAccess, kind: str, record: dict[str, Any]) -> list
     that show them."""
     collection = model.KINDS[kind].collection
     if collection == "canvas_items":
-        return [workshop.canvas(str(record["canvas"]))] if record.get("canvas") in available() else []
+        return [Canvas(workshop, declaration(str(record["canvas"])))] if record.get("canvas") in available() else []
     if kind == "idea" and record.get("touchpoint"):
-        return [workshop.canvas("touchpoint_map")]
-    return [workshop.canvas(c) for c in sorted(available()) if declaration(c)["source"] == collection]
+        return [Canvas(workshop, declaration("touchpoint_map"))]
+    return [Canvas(workshop, declaration(c)) for c in sorted(available()) if declaration(c)["source"] == collection]
 
 
 def check_revert(workshop: WorkshopAccess, change: Change, current: dict[str, Any] | None,

@@ -15,7 +15,6 @@ from .store.abc import WorkshopHandle
 
 if TYPE_CHECKING:
     from . import access
-    from .canvas import Canvas
     from .collection import Collection
 
 
@@ -40,8 +39,6 @@ class WorkshopAccess(WorkshopHandle, Protocol):
     def viewer(self) -> access.Viewer:
         """Who acts, as kit.access sees them."""
         ...
-
-    def canvas(self, canvas_id: str) -> Canvas: ...
 
     evidence: Collection
     interviews: Collection

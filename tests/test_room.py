@@ -290,6 +290,6 @@ def test_a_page_that_missed_a_patch_asks_and_gets_the_whole_list(room):
         await ben.send({"t": "msg", "gen": ben.room["gen"], "content": {"t": "explode"}})
         await ben.until(lambda c: bool(c.refused), 2)
         for c in (anna, ben):
-            c.close()
+            await c.close()
 
     asyncio.run(main())

@@ -78,7 +78,7 @@ def test_finding_1_same_name_is_not_same_person(room):
         assert (again.joined["name"], again.joined["team"]) == ("Alice", "Front Office")
         assert again.texts() == ["Alice's hidden idea"]
         for c in (alice, mallory, again):
-            c.close()
+            await c.close()
 
     asyncio.run(main())
     with kit.open(path, actor="check") as ws:
@@ -97,7 +97,7 @@ def test_finding_1_refusal_never_names_another_persons_team(room):
         frames = json.dumps([other.hello, other.joined, other.room])
         assert "Front Office" not in frames.replace(json.dumps(other.hello["teams"]), "")
         for c in (alice, other):
-            c.close()
+            await c.close()
 
     asyncio.run(main())
 
@@ -115,7 +115,7 @@ def test_finding_1_facilitator_name_cannot_undo_the_facilitator(room):
         for _ in range(3):
             state = await fake.request("undo")
             assert "nothing" in state["error"].lower()
-        fake.close()
+        await fake.close()
 
     asyncio.run(main())
     with kit.open(path, actor="check") as ws:
@@ -160,7 +160,7 @@ def test_finding_2_undo_and_redo_on_a_locked_canvas_are_refused(room):
             facilitation.lock(ws, "idea_board")
         await anna.until(lambda c: c.state["controls"].get("locked"), 5)
         assert "locked" in (await anna.request("redo"))["error"].lower()
-        anna.close()
+        await anna.close()
 
     asyncio.run(main())
     with kit.open(path, actor="check") as ws:
@@ -183,7 +183,7 @@ def test_finding_2_undo_and_redo_of_dots_are_refused_while_voting_is_closed(room
         await anna.until(lambda c: not c.state["controls"].get("vote_open"), 5)
         assert "closed" in (await anna.request("redo"))["error"].lower()
         assert "closed" in (await anna.request("undo"))["error"].lower()
-        anna.close()
+        await anna.close()
 
     asyncio.run(main())
     with kit.open(path, actor="check") as ws:
@@ -228,8 +228,8 @@ def test_finding_5_idle_sockets_neither_fill_the_room_nor_stay(tmp_path, monkeyp
             assert not late.joined and "All 2 places are taken" in late.refused[-1]
             await asyncio.sleep(0.8)  # past JOIN_WITHIN: joined pages stay
             assert not anna.closed and not ben.closed
-            for c in (anna, ben, late):
-                c.close()
+            for c in (anna, ben, late, *idle):
+                await c.close()
 
         asyncio.run(main())
 
@@ -262,7 +262,7 @@ def test_finding_7_per_participant_quotas_and_one_join_per_socket(room, monkeypa
         limit = limits.Quota(total=limits.MAX_NOTES)
         with pytest.raises(kit.WorkshopError, match="the most allowed"):
             limit.check({"op": "add", "text": "x"})
-        anna.close()
+        await anna.close()
 
     asyncio.run(main())
     with kit.open(path, actor="check") as ws:
@@ -313,7 +313,7 @@ def test_finding_9_quotes_reach_participants_pseudonymised(tmp_path):
             frames = json.dumps(anna.state)
             assert "Nadia" not in frames and "Osei" not in frames and "Acme" not in frames
             assert "Interviewee A said Interviewee A family waits" in frames
-            anna.close()
+            await anna.close()
 
         asyncio.run(main())
 
@@ -339,7 +339,7 @@ def test_finding_10_internal_errors_stay_internal(room, caplog, monkeypatch):
         reference = state["error"].split("reference ")[1].split(" ")[0]
         assert state["error"] == f"Not saved: Internal error: not saved (reference {reference} for the facilitator)."
         assert f"reference {reference}" in caplog.text and "SQLite INTEGER" in caplog.text
-        anna.close()
+        await anna.close()
 
     asyncio.run(main())
 
@@ -422,7 +422,7 @@ def test_held_origin_facilitator_only_hidden_frames_and_others_notes(room):
         control = await _joined(base, "bell\x07", "Front Office")
         assert bad.refused and control.refused and not bad.joined and not control.joined
         for c in (anna, ben, bad, control):
-            c.close()
+            await c.close()
 
     asyncio.run(main())
     assert _request(f"http://{base}w/room/?token={TOKEN}", "PUT", data=b"")[0] == 405

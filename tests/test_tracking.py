@@ -301,7 +301,7 @@ def test_at_a_follow_up_the_room_shows_the_learnings_board(tmp_path: Path) -> No
         assert anna.room["canvas"] == "learnings_board"
         state = await anna.request("add", area="customers_said", text=said)
         assert state["error"] == "" and anna.texts() == [said]
-        anna.close()
+        await anna.close()
 
     with running_room({"room": (path, token)}) as (base, _):
         asyncio.run(main(base))
