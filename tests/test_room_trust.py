@@ -377,6 +377,7 @@ def test_a_frame_over_the_hard_cap_is_refused_in_one_line(room):
         await anna.send(json.dumps({"t": "ping", "pad": "x" * HARD_FRAME}))
         await anna.until(lambda c: c.closed, 10)
         assert anna.refused and "Message too large" in anna.refused[-1]
+        await anna.close()
 
     asyncio.run(main())
 
