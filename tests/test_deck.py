@@ -7,6 +7,7 @@ on the same protected copy the deck reads, so the deck must show exactly what th
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -23,7 +24,7 @@ from pptx.util import Pt
 
 import kit
 from inputs import STORABLE
-from kit import i18n, journey, plan, synthesis
+from kit import i18n, journey, plan, synthesis, tracking
 from kit.report import deck
 from kit.report.privacy import protected_copy
 
@@ -151,6 +152,11 @@ def test_emotion_curves_equal_kit_journey(sample) -> None:
         assert all(name not in s.notes_slide.notes_text_frame.text for s in prs.slides if s.has_notes_slide)
 
 
+def chart_dates(chart) -> list[dt.date]:
+    """A date axis's categories (serial day numbers in the chart's data) as dates."""
+    return [dt.date(1899, 12, 30) + dt.timedelta(days=int(float(c))) for c in chart.plots[0].categories]
+
+
 def test_evidence_and_kpi_charts_equal_the_kit(sample) -> None:
     prs, ws = sample["prs"], sample["ws"]
     (chart,) = charts(titled(prs, i18n.t("deck.evidence_chart", "de"))[0])
@@ -161,10 +167,26 @@ def test_evidence_and_kpi_charts_equal_the_kit(sample) -> None:
     trends = titled(prs, i18n.t("deck.kpi_trend", "de"))
     measured = [k for k in ws.kpis if k["measurements"]]
     assert len(trends) == len(measured)
+    since = tracking.last_review(ws, before=dt.date.today())
+    statuses = set()
     for slide, kpi in zip(trends, measured, strict=True):
         (chart,) = charts(slide)
-        assert list(chart.plots[0].series[0].values) == [m["value"] for m in kpi["measurements"]]
+        values, path = chart.plots[0].series
+        dates = chart_dates(chart)
+        by_date = {dt.date.fromisoformat(m["date"]): m["value"] for m in kpi["measurements"]}
+        assert [v for v in values.values if v is not None] == [m["value"] for m in kpi["measurements"]]
+        assert [v for d, v in zip(dates, values.values, strict=True) if v is not None] == \
+            [by_date[d] for d in dates if d in by_date]
+        # the target path: baseline on its date, the target on the target date, the straight line between
+        assert dates[0] == min(dt.date.fromisoformat(kpi["baseline_date"]), *by_date)
+        assert dates[-1] == max(dt.date.fromisoformat(kpi["target_date"]), *by_date)
+        assert list(path.values) == pytest.approx([tracking.expected(kpi, d) for d in dates], abs=0.006)
+        assert path.values[-1] == kpi["target_value"] and path.name == i18n.t("deck.target_path", "de")
         assert kpi["criterion"] in slide_texts(slide)
+        status = tracking.kpi_status(kpi, since)
+        statuses.add(status)
+        assert any(i18n.t(f"report.kpi_{status}", "de") in t for t in slide_texts(slide))
+    assert len(statuses) > 1, "the sample's KPIs differ in status"
 
 
 def _table_rows(prs, title: str) -> list[list[str]]:
@@ -179,11 +201,28 @@ def test_tables_equal_todo_rows_and_kpis(sample) -> None:
     prs, ws = sample["prs"], sample["ws"]
     columns = ("who", "what", "start", "due", "budget", "status")
     assert _table_rows(prs, i18n.t("deck.todo", "de")) == [[str(r[c]) for c in columns] for r in plan.todo_rows(ws)]
-    columns = ("criterion", "target", "frequency", "owner", "method", "latest")
-    assert _table_rows(prs, i18n.t("deck.kpis", "de")) == [[str(r[c]) for c in columns] for r in plan.kpi_rows(ws)]
+    since = tracking.last_review(ws, before=dt.date.today())
+    kpis = _table_rows(prs, i18n.t("deck.kpis", "de"))
+    rows = tracking.kpi_rows(ws, since)
+    assert len(kpis) == len(rows)
+    for cells, r in zip(kpis, rows, strict=True):
+        criterion, baseline, target, unit, frequency, owner, latest, status = cells
+        assert criterion == r["criterion"] + (f"\n{r['target']}" if r["target"] else "")
+        assert baseline == f"{i18n.format_number(r['baseline_value'], 'de')}\n" \
+                           f"{i18n.format_date(r['baseline_date'], 'de')}"
+        assert target == f"{i18n.format_number(r['target_value'], 'de')}\n{i18n.format_date(r['target_date'], 'de')}"
+        assert (unit, frequency, owner) == (r["unit"], r["frequency"], r["owner"])
+        assert latest == f"{i18n.format_number(r['latest']['value'], 'de')}\n" \
+                         f"{i18n.format_date(r['latest']['date'], 'de')}"
+        assert status == i18n.t(f"report.kpi_{tracking.kpi_status(r, since)}", "de")
     chosen = plan.chosen_idea(ws)
     idea = slide_texts(titled(prs, i18n.t("deck.idea", "de"))[0])
     assert chosen["text"] in idea and chosen["feedback"] in idea
+    assert chosen["feedback_log"]
+    log = _table_rows(prs, i18n.t("deck.idea", "de"))
+    assert log == [[i18n.format_date(e["date"], "de"), e["channel"], e["said"], f"+{e['score']}" if e["score"] > 0
+                    else str(e["score"]).replace("-", "\u2212"), i18n.format_date(e["shared_with_staff"], "de")
+                    if e["shared_with_staff"] else "noch nicht"] for e in chosen["feedback_log"]]
 
 
 def test_names_stay_out_of_the_whole_file(sample) -> None:
@@ -250,7 +289,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
         ws.observations.add(text="Projekt Adlerhorst: Adler sagt nein", kind="behaviour")
         ws.actions.add(what=NASTY[0], who=NASTY[5])
         ws.kpis.add(criterion=NASTY[1], measurements=[{"date": "2026-01-31", "value": 1.5, "note": NASTY[3]}])
-        ws.ideas.add(text=NASTY[2], selected=True, feedback=STORABLE["script"], stage="contact")
+        idea = ws.ideas.add(text=NASTY[2], selected=True, feedback=STORABLE["script"], stage="contact")
+        tracking.add_feedback(ws, idea, date="2026-02-01", channel=NASTY[0], said=NASTY[4] + " " + NASTY[1],
+                              score=-2)
         out = deck.export(ws, folder / "h.pptx", template=corporate_template(folder / "corp.pptx"), redact=["Adler"])
     return {"prs": Presentation(str(out)), "path": out, "texts": texts, "template": Presentation(str(folder /
                                                                                                      "corp.pptx"))}
@@ -271,6 +312,10 @@ def test_hostile_text_is_literal(hostile) -> None:
             continue
         assert value.replace("\n", "\v") in shown or value.replace("\n", "\v") in joined, value[:40]
     assert "Frau Person Alpha: " + NASTY[5] in notes  # the quote under the pseudonym, surname replaced
+    log = [[c.text for c in row.cells] for slide in prs.slides for shape in slide.shapes if shape.has_table
+           for row in shape.table.rows]
+    assert ["1 Feb 2026", NASTY[0], NASTY[4] + " " + NASTY[1], "\u22122", "not yet"] in log  # a feedback entry
+    assert f"31 Jan 2026: 1.5 – {NASTY[3]}" in notes.splitlines()  # a measurement's note, under the KPI's chart
     with zipfile.ZipFile(hostile["path"]) as package:
         xml = b"".join(package.read(n) for n in package.namelist())
     assert b"Hoppenstedt" not in xml and b"Gerlinde" not in xml
