@@ -236,9 +236,14 @@ def kpi_trends(ws: Workshop, look: Look, since: str | None = None) -> None:
         charts.trend(slide, look, Rect(room.left, room.top + top + 0.1, room.width, room.height - top - 0.1),
                      dates, series, _t(ws, "date_format"))
         shapes.notes(slide, [kpi["criterion"], *([kpi["method"]] if kpi["method"] else []),
-                             *(f"{i18n.format_date(m['date'], ws.language)}: "
-                               f"{i18n.format_number(m['value'], ws.language)}" + (f" – {m['note']}" if m["note"] else "")
-                               for m in kpi["measurements"])])
+                             *(measurement_line(ws, m) for m in kpi["measurements"])])
+
+
+def measurement_line(ws: Workshop, m: dict[str, Any]) -> str:
+    """"31.12.2026: 35,8 – note": a measurement as the speaker notes list it."""
+    lang = ws.language
+    return f"{i18n.format_date(m['date'], lang)}: {i18n.format_number(m['value'], lang)}" + (
+        f" – {m['note']}" if m["note"] else "")
 
 
 TODO_COLUMNS = {"who": 1.6, "what": 4.5, "start": 1.1, "due": 1.1, "budget": 1.1, "status": 1.1}
