@@ -367,3 +367,69 @@ def test_nbconvert_exporter_builds_the_deck_of_a_report_notebook(tmp_path: Path)
     assert "[geschwärzt] sieht alles" in [t for slide in prs.slides for t in slide_texts(slide)]
     with pytest.raises(UsageError):
         exporter.from_notebook_node(new_notebook())
+
+
+# ----------------------------------------------------------------------------- the status-review deck
+@pytest.fixture(scope="module")
+def review_deck(sample):
+    """`kit export --review --pptx` of the German sample through the CLI (the workshop deck's workshop)."""
+    folder = sample["folder"]
+    out = folder / "review.pptx"
+    done = kit_cli("export", str(folder / "sample.workshop"), "--review", "--pptx", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"wrote {out}"
+    return {"prs": Presentation(str(out)), "path": out}
+
+
+def test_review_deck_shows_the_review(sample, review_deck) -> None:
+    prs, ws = review_deck["prs"], sample["ws"]
+    since = tracking.last_review(ws, before=dt.date.today())
+    assert since
+    facts = slide_texts(titled(prs, f"Statusbericht · {i18n.format_date(dt.date.today(), 'de')}")[0])
+    rows = tracking.kpi_rows(ws, since)
+    on_track = sum(r["status"] in ("on_track", "reached") for r in rows)
+    assert f"{on_track}/{len(rows)} Kennzahlen im Plan oder am Ziel" in facts
+    assert f"Berichtszeitraum ab: {i18n.format_date(since, 'de')}" in facts
+    # KPIs: table statuses and every trend chart as in the workshop deck, status by kit.tracking since the review
+    kpis = _table_rows(prs, "Kennzahlen im Verlauf")
+    assert [r[-1] for r in kpis] == [i18n.t(f"report.kpi_{r['status']}", "de") for r in rows]
+    trends = titled(prs, i18n.t("deck.kpi_trend", "de"))
+    measured = [k for k in ws.kpis if k["measurements"]]
+    assert len(trends) == len(measured)
+    for slide, kpi in zip(trends, measured, strict=True):
+        (chart,) = charts(slide)
+        values, path = chart.plots[0].series
+        assert [v for v in values.values if v is not None] == [m["value"] for m in kpi["measurements"]]
+        assert list(path.values) == pytest.approx([tracking.expected(kpi, d) for d in chart_dates(chart)], abs=0.006)
+        assert any(i18n.t(f"report.kpi_{tracking.kpi_status(kpi, since)}", "de") in t for t in slide_texts(slide))
+    # to-dos: late first, each group's rows in kit.tracking's order, the budget used above
+    todos = _table_rows(prs, "To-dos")
+    actions = tracking.actions_late_first(ws)
+    late = [a["what"] for a in actions if a["late"]]
+    assert late and [r[1] for r in todos[:len(late)]] == late
+    assert todos[0][0] == f"Überfällig ({len(late)})" and all(r[-1] == "überfällig" for r in todos[:len(late)])
+    upcoming = [a["what"] for a in actions if not a["late"] and a["status"] in ("open", "doing")][:8]
+    assert [r[1] for r in todos[-len(upcoming):]] == upcoming
+    assert any(t.startswith("Budget: ") for t in slide_texts(titled(prs, "To-dos")[0]))
+    # the chosen idea's feedback log, literal
+    chosen = plan.chosen_idea(ws)
+    log = _table_rows(prs, "Rückmeldungen zur umgesetzten Idee")
+    assert [r[2] for r in log] == [e["said"] for e in chosen["feedback_log"]]
+    assert any(r[-1] == "noch nicht" for r in log)
+    # what changed since the workshop, and the next dates
+    changed = tracking.since_workshop(ws)
+    notes = [r[2] for r in _table_rows(prs, "Was sich seit dem Workshop geändert hat")]
+    for c in changed["canvases"].values():
+        assert all(t in notes for t in c["added"] + c["removed"])
+        assert all(f"{new}\nvorher: {old}" in notes for old, new in c["changed"])
+    assert [r[4] for r in _table_rows(prs, "Nächste Termine")] == [f["topic"] for f in tracking.upcoming(ws)[:6]]
+
+
+def test_review_deck_names_attendees_only_when_asked(sample, review_deck, tmp_path: Path) -> None:
+    held = _table_rows(review_deck["prs"], "Durchgeführte Folgetermine")
+    assert held and all(len(r) == 3 for r in held)  # when, kind, learned: no one who attended
+    with kit.open(sample["folder"] / "sample.workshop", actor="tester") as ws:
+        attended = [", ".join(f["attendees"]) for f in tracking.held(ws)]
+        named = Presentation(str(deck.export(ws, tmp_path / "named.pptx", review=True, include_names=True)))
+    assert any(attended)
+    assert [r[3] for r in _table_rows(named, "Durchgeführte Folgetermine")] == attended
