@@ -128,6 +128,19 @@ def error_bars(series: Any, spread: Sequence[tuple[float, float] | None], colour
         anchor.addprevious(bars)
 
 
+def _date_ticks(chart: Any, dates: Sequence[dt.date]) -> None:
+    """A label a month (a fortnight over less than four months) on the date axis, not one every few days."""
+    axis = chart._chartSpace.find(".//" + qn("c:dateAx"))
+    if axis is None or not dates:
+        return
+    monthly = (dates[-1] - dates[0]).days > 120
+    after = axis.find(qn("c:baseTimeUnit"))
+    for tag, value in (("c:majorTimeUnit", "months" if monthly else "days"), ("c:majorUnit", "1" if monthly else "14")):
+        element = etree.Element(qn(tag))
+        element.set("val", value)
+        after.addnext(element)  # the schema's order: baseTimeUnit, majorUnit, majorTimeUnit
+
+
 def trend(slide: Any, look: Look, rect: Rect, dates: Sequence[dt.date], series: Sequence[Series],
           date_format: str) -> Any:
     """A KPI over time on a date axis (days apart as far as they are): its measurements, labelled, and
@@ -141,6 +154,7 @@ def trend(slide: Any, look: Look, rect: Rect, dates: Sequence[dt.date], series: 
         labels = extra.data_labels
         labels.show_value = False
     chart.has_legend = len(series) > 1
+    _date_ticks(chart, dates)
     blanks = chart._chartSpace.chart.find(qn("c:dispBlanksAs"))
     if blanks is not None:  # a date only one series has: the other's line goes on across it
         blanks.set("val", "span")
