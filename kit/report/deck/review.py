@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import i18n
 from . import shapes, slides
-from .look import Look
+from .look import Look, Rect
 from .pages import label as _t
 from .pages import tables, text_slides
 
@@ -66,7 +66,7 @@ def kpis(report: Report, look: Look) -> None:
     slides.kpi_trends(ws, look, report.since)
 
 
-TODO_COLUMNS = {"kind": 1.5, "what": 4.5, "who": 1.6, "due": 1.1, "budget": 1.1, "status": 1.1}
+TODO_COLUMNS = {"what": 4.5, "who": 1.6, "due": 1.1, "budget": 1.1, "status": 1.1}
 
 
 def todos(report: Report, look: Look) -> None:
@@ -79,7 +79,8 @@ def todos(report: Report, look: Look) -> None:
         rows += [[group if n == 0 else "", a["what"], a["who"], report.date(a["due"]), report.money(a["budget"]),
                   _r(report, "late") if a["late"] else _r(report, f"action_{a['status']}")]
                  for n, a in enumerate(items)] or [[group, _r(report, "no_entries"), "", "", "", ""]]
-    tables(report.ws, look, _r(report, "review_todos"), _columns(report, TODO_COLUMNS), rows,
+    columns = [shapes.Column(_t(report.ws, "todo_group"), 1.5), *_columns(report, TODO_COLUMNS)]
+    tables(report.ws, look, _r(report, "review_todos"), columns, rows,
            above=[(_r(report, "budget_used", **data["budget"]), shapes.BODY, True, None)])
 
 
@@ -125,12 +126,31 @@ def changes(report: Report, look: Look) -> None:
         fit = [[f["area"], _r(report, "addressed_of", a=f["then"][0], t=f["then"][1]),
                 _r(report, "addressed_of", a=f["now"][0], t=f["now"][1])] for f in data["fit_rows"]]
         curve = [[c["persona"], c["stage"], c["then"], c["now"]] for c in data["curve_rows"]]
-        tables(ws, look, _t(ws, "fit_since"), _columns(report, FIT_COLUMNS), fit)
         if curve:
-            tables(ws, look, _t(ws, "curve_since"), _columns(report, CURVE_COLUMNS), curve)
+            side_by_side(report, look, _t(ws, "fit_and_curve"),
+                         (_columns(report, FIT_COLUMNS), fit), (_columns(report, CURVE_COLUMNS), curve))
         else:
-            text_slides(ws, look, _t(ws, "curve_since"), [(_r(report, "curve_unchanged"), shapes.BODY, False, None)])
+            tables(ws, look, _t(ws, "fit_and_curve"), _columns(report, FIT_COLUMNS), fit,
+                   above=[(_r(report, "curve_unchanged"), shapes.BODY, False, None)])
     held(report, look, data["held"])
+
+
+Table = tuple[Sequence[shapes.Column], Sequence[Sequence[str]]]
+
+
+def side_by_side(report: Report, look: Look, title: str, left: Table, right: Table) -> None:
+    """Two small tables on one slide, left and right, when each fits its half; else each on its own slides."""
+    room = look.content_rect()
+    half = (room.width - 0.3) / 2
+    widths = [shapes.widths(columns, half, rows) for columns, rows in (left, right)]
+    if all(len(shapes.table_pages(c, r, w, room.height)) == 1 for (c, r), w in zip((left, right), widths, strict=True)):
+        slide, room = shapes.new_slide(look, title)
+        for n, ((columns, rows), w) in enumerate(zip((left, right), widths, strict=True)):
+            shapes.table(slide, look, Rect(room.left + n * (half + 0.3), room.top, half, room.height), columns, rows,
+                         column_widths=w)
+        return
+    for columns, rows in (left, right):
+        tables(report.ws, look, title, columns, rows)
 
 
 def held(report: Report, look: Look, followups: Sequence[dict[str, Any]]) -> None:

@@ -248,8 +248,8 @@ def measurement_line(ws: Workshop, m: dict[str, Any]) -> str:
 
 TODO_COLUMNS = {"who": 1.6, "what": 4.5, "start": 1.1, "due": 1.1, "budget": 1.1, "status": 1.1}
 #: The KPI table: column -> (heading, weight); values from kit.tracking.kpi_rows.
-KPI_COLUMNS = {"criterion": 3.2, "baseline": 1.3, "target": 1.3, "unit": 0.8, "frequency": 1.1, "owner": 1.3,
-               "latest": 1.3, "status": 1.3}
+KPI_COLUMNS = {"criterion": 4.4, "baseline": 1.2, "target": 1.2, "unit": 0.9, "frequency": 1.1, "owner": 1.4,
+               "latest": 1.2, "status": 1.2}
 
 
 def _value_on(value: float | None, day: str | None, language: str) -> str:
