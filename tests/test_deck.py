@@ -365,6 +365,11 @@ def test_nbconvert_exporter_builds_the_deck_of_a_report_notebook(tmp_path: Path)
     prs = Presentation(io.BytesIO(data))
     assert prs.slides[0].shapes.title.text == "Nordwall & Co"
     assert "[geschwärzt] sieht alles" in [t for slide in prs.slides for t in slide_texts(slide)]
+    with kit.open(path, actor="tester") as ws:
+        review = build.for_workshop(ws, review=True, since="2026-11-01")
+    data, _ = exporter.from_notebook_node(review)
+    facts = slide_texts(Presentation(io.BytesIO(data)).slides[1])
+    assert "Berichtszeitraum ab: 01.11.2026" in facts  # the status-review deck, with the notebook's since
     with pytest.raises(UsageError):
         exporter.from_notebook_node(new_notebook())
 
