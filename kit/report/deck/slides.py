@@ -247,13 +247,13 @@ def measurement_line(ws: Workshop, m: dict[str, Any]) -> str:
 
 
 TODO_COLUMNS = {"who": 1.6, "what": 4.5, "start": 1.1, "due": 1.1, "budget": 1.1, "status": 1.1}
-#: The KPI table: column -> (heading, weight); values from kit.tracking.kpi_rows.
+#: The KPI table's columns (their headings' keys in kit/texts/report.yaml, the unit's in deck.yaml) and weights.
 KPI_COLUMNS = {"criterion": 4.4, "baseline": 1.2, "target": 1.2, "unit": 0.9, "frequency": 1.1, "owner": 1.4,
-               "latest": 1.2, "status": 1.2}
+               "latest": 1.2, "kpi_status": 1.2}
 
 
 def _value_on(value: float | None, day: str | None, language: str) -> str:
-    """"31 (01.06.2026)": a value with its date, empty without the value."""
+    """A value with its date on the line below ("31,2" / "30.09.2026"), empty without the value."""
     if value is None:
         return ""
     return i18n.format_number(value, language) + (f"\n{i18n.format_date(day, language)}" if day else "")
@@ -271,9 +271,7 @@ def kpi_table_rows(ws: Workshop, since: str | None) -> list[list[str]]:
 
 
 def kpi_columns(ws: Workshop) -> list[shapes.Column]:
-    heads = {"criterion": "criterion", "baseline": "baseline", "target": "target", "unit": "unit",
-             "frequency": "frequency", "owner": "owner", "latest": "latest", "status": "kpi_status"}
-    return [shapes.Column(_t(ws, "unit") if c == "unit" else i18n.t(f"report.{heads[c]}", ws.language), w)
+    return [shapes.Column(_t(ws, "unit") if c == "unit" else i18n.t(f"report.{c}", ws.language), w)
             for c, w in KPI_COLUMNS.items()]
 
 
