@@ -408,13 +408,18 @@ def test_review_deck_shows_the_review(sample, review_deck) -> None:
         assert list(path.values) == pytest.approx([tracking.expected(kpi, d) for d in chart_dates(chart)], abs=0.006)
         assert any(i18n.t(f"report.kpi_{tracking.kpi_status(kpi, since)}", "de") in t for t in slide_texts(slide))
     # to-dos: late first, each group's rows in kit.tracking's order, the budget used above
-    todos = _table_rows(prs, "To-dos")
+    groups: dict[str, list[list[str]]] = {}
+    for row in _table_rows(prs, "To-dos"):
+        group = row[0] or list(groups)[-1]  # a group's name on its first row only
+        groups.setdefault(group, []).append(row)
     actions = tracking.actions_late_first(ws)
     late = [a["what"] for a in actions if a["late"]]
-    assert late and [r[1] for r in todos[:len(late)]] == late
-    assert todos[0][0] == f"Überfällig ({len(late)})" and all(r[-1] == "überfällig" for r in todos[:len(late)])
     upcoming = [a["what"] for a in actions if not a["late"] and a["status"] in ("open", "doing")][:8]
-    assert [r[1] for r in todos[-len(upcoming):]] == upcoming
+    late_group, done_group, next_group = groups
+    assert late and late_group == f"Überfällig ({len(late)})" and next_group == "Als Nächstes"
+    assert done_group == f"Erledigt im Berichtszeitraum ({len(groups[done_group])})"
+    assert [r[1] for r in groups[late_group]] == late and all(r[-1] == "überfällig" for r in groups[late_group])
+    assert [r[1] for r in groups[next_group]] == (upcoming or ["Noch keine Einträge."])
     assert any(t.startswith("Budget: ") for t in slide_texts(titled(prs, "To-dos")[0]))
     # the chosen idea's feedback log, literal
     chosen = plan.chosen_idea(ws)
