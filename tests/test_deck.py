@@ -417,7 +417,8 @@ def test_review_deck_shows_the_review(sample, review_deck) -> None:
     upcoming = [a["what"] for a in actions if not a["late"] and a["status"] in ("open", "doing")][:8]
     late_group, done_group, next_group = groups
     assert late and late_group == f"Überfällig ({len(late)})" and next_group == "Als Nächstes"
-    assert done_group == f"Erledigt im Berichtszeitraum ({len(groups[done_group])})"
+    done = [r for r in groups[done_group] if r[1] != "Noch keine Einträge."]
+    assert done_group == f"Erledigt im Berichtszeitraum ({len(done)})" and all(r[-1] == "erledigt" for r in done)
     assert [r[1] for r in groups[late_group]] == late and all(r[-1] == "überfällig" for r in groups[late_group])
     assert [r[1] for r in groups[next_group]] == (upcoming or ["Noch keine Einträge."])
     assert any(t.startswith("Budget: ") for t in slide_texts(titled(prs, "To-dos")[0]))
