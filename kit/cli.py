@@ -210,7 +210,9 @@ def _export(args: argparse.Namespace) -> int:
         if args.pptx:
             from .report import deck
 
-            print(f"wrote {deck.export(ws, args.pptx, template=args.template, **options)}")
+            written_deck = deck.export(ws, args.pptx, template=args.template, review=args.review, since=args.since,
+                                       **options)
+            print(f"wrote {written_deck}")
     return 0
 
 

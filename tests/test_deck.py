@@ -7,6 +7,7 @@ on the same protected copy the deck reads, so the deck must show exactly what th
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -23,7 +24,7 @@ from pptx.util import Pt
 
 import kit
 from inputs import STORABLE
-from kit import i18n, journey, plan, synthesis
+from kit import i18n, journey, plan, synthesis, tracking
 from kit.report import deck
 from kit.report.privacy import protected_copy
 
@@ -151,6 +152,11 @@ def test_emotion_curves_equal_kit_journey(sample) -> None:
         assert all(name not in s.notes_slide.notes_text_frame.text for s in prs.slides if s.has_notes_slide)
 
 
+def chart_dates(chart) -> list[dt.date]:
+    """A date axis's categories (serial day numbers in the chart's data) as dates."""
+    return [dt.date(1899, 12, 30) + dt.timedelta(days=int(float(c))) for c in chart.plots[0].categories]
+
+
 def test_evidence_and_kpi_charts_equal_the_kit(sample) -> None:
     prs, ws = sample["prs"], sample["ws"]
     (chart,) = charts(titled(prs, i18n.t("deck.evidence_chart", "de"))[0])
@@ -161,10 +167,26 @@ def test_evidence_and_kpi_charts_equal_the_kit(sample) -> None:
     trends = titled(prs, i18n.t("deck.kpi_trend", "de"))
     measured = [k for k in ws.kpis if k["measurements"]]
     assert len(trends) == len(measured)
+    since = tracking.last_review(ws, before=dt.date.today())
+    statuses = set()
     for slide, kpi in zip(trends, measured, strict=True):
         (chart,) = charts(slide)
-        assert list(chart.plots[0].series[0].values) == [m["value"] for m in kpi["measurements"]]
+        values, path = chart.plots[0].series
+        dates = chart_dates(chart)
+        by_date = {dt.date.fromisoformat(m["date"]): m["value"] for m in kpi["measurements"]}
+        assert [v for v in values.values if v is not None] == [m["value"] for m in kpi["measurements"]]
+        assert [v for d, v in zip(dates, values.values, strict=True) if v is not None] == \
+            [by_date[d] for d in dates if d in by_date]
+        # the target path: baseline on its date, the target on the target date, the straight line between
+        assert dates[0] == min(dt.date.fromisoformat(kpi["baseline_date"]), *by_date)
+        assert dates[-1] == max(dt.date.fromisoformat(kpi["target_date"]), *by_date)
+        assert list(path.values) == pytest.approx([tracking.expected(kpi, d) for d in dates], abs=0.006)
+        assert path.values[-1] == kpi["target_value"] and path.name == i18n.t("deck.target_path", "de")
         assert kpi["criterion"] in slide_texts(slide)
+        status = tracking.kpi_status(kpi, since)
+        statuses.add(status)
+        assert any(i18n.t(f"report.kpi_{status}", "de") in t for t in slide_texts(slide))
+    assert len(statuses) > 1, "the sample's KPIs differ in status"
 
 
 def _table_rows(prs, title: str) -> list[list[str]]:
@@ -179,11 +201,28 @@ def test_tables_equal_todo_rows_and_kpis(sample) -> None:
     prs, ws = sample["prs"], sample["ws"]
     columns = ("who", "what", "start", "due", "budget", "status")
     assert _table_rows(prs, i18n.t("deck.todo", "de")) == [[str(r[c]) for c in columns] for r in plan.todo_rows(ws)]
-    columns = ("criterion", "target", "frequency", "owner", "method", "latest")
-    assert _table_rows(prs, i18n.t("deck.kpis", "de")) == [[str(r[c]) for c in columns] for r in plan.kpi_rows(ws)]
+    since = tracking.last_review(ws, before=dt.date.today())
+    kpis = _table_rows(prs, i18n.t("deck.kpis", "de"))
+    rows = tracking.kpi_rows(ws, since)
+    assert len(kpis) == len(rows)
+    for cells, r in zip(kpis, rows, strict=True):
+        criterion, baseline, target, unit, frequency, owner, latest, status = cells
+        assert criterion == r["criterion"] + (f"\n{r['target']}" if r["target"] else "")
+        assert baseline == f"{i18n.format_number(r['baseline_value'], 'de')}\n" \
+                           f"{i18n.format_date(r['baseline_date'], 'de')}"
+        assert target == f"{i18n.format_number(r['target_value'], 'de')}\n{i18n.format_date(r['target_date'], 'de')}"
+        assert (unit, frequency, owner) == (r["unit"], r["frequency"], r["owner"])
+        assert latest == f"{i18n.format_number(r['latest']['value'], 'de')}\n" \
+                         f"{i18n.format_date(r['latest']['date'], 'de')}"
+        assert status == i18n.t(f"report.kpi_{tracking.kpi_status(r, since)}", "de")
     chosen = plan.chosen_idea(ws)
     idea = slide_texts(titled(prs, i18n.t("deck.idea", "de"))[0])
     assert chosen["text"] in idea and chosen["feedback"] in idea
+    assert chosen["feedback_log"]
+    log = _table_rows(prs, i18n.t("deck.idea", "de"))
+    assert log == [[i18n.format_date(e["date"], "de"), e["channel"], e["said"], f"+{e['score']}" if e["score"] > 0
+                    else str(e["score"]).replace("-", "\u2212"), i18n.format_date(e["shared_with_staff"], "de")
+                    if e["shared_with_staff"] else "noch nicht"] for e in chosen["feedback_log"]]
 
 
 def test_names_stay_out_of_the_whole_file(sample) -> None:
@@ -250,7 +289,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
         ws.observations.add(text="Projekt Adlerhorst: Adler sagt nein", kind="behaviour")
         ws.actions.add(what=NASTY[0], who=NASTY[5])
         ws.kpis.add(criterion=NASTY[1], measurements=[{"date": "2026-01-31", "value": 1.5, "note": NASTY[3]}])
-        ws.ideas.add(text=NASTY[2], selected=True, feedback=STORABLE["script"], stage="contact")
+        idea = ws.ideas.add(text=NASTY[2], selected=True, feedback=STORABLE["script"], stage="contact")
+        tracking.add_feedback(ws, idea, date="2026-02-01", channel=NASTY[0], said=NASTY[4] + " " + NASTY[1],
+                              score=-2)
         out = deck.export(ws, folder / "h.pptx", template=corporate_template(folder / "corp.pptx"), redact=["Adler"])
     return {"prs": Presentation(str(out)), "path": out, "texts": texts, "template": Presentation(str(folder /
                                                                                                      "corp.pptx"))}
@@ -271,6 +312,10 @@ def test_hostile_text_is_literal(hostile) -> None:
             continue
         assert value.replace("\n", "\v") in shown or value.replace("\n", "\v") in joined, value[:40]
     assert "Frau Person Alpha: " + NASTY[5] in notes  # the quote under the pseudonym, surname replaced
+    log = [[c.text for c in row.cells] for slide in prs.slides for shape in slide.shapes if shape.has_table
+           for row in shape.table.rows]
+    assert ["1 Feb 2026", NASTY[0], NASTY[4] + " " + NASTY[1], "\u22122", "not yet"] in log  # a feedback entry
+    assert f"31 Jan 2026: 1.5 – {NASTY[3]}" in notes.splitlines()  # a measurement's note, under the KPI's chart
     with zipfile.ZipFile(hostile["path"]) as package:
         xml = b"".join(package.read(n) for n in package.namelist())
     assert b"Hoppenstedt" not in xml and b"Gerlinde" not in xml
@@ -320,5 +365,82 @@ def test_nbconvert_exporter_builds_the_deck_of_a_report_notebook(tmp_path: Path)
     prs = Presentation(io.BytesIO(data))
     assert prs.slides[0].shapes.title.text == "Nordwall & Co"
     assert "[geschwärzt] sieht alles" in [t for slide in prs.slides for t in slide_texts(slide)]
+    with kit.open(path, actor="tester") as ws:
+        review = build.for_workshop(ws, review=True, since="2026-11-01")
+    data, _ = exporter.from_notebook_node(review)
+    facts = slide_texts(Presentation(io.BytesIO(data)).slides[1])
+    assert "Berichtszeitraum ab: 01.11.2026" in facts  # the status-review deck, with the notebook's since
     with pytest.raises(UsageError):
         exporter.from_notebook_node(new_notebook())
+
+
+# ----------------------------------------------------------------------------- the status-review deck
+@pytest.fixture(scope="module")
+def review_deck(sample):
+    """`kit export --review --pptx` of the German sample through the CLI (the workshop deck's workshop)."""
+    folder = sample["folder"]
+    out = folder / "review.pptx"
+    done = kit_cli("export", str(folder / "sample.workshop"), "--review", "--pptx", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"wrote {out}"
+    return {"prs": Presentation(str(out)), "path": out}
+
+
+def test_review_deck_shows_the_review(sample, review_deck) -> None:
+    prs, ws = review_deck["prs"], sample["ws"]
+    since = tracking.last_review(ws, before=dt.date.today())
+    assert since
+    facts = slide_texts(titled(prs, f"Statusbericht · {i18n.format_date(dt.date.today(), 'de')}")[0])
+    rows = tracking.kpi_rows(ws, since)
+    on_track = sum(r["status"] in ("on_track", "reached") for r in rows)
+    assert f"{on_track}/{len(rows)} Kennzahlen im Plan oder am Ziel" in facts
+    assert f"Berichtszeitraum ab: {i18n.format_date(since, 'de')}" in facts
+    # KPIs: table statuses and every trend chart as in the workshop deck, status by kit.tracking since the review
+    kpis = _table_rows(prs, "Kennzahlen im Verlauf")
+    assert [r[-1] for r in kpis] == [i18n.t(f"report.kpi_{r['status']}", "de") for r in rows]
+    trends = titled(prs, i18n.t("deck.kpi_trend", "de"))
+    measured = [k for k in ws.kpis if k["measurements"]]
+    assert len(trends) == len(measured)
+    for slide, kpi in zip(trends, measured, strict=True):
+        (chart,) = charts(slide)
+        values, path = chart.plots[0].series
+        assert [v for v in values.values if v is not None] == [m["value"] for m in kpi["measurements"]]
+        assert list(path.values) == pytest.approx([tracking.expected(kpi, d) for d in chart_dates(chart)], abs=0.006)
+        assert any(i18n.t(f"report.kpi_{tracking.kpi_status(kpi, since)}", "de") in t for t in slide_texts(slide))
+    # to-dos: late first, each group's rows in kit.tracking's order, the budget used above
+    groups: dict[str, list[list[str]]] = {}
+    for row in _table_rows(prs, "To-dos"):
+        group = row[0] or list(groups)[-1]  # a group's name on its first row only
+        groups.setdefault(group, []).append(row)
+    actions = tracking.actions_late_first(ws)
+    late = [a["what"] for a in actions if a["late"]]
+    upcoming = [a["what"] for a in actions if not a["late"] and a["status"] in ("open", "doing")][:8]
+    late_group, done_group, next_group = groups
+    assert late and late_group == f"Überfällig ({len(late)})" and next_group == "Als Nächstes"
+    done = [r for r in groups[done_group] if r[1] != "Noch keine Einträge."]
+    assert done_group == f"Erledigt im Berichtszeitraum ({len(done)})" and all(r[-1] == "erledigt" for r in done)
+    assert [r[1] for r in groups[late_group]] == late and all(r[-1] == "überfällig" for r in groups[late_group])
+    assert [r[1] for r in groups[next_group]] == (upcoming or ["Noch keine Einträge."])
+    assert any(t.startswith("Budget: ") for t in slide_texts(titled(prs, "To-dos")[0]))
+    # the chosen idea's feedback log, literal
+    chosen = plan.chosen_idea(ws)
+    log = _table_rows(prs, "Rückmeldungen zur umgesetzten Idee")
+    assert [r[2] for r in log] == [e["said"] for e in chosen["feedback_log"]]
+    assert any(r[-1] == "noch nicht" for r in log)
+    # what changed since the workshop, and the next dates
+    changed = tracking.since_workshop(ws)
+    notes = [r[2] for r in _table_rows(prs, "Was sich seit dem Workshop geändert hat")]
+    for c in changed["canvases"].values():
+        assert all(t in notes for t in c["added"] + c["removed"])
+        assert all(f"{new}\nvorher: {old}" in notes for old, new in c["changed"])
+    assert [r[4] for r in _table_rows(prs, "Nächste Termine")] == [f["topic"] for f in tracking.upcoming(ws)[:6]]
+
+
+def test_review_deck_names_attendees_only_when_asked(sample, review_deck, tmp_path: Path) -> None:
+    held = _table_rows(review_deck["prs"], "Durchgeführte Folgetermine")
+    assert held and all(len(r) == 3 for r in held)  # when, kind, learned: no one who attended
+    with kit.open(sample["folder"] / "sample.workshop", actor="tester") as ws:
+        attended = [", ".join(f["attendees"]) for f in tracking.held(ws)]
+        named = Presentation(str(deck.export(ws, tmp_path / "named.pptx", review=True, include_names=True)))
+    assert any(attended)
+    assert [r[3] for r in _table_rows(named, "Durchgeführte Folgetermine")] == attended

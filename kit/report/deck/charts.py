@@ -7,6 +7,7 @@ there through lxml as custom plus and minus values (``c:errBars``).
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,10 +23,12 @@ from .shapes import SMALL
 Series = tuple[str, Sequence[float | None]]
 
 
-def _chart(slide: Any, look: Look, rect: Rect, kind: Any, categories: Sequence[str], series: Sequence[Series],
-           number_format: str = "General") -> Any:
+def _chart(slide: Any, look: Look, rect: Rect, kind: Any, categories: Sequence[Any], series: Sequence[Series],
+           number_format: str = "General", date_format: str | None = None) -> Any:
     data = CategoryChartData(number_format=number_format)
     data.categories = list(categories)
+    if date_format:
+        data.categories.number_format = date_format
     for name, values in series:
         data.add_series(name, list(values))
     frame = slide.shapes.add_chart(kind, *(Inches(v) for v in (rect.left, rect.top, rect.width, rect.height)),
@@ -125,9 +128,34 @@ def error_bars(series: Any, spread: Sequence[tuple[float, float] | None], colour
         anchor.addprevious(bars)
 
 
-def trend(slide: Any, look: Look, rect: Rect, dates: Sequence[str], series: Sequence[Series]) -> Any:
-    """A KPI's measurements over time (and, once KPIs carry them, more series such as a target line)."""
-    chart = _chart(slide, look, rect, XL_CHART_TYPE.LINE_MARKERS, dates, series, "General")
+def _date_ticks(chart: Any, dates: Sequence[dt.date]) -> None:
+    """A label a month (a fortnight over less than four months) on the date axis, not one every few days."""
+    axis = chart._chartSpace.find(".//" + qn("c:dateAx"))
+    if axis is None or not dates:
+        return
+    monthly = (dates[-1] - dates[0]).days > 120
+    after = axis.find(qn("c:baseTimeUnit"))
+    for tag, value in (("c:majorTimeUnit", "months" if monthly else "days"), ("c:majorUnit", "1" if monthly else "14")):
+        element = etree.Element(qn(tag))
+        element.set("val", value)
+        after.addnext(element)  # the schema's order: baseTimeUnit, majorUnit, majorTimeUnit
+
+
+def trend(slide: Any, look: Look, rect: Rect, dates: Sequence[dt.date], series: Sequence[Series],
+          date_format: str) -> Any:
+    """A KPI over time on a date axis (days apart as far as they are): its measurements, labelled, and
+    further series such as the target path drawn dashed without markers or labels."""
+    chart = _chart(slide, look, rect, XL_CHART_TYPE.LINE_MARKERS, dates, series, "General", date_format)
     _labelled(chart, "General")
+    for extra in list(chart.plots[0].series)[1:]:
+        extra.format.line.dash_style = 4  # MSO_LINE.DASH
+        extra.format.line.width = Pt(1.75)
+        extra.marker.style = XL_MARKER_STYLE.NONE
+        labels = extra.data_labels
+        labels.show_value = False
     chart.has_legend = len(series) > 1
+    _date_ticks(chart, dates)
+    blanks = chart._chartSpace.chart.find(qn("c:dispBlanksAs"))
+    if blanks is not None:  # a date only one series has: the other's line goes on across it
+        blanks.set("val", "span")
     return chart

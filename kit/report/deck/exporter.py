@@ -2,7 +2,8 @@
 
 Registered like the report's exporters (entry point ``nbconvert.exporters``). The deck is built from
 the workshop the notebook names, with the notebook's privacy options (pseudonyms unless it includes
-names, its redacted words), as the workshop is now; the cells' outputs are not used.
+names, its redacted words), as the workshop is now; the cells' outputs are not used. A status-review
+notebook gives the status-review deck (covering the time after its ``since``).
 """
 from __future__ import annotations
 
@@ -40,18 +41,30 @@ class WorkshopPPTXExporter(Exporter):
         meta = nb_copy.metadata[build.METADATA_KEY]
         with kit.open(meta["workshop"], actor="report") as ws, tempfile.TemporaryDirectory(prefix="kit-deck-") as tmp:
             path = export(ws, Path(tmp) / "deck.pptx", template=self.template or None,
-                          include_names=bool(meta.get("include_names")), redact=redacted(nb_copy))
+                          include_names=bool(meta.get("include_names")), redact=redacted(nb_copy),
+                          review=is_review(nb_copy), since=setting(nb_copy, "since"))
             data = path.read_bytes()
         return data, resources
 
 
-def redacted(nb: Any) -> list[str]:
-    """The words the report notebook's setup cell redacts (``sections.Report(..., redact=[...])``)."""
+def setting(nb: Any, name: str) -> Any:
+    """An option of the report notebook's setup cell (``sections.Report(..., name=...)``), None if not given."""
     for cell in nb.cells:
         if cell.cell_type != "code" or "parameters" not in cell.metadata.get("tags", []):
             continue
         for node in ast.walk(ast.parse(cell.source)):
-            if isinstance(node, ast.keyword) and node.arg == "redact":
-                words = ast.literal_eval(node.value)
-                return [str(w) for w in words]
-    return []
+            if isinstance(node, ast.keyword) and node.arg == name:
+                return ast.literal_eval(node.value)
+    return None
+
+
+def redacted(nb: Any) -> list[str]:
+    """The words the report notebook's setup cell redacts (``sections.Report(..., redact=[...])``)."""
+    return [str(w) for w in setting(nb, "redact") or []]
+
+
+def is_review(nb: Any) -> bool:
+    """A status-review notebook (``kit export --review --notebook``): its chapters are the review's."""
+    from ..sections import REVIEW_SECTIONS
+
+    return any(cell.metadata.get(build.METADATA_KEY, {}).get("section") in REVIEW_SECTIONS for cell in nb.cells)

@@ -6,12 +6,13 @@ not fit continues on the next slide (shapes.table_pages), a chart per persona or
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pptx.enum.text import MSO_ANCHOR
 
-from ... import agenda, i18n, journey, plan, synthesis
+from ... import agenda, i18n, journey, plan, synthesis, tracking
 from . import charts, shapes, text, value_proposition
 from .look import Look, Rect
 from .pages import label as _t
@@ -197,38 +198,90 @@ def _spread(p: journey.Point) -> tuple[float, float] | None:
     return p.mean - band[0], band[1] - p.mean
 
 
-def kpi_series(ws: Workshop, kpi: dict[str, Any]) -> list[charts.Series]:
-    """The series of a KPI's trend chart: its measurements (a target line joins here as one more series)."""
-    return [(_t(ws, "measured"), [m["value"] for m in kpi["measurements"]])]
+def kpi_series(ws: Workshop, kpi: dict[str, Any]) -> tuple[list[dt.date], list[charts.Series]]:
+    """The dates and series of a KPI's trend chart: its measurements, and the target path (the straight
+    line from the baseline to the target by the target date, kit.tracking.expected) on every date."""
+    measured = {dt.date.fromisoformat(m["date"][:10]): m["value"] for m in kpi["measurements"]}
+    ends = [dt.date.fromisoformat(str(kpi[k])[:10]) for k in ("baseline_date", "target_date") if kpi.get(k)]
+    path_known = tracking.expected(kpi, dt.date.today()) is not None
+    dates = sorted(measured.keys() | (set(ends) if path_known else set()))
+    series: list[charts.Series] = [(_t(ws, "measured"), [measured.get(d) for d in dates])]
+    if path_known:
+        series.append((_t(ws, "target_path"), [_rounded(tracking.expected(kpi, d)) for d in dates]))
+    return dates, series
 
 
-def kpi_trends(ws: Workshop, look: Look) -> None:
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def kpi_trends(ws: Workshop, look: Look, since: str | None = None) -> None:
+    """A trend chart per KPI measured, headed by its criterion, its target and its status (kit.tracking)."""
     for kpi in ws.kpis:
         if not kpi["measurements"]:
             continue
         slide, room = shapes.new_slide(look, _t(ws, "kpi_trend"))
+        status = tracking.kpi_status(kpi, since)
         head: list[shapes.Paragraph] = [(kpi["criterion"], shapes.BODY, True, None)]
-        if kpi["target"]:
-            head.append((_t(ws, "target", target=kpi["target"]), shapes.SMALL, False, look.muted))
+        facts = " · ".join(v for v in (_t(ws, "target", target=kpi["target"]) if kpi["target"] else "",
+                                        i18n.t(f"report.kpi_{status}", ws.language)) if v)
+        head.append((facts, shapes.SMALL, status == "off_track", look.alert if status == "off_track"
+                     else look.muted))
         top = min(shapes.paragraphs_height(head, room.width), room.height / 3)
         # a criterion too long for a third of the slide keeps its first lines here, all of it in the notes
         head = [(text.beginning(v, text.Box(room.width - 2 * shapes.INSET, top - 0.1), s, b), s, b, c)
                 for v, s, b, c in head]
         shapes.box(slide, look, Rect(room.left, room.top, room.width, top), head, name="kpi")
+        dates, series = kpi_series(ws, kpi)
         charts.trend(slide, look, Rect(room.left, room.top + top + 0.1, room.width, room.height - top - 0.1),
-                     [i18n.format_date(m["date"], ws.language) for m in kpi["measurements"]], kpi_series(ws, kpi))
-        shapes.notes(slide, [kpi["criterion"], *(f"{i18n.format_date(m['date'], ws.language)}: "
-                                                 f"{i18n.format_number(m['value'], ws.language)}"
-                                                 + (f" – {m['note']}" if m["note"] else "")
-                                                 for m in kpi["measurements"])])
+                     dates, series, _t(ws, "date_format"))
+        shapes.notes(slide, [kpi["criterion"], *([kpi["method"]] if kpi["method"] else []),
+                             *(measurement_line(ws, m) for m in kpi["measurements"])])
+
+
+def measurement_line(ws: Workshop, m: dict[str, Any]) -> str:
+    """"31.12.2026: 35,8 – note": a measurement as the speaker notes list it."""
+    lang = ws.language
+    return f"{i18n.format_date(m['date'], lang)}: {i18n.format_number(m['value'], lang)}" + (
+        f" – {m['note']}" if m["note"] else "")
 
 
 TODO_COLUMNS = {"who": 1.6, "what": 4.5, "start": 1.1, "due": 1.1, "budget": 1.1, "status": 1.1}
-KPI_COLUMNS = {"criterion": 3, "target": 1.8, "frequency": 1.1, "owner": 1.4, "method": 2.2, "latest": 1.4}
+#: The KPI table's columns (their headings' keys in kit/texts/report.yaml, the unit's in deck.yaml) and weights.
+KPI_COLUMNS = {"criterion": 4.4, "baseline": 1.2, "target": 1.2, "unit": 0.9, "frequency": 1.1, "owner": 1.4,
+               "latest": 1.2, "kpi_status": 1.2}
+
+
+def _value_on(value: float | None, day: str | None, language: str) -> str:
+    """A value with its date on the line below ("31,2" / "30.09.2026"), empty without the value."""
+    if value is None:
+        return ""
+    return i18n.format_number(value, language) + (f"\n{i18n.format_date(day, language)}" if day else "")
+
+
+def kpi_table_rows(ws: Workshop, since: str | None) -> list[list[str]]:
+    """The KPI table's cells: the criterion (its target in words below), baseline and target with their dates,
+    the unit, how often and who measures, the latest measurement and the status by kit.tracking's rule."""
+    lang = ws.language
+    return [[r["criterion"] + (f"\n{r['target']}" if r["target"] else ""),
+             _value_on(r["baseline_value"], r["baseline_date"], lang),
+             _value_on(r["target_value"], r["target_date"], lang), r["unit"], r["frequency"], r["owner"],
+             _value_on(r["latest"]["value"], r["latest"]["date"], lang) if r["latest"] else "",
+             i18n.t(f"report.kpi_{r['status']}", lang)] for r in tracking.kpi_rows(ws, since)]
+
+
+def kpi_columns(ws: Workshop) -> list[shapes.Column]:
+    return [shapes.Column(_t(ws, "unit") if c == "unit" else i18n.t(f"report.{c}", ws.language), w)
+            for c, w in KPI_COLUMNS.items()]
+
+
+def last_review(ws: Workshop) -> str | None:
+    """What "no new data" is measured from, as in the report: the last follow-up held before today."""
+    return tracking.last_review(ws, before=dt.date.today())
 
 
 def _rows_table(ws: Workshop, look: Look, title: str, columns: dict[str, float], rows: list[dict[str, Any]]) -> None:
-    """Rows of the kit (plan.todo_rows, plan.kpi_rows) as they are, headed like the notebooks' tables."""
+    """Rows of the kit (plan.todo_rows) as they are, headed like the notebooks' tables."""
     if rows:
         tables(ws, look, title, [shapes.Column(synthesis.column(c, ws.language), w) for c, w in columns.items()],
                [[str(r[c]) for c in columns] for r in rows])
@@ -239,8 +292,49 @@ def todo(ws: Workshop, look: Look) -> None:
 
 
 def kpis(ws: Workshop, look: Look) -> None:
-    _rows_table(ws, look, _t(ws, "kpis"), KPI_COLUMNS, plan.kpi_rows(ws))
-    kpi_trends(ws, look)
+    since = last_review(ws)
+    rows = kpi_table_rows(ws, since)
+    if rows:
+        tables(ws, look, _t(ws, "kpis"), kpi_columns(ws), rows)
+    kpi_trends(ws, look, since)
+
+
+FEEDBACK_COLUMNS = {"date": 1.2, "channel": 1.5, "customer_said": 6, "score": 0.9, "shared_with_staff": 1.5}
+
+
+def feedback_rows(ws: Workshop, log: Sequence[dict[str, Any]]) -> list[list[str]]:
+    """An idea's feedback log as table cells: date, channel, what the customer said, score, shared with the staff."""
+    lang = ws.language
+    return [[i18n.format_date(e["date"], lang), e["channel"], e["said"],
+             "" if e["score"] is None else _signed(e["score"], lang),
+             i18n.format_date(e["shared_with_staff"], lang) if e["shared_with_staff"]
+             else i18n.t("report.not_yet", lang)] for e in log]
+
+
+def feedback_columns(ws: Workshop) -> list[shapes.Column]:
+    return [shapes.Column(i18n.t(f"report.{c}", ws.language), w) for c, w in FEEDBACK_COLUMNS.items()]
+
+
+def idea_slides(ws: Workshop, look: Look, title: str, chosen: dict[str, Any],
+                extra: Sequence[shapes.Paragraph] = ()) -> None:
+    """The chosen idea, where it sits and how customers give feedback, then its feedback log as a table
+    (on the same slide when the text leaves room, else on the next)."""
+    stages = {a["id"]: a["title"] for a in ws.canvas("idea_board").areas}
+    body: list[shapes.Paragraph] = [(chosen["text"], 20.0, True, None)]
+    where = " · ".join(v for v in (stages.get(chosen["stage"], chosen["stage"]),
+                                    _t(ws, "votes", n=sum(chosen["votes"].values()))) if v)
+    body.append((where, shapes.SMALL, False, look.muted))
+    if chosen["feedback"]:
+        body += [(_t(ws, "feedback"), shapes.BODY, True, None), (chosen["feedback"], shapes.BODY, False, None)]
+    body += list(extra)
+    rows = feedback_rows(ws, chosen["feedback_log"])
+    room = look.content_rect()
+    if rows and shapes.paragraphs_height(body, room.width) <= room.height / 2:
+        tables(ws, look, title, feedback_columns(ws), rows, above=body)
+        return
+    text_slides(ws, look, title, body)
+    if rows:
+        tables(ws, look, _t(ws, "feedback_log"), feedback_columns(ws), rows)
 
 
 def idea(ws: Workshop, look: Look) -> None:
@@ -248,15 +342,7 @@ def idea(ws: Workshop, look: Look) -> None:
     if chosen is None:
         text_slides(ws, look, _t(ws, "idea"), [(_t(ws, "no_idea"), shapes.BODY, False, None)])
         return
-    stages = {a["id"]: a["title"] for a in ws.canvas("idea_board").areas}
-    body: list[shapes.Paragraph] = [(chosen["text"], 20.0, True, None)]
-    where = " · ".join(v for v in (stages.get(chosen["stage"], chosen["stage"]),
-                                    _t(ws, "votes", n=sum(chosen["votes"].values()))) if v)
-    body.append((where, shapes.SMALL, False, look.muted))
-    for key in ("feedback", "feedback_result"):
-        if chosen[key]:
-            body += [(_t(ws, key), shapes.BODY, True, None), (chosen[key], shapes.BODY, False, None)]
-    text_slides(ws, look, _t(ws, "idea"), body)
+    idea_slides(ws, look, _t(ws, "idea"), chosen)
 
 
 #: The deck in order.
