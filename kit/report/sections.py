@@ -170,11 +170,15 @@ class Report:
 
     # -- chapters
     def section(self, name: str) -> Section:
+        html = environment().get_template(f"{name}.html.j2").render(r=self, **self.context(name))
+        return Section(name, html)
+
+    def context(self, name: str) -> dict[str, Any]:
+        """What chapter ``name`` shows, as data (its template draws it; the slide deck draws the same)."""
         if name not in SECTIONS + REVIEW_SECTIONS:
             raise NotFound("report.no_section", name=name, sections=", ".join(SECTIONS + REVIEW_SECTIONS))
-        context = getattr(self, f"_{name}")()
-        html = environment().get_template(f"{name}.html.j2").render(r=self, **context)
-        return Section(name, html)
+        data: dict[str, Any] = getattr(self, f"_{name}")()
+        return data
 
     def _title(self) -> dict[str, Any]:
         info = self.ws.info

@@ -35,7 +35,7 @@ def _columns(report: Report, names: dict[str, float]) -> list[shapes.Column]:
 def title(report: Report, look: Look) -> None:
     """The workshop's title slide, then the review's facts: period, follow-ups held, the headline figures."""
     slides.title(report.ws, look)
-    facts = report._review_title()  # the review report's own data, drawn as slides
+    facts = report.context("review_title")  # the review report's own data, drawn as slides
     last = facts["last"]
     held = str(len(facts["held"]))
     if last:
@@ -71,7 +71,7 @@ TODO_COLUMNS = {"what": 4.5, "who": 1.6, "due": 1.1, "budget": 1.1, "status": 1.
 
 def todos(report: Report, look: Look) -> None:
     """Late, done in this period and next, one table, with the budget used above it."""
-    data = report._review_todos()
+    data = report.context("review_todos")
     rows: list[list[str]] = []
     for group, items in ((_r(report, "todos_late", n=len(data["late"])), data["late"]),
                          (_r(report, "todos_done", n=len(data["done"])), data["done"]),
@@ -86,7 +86,7 @@ def todos(report: Report, look: Look) -> None:
 
 def feedback(report: Report, look: Look) -> None:
     """The chosen idea and its feedback log, with the mean score and how many the staff have not heard yet."""
-    data = report._review_feedback()
+    data = report.context("review_feedback")
     heading = _r(report, "review_feedback")
     if data["idea"] is None:
         text_slides(report.ws, look, heading, [(_r(report, "no_chosen_ideas"), shapes.BODY, False, None)])
@@ -106,7 +106,7 @@ CURVE_COLUMNS = {"persona": 2.5, "stage": 2.5, "curve_then": 1.6, "curve_now": 1
 def changes(report: Report, look: Look) -> None:
     """Notes added, removed and changed on the canvas and the map; fit coverage and the curve then and now;
     the follow-ups held (who attended only with ``include_names``)."""
-    ws, data = report.ws, report._review_changes()
+    ws, data = report.ws, report.context("review_changes")
     heading = _r(report, "review_changes")
     changed = data["changed"]
     if changed is None:
@@ -172,7 +172,7 @@ NEXT_COLUMNS = {"when": 1.6, "kind": 1.4, "duration": 1, "team": 1.6, "topic": 4
 
 
 def next_dates(report: Report, look: Look) -> None:
-    data = report._review_next()
+    data = report.context("review_next")
     rows = [[report.datetime(f["date"]), _r(report, f"followup_{f['kind']}"),
              _r(report, "minutes", n=f["duration_min"]) if f["duration_min"] else "", f["team"], f["topic"]]
             for f in data["upcoming"]] or [[_r(report, "no_entries"), "", "", "", ""]]
