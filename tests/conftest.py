@@ -1,7 +1,9 @@
 """Shared fixtures: fresh workshops, the samples, and an artifacts folder for screenshots/PDFs."""
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,4 +50,12 @@ def sample(request: pytest.FixtureRequest, tmp_path: Path):
 def _quiet_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KIT_USER", os.environ.get("KIT_USER", "tester"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(autouse=True)
+def _unclosed_fails_its_own_test() -> Iterator[None]:
+    """A ResourceWarning is an error (pyproject.toml); collecting garbage after each test makes an unclosed
+    socket or file fail the test that left it, not whichever test the collector happens to run in."""
+    yield
+    gc.collect()
 
