@@ -1,0 +1,240 @@
+"""Headless Chromium printing a page to PDF, driven over the DevTools protocol on a pipe.
+
+Light on purpose (the standard library and kit.errors only): ``kit export`` starts Chromium
+before it imports nbconvert or matplotlib, so the browser launches while the report is built.
+No Node driver (Playwright's) runs in between and no thread starts, so a helper process can
+still be forked afterwards. Chromium gets a profile of its own (two exports at once never
+share one), is cut off from the network with ``OFFLINE_FLAGS`` and every request the page
+makes that is not a local file is recorded in ``blocked``, so an offline report is proven.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..errors import WorkshopError
+
+#: Flags for Debian's Chromium in containers and offline rooms (see the developers' guide).
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+#: Chromium resolves no host name and sends everything else to a closed port, so nothing reaches the
+#: network even where a file tried.
+OFFLINE_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
+                 "--proxy-bypass-list=<-loopback>"]
+#: Run in the page before printing: soft hyphens become a hyphen and a line break where a line broke, else go.
+KEEP_BROKEN_HYPHENS = (Path(__file__).resolve().parent / "hyphens.js").read_text(encoding="utf-8")
+#: Requests the report may make; anything else is recorded in ``blocked``.
+_LOCAL = ("file:", "data:", "blob:", "about:")
+#: Ends each message on the pipe.
+NUL = b"\0"
+_DEFAULT_PATHS = {
+    "linux": "/usr/bin/chromium",
+    "darwin": "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "win32": r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+}
+_FIXES = {
+    "linux": "sudo apt-get install chromium",
+    "darwin": "brew install --cask chromium",
+    "win32": "winget install Google.Chrome",
+}
+#: What a headless print needs besides the caller's flags (as Playwright passes them).
+_HEADLESS = ["--headless", "--remote-debugging-pipe", "--hide-scrollbars", "--mute-audio", "--no-startup-window"]
+
+
+class ReportError(WorkshopError):
+    """The report could not be written (the browser failed, the page tried to go online); nothing was."""
+
+    code = "report.failed"
+
+
+class BrowserNotFound(ReportError):
+    """No Chromium where the kit looks; the message is one line with the fix."""
+
+
+def default_chromium() -> str:
+    """$KIT_CHROMIUM, else where the platform's package manager puts Chromium."""
+    return os.environ.get("KIT_CHROMIUM") or _DEFAULT_PATHS.get(sys.platform, _DEFAULT_PATHS["linux"])
+
+
+def check_chromium(path: str) -> str:
+    """``path`` if it is an executable file, else BrowserNotFound with the exact fix."""
+    if Path(path).is_file() and os.access(path, os.X_OK):
+        return path
+    fix = _FIXES.get(sys.platform, _FIXES["linux"])
+    raise BrowserNotFound("report.no_chromium", path=path, fix=fix)
+
+
+def launch(path: str | None = None, *, block_network: bool = True, extra: Iterable[str] = ()) -> Chromium:
+    """Chromium (``path``, else ``default_chromium()``) starting now with the kit's flags, offline unless
+    ``block_network`` is False, and any ``extra`` flags."""
+    flags = [*CHROMIUM_FLAGS, *(OFFLINE_FLAGS if block_network else [])]
+    return Chromium(check_chromium(path or default_chromium()), [*flags, *(a for a in extra if a not in flags)])
+
+
+class Chromium:
+    """One headless Chromium, started at once; ``pdf`` prints a page with it (waiting for the launch)."""
+
+    def __init__(self, executable: str, args: list[str]):
+        self.executable = executable
+        self.blocked: list[str] = []
+        self._profile = tempfile.mkdtemp(prefix="kit-chromium-")
+        self._buffer = b""
+        self._next_id = 0
+        self._events: list[dict[str, Any]] = []
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close(); what Chromium says on stderr (a pipe nobody reads could fill)
+        self._last_words = ""
+        to_child, self._to_browser = os.pipe()  # Chromium reads commands on its fd 3 ...
+        self._from_browser, from_child = os.pipe()  # ... and answers on its fd 4
+
+        def pipes_at_3_and_4() -> None:  # in the child, before exec
+            read, write = os.dup(to_child), os.dup(from_child)
+            os.dup2(read, 3)
+            os.dup2(write, 4)
+
+        try:
+            self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
+                [executable, *_HEADLESS, f"--user-data-dir={self._profile}", *args],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
+                pass_fds=(3, 4), preexec_fn=pipes_at_3_and_4, start_new_session=True)
+        except OSError as exc:
+            self._process = None
+            self.close()
+            raise ReportError("report.chromium_failed", path=executable, detail=str(exc)) from None
+        finally:
+            os.close(to_child)
+            os.close(from_child)
+
+    def pdf(self, html: str) -> bytes:
+        """``html`` printed to PDF: loaded from a file, fonts ready, laid out for print, soft hyphens kept
+        only where a line broke (hyphens.js); CSS sets page sizes and numbers."""
+        with tempfile.TemporaryDirectory(prefix="kit-pdf-") as folder:
+            file = Path(folder) / "report.html"
+            file.write_text(html, encoding="utf-8")
+            target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            try:
+                return self._print(file, session)
+            finally:
+                self._send("Target.closeTarget", {"targetId": target})
+
+    def _print(self, file: Path, session: str) -> bytes:
+        def send(method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+            return self._send(method, params, session)
+
+        send("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 720, "deviceScaleFactor": 1,
+                                                    "mobile": False})
+        send("Network.enable")  # every request the page makes is reported: requestWillBeSent
+        send("Page.enable")
+        self._events.clear()
+        navigated = send("Page.navigate", {"url": file.as_uri()})
+        if navigated.get("errorText"):
+            raise ReportError("report.chromium_failed", path=self.executable, detail=navigated["errorText"])
+        self._wait_for("Page.loadEventFired", session)
+        self._evaluate(send, "document.fonts.ready.then(() => true)")
+        send("Emulation.setEmulatedMedia", {"media": "print"})
+        self._evaluate(send, KEEP_BROKEN_HYPHENS)
+        printed = send("Page.printToPDF", {
+            "printBackground": True, "preferCSSPageSize": True, "paperWidth": 8.5, "paperHeight": 11,
+            "marginTop": 0, "marginBottom": 0, "marginLeft": 0, "marginRight": 0,
+            "generateTaggedPDF": False, "generateDocumentOutline": False})
+        self._note_requests()
+        return base64.b64decode(printed["data"])
+
+    def _evaluate(self, send: Any, expression: str) -> None:
+        result = send("Runtime.evaluate", {"expression": expression, "awaitPromise": True})
+        if "exceptionDetails" in result:
+            detail = result["exceptionDetails"].get("exception", {}).get("description") or result["exceptionDetails"]
+            raise ReportError("report.chromium_failed", path=self.executable, detail=str(detail).splitlines()[0])
+
+    def _note_requests(self) -> None:
+        for event in self._events:
+            if event.get("method") == "Network.requestWillBeSent":
+                url = event["params"]["request"]["url"]
+                if not url.startswith(_LOCAL):
+                    self.blocked.append(url)
+        self._events.clear()
+
+    def _send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+        if session is not None:
+            message["sessionId"] = session
+        data = json.dumps(message).encode() + NUL
+        try:
+            while data:
+                data = data[os.write(self._to_browser, data):]
+        except OSError:
+            self._failed()
+        while True:
+            reply = self._receive()
+            if reply.get("id") == self._next_id:
+                if "error" in reply:
+                    raise ReportError("report.chromium_failed", path=self.executable,
+                                      detail=f"{method}: {reply['error'].get('message', reply['error'])}")
+                result: dict[str, Any] = reply.get("result", {})
+                return result
+            if "method" in reply:
+                self._events.append(reply)
+
+    def _wait_for(self, event: str, session: str) -> None:
+        while not any(e.get("method") == event and e.get("sessionId") == session for e in self._events):
+            reply = self._receive()
+            if "method" in reply:
+                self._events.append(reply)
+
+    def _receive(self) -> dict[str, Any]:
+        while NUL not in self._buffer:
+            chunk = os.read(self._from_browser, 1 << 20)
+            if not chunk:
+                self._failed()
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(NUL, 1)
+        reply: dict[str, Any] = json.loads(message)
+        return reply
+
+    def _failed(self) -> None:
+        """Chromium ended (it could not start, or crashed): one line, its last words."""
+        self.close()
+        raise ReportError("report.chromium_failed", path=self.executable, detail=self._last_words or "exited")
+
+    def _close_pipes(self) -> None:
+        for fd in ("_to_browser", "_from_browser"):
+            if getattr(self, fd, -1) >= 0:
+                os.close(getattr(self, fd))
+                setattr(self, fd, -1)
+
+    def close(self) -> None:
+        """Chromium ends (asked to, then made to), and its profile is removed."""
+        process, self._process = self._process, None
+        if process is not None:
+            try:
+                self._next_id += 1
+                os.write(self._to_browser, json.dumps({"id": self._next_id, "method": "Browser.close"}).encode() + NUL)
+            except OSError:  # it has ended already
+                pass
+            self._close_pipes()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            self._log.seek(0)
+            lines = [line for line in self._log.read().decode(errors="replace").splitlines() if line.strip()]
+            self._last_words = lines[-1].strip() if lines else ""
+        self._close_pipes()
+        self._log.close()
+        shutil.rmtree(self._profile, ignore_errors=True)
+
+    def __enter__(self) -> Chromium:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
