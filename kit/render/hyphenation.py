@@ -48,11 +48,15 @@ def _load_parsed(path: Path) -> None:
         cache = (Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workshop-kit"
                  / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.marshal")
         if cache.is_file():
-            patterns, maxlen = marshal.loads(cache.read_bytes())  # noqa: S302 - data the kit wrote, no code
-            parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
-            parsed.patterns, parsed.cache, parsed.maxlen = patterns, {}, maxlen
-            pyphen.hdcache[path] = parsed
-            return
+            try:
+                patterns, maxlen = marshal.loads(cache.read_bytes())  # noqa: S302 - data the kit wrote, no code
+            except (ValueError, EOFError, TypeError):  # damaged: written again below
+                cache.unlink()
+            else:
+                parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
+                parsed.patterns, parsed.cache, parsed.maxlen = patterns, {}, maxlen
+                pyphen.hdcache[path] = parsed
+                return
         parsed = pyphen.HyphDict(path)
         pyphen.hdcache[path] = parsed
         if all(type(v) is int for _, values in parsed.patterns.values() for v in values):  # not DataInt
@@ -60,7 +64,7 @@ def _load_parsed(path: Path) -> None:
             with tempfile.NamedTemporaryFile(dir=cache.parent, delete=False) as out:
                 out.write(marshal.dumps((parsed.patterns, parsed.maxlen)))
             os.replace(out.name, cache)  # whole or not at all, also with two exports at once
-    except (OSError, ValueError, EOFError, TypeError):
+    except OSError:
         return
 
 
