@@ -20,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import WorkshopError
 
@@ -74,11 +74,30 @@ def check_chromium(path: str) -> str:
     raise BrowserNotFound("report.no_chromium", path=path, fix=fix)
 
 
-def launch(path: str | None = None, *, block_network: bool = True, extra: Iterable[str] = ()) -> Chromium:
+class Browser(Protocol):
+    """What prints the report: :class:`Chromium`, or on Windows ``PlaywrightChromium``."""
+
+    blocked: list[str]
+
+    def pdf(self, html: str) -> bytes: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Browser: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def launch(path: str | None = None, *, block_network: bool = True, extra: Iterable[str] = ()) -> Browser:
     """Chromium (``path``, else ``default_chromium()``) starting now with the kit's flags, offline unless
     ``block_network`` is False, and any ``extra`` flags."""
     flags = [*CHROMIUM_FLAGS, *(OFFLINE_FLAGS if block_network else [])]
-    return Chromium(check_chromium(path or default_chromium()), [*flags, *(a for a in extra if a not in flags)])
+    executable, args = check_chromium(path or default_chromium()), [*flags, *(a for a in extra if a not in flags)]
+    if os.name != "posix":
+        from .playwright_chromium import PlaywrightChromium
+
+        return PlaywrightChromium(executable, args)
+    return Chromium(executable, args)
 
 
 class Chromium:

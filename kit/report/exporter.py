@@ -22,8 +22,8 @@ from . import build
 from .chromium import (
     CHROMIUM_FLAGS,
     OFFLINE_FLAGS,
+    Browser,
     BrowserNotFound,
-    Chromium,
     ReportError,
     check_chromium,
     default_chromium,
@@ -32,7 +32,7 @@ from .chromium import (
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # the browser's part lives in chromium.py (light imports, so that ``kit export`` starts it first); named here too
-__all__ = ["CHROMIUM_FLAGS", "OFFLINE_FLAGS", "BrowserNotFound", "Chromium", "ReportError", "WorkshopHTMLExporter",
+__all__ = ["CHROMIUM_FLAGS", "OFFLINE_FLAGS", "Browser", "BrowserNotFound", "ReportError", "WorkshopHTMLExporter",
            "WorkshopPDFExporter", "check_chromium", "default_chromium"]
 
 
@@ -138,11 +138,11 @@ class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
     def _file_extension_default(self) -> str:
         return ".pdf"
 
-    def browser(self) -> Chromium:
+    def browser(self) -> Browser:
         """Start Chromium in the background now (it launches while the report is being built)."""
         return launch(self.chromium_path, block_network=self.block_network, extra=self.browser_args)
 
-    def run_playwright(self, html: str, browser: Chromium | None = None) -> bytes:
+    def run_playwright(self, html: str, browser: Browser | None = None) -> bytes:
         """Print ``html`` to PDF with the configured Chromium; CSS sets page sizes and numbers,
         soft hyphens in the page's language break long words at syllables (and stay in the PDF's
         text only where a line broke: hyphens.js)."""
