@@ -296,8 +296,7 @@ def test_pdf_engine_requests_nothing_from_the_network(nasty) -> None:
     probe = WorkshopPDFExporter()
     probe.run_playwright(html_with_cdn)
     assert probe.blocked_requests == ["https://cdn.example.org/x.js"]  # the guard works
-    from kit.report.chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, default_chromium
-    from kit.report.playwright_chromium import PlaywrightChromium
+    from kit.report.chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, PlaywrightChromium, default_chromium
 
     with PlaywrightChromium(default_chromium(), [*CHROMIUM_FLAGS, *OFFLINE_FLAGS]) as windows:  # Windows' printer
         assert windows.pdf(html_with_cdn).startswith(b"%PDF")
