@@ -428,7 +428,7 @@ def test_chromium_leaves_no_process_or_profile_and_a_failed_start_is_one_line(tm
 
     with launch() as browser:
         assert browser.pdf("<html><body>x</body></html>").startswith(b"%PDF")
-        profile, pid = Path(browser._profile), browser._process.pid  # type: ignore[union-attr]
+        profile, pid = Path(browser._profile), browser._pid
         assert profile.is_dir()
     assert not profile.exists()
     assert _running_in_group(pid) == []  # its whole process group ended (at most zombies wait for their reaper)

@@ -14,9 +14,9 @@ import base64
 import contextlib
 import json
 import os
+import select
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -36,6 +36,9 @@ OFFLINE_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http:/
 KEEP_BROKEN_HYPHENS = (Path(__file__).resolve().parent / "hyphens.js").read_text(encoding="utf-8")
 #: Requests the report may make; anything else is recorded in ``blocked``.
 _LOCAL = ("file:", "data:", "blob:", "about:")
+#: Seconds Chromium may stay silent while loading or printing before the export gives up (a huge report
+#: prints in well under a minute).
+SILENCE = 120
 #: Ends each message on the pipe.
 NUL = b"\0"
 _DEFAULT_PATHS = {
@@ -111,26 +114,28 @@ class Chromium:
         self._events: list[dict[str, Any]] = []
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close(); what Chromium says on stderr (a pipe nobody reads could fill)
         self._last_words = ""
+        import fcntl  # POSIX only, like this class (Windows prints through PlaywrightChromium)
+
+        self._pid: int | None = None
         to_child, self._to_browser = os.pipe()  # Chromium reads commands on its fd 3 ...
         self._from_browser, from_child = os.pipe()  # ... and answers on its fd 4
-
-        def pipes_at_3_and_4() -> None:  # in the child, before exec
-            read, write = os.dup(to_child), os.dup(from_child)
-            os.dup2(read, 3)
-            os.dup2(write, 4)
-
+        # posix_spawn, not fork and exec: no Python runs in the child, so this is safe in a process with threads
+        # (a Jupyter kernel); the sources sit above 4, so putting one at 3 cannot overwrite the other
+        sources = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 5) for fd in (to_child, from_child)]
         try:
-            self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
-                [executable, *_HEADLESS, f"--user-data-dir={self._profile}", *args],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
-                pass_fds=(3, 4), preexec_fn=pipes_at_3_and_4, start_new_session=True)
+            with open(os.devnull, "rb") as null:
+                self._pid = os.posix_spawn(
+                    executable, [executable, *_HEADLESS, f"--user-data-dir={self._profile}", *args], os.environ,
+                    file_actions=[(os.POSIX_SPAWN_DUP2, null.fileno(), 0), (os.POSIX_SPAWN_DUP2, null.fileno(), 1),
+                                  (os.POSIX_SPAWN_DUP2, self._log.fileno(), 2),
+                                  (os.POSIX_SPAWN_DUP2, sources[0], 3), (os.POSIX_SPAWN_DUP2, sources[1], 4)],
+                    setsid=True)  # a session of its own: close() ends exactly its processes
         except OSError as exc:
-            self._process = None
             self.close()
             raise ReportError("report.chromium_failed", path=executable, detail=str(exc)) from None
         finally:
-            os.close(to_child)
-            os.close(from_child)
+            for fd in (to_child, from_child, *sources):
+                os.close(fd)
 
     def pdf(self, html: str) -> bytes:
         """``html`` printed to PDF: loaded from a file, fonts ready, laid out for print, soft hyphens kept
@@ -143,7 +148,8 @@ class Chromium:
             try:
                 return self._print(file, session)
             finally:
-                self._send("Target.closeTarget", {"targetId": target})
+                if self._pid is not None:  # still running (after a failure it was ended, with its error said)
+                    self._send("Target.closeTarget", {"targetId": target})
 
     def _print(self, file: Path, session: str) -> bytes:
         def send(method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -212,6 +218,10 @@ class Chromium:
 
     def _receive(self) -> dict[str, Any]:
         while NUL not in self._buffer:
+            if not select.select([self._from_browser], [], [], SILENCE)[0]:
+                self.close()
+                raise ReportError("report.chromium_failed", path=self.executable,
+                                  detail=f"no answer in {SILENCE} s")
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
                 self._failed()
@@ -234,12 +244,12 @@ class Chromium:
     def close(self) -> None:
         """Chromium ends at once, with every process it started (its profile is thrown away, so there is
         nothing to shut down gracefully: that took half a second), and the profile is removed."""
-        process, self._process = self._process, None
+        pid, self._pid = self._pid, None
         self._close_pipes()
-        if process is not None:
+        if pid is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # its own session (start_new_session): only its processes
-            process.wait()
+                os.killpg(pid, signal.SIGKILL)  # its own session (setsid): only its processes
+            os.waitpid(pid, 0)
             self._log.seek(0)
             lines = [line for line in self._log.read().decode(errors="replace").splitlines() if line.strip()]
             self._last_words = lines[-1].strip() if lines else ""
