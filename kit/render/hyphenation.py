@@ -39,8 +39,8 @@ def hyphenator(language: str | None) -> pyphen.Pyphen | None:
 
 def _load_parsed(path: Path) -> None:
     """Give pyphen the dictionary at ``path`` as parsed before, from the user's cache (parsing the German one
-    takes half a second, in every ``kit export``); parse it and keep it there where it is not yet, or is older
-    than the dictionary. Any trouble with the cache only means parsing as usual."""
+    takes half a second, in every ``kit export``); where the cache has no copy of this very file (its size and
+    time in the name), parse it and keep one there. Any trouble with the cache only means parsing as usual."""
     if path in pyphen.hdcache:
         return
     try:

@@ -57,17 +57,17 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
         from . import build
 
         nb = build.for_workshop(ws, include_names=include_names, redact=redact, review=review, since=since)
-
         hyphenator(ws.language)  # read the syllable dictionary once, before the helper is forked (both use it)
         if not review:  # both processes draw figures: matplotlib is imported once, before the fork
             from ..render import output  # noqa: F401
         chapters = stack.enter_context(build.Run(nb))
-        return _export(nb, chapters, browser, stack, pdf=pdf, html=html, progress=progress, review=review)
+        return _write(nb, chapters, browser, stack, pdf=pdf, html=html, progress=progress, review=review)
 
 
-def _export(nb: NotebookNode, chapters: build.Run, browser: Browser | None, stack: ExitStack, *,
+def _write(nb: NotebookNode, chapters: build.Run, browser: Browser | None, stack: ExitStack, *,
             pdf: str | os.PathLike[str] | None, html: str | os.PathLike[str] | None, progress: bool,
             review: bool) -> dict[str, Path]:
+    """The chapters drawn (with the helper), the page rendered and written, printed by ``browser``."""
     from tqdm import tqdm
 
     from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter
