@@ -159,13 +159,13 @@ class Chromium:
                                                     "mobile": False})
         send("Network.enable")  # every request the page makes is reported: requestWillBeSent
         send("Page.enable")
+        send("Emulation.setEmulatedMedia", {"media": "print"})  # laid out once, for print, from the start
         self._events.clear()
         navigated = send("Page.navigate", {"url": file.as_uri()})
         if navigated.get("errorText"):
             raise ReportError("report.chromium_failed", path=self.executable, detail=navigated["errorText"])
         self._wait_for("Page.loadEventFired", session)
         self._evaluate(send, "document.fonts.ready.then(() => true)")
-        send("Emulation.setEmulatedMedia", {"media": "print"})
         self._evaluate(send, KEEP_BROKEN_HYPHENS)
         printed = send("Page.printToPDF", {
             "printBackground": True, "preferCSSPageSize": True, "paperWidth": 8.5, "paperHeight": 11,
