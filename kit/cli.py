@@ -316,7 +316,9 @@ def _hub(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The ``kit`` command line; ``only``: add just that command's arguments (the others' may import a lot:
+    ``kit hub``'s bring JupyterHub, a second on every command)."""
     top = argparse.ArgumentParser(
         prog="kit", description="workshop-kit: customer-centricity workshops in Jupyter, offline.",
         epilog="Run 'kit COMMAND --help' for the options of one command.")
@@ -324,14 +326,15 @@ def parser() -> argparse.ArgumentParser:
     subs = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (help_text, adders, handler) in COMMANDS.items():
         sub = subs.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
-        for add in adders:
+        for add in adders if only in (None, name) else ():
             add(sub)
         sub.set_defaults(handler=handler)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    args = parser(next((a for a in given if not a.startswith("-")), None)).parse_args(argv)
     try:
         handler: Handler = args.handler
         return handler(args)

@@ -296,6 +296,11 @@ def test_pdf_engine_requests_nothing_from_the_network(nasty) -> None:
     probe = WorkshopPDFExporter()
     probe.run_playwright(html_with_cdn)
     assert probe.blocked_requests == ["https://cdn.example.org/x.js"]  # the guard works
+    from kit.report.chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, PlaywrightChromium, default_chromium
+
+    with PlaywrightChromium(default_chromium(), [*CHROMIUM_FLAGS, *OFFLINE_FLAGS]) as windows:  # Windows' printer
+        assert windows.pdf(html_with_cdn).startswith(b"%PDF")
+    assert windows.blocked == ["https://cdn.example.org/x.js"]
 
 
 # ----------------------------------------------------------------------------- nbconvert
@@ -415,3 +420,30 @@ def test_a_helper_process_draws_some_chapters_and_errors_still_propagate(monkeyp
     assert [c.execution_count for c in nb.cells] == [1, 2, 3, 4] and done == ["", "", build.HELPER_SECTIONS[0], ""]
     with build.Run(_chapters("1 / 0")) as run, pytest.raises(ZeroDivisionError):
         run.wait()  # the helper failed: the chapter runs again here, where its error surfaces
+
+
+@pytest.mark.browser
+def test_chromium_leaves_no_process_or_profile_and_a_failed_start_is_one_line(tmp_path: Path) -> None:
+    from kit.report.chromium import ReportError, launch
+
+    with launch() as browser:
+        assert browser.pdf("<html><body>x</body></html>").startswith(b"%PDF")
+        profile, pid = Path(browser._profile), browser._pid
+        assert profile.is_dir()
+    assert not profile.exists()
+    assert _running_in_group(pid) == []  # its whole process group ended (at most zombies wait for their reaper)
+    with launch("/bin/false") as broken, pytest.raises(ReportError) as failed:
+        broken.pdf("<html></html>")
+    assert str(failed.value).startswith("Chromium at /bin/false did not start") and "\n" not in str(failed.value)
+
+
+def _running_in_group(group: int) -> list[int]:
+    running = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (comm)": state, ppid, pgrp, ...
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            running.append(int(stat.parent.name))
+    return running

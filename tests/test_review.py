@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,3 +141,25 @@ def test_done_in_this_period_comes_from_the_change_log(tmp_path: Path) -> None:
         assert [a["what"] for a in report._review_todos()["done"]] == ["done today"]
     with Report(path, since=today) as report:  # the protected copy's own history must not count
         assert report._review_todos()["done"] == []
+
+
+def test_the_helper_process_draws_the_reviews_kpi_charts_as_this_one_would(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from kit.report import build
+
+    # `kit export` forks before its first thread; this test process may have others left by earlier tests
+    monkeypatch.setattr(build, "_can_fork", lambda: True)
+    with kit.demo(tmp_path / "r.workshop", "de", actor="tester") as ws:
+        alone = build.run(build.for_workshop(ws, review=True))
+        with build.Run(build.for_workshop(ws, review=True)) as run:
+            helped = [cell for cell in run.helped]
+            shared = run.wait()
+    assert [build._section(cell) for cell in helped] == ["review_kpis"]  # the figures, while nbconvert imports here
+
+
+    def shown(nb: Any) -> list[tuple[int, str, str]]:  # each figure's drawing differs by its time stamp and ids
+        return [(o["execution_count"], o["data"]["text/plain"], re.sub(r"<svg\b.*?</svg>", "<svg/>",
+                                                                         o["data"].get("text/html", ""), flags=re.S))
+                for cell in nb.cells for o in cell.outputs]
+    assert shown(shared) == shown(alone)
+    assert "<svg" in helped[0].outputs[0]["data"]["text/html"]

@@ -8,9 +8,19 @@ with hundreds of notes. Notes that did not fit are in ``fig.kit_overflow`` ({are
 """
 from __future__ import annotations
 
-from .charts import emotion_curve, evidence_chart, gap_heatmap, kpi_trend, observations_chart
-from .figure import canvas_figure
-from .output import canvas_html, to_png, to_svg
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .charts import emotion_curve, evidence_chart, gap_heatmap, kpi_trend, observations_chart
+    from .figure import canvas_figure
+    from .output import canvas_html, to_png, to_svg
+
+#: Where each name lives: imported when first used, so that ``kit.render.hyphenation`` does not import
+#: matplotlib (``kit export --review`` needs no figure in its main process).
+_HOME = {"emotion_curve": "charts", "evidence_chart": "charts", "gap_heatmap": "charts", "kpi_trend": "charts",
+         "observations_chart": "charts", "canvas_figure": "figure", "canvas_html": "output", "to_png": "output",
+         "to_svg": "output"}
 
 __all__ = [
            "canvas_figure",
@@ -23,3 +33,9 @@ __all__ = [
            "to_png",
            "to_svg",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)

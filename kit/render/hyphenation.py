@@ -10,7 +10,11 @@ text exactly as written.
 from __future__ import annotations
 
 import functools
+import marshal
+import os
 import re
+import tempfile
+from pathlib import Path
 
 import pyphen
 
@@ -27,7 +31,41 @@ _WORD = re.compile(r"(?<![&#\w])[^\W\d_]{7,}")
 def hyphenator(language: str | None) -> pyphen.Pyphen | None:
     """Syllable breaks for a language ("de" -> de_DE), or None where pyphen has no dictionary."""
     found = pyphen.language_fallback(language) if language else None
-    return pyphen.Pyphen(lang=found) if found else None
+    if not found:
+        return None
+    _load_parsed(pyphen.LANGUAGES[found])
+    return pyphen.Pyphen(lang=found)
+
+
+def _load_parsed(path: Path) -> None:
+    """Give pyphen the dictionary at ``path`` as parsed before, from the user's cache (parsing the German one
+    takes half a second, in every ``kit export``); where the cache has no copy of this very file (its size and
+    time in the name), parse it and keep one there. Any trouble with the cache only means parsing as usual."""
+    if path in pyphen.hdcache:
+        return
+    try:
+        stat = path.stat()
+        cache = (Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workshop-kit"
+                 / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.marshal")
+        if cache.is_file():
+            try:
+                patterns, maxlen = marshal.loads(cache.read_bytes())  # noqa: S302 - data the kit wrote, no code
+            except (ValueError, EOFError, TypeError):  # damaged: written again below
+                cache.unlink()
+            else:
+                parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
+                parsed.patterns, parsed.cache, parsed.maxlen = patterns, {}, maxlen
+                pyphen.hdcache[path] = parsed
+                return
+        parsed = pyphen.HyphDict(path)
+        pyphen.hdcache[path] = parsed
+        if all(type(v) is int for _, values in parsed.patterns.values() for v in values):  # not DataInt
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=cache.parent, delete=False) as out:
+                out.write(marshal.dumps((parsed.patterns, parsed.maxlen)))
+            os.replace(out.name, cache)  # whole or not at all, also with two exports at once
+    except OSError:
+        return
 
 
 def page_language(html: str) -> str | None:

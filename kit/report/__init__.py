@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 
 if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
     from ..workshop import Workshop
+    from . import build
+    from .chromium import Browser
 
 __all__ = ["export", "write_notebook"]
 
@@ -37,51 +41,61 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
 
     ``review``: the status review for management instead (2-4 pages: KPI trends, to-dos, idea feedback,
     what changed since the workshop, next dates), covering the time after ``since`` (an ISO date)."""
-    from tqdm import tqdm
-
-    from ..render.hyphenation import hyphenator
-    from . import build
-    from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter, check_chromium
-    from .sections import REVIEW_SECTIONS, SECTIONS
+    from .chromium import launch
 
     if pdf is None and html is None:
         raise UsageError("report.export_what")
-    engine = WorkshopPDFExporter(**({"chromium_path": chromium} if chromium else {}))
     if since is not None:
         from ..model import Field
 
         since = Field("since", "date").clean("review", since)
-    if pdf is not None:
-        check_chromium(engine.chromium_path)  # a missing browser is said at once, before any drawing
-    nb = build.for_workshop(ws, include_names=include_names, redact=redact, review=review, since=since)
-    hyphenator(ws.language)  # read the syllable dictionary once, before the helper is forked (both use it)
+    # Chromium starts first (a missing one is said at once), while the rest is imported and the chapters
+    # are built; it starts no thread, so a helper process can still be forked for half the chapters
+    with ExitStack() as stack:
+        browser = stack.enter_context(launch(chromium)) if pdf is not None else None
+        from ..render.hyphenation import hyphenator
+        from . import build
+
+        nb = build.for_workshop(ws, include_names=include_names, redact=redact, review=review, since=since)
+        hyphenator(ws.language)  # read the syllable dictionary once, before the helper is forked (both use it)
+        if not review:  # both processes draw figures: matplotlib is imported once, before the fork
+            from ..render import output  # noqa: F401
+        chapters = stack.enter_context(build.Run(nb))
+        return _write(nb, chapters, browser, stack, pdf=pdf, html=html, progress=progress, review=review)
+
+
+def _write(nb: NotebookNode, chapters: build.Run, browser: Browser | None, stack: ExitStack, *,
+            pdf: str | os.PathLike[str] | None, html: str | os.PathLike[str] | None, progress: bool,
+            review: bool) -> dict[str, Path]:
+    """The chapters drawn (with the helper), the page rendered and written, printed by ``browser``."""
+    from tqdm import tqdm
+
+    from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter
+    from .sections import REVIEW_SECTIONS, SECTIONS
+
     written: dict[str, Path] = {}
     steps = len(REVIEW_SECTIONS if review else SECTIONS) + 3 + (pdf is not None)  # setup, chapters, close, HTML, PDF
-    # a helper process draws half the chapters (forked first, while this process has no other thread),
-    # the browser launches while the chapters are built
-    with ExitStack() as stack:
-        chapters = stack.enter_context(build.Run(nb))
-        browser = stack.enter_context(engine.browser()) if pdf is not None else None
-        bar = stack.enter_context(tqdm(total=steps, desc="report", unit="step", file=sys.stderr,
-                                       disable=not progress, leave=False, dynamic_ncols=True))
+    bar = stack.enter_context(tqdm(total=steps, desc="report", unit="step", file=sys.stderr,
+                                   disable=not progress, leave=False, dynamic_ncols=True))
 
-        def step(name: str) -> None:
-            bar.set_postfix_str(name or "done", refresh=False)
-            bar.update()
-
-        chapters.wait(step)
-        bar.set_postfix_str("HTML", refresh=False)
-        text, _ = WorkshopHTMLExporter().from_notebook_node(nb)
+    def step(name: str) -> None:
+        bar.set_postfix_str(name or "done", refresh=False)
         bar.update()
-        if html is not None:
-            written["html"] = Path(html)
-            written["html"].write_text(text, encoding="utf-8")
-        if browser is not None:
-            bar.set_postfix_str("PDF (Chromium)")
-            data = engine.run_playwright(text, browser)
-            if engine.blocked_requests:
-                raise ReportError("report.blocked_request", url=engine.blocked_requests[0])
-            written["pdf"] = Path(pdf)  # type: ignore[arg-type]
-            written["pdf"].write_bytes(data)
-            bar.update()
+
+    chapters.wait(step)
+    bar.set_postfix_str("HTML", refresh=False)
+    text, _ = WorkshopHTMLExporter().from_notebook_node(nb)
+    bar.update()
+    if html is not None:
+        written["html"] = Path(html)
+        written["html"].write_text(text, encoding="utf-8")
+    if browser is not None:
+        bar.set_postfix_str("PDF (Chromium)")
+        engine = WorkshopPDFExporter()
+        data = engine.run_playwright(text, browser)
+        if engine.blocked_requests:
+            raise ReportError("report.blocked_request", url=engine.blocked_requests[0])
+        written["pdf"] = Path(pdf)  # type: ignore[arg-type]
+        written["pdf"].write_bytes(data)
+        bar.update()
     return written

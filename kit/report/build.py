@@ -27,9 +27,10 @@ from ..store.url import is_url
 from .sections import REVIEW_SECTIONS, SECTIONS
 
 METADATA_KEY = "kit_report"
-#: Chapters a helper process draws while this one draws the rest: about half the figures (two canvases
-#: and a chart against three canvases and two charts).
-HELPER_SECTIONS = ("observations", "ideas")
+#: Chapters a helper process draws while this one draws the rest and imports nbconvert: about half the
+#: drawing time (the observation boards, the touchpoint map and the ideas chart against the hypothesis board,
+#: the canvas and the progress charts); of the status review, the KPI trend charts.
+HELPER_SECTIONS = ("observations", "touchpoints", "ideas", "review_kpis")
 
 
 def notebook(workshop: str | os.PathLike[str], *, include_names: bool = False, redact: Iterable[str] = (),

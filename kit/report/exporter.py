@@ -1,20 +1,15 @@
 """nbconvert exporters for the workshop report: ``--to workshop_html`` and ``--to workshop_pdf``.
 
 Both use the ``workshop`` template (templates/workshop: extends ``lab``, loads nothing from
-the network, inputs hidden). The PDF exporter is nbconvert's WebPDFExporter with one change
-that matters on a fresh machine: Chromium is launched from an explicit executable
-(``chromium_path``: config, else $KIT_CHROMIUM, else the platform's usual place), since
-Playwright cannot download browsers here. Chromium runs cut off from the network and every
-request that is not a local file is recorded in ``blocked_requests``, so an offline report
+the network, inputs hidden). The PDF exporter is nbconvert's WebPDFExporter printing with the
+kit's own Chromium driver (chromium.py: the DevTools protocol on a pipe, no Playwright) from an
+explicit executable (``chromium_path``: config, else $KIT_CHROMIUM, else the platform's usual
+place), since nothing can download browsers here. Chromium runs cut off from the network and
+every request that is not a local file is recorded in ``blocked_requests``, so an offline report
 is proven, not hoped.
 """
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
-import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -22,57 +17,23 @@ from nbconvert.exporters import HTMLExporter, WebPDFExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode, default
 
-from ..errors import WorkshopError
 from ..render.hyphenation import soft_hyphens
 from . import build
+from .chromium import (
+    CHROMIUM_FLAGS,
+    OFFLINE_FLAGS,
+    Browser,
+    BrowserNotFound,
+    ReportError,
+    check_chromium,
+    default_chromium,
+    launch,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: Run in the page before printing: soft hyphens become a hyphen and a line break where a line broke, else go.
-KEEP_BROKEN_HYPHENS = (Path(__file__).resolve().parent / "hyphens.js").read_text(encoding="utf-8")
-#: Flags for Debian's Chromium in containers and offline rooms (see the developers' guide).
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-_DEFAULT_PATHS = {
-    "linux": "/usr/bin/chromium",
-    "darwin": "/Applications/Chromium.app/Contents/MacOS/Chromium",
-    "win32": r"C:\Program Files\Google\Chrome\Application\chrome.exe",
-}
-_FIXES = {
-    "linux": "sudo apt-get install chromium",
-    "darwin": "brew install --cask chromium",
-    "win32": "winget install Google.Chrome",
-}
-
-
-#: Requests the report may make; anything else is recorded in ``blocked_requests``.
-_LOCAL = ("file:", "data:", "blob:", "about:")
-#: With ``block_network`` Chromium resolves no host name and sends everything else to a closed
-#: port, so nothing reaches the network even where a file tried.
-OFFLINE_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
-                 "--proxy-bypass-list=<-loopback>"]
-
-
-class ReportError(WorkshopError):
-    """The report could not be written (the browser failed, the page tried to go online); nothing was."""
-
-    code = "report.failed"
-
-
-class BrowserNotFound(ReportError):
-    """No Chromium where the kit looks; the message is one line with the fix."""
-
-
-def default_chromium() -> str:
-    """$KIT_CHROMIUM, else where the platform's package manager puts Chromium."""
-    return os.environ.get("KIT_CHROMIUM") or _DEFAULT_PATHS.get(sys.platform, _DEFAULT_PATHS["linux"])
-
-
-def check_chromium(path: str) -> str:
-    """``path`` if it is an executable file, else BrowserNotFound with the exact fix."""
-    if Path(path).is_file() and os.access(path, os.X_OK):
-        return path
-    fix = _FIXES.get(sys.platform, _FIXES["linux"])
-    raise BrowserNotFound("report.no_chromium", path=path, fix=fix)
+# the browser's part lives in chromium.py (light imports, so that ``kit export`` starts it first); named here too
+__all__ = ["CHROMIUM_FLAGS", "OFFLINE_FLAGS", "Browser", "BrowserNotFound", "ReportError", "WorkshopHTMLExporter",
+           "WorkshopPDFExporter", "check_chromium", "default_chromium"]
 
 
 def css_string(text: str) -> str:
@@ -157,7 +118,7 @@ class WorkshopHTMLExporter(_ReportTemplate, HTMLExporter):
 
 
 class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
-    """The report as an A4 PDF, printed by Chromium through Playwright."""
+    """The report as an A4 PDF, printed by Chromium (driven over the DevTools protocol: chromium.py)."""
 
     chromium_path = Unicode(help="Chromium or Chrome executable; default $KIT_CHROMIUM, else the "
                             "platform's usual place (/usr/bin/chromium on Debian).").tag(config=True)
@@ -177,13 +138,11 @@ class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
     def _file_extension_default(self) -> str:
         return ".pdf"
 
-    def browser(self) -> Chromium:
+    def browser(self) -> Browser:
         """Start Chromium in the background now (it launches while the report is being built)."""
-        flags = [*CHROMIUM_FLAGS, *(OFFLINE_FLAGS if self.block_network else [])]
-        return Chromium(check_chromium(self.chromium_path),
-                        [*flags, *(a for a in self.browser_args if a not in flags)])
+        return launch(self.chromium_path, block_network=self.block_network, extra=self.browser_args)
 
-    def run_playwright(self, html: str, browser: Chromium | None = None) -> bytes:
+    def run_playwright(self, html: str, browser: Browser | None = None) -> bytes:
         """Print ``html`` to PDF with the configured Chromium; CSS sets page sizes and numbers,
         soft hyphens in the page's language break long words at syllables (and stay in the PDF's
         text only where a line broke: hyphens.js)."""
@@ -196,73 +155,3 @@ class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
                 browser.close()
         self.blocked_requests = list(browser.blocked)
         return pdf
-
-
-class Chromium:
-    """One headless Chromium on an event loop in its own thread (so it also works inside
-    Jupyter, where a loop already runs). Launching starts at once; ``pdf`` waits for it."""
-
-    def __init__(self, executable: str, args: list[str]):
-        self.executable = executable
-        self.blocked: list[str] = []
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="kit-chromium", daemon=True)
-        self._thread.start()
-        self._playwright: Any = None
-        self._browser: Any = None
-        self._launched = asyncio.run_coroutine_threadsafe(self._launch(args), self._loop)
-
-    async def _launch(self, args: list[str]) -> None:
-        from playwright.async_api import async_playwright
-
-        self._playwright = await async_playwright().start()
-        try:
-            self._browser = await self._playwright.chromium.launch(
-                executable_path=self.executable, args=args, handle_sigint=False, handle_sigterm=False,
-                handle_sighup=False)
-        except Exception as exc:  # noqa: BLE001 - reported as one line
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ReportError("report.chromium_failed", path=self.executable, detail=first) from None
-
-    def pdf(self, html: str) -> bytes:
-        self._launched.result()
-        with tempfile.TemporaryDirectory(prefix="kit-pdf-") as folder:
-            file = Path(folder) / "report.html"
-            file.write_text(html, encoding="utf-8")
-            return asyncio.run_coroutine_threadsafe(self._print(file), self._loop).result()
-
-    async def _print(self, file: Path) -> bytes:
-        page = await self._browser.new_page()
-        try:
-            # watching costs nothing; intercepting every request (page.route) doubled print time
-            page.on("request", lambda request: None if request.url.startswith(_LOCAL) else
-                    self.blocked.append(request.url))
-            await page.goto(file.as_uri(), wait_until="load")
-            await page.evaluate("document.fonts.ready.then(() => true)")
-            await page.emulate_media(media="print")
-            await page.evaluate(KEEP_BROKEN_HYPHENS)
-            pdf: bytes = await page.pdf(prefer_css_page_size=True, print_background=True)
-            return pdf
-        finally:
-            await page.close()
-
-    async def _stop(self) -> None:
-        if self._browser is not None:
-            await self._browser.close()
-        if self._playwright is not None:
-            await self._playwright.stop()
-
-    def close(self) -> None:
-        try:
-            self._launched.exception()  # wait for a launch still under way; its error was reported
-            asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result()
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join()
-            self._loop.close()
-
-    def __enter__(self) -> Chromium:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
