@@ -41,7 +41,7 @@ bench: $(STAMP) passable
 # folder above them. Secrets stay in 0700/0600 places (work/hub, secrets/).
 passable: $(STAMP)
 	@[ "$$(id -u)" != 0 ] || for p in "$$(readlink -f $(PY))" "$(CURDIR)/kit"; do d="$$(dirname "$$p")"; \
-	  while [ "$$d" != / ]; do [ "$$(stat -c %A "$$d" | cut -c10)" = x ] || \
+	  while [ "$$d" != / ]; do case "$$(stat -c %A "$$d" | cut -c10)" in x|t) true;; *) false;; esac || \
 	    { chmod o+x "$$d" && echo "others may now pass through $$d (o+x) to reach the kit"; }; \
 	  d="$$(dirname "$$d")"; done; done
 
