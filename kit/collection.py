@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import access, formats, model
 from .errors import NotFound, Refused, ValidationError
-from .store import Store
 
 if TYPE_CHECKING:  # pandas loads only when a dataframe is asked for
     import pandas
 
-    from .store.abc import WorkshopHandle
+    from .store.abc import WorkshopHandle, WorkshopStore
 
 
 class Collection:
@@ -27,7 +26,7 @@ class Collection:
         self.workshop, self.kind, self.scope = workshop, kind, scope
 
     @property
-    def _store(self) -> Store:
+    def _store(self) -> WorkshopStore:
         return self.workshop.store
 
     def __repr__(self) -> str:

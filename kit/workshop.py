@@ -17,7 +17,8 @@ from .canvases import declaration
 from .collection import Collection
 from .errors import StoreError, UsageError, WorkshopError
 from .roster import team_of
-from .store import Change, Store, create_store, open_store
+from .store import Change, create_store, open_store
+from .store.abc import WorkshopStore
 
 ROLES = access.ROLES
 
@@ -33,10 +34,10 @@ def default_actor() -> str:
 class Workshop:
     """One open workshop file. Every change is committed at once; there is no save."""
 
-    def __init__(self, store: Store, actor: str | None = None, role: str = "facilitator"):
+    def __init__(self, store: WorkshopStore, actor: str | None = None, role: str = "facilitator"):
         if role not in ROLES:
             raise UsageError("workshop.role", choices=", ".join(ROLES), got=role)
-        self.store = store
+        self.store: WorkshopStore = store
         #: Who writes, as people see it: a participant's name, or the facilitator's login.
         self.name = actor or default_actor()
         #: Who writes, as the change log keeps it (undo and redo follow it): a participant's in their own

@@ -69,7 +69,7 @@ class ServedWorkshop:
             raise RoomError("room.bad_key", key=self.key)
         opened = open_workshop(self.target, actor="participant-page", role="participant")
         self.shared = SharedStore(opened.store)
-        self.ws = Workshop(self.shared, actor="participant-page", role="participant")  # type: ignore[arg-type]
+        self.ws = Workshop(self.shared, actor="participant-page", role="participant")
         self.language = self.ws.language
         self.texts = i18n.texts("serve", self.language)
         self.checked = 0.0
@@ -139,7 +139,7 @@ class ServedWorkshop:
 
     def member_workshop(self, name: str) -> Workshop:
         """A participant's handle: their name and role on the room's one store connection."""
-        return Workshop(self.shared, actor=name, role="participant")  # type: ignore[arg-type]
+        return Workshop(self.shared, actor=name, role="participant")
 
     def board(self, canvas_id: str) -> Board:
         """A canvas as the pages see it, read once per version of the workshop."""

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..store import Store
+    from ..store.abc import WorkshopStore
 
 
 class SharedStore:
@@ -23,7 +23,7 @@ class SharedStore:
     A :class:`kit.store.abc.LiveStore` (what kit.live and the room's watcher need) by its own methods;
     what else a Workshop asks of a store is the wrapped store's (``__getattr__``)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: WorkshopStore) -> None:
         self._store = store
         self._live: dict[str, Any] | None = None
         self._version: int | None = None
