@@ -21,11 +21,19 @@ from typing import Any
 
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
+import kit
+from kit import facilitation
 from kit.room.rooms import ServedWorkshop, ServedWorkshops
 from kit.room.server import RoomServer
 from kit.sessions import delta
 from kit.tokens import digest
 
+
+def room_workshop(path: Path, teams: tuple[str, ...] = ("Blue", "Green"), step: str = "07_plan") -> Path:
+    """A new workshop at ``path`` with ``teams``, its agenda at ``step`` (07_plan: the idea board)."""
+    with kit.new(path, title="Room", language="en", actor="fac", teams=list(teams)) as ws:
+        facilitation.set_step(ws, step)
+    return path
 
 class Client:
     def __init__(self, url: str, compress: bool = True, light: bool = False) -> None:

@@ -5,28 +5,22 @@ import asyncio
 import json
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 import kit
 from kit import facilitation, roster
 from kit.room.protocol import HARD_FRAME, MAX_FRAME, RateLimit
-from roomclient import Client, running_room
+from roomclient import Client, room_workshop, running_room
 
 TOKEN = "participant-token-0123456789"
 OTHER = "another-workshop-token-98765"
 
 
-def _workshop(path: Path, step: str = "07_plan", teams: tuple[str, ...] = ("Blue", "Green")) -> Path:
-    with kit.new(path, title="Room", language="en", actor="fac", teams=list(teams)) as ws:
-        facilitation.set_step(ws, step)
-    return path
-
 
 @pytest.fixture
 def room(tmp_path):
-    path = _workshop(tmp_path / "room.workshop")
+    path = room_workshop(tmp_path / "room.workshop")
     with running_room({"room": (path, TOKEN)}) as (base, server):
         yield path, base, server
 
@@ -184,7 +178,7 @@ def test_rate_limit_refills():
 
 
 def test_tokens_open_only_their_own_workshop_under_a_prefix(tmp_path, caplog):
-    a, b = _workshop(tmp_path / "a.workshop"), _workshop(tmp_path / "b.workshop", step="05_canvas")
+    a, b = room_workshop(tmp_path / "a.workshop"), room_workshop(tmp_path / "b.workshop", step="05_canvas")
     with running_room({"alpha": (a, TOKEN), "beta": (b, OTHER)}, base_url="/services/room/") as (base, _):
         assert base.endswith("/services/room/")
         assert _get(f"http://{base}w/alpha/?token={TOKEN}")[0] == 200
@@ -208,7 +202,7 @@ def test_tokens_open_only_their_own_workshop_under_a_prefix(tmp_path, caplog):
 
 
 def test_page_is_local_escaped_and_a_full_room_is_friendly(tmp_path):
-    path = _workshop(tmp_path / "room.workshop")
+    path = room_workshop(tmp_path / "room.workshop")
     with running_room({"room": (path, TOKEN)}, max_members=1) as (base, _):
         code, page, headers = _get(f"http://{base}w/room/?token={TOKEN}")
         assert code == 200 and "default-src 'self'" in headers["Content-Security-Policy"]
@@ -257,7 +251,7 @@ def test_config_reads_keys_and_tokens(tmp_path):
 def test_the_room_process_stops_cleanly_on_ctrl_c(tmp_path):
     from test_room_postgres import room_process
 
-    path = _workshop(tmp_path / "cli.workshop")
+    path = room_workshop(tmp_path / "cli.workshop")
     tokens = tmp_path / "tokens"
     tokens.write_text(TOKEN + "\n")
     with room_process(str(path), tokens, key="cli") as base:  # asserts exit 0 and no traceback on SIGINT

@@ -7,7 +7,6 @@ import json
 import socket
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -16,21 +15,17 @@ from kit import facilitation, roster, tokens
 from kit.room import limits, rooms
 from kit.room import server as room_server
 from kit.room.protocol import HARD_FRAME
-from roomclient import Client, running_room
+from roomclient import Client, room_workshop, running_room
 
 TOKEN = "participant-token-0123456789"
+TEAMS = ("Front Office", "Back Office")
 SECURITY = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
 
-
-def _workshop(path: Path, step: str = "07_plan") -> Path:
-    with kit.new(path, title="Trust", language="en", actor="fac", teams=["Front Office", "Back Office"]) as ws:
-        facilitation.set_step(ws, step)
-    return path
 
 
 @pytest.fixture
 def room(tmp_path):
-    path = _workshop(tmp_path / "trust.workshop")
+    path = room_workshop(tmp_path / "trust.workshop", TEAMS)
     with running_room({"room": (path, TOKEN)}) as (base, server):
         yield path, base, server
 
@@ -128,7 +123,7 @@ def test_finding_1_facilitator_name_cannot_undo_the_facilitator(room):
                                            ("Zo\u00e9", "Zoe\u0301"), ("Thomas", "Thomas")])
 def test_finding_1_look_alike_names_and_two_thomases_are_different_people(tmp_path, first, second):
     """Look-alike names are one name (NFC, zero-width removed, TR 39 skeleton); its second bearer gets "(2)"."""
-    path = _workshop(tmp_path / "names.workshop")
+    path = room_workshop(tmp_path / "names.workshop", TEAMS)
     with kit.open(path, actor="room", role="participant") as ws:
         one = roster.join(ws, first, "Front Office")
         two = roster.join(ws, second, "Front Office")
@@ -192,7 +187,7 @@ def test_finding_2_undo_and_redo_of_dots_are_refused_while_voting_is_closed(room
 
 def test_finding_2_undo_and_redo_obey_teams_and_visibility(tmp_path):
     """The rest of the table through a real workshop: teams kept apart and whose note it is."""
-    path = _workshop(tmp_path / "undo.workshop")
+    path = room_workshop(tmp_path / "undo.workshop", TEAMS)
     with kit.open(path, actor="Anna", role="participant") as anna, kit.open(path, actor="fac") as fac:
         roster.join(anna, "Anna", "Front Office")
         board = anna.canvas("idea_board")
@@ -211,7 +206,7 @@ def test_finding_2_undo_and_redo_obey_teams_and_visibility(tmp_path):
 # --------------------------------------------------------------------------- 5-7. limits
 def test_finding_5_idle_sockets_neither_fill_the_room_nor_stay(tmp_path, monkeypatch):
     monkeypatch.setattr(room_server, "JOIN_WITHIN", 0.5)
-    path = _workshop(tmp_path / "idle.workshop")
+    path = room_workshop(tmp_path / "idle.workshop", TEAMS)
     with running_room({"room": (path, TOKEN)}, max_members=2) as (base, _):
         async def main() -> None:
             idle = [await Client(_ws(base)).connect() for _ in range(rooms.UNJOINED_ALLOWANCE)]
@@ -274,7 +269,7 @@ def test_finding_8_unknown_keys_cost_nothing_and_say_nothing(tmp_path, monkeypat
     """The hub's room (any workshop of a server): a forged token on an existing key and any unknown key get
     the same page in the browser's language, and which rooms are open is read once, not per key."""
     reads: list[str] = []
-    path = _workshop(tmp_path / "known.workshop")
+    path = room_workshop(tmp_path / "known.workshop", TEAMS)
     opened = tokens.make()
 
     def directory(server: str) -> dict[str, str]:
@@ -298,7 +293,7 @@ def test_finding_8_unknown_keys_cost_nothing_and_say_nothing(tmp_path, monkeypat
 
 # --------------------------------------------------------------------------- 9. quotes
 def test_finding_9_quotes_reach_participants_pseudonymised(tmp_path):
-    path = _workshop(tmp_path / "quotes.workshop", step="06_touchpoints")
+    path = room_workshop(tmp_path / "quotes.workshop", TEAMS, step="06_touchpoints")
     with kit.open(path, actor="fac") as ws:
         ws.set(personas=["Guest"])
         interview = ws.interviews.add(pseudonym="Interviewee A", real_name="Nadia Osei", segment="Guest")
