@@ -140,6 +140,7 @@ class Client:
 
     async def close(self) -> None:
         """Close the socket and wait until it is closed on both ends (nothing is left open)."""
+        protocol = self.conn.protocol if self.conn is not None else None
         if self.conn is not None:
             self.conn.close()
         if self._reader is not None:
@@ -147,6 +148,9 @@ class Client:
                 await asyncio.wait_for(self._reader, 10)  # the room answers the close; the reader then ends
             except TimeoutError:
                 self._reader.cancel()
+        stream = getattr(protocol, "stream", None)
+        if stream is not None and not stream.closed():
+            stream.close()  # a busy room that did not answer the close in time: the socket goes all the same
 
 
 @contextmanager

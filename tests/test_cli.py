@@ -77,3 +77,20 @@ def test_user_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
 def test_usage_errors_exit_non_zero() -> None:
     out = run("new")
     assert out.returncode != 0 and "required" in out.stderr
+
+
+def test_the_kit_command_works_without_the_hub_extra(tmp_path: Path) -> None:
+    """`pip install workshop-kit` without `[hub]` has no JupyterHub: every command but `kit hub` still runs."""
+    blocked = ("import sys\n"
+               "class NoHub:\n"
+               "    def find_spec(self, name, path=None, target=None):\n"
+               "        if name.split('.')[0] in ('jupyterhub', 'nativeauthenticator'):\n"
+               "            raise ModuleNotFoundError(name)\n"
+               "sys.meta_path.insert(0, NoHub())\n"
+               "from kit.cli import main\n"
+               "sys.exit(main(sys.argv[1:]))\n")
+    for argv in (["--help"], ["demo", str(tmp_path / "s.workshop"), "--lang", "en"], ["hub", "--help"]):
+        done = subprocess.run([sys.executable, "-c", blocked, *argv], capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert done.returncode == 0, (argv, done.stderr[-2000:])
+    assert (tmp_path / "s.workshop").is_file()

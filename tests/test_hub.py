@@ -307,7 +307,7 @@ def test_the_config_gives_the_culler_only_its_scopes_and_the_room_its_path(tmp_p
     assert settings.url == "http://127.0.0.1:8000/" and "ssl_cert" not in c.JupyterHub
     assert "KIT_WORKSHOP" not in c.Spawner.env_keep and "PGPASSWORD" not in c.Spawner.env_keep
     # each facilitator as a system user of their own; --shared-user (no isolation) only when asked for
-    assert c.JupyterHub.spawner_class == "kit.hub.users.FacilitatorSpawner" and "--allow-root" not in c.Spawner.args
+    assert c.JupyterHub.spawner_class == "kit.hub.spawner.FacilitatorSpawner" and "--allow-root" not in c.Spawner.args
     assert c.FacilitatorSpawner.user_prefix == "kit-"
     shared = Config()
     config.configure(shared, {**env, "KIT_HUB_SHARED_USER": "1", "KIT_HUB_USER_PREFIX": "x-"})

@@ -6,7 +6,7 @@ line. What it sets up:
 
 * facilitators log in with NativeAuthenticator (sign-up, approved by the admin user);
 * each gets a JupyterLab as a local process running as a system user of their own
-  (:class:`kit.hub.users.FacilitatorSpawner`, ``kit-NAME``), in a home folder of mode 0700 with a copy of
+  (:class:`kit.hub.spawner.FacilitatorSpawner`, ``kit-NAME``), in a home folder of mode 0700 with a copy of
   the notebooks, the kit, no ``KIT_WORKSHOP`` (they choose), and their own PostgreSQL login role, whose
   password reaches them only in a 0600 ``.pgpass`` file they own (``--shared-user``: all as the hub's
   user, in ``homes/NAME``, for trying the hub alone);
@@ -32,7 +32,7 @@ from ..store import add_facilitator
 from ..store.roles import check_name
 from ..store.url import parse
 from .secrets import ensure_secret, write_private
-from .users import PREFIX, FacilitatorSpawner, copy_as
+from .users import PREFIX, copy_as
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 DEBIAN_NODE = Path("/usr/share/nodejs")
@@ -148,6 +148,8 @@ def pgpass_line(database: str, user: str, password: str) -> str:
 def prepare_home(spawner: Any) -> tuple[Path, tuple[int, int] | None]:
     """A facilitator's start: their system user and home (created the first time), and their own copy of the
     notebook sequence to work in; returns the home and the (uid, gid) owning it (None: the hub's own user)."""
+    from .spawner import FacilitatorSpawner  # in the hub's process, where JupyterHub is
+
     if not isinstance(spawner, FacilitatorSpawner):  # --shared-user
         home = Path(spawner.home_dir)
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -194,7 +196,7 @@ def configure(c: Any, env: Mapping[str, str]) -> Settings:
         c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
         c.SimpleLocalProcessSpawner.home_dir_template = str(s.state / "homes" / "{username}")
     else:
-        c.JupyterHub.spawner_class = "kit.hub.users.FacilitatorSpawner"
+        c.JupyterHub.spawner_class = "kit.hub.spawner.FacilitatorSpawner"
         c.FacilitatorSpawner.user_prefix = s.user_prefix
     c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
     # nothing fetched at run time: no news feed, no update check

@@ -5,7 +5,8 @@ facilitator's JupyterLab run as the hub's own user (root, on a server), any faci
 read the hub's secrets and every other facilitator's ``.pgpass``. So facilitator ``anna`` runs as the
 system user ``kit-anna`` (the prefix is ``kit hub --user-prefix``), made by ``useradd`` on her first
 start, with a home of mode 0700 that holds her copy of the notebooks and her 0600 ``.pgpass``.
-:class:`FacilitatorSpawner` is JupyterHub's ``LocalProcessSpawner`` with that one name mapping.
+:class:`kit.hub.spawner.FacilitatorSpawner` (JupyterHub's ``LocalProcessSpawner`` with that one name
+mapping) uses these rules; this module needs no JupyterHub, so ``kit --help`` works without the hub extra.
 
 Root writes into a home its user controls only with care: the notebooks are copied by the user
 themselves (``runuser``), and ``.pgpass`` is made with ``O_NOFOLLOW``/``O_EXCL`` and given to them by
@@ -22,10 +23,6 @@ import stat
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
-
-from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid  # type: ignore[import-untyped]  # no types
-from traitlets import Unicode
 
 from ..errors import UsageError
 from ..store.roles import check_name
@@ -119,24 +116,3 @@ def usable_by_others(python: str, paths: list[Path]) -> None:
                        if not stat.S_IMODE(folder.stat().st_mode) & 0o001), None)
         raise UsageError("hub.kit_private", folder=str(closed or wanted[0].parent))
 
-
-class FacilitatorSpawner(LocalProcessSpawner):  # type: ignore[misc]  # jupyterhub has no types
-    """``LocalProcessSpawner`` that runs hub user ``anna`` as system user ``<user_prefix>anna``, made on demand."""
-
-    user_prefix = Unicode(PREFIX, help="What each facilitator's system user name starts with.").tag(config=True)
-
-    @property
-    def system_user(self) -> str:
-        return system_name(self.user_prefix, self.user.name)
-
-    def account(self) -> pwd.struct_passwd:
-        """The facilitator's system user, created on their first start."""
-        return ensure_account(self.system_user, self.user.name)
-
-    def make_preexec_fn(self, name: str) -> Any:
-        return set_user_setuid(self.system_user)
-
-    def user_env(self, env: dict[str, str]) -> dict[str, str]:
-        account = pwd.getpwnam(self.system_user)
-        env.update(USER=account.pw_name, HOME=account.pw_dir, SHELL=account.pw_shell)
-        return env

@@ -122,8 +122,9 @@ class Listener:
         versions: dict[str, int] = {}
         for key, (callback, _) in self._subscribers():
             if key not in versions:
-                sql = Store._VERSION_SQL.replace("FROM changes", f'FROM "{SCHEMA_PREFIX}{key}".changes')
-                sql = sql.replace("FROM live", f'FROM "{SCHEMA_PREFIX}{key}".live')
+                sql = Store._VERSION_SQL
+                for table in ("changes", "live", "meta"):  # every table the version reads, in that workshop's schema
+                    sql = sql.replace(f"FROM {table}", f'FROM "{SCHEMA_PREFIX}{key}".{table}')
                 try:
                     row = conn.execute(sql).fetchone()
                 except psycopg.errors.UndefinedTable:  # the workshop was deleted meanwhile
