@@ -35,6 +35,7 @@ def room_workshop(path: Path, teams: tuple[str, ...] = ("Blue", "Green"), step: 
         facilitation.set_step(ws, step)
     return path
 
+
 class Client:
     def __init__(self, url: str, compress: bool = True, light: bool = False) -> None:
         self.url, self.compress = url, compress
