@@ -53,9 +53,9 @@ def _quiet_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _unclosed_fails_its_own_test() -> Iterator[None]:
-    """A ResourceWarning is an error (pyproject.toml); collecting garbage after each test makes an unclosed
-    socket or file fail the test that left it, not whichever test the collector happens to run in."""
+def _unclosed_reported_with_its_own_test() -> Iterator[None]:
+    """Collecting garbage after each test reports an unclosed socket or file with the test that left it,
+    not with whichever test the collector happens to run in (pyproject.toml's filterwarnings)."""
     yield
     gc.collect()
 

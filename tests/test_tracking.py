@@ -282,9 +282,6 @@ def test_the_cli_imports_measurements(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------- the room at a follow-up
-# Known and not yet found: in the full suite (never alone) two client sockets to this room are collected
-# unclosed at this test's end; tolerated here only, every other test fails on one (conftest.py).
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_at_a_follow_up_the_room_shows_the_learnings_board(tmp_path: Path) -> None:
     import asyncio
 
