@@ -245,12 +245,14 @@ FACILITATOR_ONLY = {
     "reveal": "access.only_facilitator_reveal",
     "agenda": "access.only_facilitator_agenda",
     "redact": "access.only_facilitator_redact",
+    "feedback": "access.only_facilitator_feedback",
 }
 
 
 def check_facilitator(viewer: Viewer, action: str) -> None:
-    """Room controls (moving people between teams, keeping teams apart, revealing, the agenda, redaction)
-    are the facilitator's; ``action`` names the control, one of :data:`FACILITATOR_ONLY`."""
+    """Room controls (moving people between teams, keeping teams apart, revealing, the agenda, redaction,
+    taking the feedback board into an idea's log) are the facilitator's;
+    ``action`` names the control, one of :data:`FACILITATOR_ONLY`."""
     if viewer.participant:
         raise Refused(FACILITATOR_ONLY[action], actor=viewer.name)
 

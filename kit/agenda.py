@@ -66,7 +66,13 @@ def step(step_id: str, language: str) -> Step:
 
 
 def steps(language: str) -> list[Step]:
+    """The workshop day's steps."""
     return [step(step_id, language) for step_id in STEP_IDS]
+
+
+def notebook_steps(language: str) -> list[Step]:
+    """Every step the room can be on: the workshop day's, then the follow-up sessions'."""
+    return [step(step_id, language) for step_id in NOTEBOOK_IDS]
 
 
 def total_minutes() -> int:
@@ -74,9 +80,10 @@ def total_minutes() -> int:
 
 
 def current(ws: Workshop) -> str | None:
-    """The step the room is on (set by the facilitator), or None before the workshop starts."""
+    """The step the room is on (set by the facilitator; a follow-up session's too), or None before the workshop
+    starts."""
     found = facilitation.step(ws)
-    return found if found in STEP_IDS else None
+    return found if found in NOTEBOOK_IDS else None
 
 
 def go_to(ws: Workshop, step_id: str) -> Step:
@@ -93,14 +100,16 @@ def start_timebox(ws: Workshop, step_id: str) -> dict[str, Any]:
 
 
 def overview(ws: Workshop) -> list[dict[str, Any]]:
-    """The agenda as rows: id, number, title, minutes, start offset and state (done/current/next)."""
+    """The agenda as rows: id, number, title, minutes, start offset and state (done/current/next), then the
+    follow-up sessions' step (``follow_up`` true, no start offset: it comes weeks after the workshop day)."""
     now = current(ws)
-    position = STEP_IDS.index(now) if now else -1
+    position = NOTEBOOK_IDS.index(now) if now else -1
     rows, offset = [], 0
-    for found in steps(ws.language):
+    for found in notebook_steps(ws.language):
         state = "done" if found.number < position else "current" if found.number == position else "next"
+        follow_up = found.id not in STEP_IDS
         rows.append({"id": found.id, "number": found.number, "title": found.title, "minutes": found.minutes,
-                     "starts_after": offset, "state": state})
+                     "starts_after": None if follow_up else offset, "state": state, "follow_up": follow_up})
         offset += found.minutes
     return rows
 
@@ -113,6 +122,7 @@ __all__ = [
     "Step",
     "current",
     "go_to",
+    "notebook_steps",
     "overview",
     "start_timebox",
     "step",

@@ -69,6 +69,14 @@ class Canvas:
             out.append(local)
         return out
 
+    @property
+    def color_labels(self) -> dict[str, str]:
+        """What each colour means on this canvas (the declaration's ``color_labels``, e.g. a channel), by colour,
+        in the workshop language; empty where colours mean nothing."""
+        labels = self.declaration["color_labels"]  # none, or one per colour (kit.canvases checks)
+        return {color: text_in(label, self.language) for color, label in zip(self.declaration["colors"], labels,
+                                                                              strict=bool(labels))}
+
     def area(self, area_id: str) -> dict[str, Any]:
         for area in self.areas:
             if area["id"] == area_id:

@@ -118,6 +118,9 @@ def check(data: Any, where: str, expected_id: str | None = None) -> dict[str, An
         if area.get("evidence") not in (None, *model.HYPOTHESIS_KINDS):
             raise fail(f"{path}evidence", "canvases.choice", choices=", ".join(model.HYPOTHESIS_KINDS),
                        got=area["evidence"])
+        score = area.get("score")
+        if score is not None and (isinstance(score, bool) or not isinstance(score, int) or not -2 <= score <= 2):
+            raise fail(f"{path}score", "canvases.area_score", got=score)
         if layout == "grid":
             cell = area.get("cell")
             if not (isinstance(cell, list) and len(cell) == 4 and all(isinstance(n, int) and n >= 0 for n in cell)):
@@ -134,6 +137,11 @@ def check(data: Any, where: str, expected_id: str | None = None) -> dict[str, An
     colors = data.setdefault("colors", ["#fff3a8", "#ffd1dc", "#c8f0c8", "#cfe3ff", "#ffe0b2", "#e6d5ff"])
     if not (isinstance(colors, list) and colors and all(isinstance(c, str) for c in colors)):
         raise fail("colors", "canvases.colors")
+    labels = data.setdefault("color_labels", [])  # what each colour means here (e.g. a channel), if anything
+    if not (isinstance(labels, list) and len(labels) in (0, len(colors))
+            and all(isinstance(label, dict) and all(isinstance(label.get(lang), str) and label[lang]
+                                                    for lang in LANGS) for label in labels)):
+        raise fail("color_labels", "canvases.color_labels", n=len(colors))
     if layout == "touchpoint_map":
         lanes = need(data, "lanes", "", list)
         for i, lane in enumerate(lanes):

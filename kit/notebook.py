@@ -572,6 +572,17 @@ def feedback_form(ws: Workshop) -> Any:
     return FeedbackForm(ws)
 
 
+def feedback_from_board(ws: Workshop) -> Html:
+    """Take what the teams put up on the room's feedback board into the chosen idea's log (once per note)."""
+    from . import plan, tracking
+
+    idea = plan.chosen_idea(ws)
+    if idea is None:
+        return line(i18n.t("report.no_chosen_ideas", ws.language))
+    return say(ws, "feedback_from_board", n=tracking.feedback_from_board(ws, idea["id"]),
+               board=ws.canvas(tracking.FEEDBACK_BOARD).title)
+
+
 def feedback_log(ws: Workshop) -> Html:
     """The chosen idea's feedback log, oldest first, and whether the staff who had it heard each entry."""
     import pandas as pd

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import formats, journey
+from . import access, formats, journey
 
 if TYPE_CHECKING:
     from .store import Change
@@ -180,6 +180,34 @@ def share_feedback(ws: Workshop, idea_id: int, on: str | dt.date | None = None) 
         if fresh:
             ws.ideas.update(idea_id, feedback_log=[{**e, "shared_with_staff": e["shared_with_staff"] or day.isoformat()}
                                                    for e in log])
+    return len(fresh)
+
+
+#: The canvas on which the teams put up, in the room at a follow-up session, what customers said about the idea.
+FEEDBACK_BOARD = "idea_feedback"
+
+
+def feedback_from_board(ws: Workshop, idea_id: int, on: str | dt.date | None = None) -> int:
+    """Take the notes of the feedback board (:data:`FEEDBACK_BOARD`) into the idea's feedback log, dated ``on``
+    (today): what the customer said is the note, the score its column's, the channel its colour's label. A note
+    already in the log (same words, score and channel) and a note still hidden are left out; one undo step.
+    The facilitator's (kit.access); returns how many entries were added."""
+    access.check_facilitator(ws.viewer(), "feedback")
+    canvas = ws.canvas(FEEDBACK_BOARD)
+    scores, channels = {a["id"]: a.get("score") for a in canvas.areas}, canvas.color_labels
+    day = (_day(on) or dt.date.today()).isoformat()
+    with ws.store.transaction(ws.actor):  # read and write as one: nothing taken twice, nothing lost
+        log = ws.ideas[idea_id]["feedback_log"]
+        known = {(e["said"], e["score"], e["channel"]) for e in log}
+        fresh = []
+        for note in canvas.items():
+            entry = {"date": day, "channel": channels.get(note["color"] or "", ""), "said": note["text"],
+                     "score": scores[note["area"]], "shared_with_staff": None}
+            if not note["hidden"] and (entry["said"], entry["score"], entry["channel"]) not in known:
+                known.add((entry["said"], entry["score"], entry["channel"]))
+                fresh.append(entry)
+        if fresh:
+            ws.ideas.update(idea_id, feedback_log=[*log, *fresh])
     return len(fresh)
 
 

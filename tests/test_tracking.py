@@ -282,32 +282,81 @@ def test_the_cli_imports_measurements(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------- the room at a follow-up
-def test_at_a_follow_up_the_room_shows_the_learnings_board(tmp_path: Path) -> None:
+def test_the_facilitator_moves_the_agenda_to_the_follow_up_and_it_is_highlighted(ws: kit.Workshop) -> None:
+    from kit import agenda
+    from kit.sessions import AgendaSession
+
+    session = AgendaSession(ws)
+    assert session.apply({"op": "go", "step": "08_follow_up", "nonce": "1"})["error"] == ""
+    assert agenda.current(ws) == "08_follow_up" and session.state()["current"] == "08_follow_up"
+    rows = session.state()["steps"]
+    assert [(r["id"], r["state"], r["follow_up"]) for r in rows[-2:]] == [("07_plan", "done", False),
+                                                                         ("08_follow_up", "current", True)]
+    assert rows[-1]["starts_after"] is None and {r["state"] for r in rows[:-1]} == {"done"}
+    with kit.open(ws.path, actor="Anna", role="participant") as anna:
+        refused = AgendaSession(anna).apply({"op": "go", "step": "07_plan", "nonce": "2"})["error"]
+    assert refused == "Only the facilitator can move the agenda on." and agenda.current(ws) == "08_follow_up"
+
+
+def test_at_a_follow_up_the_room_offers_the_learnings_board_and_the_feedback_on_the_idea(tmp_path: Path) -> None:
     import asyncio
 
-    from kit import facilitation
+    from kit import agenda, facilitation
+    from kit.errors import Refused
     from roomclient import Client, running_room
 
     path = tmp_path / "room.workshop"
     token = "participant-token-0123456789"
-    with kit.new(path, title="Room", language="de", actor="fac", teams=["Blau"]) as ws:
-        facilitation.set_step(ws, "08_follow_up")
-    said = "Kundin: „Die Karte hängt am Kühlschrank“ <b>"
+    with kit.new(path, title="Room", language="de", actor="fac", teams=["Blau", "Grün"]) as ws:
+        idea = ws.ideas.add(text="Ratenplan per SMS", selected=True)
+        agenda.go_to(ws, "08_follow_up")
+    said = "Kundin: „Endlich verständlich“ <script>alert(1)</script> & % $ # _ { } ~ ^ \\ 👍 مرحبا"
+    phone = "#cfe3ff"
 
     async def main(base: str) -> None:
-        anna = await Client(f"ws://{base}w/room/ws?token={token}").connect()
+        url = f"ws://{base}w/room/ws?token={token}"
+        anna, ben = await Client(url).connect(), await Client(url).connect()
         await anna.join("Anna", "Blau")
-        await anna.until(lambda c: "items" in c.state, 10)
-        assert anna.room["canvas"] == "learnings_board"
-        state = await anna.request("add", area="customers_said", text=said)
+        await ben.join("Ben", "Grün")
+        for page in (anna, ben):
+            await page.until(lambda c: "items" in c.state, 10)
+            assert page.room["canvas"] == "learnings_board"
+            assert [c["id"] for c in page.room["choices"]] == ["learnings_board", "idea_feedback"]
+        await anna.send({"t": "pick", "canvas": "value_proposition"})  # not on offer: refused in one line
+        await anna.until(lambda c: bool(c.refused), 10)
+        assert anna.refused[-1].startswith("Diese Wand gibt es gerade nicht") and "Lernwand" in anna.refused[-1]
+        await anna.send({"t": "pick", "canvas": "idea_feedback"})
+        await anna.until(lambda c: c.room["canvas"] == "idea_feedback" and "items" in c.state, 10)
+        assert anna.state["color_labels"][phone] == "Telefon" and anna.state["title"] == "Rückmeldungen zur Idee"
+        state = await anna.request("add", area="score_plus_2", text=said)
         assert state["error"] == "" and anna.texts() == [said]
+        note = anna.state["items"][0]["id"]
+        assert (await anna.request("color", id=note, color=phone))["error"] == ""
+        assert ben.room["canvas"] == "learnings_board"  # a pick is one page's, not the room's
+        await ben.send({"t": "pick", "canvas": "idea_feedback"})
+        await ben.until(lambda c: c.room["canvas"] == "idea_feedback" and c.texts() == [said], 10)
+        assert "nicht" in (await ben.request("edit", id=note, text="Ben war hier"))["error"]  # Anna's note
+        assert "nicht" in (await ben.request("move", id=note, area="score_minus_2"))["error"]
+        with kit.open(path, actor="fac") as fac:
+            facilitation.lock(fac, "idea_feedback")
+        await anna.until(lambda c: c.state.get("controls", {}).get("readonly") is True, 10)
+        assert (await anna.request("add", area="score_0", text="zu spät"))["error"]
         await anna.close()
+        await ben.close()
 
     with running_room({"room": (path, token)}) as (base, _):
         asyncio.run(main(base))
-    with kit.open(path, actor="check") as ws:
-        (note,) = ws.canvas("learnings_board").items()
-        assert (note["area"], note["text"]) == ("customers_said", said)
+    with kit.open(path, actor="Anna", role="participant") as anna_ws, pytest.raises(Refused):
+        tracking.feedback_from_board(anna_ws, idea)
+    with kit.open(path, actor="fac") as ws:
+        (note,) = ws.canvas("idea_feedback").items()
+        assert (note["area"], note["text"], note["author"]) == ("score_plus_2", said, "Anna")
+        assert tracking.feedback_from_board(ws, idea, on="2026-12-01") == 1
+        assert ws.ideas[idea]["feedback_log"] == [{"date": "2026-12-01", "channel": "Telefon", "said": said,
+                                                   "score": 2, "shared_with_staff": None}]
+        assert tracking.feedback_from_board(ws, idea) == 0  # taken once
+        ws.undo()
+        assert ws.ideas[idea]["feedback_log"] == []  # one undo step
 
 
 def test_the_changes_of_a_follow_up_come_from_the_change_log_times(ws: kit.Workshop) -> None:

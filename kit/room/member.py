@@ -81,6 +81,7 @@ class Member:
         self.name = self.team = ""
         self.session: CanvasSession | None = None
         self.canvas_id: str | None = None
+        self.picked: str | None = None  # a canvas the step offers that this participant switched to
         self.gen = 0
         self._room_sent: dict[str, Any] | None = None
         self.view: View | None = None  # a board followed by deltas shared with the member's group (kit.room.board)
@@ -107,6 +108,8 @@ class Member:
                 return self.set(message["gen"], message["values"])
             if kind == "msg":
                 self.message(message["gen"], message.get("content"))
+            if kind == "pick":
+                self.pick(message["canvas"])
         except RoomError as exc:
             self.send(dump("refused", message=exc.render(self.language)))
         return False
@@ -118,6 +121,17 @@ class Member:
         if not isinstance(content, dict) or content.get("t") != "resync":
             raise RoomError("room.malformed", problem="unknown custom message")
         self.resync()
+        self.room.refresh(self)
+
+    def pick(self, canvas_id: str) -> None:
+        """Switch to another canvas the step offers now (the page's tabs); any other is refused in one line."""
+        if self.ws is None:
+            raise RoomError("room.not_joined")
+        now = self.room.now()
+        offered = [choice["title"] for choice in now.public["choices"]]
+        if canvas_id not in [choice["id"] for choice in now.public["choices"]]:
+            raise RoomError("room.not_offered", offered=", ".join(offered) or "-")
+        self.picked = canvas_id
         self.room.refresh(self)
 
     def join(self, name: str, team: str, secret: str | None = None) -> bool:
@@ -179,11 +193,15 @@ class Member:
         """Send what changed: the room line (step, timer, canvas) and the canvas state."""
         if self.ws is None:
             return
-        if now.canvas != self.canvas_id or (now.canvas and self.session is None):
-            self._open(now.canvas)
-        if now.public != self._room_sent:
-            self._room_sent = now.public
-            self.send(dump("room", gen=self.gen, server_now=now.server_now, **now.public))
+        public, canvas = now.public, now.canvas
+        picked = next((c for c in public["choices"] if c["id"] == self.picked), None)
+        if picked is not None:  # the participant's pick among the canvases the step offers
+            public, canvas = {**public, "canvas": picked["id"], "module": picked["module"]}, picked["id"]
+        if canvas != self.canvas_id or (canvas and self.session is None):
+            self._open(canvas)
+        if public != self._room_sent:
+            self._room_sent = public
+            self.send(dump("room", gen=self.gen, server_now=now.server_now, **public))
         if self.session is not None:
             self._follow_state()
 

@@ -8,8 +8,9 @@ parsed into one of a few shapes (:func:`parse`); anything else is refused with a
 Page -> room: ``{"t": "join", "name", "team", "secret"?}`` (``secret``: what an earlier ``joined``
 gave), ``{"t": "set", "gen", "values": {trait: value}}`` (the anywidget model's ``save_changes``;
 ``request`` is the widget handshake of kit.widgets.base), ``{"t": "msg", "gen", "content"}`` (the model's
-``send``: ``{"t": "resync"}`` when the page missed a patch), ``{"t": "ping"}``. Room -> page: ``hello``
-(texts, teams), ``joined`` (name, team, the participant's secret), ``room`` (step, timer, canvas),
+``send``: ``{"t": "resync"}`` when the page missed a patch), ``{"t": "pick", "canvas"}`` (switch to another
+canvas the step offers), ``{"t": "ping"}``. Room -> page: ``hello`` (texts, teams), ``joined`` (name, team, the
+participant's secret), ``room`` (step, timer, canvas, ``choices``: the canvases the step offers, if several),
 ``state`` (``gen``: which widget; ``values``: only what changed, the item lists as one ``patch`` with
 ``base`` and ``version``, kit.sessions.delta), ``refused`` (``message``), ``pong``.
 """
@@ -25,7 +26,7 @@ from ..errors import WorkshopError
 MAX_FRAME = 512 * 1024  # bytes: a 100,000-character note of 4-byte characters still fits
 #: Frames above this are cut by tornado itself (the socket closes with 1009; the page reconnects).
 HARD_FRAME = 2 * MAX_FRAME
-KINDS = ("join", "set", "msg", "ping")
+KINDS = ("join", "set", "msg", "ping", "pick")
 
 
 class RoomError(WorkshopError):
@@ -71,6 +72,8 @@ def parse(frame: str | bytes) -> dict[str, Any]:
         raise RoomError("room.malformed", problem="'set' needs 'gen' and 'values'")
     if message["t"] == "msg" and not isinstance(message.get("gen"), int):
         raise RoomError("room.malformed", problem="'msg' needs 'gen'")
+    if message["t"] == "pick" and not isinstance(message.get("canvas"), str):
+        raise RoomError("room.malformed", problem="'pick' needs 'canvas'")
     if message["t"] == "join" and not (all(isinstance(message.get(k), str) for k in ("name", "team"))
                                        and isinstance(message.get("secret", ""), (str, type(None)))):
         raise RoomError("room.malformed", problem="'join' needs 'name' and 'team'")

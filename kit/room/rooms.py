@@ -34,7 +34,7 @@ from .limits import Quota
 from .member import Member, Now
 from .protocol import RoomError, dump
 from .shared import SharedStore
-from .steps import CANVAS_KEY, canvas_for
+from .steps import CANVAS_KEY, canvases_offered
 
 POLL = 0.05  # seconds between version() queries of a SQLite workshop (a PostgreSQL one pushes)
 SAFETY_POLL = 2.0  # seconds: a pushing store is still asked now and then (a lost notification)
@@ -124,14 +124,17 @@ class ServedWorkshop:
             title = agenda.step(step_id, self.language).title if step_id else ""
         except UsageError:  # an unknown step id: show it as it is
             title = step_id or ""
-        canvas = canvas_for(self.ws) if step_id or live.get(CANVAS_KEY) else None
-        layout = None
-        if canvas is not None:
-            layout = self.ws.canvas(canvas).layout
+        offered = canvases_offered(self.ws) if step_id or live.get(CANVAS_KEY) else ()
+        canvas = offered[0] if offered else None
+        choices = []
+        for canvas_id in offered:
+            shown = self.ws.canvas(canvas_id)
+            choices.append({"id": canvas_id, "title": shown.title, "module": module_for(shown.layout)})
         notice = "" if canvas else (self.texts["no_canvas"] if step_id else self.texts["no_step"])
         public = {"step": i18n.t("serve.step", self.language, title=title) if title else self.texts["no_step"],
-                  "timer": facilitation.timer(self.ws),
-                  "canvas": canvas, "module": module_for(layout), "notice": notice}
+                  "timer": facilitation.timer(self.ws), "canvas": canvas,
+                  "module": choices[0]["module"] if choices else module_for(None), "notice": notice,
+                  "choices": choices if len(choices) > 1 else []}
         return Now(canvas, public, time.time())
 
     def quota(self, name: str) -> Quota:

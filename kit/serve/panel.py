@@ -136,7 +136,7 @@ class Panel(live.WorkshopView):
 
         self.ws = ws
         t = self.t = i18n.texts("serve", ws.language)
-        steps = [(f"{s.number} · {s.title}", s.id) for s in agenda.steps(ws.language)]
+        steps = [(f"{s.number} · {s.title}", s.id) for s in agenda.notebook_steps(ws.language)]
         canvases = [(t["panel_canvas_auto"], "")] + [(ws.canvas(c).title, c) for c in sorted(available())]
         self.step = w.Dropdown(options=steps, value=agenda.current(ws), description=t["panel_step"])
         self.canvas = w.Dropdown(options=canvases, value=ws.live.get(CANVAS_KEY) or "",

@@ -1,7 +1,8 @@
 """Sessions on a canvas: the board and Value Proposition Canvas, and the touchpoint map.
 
 State keys: ``canvas_id``, ``layout``, ``title``, ``intro``, ``labels``, ``areas``, ``me``,
-``features``, ``colors``, ``rank_scale``, ``attribution`` (whose framework it is: kit/texts/attribution.yaml,
+``features``, ``colors``, ``color_labels`` (what each colour means, by colour; may be empty), ``rank_scale``,
+``attribution`` (whose framework it is: kit/texts/attribution.yaml,
 "" for the kit's own; fixed); ``items``, ``coverage``, ``controls`` (live);
 the touchpoint map adds ``lanes``, ``curve_labels`` (fixed) and ``ideas``, ``personas``, ``curves``
 (the team's estimate), ``evidence`` (kit.journey.curve_state). Requests name one
@@ -75,6 +76,7 @@ class CanvasSession(Session):
                 "intro": decl.get("intro", {}).get(lang, ""), "labels": i18n.texts("widgets", lang),
                 "areas": views.areas(canvas), "me": {**self.viewer().as_dict(), "team": self.team},
                 "features": views.features(canvas), "colors": list(decl["colors"]),
+                "color_labels": canvas.color_labels,
                 "rank_scale": dict(decl["rank_scale"]),
                 "attribution": canvas.attribution}
 

@@ -56,7 +56,8 @@ class TimerSession(Session):
 
 
 class AgendaSession(Session):
-    """The eight steps with their timeboxes; the facilitator moves the room."""
+    """The workshop day's steps with their timeboxes, then the follow-up sessions' step; the facilitator moves
+    the room."""
 
     def fixed(self) -> dict[str, Any]:
         return {"texts": i18n.texts("facilitation", self.language),
@@ -72,7 +73,7 @@ class AgendaSession(Session):
     def _step(self, request: dict[str, Any]) -> str:
         access.check_facilitator(self.ws.viewer(), "agenda")
         step_id = str(request.get("step", ""))
-        if step_id not in agenda.STEP_IDS:
+        if step_id not in agenda.NOTEBOOK_IDS:
             raise RequestError("widgets.req_step", value=step_id)
         return step_id
 

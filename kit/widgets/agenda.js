@@ -18,9 +18,13 @@ function render({ model, el: root }) {
     if (!model.get("current")) box.append(el("div", "kit-agenda-status", t.agenda_not_started || ""));
     const list = el("ol");
     for (const step of steps) {
+      if (step.follow_up && !list.querySelector(".kit-agenda-after")) {
+        list.append(el("li", "kit-agenda-after", t.agenda_after_workshop || ""));
+      }
       const row = el("li");
       row.dataset.state = step.state;
       row.dataset.step = step.id;
+      if (step.follow_up) row.classList.add("kit-agenda-follow-up");
       row.append(el("span", "kit-agenda-number", String(step.number).padStart(2, "0")),
                  el("span", "kit-agenda-title", step.title),
                  el("span", "kit-agenda-minutes", fmt(t.agenda_minutes, { minutes: step.minutes })),

@@ -133,6 +133,7 @@ class CanvasWidget(SessionWidget):
     me: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     features: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     colors: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    color_labels: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     rank_scale: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     attribution = traitlets.Unicode("").tag(sync=True)  # whose framework the canvas is, "" for the kit's own
 

@@ -2,7 +2,17 @@
 // Generic board: any grid declaration from canvases/ (areas placed by cell [row, col, rowspan, colspan]).
 // Helpers (h, send, liveRender, header, rootEl, areaSwitcher, areaEl, boardContext, canvasWidget) come from common.js.
 
-const BOARD_TRAITS = ["items", "areas", "coverage", "controls", "labels", "error", "me", "features", "title", "intro"];
+const BOARD_TRAITS = ["items", "areas", "coverage", "controls", "labels", "error", "me", "features", "title", "intro",
+  "color_labels"];
+
+/** What the colours mean on this canvas, if it says (e.g. the channel of a piece of feedback).
+ * @param {WidgetModel} model */
+function legend(model) {
+  const labels = Object.entries(model.get("color_labels") || {});
+  if (!labels.length) return null;
+  return h("p", { class: "kit-legend" }, ...labels.map(([color, label]) =>
+    h("span", { class: "kit-legend-item" }, h("span", { class: "kit-legend-swatch", style: { background: color } }), label)));
+}
 
 /** @param {WidgetModel} model @param {Record<string, any>} ui @param {() => void} rerender */
 function drawBoard(model, ui, rerender) {
@@ -18,7 +28,7 @@ function drawBoard(model, ui, rerender) {
     section.style.gridColumn = `${col + 1} / span ${colspan || 1}`;
     grid.append(section);
   }
-  return rootEl(model, "kit-board-root", header(model, ui, rerender), switcher, grid,
+  return rootEl(model, "kit-board-root", header(model, ui, rerender), legend(model), switcher, grid,
     h("p", { class: "kit-help", text: L.keyboard_help }));
 }
 

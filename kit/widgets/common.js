@@ -352,6 +352,12 @@ function announce(ui, items, areaById, L) {
 }
 
 /** Colour names, so a colour never carries meaning alone: the nearest name by hue and lightness. */
+/** What a colour means on this canvas (its declared label, e.g. a channel), else its name.
+ * @param {WidgetModel} model @param {string} hex @param {Record<string, string>} L */
+function colourLabel(model, hex, L) {
+  return (model.get("color_labels") || {})[hex] || colourName(hex, L);
+}
+
 function colourName(hex, L) {
   const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex || "");
   if (!m) return L.colour_none;
@@ -438,7 +444,7 @@ function noteEl(note, ctx) {
   const el = h("article", {
     class: classes.join(" "), tabindex: 0, draggable: String(editable && ui.editing !== key),
     dataset: { id: note.id, key }, style: note.color ? { background: note.color } : undefined,
-    "aria-label": [note.text.slice(0, 80), note.color ? colourName(note.color, L) : ""].filter(Boolean).join(" · "),
+    "aria-label": [note.text.slice(0, 80), note.color ? colourLabel(model, note.color, L) : ""].filter(Boolean).join(" · "),
     "aria-roledescription": L.note,
   });
 
@@ -488,7 +494,7 @@ function noteEl(note, ctx) {
     }
     meta.append(votes);
   }
-  if (note.color) meta.append(h("span", { class: "kit-badge kit-badge-colour", text: colourName(note.color, L) }));
+  if (note.color) meta.append(h("span", { class: "kit-badge kit-badge-colour", text: colourLabel(model, note.color, L) }));
   if (note.hidden) meta.append(h("span", { class: "kit-badge kit-badge-hidden", text: `🙈 ${L.hidden}` }));
   if (note.team) meta.append(h("span", { class: "kit-badge kit-badge-team", text: note.team, title: note.team }));
   el.append(meta);
@@ -505,7 +511,7 @@ function noteEl(note, ctx) {
         const palette = h("span", { class: "kit-palette" });
         for (const color of ["", ...model.get("colors")]) {
           palette.append(h("button", { class: "kit-swatch", type: "button", style: { background: color || "#ffffff" },
-            "aria-label": `${L.colour}: ${color ? colourName(color, L) : L.colour_none}`, title: color ? colourName(color, L) : L.colour_none,
+            "aria-label": `${L.colour}: ${color ? colourLabel(model, color, L) : L.colour_none}`, title: color ? colourLabel(model, color, L) : L.colour_none,
             "aria-pressed": String((note.color || "") === color), dataset: { color },
             onclick: (ev) => { ev.stopPropagation(); ui.openMenu = null; send(model, "color", { id: note.id, color }); } }));
         }
@@ -667,7 +673,7 @@ function boardContext(model, ui, rerender) {
   // Everything a note's element depends on besides the note itself: when none of it changed, a note
   // that did not change keeps its element (keptNote), so an incoming change costs only what it changed.
   const epoch = [areas, model.get("controls"), model.get("labels"), model.get("features"), model.get("colors"),
-    model.get("rank_scale"), ui.linkSource, ui.linkSource !== null ? byId.get(ui.linkSource) : null];
+    model.get("color_labels"), model.get("rank_scale"), ui.linkSource, ui.linkSource !== null ? byId.get(ui.linkSource) : null];
   const same = !!ui.epoch && epoch.every((v, i) => v === ui.epoch[i]);
   ui.epoch = epoch;
   if (!same) { ui.notes = new Map(); ui.lists = new Map(); }

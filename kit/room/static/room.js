@@ -22,7 +22,7 @@ let teams = [];
 let socket = null;
 let backoff = 250;
 let joined = JSON.parse(sessionStorage.getItem(JOIN_KEY) || "null");
-let view = null;   // {header, body, who, step, timer, refused}
+let view = null;   // {header, body, who, step, timer, tabs, refused}
 let widget = null; // {canvas, module, model, el, cleanup}
 let timer = { running: false };
 let clockOffset = 0;
@@ -146,10 +146,12 @@ function showJoin() {
 function showRoom(who) {
   if (!view) {
     view = { who: h("span", { class: "kit-who" }), step: h("span", { class: "kit-step" }), timer: h("span", { class: "kit-timer" }),
-      body: h("div", { class: "kit-body" }), refused: h("p", { class: "kit-room-refused" }) };
+      body: h("div", { class: "kit-body" }), refused: h("p", { class: "kit-room-refused" }),
+      tabs: h("nav", { class: "kit-tabs", "aria-label": texts.choose_canvas }) };
     const header = h("header", { class: "kit-header" });
     header.append(view.who, view.step, view.timer);
-    main.replaceChildren(h("div", { class: "kit-reconnecting", text: texts.reconnecting }), header, view.refused, view.body);
+    main.replaceChildren(h("div", { class: "kit-reconnecting", text: texts.reconnecting }), header, view.tabs, view.refused,
+      view.body);
   }
   view.who.textContent = who;
   view.refused.textContent = "";
@@ -158,6 +160,7 @@ function showRoom(who) {
 async function showStep(msg) {
   if (!view) return;
   view.step.textContent = msg.step;
+  showTabs(msg.choices || [], msg.canvas);
   timer = msg.timer;
   clockOffset = (msg.server_now || Date.now() / 1000) - Date.now() / 1000;
   tick();
@@ -180,6 +183,15 @@ async function showStep(msg) {
   await waitForState(current.model);
   if (widget !== current) return;
   current.cleanup = await mod.default.render({ model: current.model, el });
+}
+
+/** The canvases the step offers, if several: one tab each; the room answers a pick with the canvas. */
+function showTabs(choices, current) {
+  view.tabs.replaceChildren(...choices.map((choice) => h("button", {
+    class: "kit-tab", type: "button", text: choice.title, dataset: { canvas: choice.id },
+    "aria-pressed": String(choice.id === current),
+    onclick: () => { if (!transmit({ t: "pick", canvas: choice.id })) view.refused.textContent = texts.offline_refused; },
+  })));
 }
 
 /** The first state frame of a widget arrives right after the room frame; render once it is here. */
