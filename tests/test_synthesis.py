@@ -266,7 +266,7 @@ def test_agenda_follows_the_shared_step(ws: kit.Workshop) -> None:
     agenda.go_to(ws, "03_interviews")
     assert facilitation.step(ws) == "03_interviews"
     states = [r["state"] for r in agenda.overview(ws)]
-    assert states == ["done"] * 3 + ["current"] + ["next"] * 4
+    assert states == ["done"] * 3 + ["current"] + ["next"] * 5  # the last: the follow-up sessions
     other = kit.open(ws.path, actor="someone else")
     try:
         assert agenda.current(other) == "03_interviews"
