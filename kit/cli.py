@@ -169,8 +169,8 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     _path(p)
     p.add_argument("--pdf", type=Path, help="write the report as PDF (A4, needs Chromium)")
     p.add_argument("--html", type=Path, help="write the report as one self-contained HTML file")
-    p.add_argument("--notebook", type=Path, help="write the report notebook (convert it later with "
-                   "'jupyter nbconvert --to workshop_pdf')")
+    p.add_argument("--notebook", type=Path, help="write the report notebook, with --review the status review's "
+                   "(convert it later with 'jupyter nbconvert --to workshop_pdf')")
     p.add_argument("--pptx", type=Path, help="write an editable slide deck (PowerPoint, Keynote, LibreOffice)")
     p.add_argument("--template", type=Path, metavar="CORP.pptx", help="with --pptx: use this deck's layouts, "
                    "fonts and colours")
@@ -192,6 +192,8 @@ def _export(args: argparse.Namespace) -> int:
     _without_iri_grammars()
     from . import report
 
+    if args.since is not None and not args.review:
+        raise UsageError("cli.since_without_review")
     if args.csv:
         _export_csv(args)
     if not (args.pdf or args.html or args.notebook or args.pptx):
@@ -201,7 +203,7 @@ def _export(args: argparse.Namespace) -> int:
     with _opened(args) as ws:
         options = {"include_names": args.include_names, "redact": args.redact}
         if args.notebook:
-            print(f"wrote {report.write_notebook(ws, args.notebook, **options)}")
+            print(f"wrote {report.write_notebook(ws, args.notebook, review=args.review, since=args.since, **options)}")
         if args.pdf or args.html:
             written = report.export(ws, args.pdf, args.html, progress=not args.quiet, chromium=args.chromium,
                                     review=args.review, since=args.since, **options)

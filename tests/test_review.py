@@ -163,3 +163,29 @@ def test_the_helper_process_draws_the_reviews_kpi_charts_as_this_one_would(tmp_p
                 for cell in nb.cells for o in cell.outputs]
     assert shown(shared) == shown(alone)
     assert "<svg" in helped[0].outputs[0]["data"]["text/html"]
+
+
+def test_the_cli_writes_the_reviews_notebook_and_refuses_since_without_review(tmp_path: Path) -> None:
+    from kit.report import build
+    from test_errors import kit_cli
+
+    path = tmp_path / "n.workshop"
+    with kit.new(path, title="n", language="de", actor="t") as ws:
+        ws.kpis.add(criterion="Zahlungsquote <b>", baseline_value=31, baseline_date="2026-06-01", target_value=40,
+                    target_date="2027-06-01", measurements=[{"date": "2026-11-20", "value": 33}])
+    alone = kit_cli("export", str(path), "--since", "2026-11-01", "--pdf", str(tmp_path / "r.pdf"))
+    assert alone.returncode == 2 and not (tmp_path / "r.pdf").exists()
+    assert alone.stderr.strip().splitlines() == [
+        "kit: error: --since applies only to the status review: add --review or leave out --since"]
+    bad = kit_cli("export", str(path), "--review", "--since", "neulich", "--notebook", str(tmp_path / "b.ipynb"))
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "since" in bad.stderr
+    assert not (tmp_path / "b.ipynb").exists()
+    done = kit_cli("export", str(path), "--review", "--since", "2026-11-01", "--notebook", str(tmp_path / "r.ipynb"))
+    assert done.returncode == 0, done.stderr
+    import nbformat
+
+    nb = nbformat.read(str(tmp_path / "r.ipynb"), as_version=4)
+    sections = [c.metadata[build.METADATA_KEY]["section"] for c in nb.cells if build.METADATA_KEY in c.metadata]
+    assert sections == list(build.REVIEW_SECTIONS) and "since='2026-11-01'" in nb.cells[0].source
+    shown = "".join(o.get("data", {}).get("text/html", "") for c in build.run(nb).cells for o in c.get("outputs", []))
+    assert "Zahlungsquote &lt;b&gt;" in shown

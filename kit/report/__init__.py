@@ -27,11 +27,23 @@ __all__ = ["export", "write_notebook"]
 
 
 def write_notebook(ws: Workshop, path: str | os.PathLike[str], *, include_names: bool = False,
-                   redact: Iterable[str] = ()) -> Path:
-    """Write the report notebook (unexecuted; it runs against ``ws.location`` when converted)."""
+                   redact: Iterable[str] = (), review: bool = False, since: str | None = None) -> Path:
+    """Write the report notebook (unexecuted; it runs against ``ws.location`` when converted); ``review``,
+    ``since``: the status review's, as :func:`export`."""
     from . import build
 
-    return build.write(build.for_workshop(ws, include_names=include_names, redact=redact), path)
+    nb = build.for_workshop(ws, include_names=include_names, redact=redact, review=review, since=_since(since))
+    return build.write(nb, path)
+
+
+def _since(since: str | None) -> str | None:
+    """The status review's ``since`` as an ISO date (refused in one line naming the option if it is none)."""
+    if since is None:
+        return None
+    from ..model import Field
+
+    cleaned: str | None = Field("since", "date").clean("review", since)
+    return cleaned
 
 
 def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | os.PathLike[str] | None = None,
@@ -45,10 +57,7 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
 
     if pdf is None and html is None:
         raise UsageError("report.export_what")
-    if since is not None:
-        from ..model import Field
-
-        since = Field("since", "date").clean("review", since)
+    since = _since(since)
     # Chromium starts first (a missing one is said at once), while the rest is imported and the chapters
     # are built; it starts no thread, so a helper process can still be forked for half the chapters
     with ExitStack() as stack:
