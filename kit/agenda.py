@@ -93,10 +93,21 @@ def go_to(ws: Workshop, step_id: str) -> Step:
     return found
 
 
-def start_timebox(ws: Workshop, step_id: str) -> dict[str, Any]:
-    """Start the shared countdown with the step's timebox, labelled with its title."""
+def timebox(ws: Workshop, step_id: str) -> int:
+    """Minutes for ``step_id`` today: the step's; at the follow-up sessions' step, the planned length of the
+    follow-up this session is (a status review takes an hour, a team session about four: kit.tracking)."""
     found = step(step_id, ws.language)
-    return facilitation.start_timer(ws, found.minutes, found.title)
+    if step_id in STEP_IDS:
+        return found.minutes
+    from . import plan, tracking
+
+    today = tracking.current_followup(ws)
+    return plan.planned_minutes(today) if today is not None else found.minutes
+
+
+def start_timebox(ws: Workshop, step_id: str) -> dict[str, Any]:
+    """Start the shared countdown with the step's timebox (:func:`timebox`), labelled with its title."""
+    return facilitation.start_timer(ws, timebox(ws, step_id), step(step_id, ws.language).title)
 
 
 def overview(ws: Workshop) -> list[dict[str, Any]]:
@@ -128,5 +139,6 @@ __all__ = [
     "step",
     "steps",
     "text_key",
+    "timebox",
     "total_minutes",
 ]

@@ -127,8 +127,8 @@ def header(ws: Workshop, step_id: str, go: bool = True) -> Html:
         agenda.go_to(ws, step_id)
     t, e = i18n.texts("notebooks", ws.language), html.escape
     number = (t["header_step"].format(number=step.number, total=len(agenda.STEP_IDS) - 1)
-              if step.id in agenda.STEP_IDS else t["header_follow_up"])
-    timebox = t["header_timebox"].format(minutes=step.minutes)
+              if step.id in agenda.STEP_IDS else _follow_up_label(ws))
+    timebox = t["header_timebox"].format(minutes=agenda.timebox(ws, step_id))
     sections = [(t["header_purpose"], step.purpose), (t["header_instructions"], step.instructions),
                 (t["header_outcome"], step.outcome)]
     markup = (f'<section class="kit-step" data-step="{e(step.id)}"><div class="kit-step-meta">'
@@ -138,6 +138,17 @@ def header(ws: Workshop, step_id: str, go: bool = True) -> Html:
               + "</section>")
     text = "\n".join([f"{number} · {timebox}", step.title, *(f"{h}: {body}" for h, body in sections)])
     return Html(markup, text)
+
+
+def _follow_up_label(ws: Workshop) -> str:
+    """What the follow-up step's header says instead of a step number: which kind of follow-up today's is."""
+    from . import tracking
+
+    today = tracking.current_followup(ws)
+    if today is None:
+        return i18n.t("notebooks.header_follow_up", ws.language)
+    kind = i18n.t(f"notebooks.followup_{today['kind']}", ws.language)
+    return i18n.t("notebooks.header_follow_up_kind", ws.language, kind=kind)
 
 
 def say(ws: Workshop, key: str, **values: Any) -> Html:
@@ -236,7 +247,7 @@ def timer(ws: Workshop, step_id: str | None = None) -> Any:
     from .widgets.timer import TimerWidget
 
     step = agenda.step(step_id, ws.language) if step_id else None
-    return TimerWidget(ws, minutes=step.minutes if step else 5, label=step.title if step else "")
+    return TimerWidget(ws, minutes=agenda.timebox(ws, step_id) if step_id else 5, label=step.title if step else "")
 
 
 def agenda_view(ws: Workshop) -> Any:

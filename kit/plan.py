@@ -115,6 +115,12 @@ def session_gaps(ws: Workshop) -> list[int]:
 
 
 # --------------------------------------------------------------------------- calendar
+def planned_minutes(followup: dict[str, Any]) -> int:
+    """How long a follow-up is planned to take: its own duration, else a team session's or a status review's."""
+    return int(followup["duration_min"] or (SESSION_MINUTES if followup["kind"] == "team_session"
+                                            else REVIEW_MINUTES))
+
+
 def calendar_bytes(ws: Workshop) -> bytes:
     """Every follow-up as an RFC 5545 calendar (floating local times, stable UIDs; SEQUENCE counts the
     moves, so a calendar that imports it again updates the entry instead of adding a second one)."""
@@ -130,8 +136,7 @@ def calendar_bytes(ws: Workshop) -> bytes:
     moves = moved(ws)
     for followup in sorted(ws.followups, key=lambda f: (f["date"], f["id"])):
         start = dt.datetime.fromisoformat(followup["date"])
-        minutes = followup["duration_min"] or (SESSION_MINUTES if followup["kind"] == "team_session"
-                                               else REVIEW_MINUTES)
+        minutes = planned_minutes(followup)
         event = icalendar.Event()
         digest = hashlib.sha1(f"{origin}:{followup['id']}".encode(), usedforsecurity=False).hexdigest()[:16]
         event.add("uid", f"followup-{followup['id']}-{digest}@workshop-kit")

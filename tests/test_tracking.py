@@ -383,3 +383,15 @@ def test_todays_session_is_the_nearest_follow_up_within_a_week(ws: kit.Workshop)
     tracking.mark_held(ws, first, when="2026-11-04T09:30")
     assert pick(ws, dt.date(2026, 11, 4))["id"] == first  # held today: still this session
     assert pick(ws, dt.date(2026, 11, 5)) is None  # the next one is 20 days away
+
+
+def test_the_follow_up_header_and_timebox_are_those_of_todays_follow_up(ws: kit.Workshop) -> None:
+    from kit import agenda
+    from kit import notebook as nb
+
+    assert repr(nb.header(ws, "08_follow_up", go=False)).splitlines()[0] == "Follow-up · Timebox: 240 minutes"
+    today = dt.datetime.combine(dt.date.today(), dt.time(14))
+    ws.followups.add(kind="status_review", date=today)
+    assert repr(nb.header(ws, "08_follow_up")).splitlines()[0] == "Follow-up: Status review · Timebox: 60 minutes"
+    assert agenda.start_timebox(ws, "08_follow_up")["seconds"] == 3600 and agenda.timebox(ws, "07_plan") == 15
+    assert nb.timer(ws, "08_follow_up").default_minutes == 60
