@@ -1,4 +1,4 @@
-"""The participant page (the room) at every agenda step, on a phone and a laptop, in Chromium:
+"""The participant page (the room) at every agenda step (each canvas a step offers), on a phone and a laptop, in Chromium:
 an axe-core audit with no serious or critical violation, nothing scrolls sideways, the header's
 name, team and step do not overlap. Screenshots of every step at 390x844, 768x1024, 1280x800 and
 1920x1080 in artifacts/a11y/room/."""
@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 import kit
 from kit import facilitation
+from kit.room.steps import step_canvases
 from labserver import CHROMIUM
 from labserver import chromium as launch_chromium
 from roomclient import running_room
@@ -22,7 +22,9 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "a11y" / "room"
 TOKEN = "participant-token-a11y-0123456789"
-STEPS: dict[str, str | None] = yaml.safe_load((ROOT / "kit" / "room" / "steps.yaml").read_text(encoding="utf-8"))
+#: (step, canvas, screenshot name): every canvas each step offers, the others than the first reached by their tab.
+SHOWN = [(step, canvas, step if i == 0 else f"{step}_{canvas}")
+         for step, offered in step_canvases().items() for i, canvas in enumerate(offered or (None,))]
 
 OVERLAP = """() => {
   const boxes = [...document.querySelectorAll('.kit-header > *')].filter((n) => n.textContent.trim())
@@ -68,9 +70,11 @@ def test_every_participant_step_on_phone_and_laptop(room: Any) -> None:
     page = join_by_phone(browser, url, "Anna-Lena Müller-Lüdenscheidt")
     problems: dict[str, list[str]] = {}
     with kit.open(path, actor="moderation") as ws:
-        for step, canvas in STEPS.items():
+        for step, canvas, shot in SHOWN:
             facilitation.set_step(ws, step)
             if canvas:
+                if shot != step:
+                    page.click(f".kit-tabs .kit-tab[data-canvas={canvas!r}]")
                 title = ws.canvas(canvas).title
                 page.wait_for_selector(f".kit-body .kit-root[aria-label={title!r}]")
             else:
@@ -79,7 +83,7 @@ def test_every_participant_step_on_phone_and_laptop(room: Any) -> None:
                 page.set_viewport_size({"width": width, "height": height})
                 page.wait_for_function("(w) => document.documentElement.clientWidth <= w", arg=width)
                 page.evaluate("window.scrollTo(0, 0)")
-                page.screenshot(path=str(SHOTS / f"{step}_{name}_{width}x{height}.png"))
+                page.screenshot(path=str(SHOTS / f"{shot}_{name}_{width}x{height}.png"))
                 if name not in ("phone", "laptop"):
                     continue
                 found = serious(page, "body")
@@ -95,7 +99,7 @@ def test_every_participant_step_on_phone_and_laptop(room: Any) -> None:
                         wide.append(f"{shown} areas at once on a phone")
                 for label, found_here in (("axe", found), ("sideways", wide), ("header", page.evaluate(OVERLAP))):
                     if found_here:
-                        problems[f"{step} {name} {label}"] = found_here
+                        problems[f"{shot} {name} {label}"] = found_here
             page.set_viewport_size({"width": 390, "height": 844})
     assert not problems, problems
 

@@ -1,5 +1,6 @@
-"""The room in real Chromium: a phone joins and adds a note; a page that loses its connection says
-"reconnecting", greys its canvas, and catches up by itself. Screenshots: artifacts/room/*.png."""
+"""The room in real Chromium: a phone joins and adds a note; at a follow-up a team switches to the
+feedback board by its tab; a page that loses its connection says "reconnecting", greys its canvas, and
+catches up by itself. Screenshots: artifacts/room/*.png."""
 from __future__ import annotations
 
 import re
@@ -67,6 +68,37 @@ def test_a_phone_joins_and_adds_a_note(room):
     with kit.open(path, actor="check") as ws:
         assert [(i["text"], i["author"], i["team"]) for i in ws.ideas.all()] == [
             ("Vom Handy <b>fett?</b>", "Zoë 📱", "Grün")]
+    assert outside == []
+
+
+@pytest.mark.browser
+def test_at_a_follow_up_a_team_puts_customer_feedback_on_its_board_by_tab(room):
+    from playwright.sync_api import expect
+
+    path, url, _, browser = room
+    with kit.open(path, actor="fac") as ws:
+        facilitation.set_step(ws, "08_follow_up")
+    outside: list[str] = []
+    laptop = _page(browser, outside, viewport={"width": 1280, "height": 800})
+    _join(laptop, url, "Anna", "Blau")
+    expect(laptop.locator(".kit-body .kit-root")).to_have_attribute("aria-label", "Lernwand")
+    laptop.click('.kit-tab[data-canvas="idea_feedback"]')
+    expect(laptop.locator(".kit-body .kit-root")).to_have_attribute("aria-label", "Rückmeldungen zur Idee")
+    expect(laptop.locator('.kit-tab[data-canvas="idea_feedback"]')).to_have_attribute("aria-pressed", "true")
+    expect(laptop.locator(".kit-legend")).to_contain_text("Telefon")
+    said = "„Endlich ein Brief, den ich verstehe“ <img src=x onerror=alert(1)> 👍"
+    note = laptop.locator('.kit-area[data-area="score_plus_2"] .kit-add input')
+    note.fill(said)
+    note.press("Enter")
+    added = laptop.locator(".kit-note", has_text=said)
+    expect(added.locator(".kit-note-text")).to_have_text(said)
+    added.locator('[data-action="color"]').click()
+    added.locator('.kit-swatch[title="Telefon"]').click()
+    expect(laptop.locator(".kit-note", has_text=said).locator(".kit-badge-colour")).to_have_text("Telefon")
+    laptop.screenshot(path=str(SHOTS / "follow_up_idea_feedback_laptop.png"), full_page=True)
+    with kit.open(path, actor="check") as ws:
+        (item,) = ws.canvas("idea_feedback").items()
+        assert (item["area"], item["text"], item["author"], item["color"]) == ("score_plus_2", said, "Anna", "#cfe3ff")
     assert outside == []
 
 

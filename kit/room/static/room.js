@@ -187,11 +187,14 @@ async function showStep(msg) {
 
 /** The canvases the step offers, if several: one tab each; the room answers a pick with the canvas. */
 function showTabs(choices, current) {
-  view.tabs.replaceChildren(...choices.map((choice) => h("button", {
-    class: "kit-tab", type: "button", text: choice.title, dataset: { canvas: choice.id },
-    "aria-pressed": String(choice.id === current),
-    onclick: () => { if (!transmit({ t: "pick", canvas: choice.id })) view.refused.textContent = texts.offline_refused; },
-  })));
+  view.tabs.replaceChildren(...choices.map((choice) => {
+    const tab = h("button", { class: "kit-tab", type: "button", text: choice.title, dataset: { canvas: choice.id },
+      "aria-pressed": String(choice.id === current) });
+    tab.addEventListener("click", () => {
+      if (!transmit({ t: "pick", canvas: choice.id })) view.refused.textContent = texts.offline_refused;
+    });
+    return tab;
+  }));
 }
 
 /** The first state frame of a widget arrives right after the room frame; render once it is here. */
