@@ -1,5 +1,5 @@
-"""The participant page (the room) at every agenda step (each canvas a step offers), on a phone and a laptop, in Chromium:
-an axe-core audit with no serious or critical violation, nothing scrolls sideways, the header's
+"""The participant page (the room) at every agenda step (each canvas a step offers), on a phone and a laptop,
+in Chromium: an axe-core audit with no serious or critical violation, nothing scrolls sideways, the header's
 name, team and step do not overlap. Screenshots of every step at 390x844, 768x1024, 1280x800 and
 1920x1080 in artifacts/a11y/room/."""
 from __future__ import annotations
