@@ -143,10 +143,9 @@ def test_sequence_runs_in_jupyterlab(lab: SampleLab, context, path: Path) -> Non
         assert "Traceback" not in text, f"{path.name}: a traceback in the notebook"
         assert "Error displaying widget" not in text and "model not found" not in text, path.name
         assert page.kit_dialogs == [], page.kit_dialogs
-        # the facilitator's notebook moves the room: the agenda of the workshop day highlights this step
-        if path.stem in agenda.STEP_IDS:
-            current = page.locator('.kit-agenda li[data-state="current"]')
-            assert current.first.get_attribute("data-step") == path.stem
+        # the facilitator's notebook moves the room: the agenda highlights this step (08: the follow-ups')
+        current = page.locator('.kit-agenda li[data-state="current"]')
+        assert current.first.get_attribute("data-step") == path.stem
     finally:
         page.close()
         lab.close_kernels()
@@ -212,12 +211,12 @@ def test_agenda_follows_the_step_set_elsewhere(lab: SampleLab, tools) -> None:
     from playwright.sync_api import expect
 
     with kit.open(lab.workshop, actor="co-facilitator") as ws:
-        for step_id in ("03_interviews", "06_touchpoints"):
+        for step_id in ("03_interviews", "06_touchpoints", "08_follow_up"):
             facilitation.set_step(ws, step_id)  # another process, as a second kernel would
             current = tools.locator('.kit-agenda li[data-state="current"]')
             expect(current).to_have_count(1)
             expect(current).to_have_attribute("data-step", step_id)
-            expect(tools.locator('.kit-agenda li[data-state="done"]')).to_have_count(agenda.STEP_IDS.index(step_id))
+            expect(tools.locator('.kit-agenda li[data-state="done"]')).to_have_count(agenda.NOTEBOOK_IDS.index(step_id))
             title = agenda.step(step_id, "de").title
             expect(current.locator(".kit-agenda-title")).to_have_text(title)
             # highlighted, not only marked: the current row has its own background
@@ -225,6 +224,9 @@ def test_agenda_follows_the_step_set_elsewhere(lab: SampleLab, tools) -> None:
             other = tools.locator('.kit-agenda li[data-state="next"]').first.evaluate(
                 "e => getComputedStyle(e).backgroundColor")
             assert background != other
+    expect(tools.locator(".kit-agenda li.kit-agenda-after")).to_have_text(  # the follow-ups come after the day
+        "Nach dem Workshop – bei jedem Teamtermin und jeder Statusrunde")
+    tools.screenshot(path=str(SHOTS / "ui_agenda_at_follow_up.png"))
     # and the facilitator's click moves the room (browser -> kernel -> store)
     tools.locator('.kit-agenda li[data-step="04_synthesis"] .kit-agenda-go').click()
     expect(tools.locator('.kit-agenda li[data-state="current"]')).to_have_attribute("data-step", "04_synthesis")
