@@ -50,6 +50,11 @@ BROKEN = [
     ({"id": "y", "title": {"de": "X", "en": "X"}, "layout": "grid", "areas": []}, "id must match the file name"),
     ({"id": "x", "title": {"de": "X", "en": "X"}, "layout": "grid", "source": "people", "areas": []},
      "source must be a collection"),
+    ({"id": "x", "title": {"de": "X", "en": "X"}, "layout": "grid", "colors": ["#fff", "#000"],
+      "color_labels": [{"de": "Telefon", "en": "Phone"}], "areas": []}, r"color_labels must be a list .* \(2\)"),
+    ({"id": "x", "title": {"de": "X", "en": "X"}, "layout": "grid",
+      "areas": [{"id": "a", "cell": [0, 0, 1, 1], "score": 3, "title": {"de": "A", "en": "A"},
+                 "question": {"de": "?", "en": "?"}}]}, r"areas\[0\]\.score must be a whole number from -2 to \+2"),
 ]
 
 
