@@ -119,7 +119,8 @@ def overview(ws: Workshop) -> list[dict[str, Any]]:
     for found in notebook_steps(ws.language):
         state = "done" if found.number < position else "current" if found.number == position else "next"
         follow_up = found.id not in STEP_IDS
-        rows.append({"id": found.id, "number": found.number, "title": found.title, "minutes": found.minutes,
+        minutes = timebox(ws, found.id) if follow_up else found.minutes  # today's follow-up's length
+        rows.append({"id": found.id, "number": found.number, "title": found.title, "minutes": minutes,
                      "starts_after": None if follow_up else offset, "state": state, "follow_up": follow_up})
         offset += found.minutes
     return rows

@@ -394,4 +394,4 @@ def test_the_follow_up_header_and_timebox_are_those_of_todays_follow_up(ws: kit.
     ws.followups.add(kind="status_review", date=today)
     assert repr(nb.header(ws, "08_follow_up")).splitlines()[0] == "Follow-up: Status review · Timebox: 60 minutes"
     assert agenda.start_timebox(ws, "08_follow_up")["seconds"] == 3600 and agenda.timebox(ws, "07_plan") == 15
-    assert nb.timer(ws, "08_follow_up").default_minutes == 60
+    assert nb.timer(ws, "08_follow_up").default_minutes == 60 and agenda.overview(ws)[-1]["minutes"] == 60
