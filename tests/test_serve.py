@@ -341,6 +341,8 @@ def test_panel_controls_write_the_live_state(tmp_path):
         assert list(room_panel.joined(fac)["name"]) == ["Anna"]
         assert room_panel.votes_cast(fac, "idea_board").empty
         assert room_panel.notes_per_team(fac, "idea_board").loc["Blue", "total"] == 1
+        panel.step.value = "08_follow_up"  # the follow-up sessions' step is one of the panel's
+        assert facilitation.step(fac) == "08_follow_up" and room_panel.current_canvas(fac) == "learnings_board"
 
 
 def test_facilitator_notebook_is_thin_and_runs(tmp_path, monkeypatch):

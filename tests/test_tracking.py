@@ -395,3 +395,14 @@ def test_the_follow_up_header_and_timebox_are_those_of_todays_follow_up(ws: kit.
     assert repr(nb.header(ws, "08_follow_up")).splitlines()[0] == "Follow-up: Status review · Timebox: 60 minutes"
     assert agenda.start_timebox(ws, "08_follow_up")["seconds"] == 3600 and agenda.timebox(ws, "07_plan") == 15
     assert nb.timer(ws, "08_follow_up").default_minutes == 60 and agenda.overview(ws)[-1]["minutes"] == 60
+
+
+def test_the_feedback_board_becomes_log_entries_by_column_and_colour(ws: kit.Workshop) -> None:
+    idea = ws.ideas.add(text="SMS reminder", selected=True)
+    board = ws.canvas(tracking.FEEDBACK_BOARD)
+    board.add("score_minus_1", "Too many texts", color="#c8f0c8", author="Anna")
+    board.add("score_0", "Did not notice", author="Ben")
+    board.add("score_plus_2", "not revealed yet", author="Cem", hidden=True)
+    assert tracking.feedback_from_board(ws, idea, on=dt.date(2026, 12, 2)) == 2
+    assert [(e["said"], e["score"], e["channel"], e["date"]) for e in ws.ideas[idea]["feedback_log"]] == [
+        ("Too many texts", -1, "In person", "2026-12-02"), ("Did not notice", 0, "", "2026-12-02")]
