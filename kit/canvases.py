@@ -17,6 +17,8 @@ from .errors import CanvasDeclarationError, NotFound
 LAYOUTS = ("value_proposition", "grid", "touchpoint_map")
 AREA_KINDS = ("value_map", "customer_profile", "board", "stage")
 LANGS = model.LANGUAGES
+#: What a canvas may be about besides its own notes, named under its intro (``about``): the idea the team chose.
+ABOUT = (None, "chosen_idea")
 
 
 def search_path() -> list[Path]:
@@ -96,6 +98,8 @@ def check(data: Any, where: str, expected_id: str | None = None) -> dict[str, An
     source = data.setdefault("source", "canvas_items")
     if source not in model.BY_COLLECTION:
         raise fail("source", "canvases.source", choices=", ".join(model.COLLECTIONS), got=source)
+    if data.setdefault("about", None) not in ABOUT:
+        raise fail("about", "canvases.choice", choices=", ".join(a for a in ABOUT if a), got=data["about"])
     kind = model.BY_COLLECTION[source]
     for key, default in (("area_field", "area"), ("text_field", kind.title_field)):
         name = data.setdefault(key, default)

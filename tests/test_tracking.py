@@ -328,6 +328,7 @@ def test_at_a_follow_up_the_room_offers_the_learnings_board_and_the_feedback_on_
         await anna.send({"t": "pick", "canvas": "idea_feedback"})
         await anna.until(lambda c: c.room["canvas"] == "idea_feedback" and "items" in c.state, 10)
         assert anna.state["color_labels"][phone] == "Telefon" and anna.state["title"] == "Rückmeldungen zur Idee"
+        assert anna.state["intro"].endswith("Die Idee: Ratenplan per SMS")  # which idea, under the intro
         state = await anna.request("add", area="score_plus_2", text=said)
         assert state["error"] == "" and anna.texts() == [said]
         note = anna.state["items"][0]["id"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .. import access, i18n, privacy
+from .. import access, i18n, plan, privacy
 from ..errors import RequestError, UsageError
 from ..facilitation import reveal
 from ..workshop import open as open_workshop
@@ -73,12 +73,20 @@ class CanvasSession(Session):
         canvas, lang = self.canvas, self.language
         decl = canvas.declaration
         return {"canvas_id": canvas.id, "layout": canvas.layout, "title": canvas.title,
-                "intro": decl.get("intro", {}).get(lang, ""), "labels": i18n.texts("widgets", lang),
+                "intro": self._intro(), "labels": i18n.texts("widgets", lang),
                 "areas": views.areas(canvas), "me": {**self.viewer().as_dict(), "team": self.team},
                 "features": views.features(canvas), "colors": list(decl["colors"]),
                 "color_labels": canvas.color_labels,
                 "rank_scale": dict(decl["rank_scale"]),
                 "attribution": canvas.attribution}
+
+    def _intro(self) -> str:
+        """The canvas's intro, and what it is about if it says (the idea the team chose, e.g. for its feedback)."""
+        intro = str(self.canvas.declaration.get("intro", {}).get(self.language, ""))
+        idea = plan.chosen_idea(self.ws) if self.canvas.declaration["about"] == "chosen_idea" else None
+        if idea is None:
+            return intro
+        return f"{intro} {i18n.t('widgets.about_chosen_idea', self.language, idea=idea['text'])}".strip()
 
     def state(self) -> dict[str, Any]:
         return views.board_state(self.canvas, self.viewer())
