@@ -17,6 +17,8 @@ if (location.search.includes("token=")) history.replaceState(null, "", location.
 const main = document.querySelector(".kit-participant");
 // {name, team, secret}: the participant secret the room gave at the first join; a rejoin needs it.
 const JOIN_KEY = `kit-room-join:${config.ws}`;
+// The board this page chose among those a step offers (tabs): chosen again after a reconnect or a reload.
+const PICK_KEY = `kit-room-pick:${config.ws}`;
 let texts = {};
 let teams = [];
 let socket = null;
@@ -160,7 +162,10 @@ function showRoom(who) {
 async function showStep(msg) {
   if (!view) return;
   view.step.textContent = msg.step;
-  showTabs(msg.choices || [], msg.canvas);
+  const choices = msg.choices || [];
+  const wanted = sessionStorage.getItem(PICK_KEY);
+  if (wanted && wanted !== msg.canvas && choices.some((c) => c.id === wanted)) transmit({ t: "pick", canvas: wanted });
+  showTabs(choices, msg.canvas);
   timer = msg.timer;
   clockOffset = (msg.server_now || Date.now() / 1000) - Date.now() / 1000;
   tick();
@@ -191,6 +196,7 @@ function showTabs(choices, current) {
     const tab = h("button", { class: "kit-tab", type: "button", text: choice.title, dataset: { canvas: choice.id },
       "aria-pressed": String(choice.id === current) });
     tab.addEventListener("click", () => {
+      sessionStorage.setItem(PICK_KEY, choice.id);
       if (!transmit({ t: "pick", canvas: choice.id })) view.refused.textContent = texts.offline_refused;
     });
     return tab;
