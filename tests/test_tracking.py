@@ -325,6 +325,9 @@ def test_at_a_follow_up_the_room_offers_the_learnings_board_and_the_feedback_on_
         await anna.send({"t": "pick", "canvas": "value_proposition"})  # not on offer: refused in one line
         await anna.until(lambda c: bool(c.refused), 10)
         assert anna.refused[-1].startswith("Diese Wand gibt es gerade nicht") and "Lernwand" in anna.refused[-1]
+        await anna.send({"t": "pick", "canvas": ["idea_feedback"]})  # malformed: refused, nothing switches
+        await anna.until(lambda c: len(c.refused) == 2, 10)
+        assert "'pick' needs 'canvas'" in anna.refused[-1] and anna.room["canvas"] == "learnings_board"
         await anna.send({"t": "pick", "canvas": "idea_feedback"})
         await anna.until(lambda c: c.room["canvas"] == "idea_feedback" and "items" in c.state, 10)
         assert anna.state["color_labels"][phone] == "Telefon" and anna.state["title"] == "Rückmeldungen zur Idee"
