@@ -226,7 +226,9 @@ def run_in_kernel(hub: Hub, s: requests.Session, name: str, code: str) -> str:
     import uuid
 
     from tornado.httpclient import HTTPRequest
-    from tornado.websocket import websocket_connect
+    from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+    from roomclient import hang_up
 
     token = api(hub, s, "POST", f"hub/api/users/{name}/tokens").json()["token"]
     headers = {"Authorization": f"token {token}"}
@@ -239,6 +241,12 @@ def run_in_kernel(hub: Hub, s: requests.Session, name: str, code: str) -> str:
         url = kernels.replace("https:", "wss:") + f"/{kernel_id}/channels"
         conn = await websocket_connect(HTTPRequest(url, headers=headers,
                                                    ssl_options=ssl.create_default_context(cafile=str(hub.ca))))
+        try:
+            return await printed_by(conn)
+        finally:
+            await hang_up(conn)  # closed on both ends before asyncio.run ends: no TLS socket left open
+
+    async def printed_by(conn: WebSocketClientConnection) -> str:
         msg_id = uuid.uuid4().hex
         conn.write_message(json.dumps({
             "header": {"msg_id": msg_id, "username": name, "session": uuid.uuid4().hex, "msg_type": "execute_request",
@@ -259,7 +267,6 @@ def run_in_kernel(hub: Hub, s: requests.Session, name: str, code: str) -> str:
             elif kind == "error":
                 printed.append(f"{content['ename']}: {content['evalue']}\n")
             elif kind == "status" and content["execution_state"] == "idle":
-                conn.close()
                 return "".join(printed)
 
     try:

@@ -59,7 +59,11 @@ class Client:
         self.conn = await websocket_connect(self.url, max_message_size=8 * 1024 * 1024,
                                             compression_options={} if self.compress else None)  # as browsers do
         self._reader = asyncio.get_running_loop().create_task(self._read())
-        await self.until(lambda c: bool(c.hello), 10)
+        try:
+            await self.until(lambda c: bool(c.hello), 10)
+        except BaseException:
+            await self.close()  # a failed connect leaves no socket open either
+            raise
         return self
 
     async def _read(self) -> None:
@@ -152,6 +156,15 @@ class Client:
         stream = getattr(protocol, "stream", None)
         if stream is not None and not stream.closed():
             stream.close()  # a busy room that did not answer the close in time: the socket goes all the same
+
+
+async def hang_up(conn: WebSocketClientConnection) -> None:
+    """Close a bare tornado WebSocket and wait until the server's answer has closed its socket: one left for
+    ``asyncio.run`` to end under stays open (tornado keeps it beside the closed loop) and fails the test."""
+    stream = conn.protocol.stream if conn.protocol is not None else None  # None: hung up before
+    conn.close()
+    while stream is not None and not stream.closed():
+        await conn.read_message()  # what was still on its way, then None once the socket is closed
 
 
 @contextmanager

@@ -191,6 +191,8 @@ def test_a_full_room_gets_a_friendly_localised_page(served):
     """Beyond ``max_participants`` joined pages: 503 with a page in the workshop language, nothing fetched."""
     from tornado.websocket import websocket_connect
 
+    from roomclient import hang_up
+
     cfg = served.cfg
     url = f"ws://127.0.0.1:{cfg.room_port}/w/workshop/ws?token={cfg.participant_token}"
 
@@ -208,7 +210,7 @@ def test_a_full_room_gets_a_friendly_localised_page(served):
         assert "All 2 places are taken" in page and "Please ask the facilitator" in page
         assert "<script" not in page and "<link" not in page and "http" not in page.split("<body>")[1]
         for conn in pages:
-            conn.close()
+            await hang_up(conn)
 
     asyncio.run(main())
     wait_for(lambda: status(cfg.join_url())[0] == 200, 10, "closed pages to free their places")
