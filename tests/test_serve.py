@@ -350,7 +350,8 @@ def test_panel_controls_act_on_the_board_chosen_among_those_the_step_offers(tmp_
     with kit.open(path, actor="fac") as fac, kit.open(path, actor="Anna", role="participant") as anna:
         panel = room_panel.panel(fac)
         panel.step.value = "08_follow_up"  # the learnings board and the feedback board, as tabs
-        assert panel.board.options == (("Learnings board", "learnings_board"), ("Feedback on the idea", "idea_feedback"))
+        assert panel.board.options == (("Learnings board", "learnings_board"),
+                                       ("Feedback on the idea", "idea_feedback"))
         assert panel.board.value == "learnings_board" and not panel.board.disabled
         panel.board.value = "idea_feedback"
         assert "Feedback on the idea" in panel.status.value

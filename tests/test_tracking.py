@@ -363,6 +363,59 @@ def test_at_a_follow_up_the_room_offers_the_learnings_board_and_the_feedback_on_
         assert ws.ideas[idea]["feedback_log"] == []  # one undo step
 
 
+def test_the_panel_s_controls_on_one_board_of_the_follow_up_reach_only_that_board_s_pages(tmp_path: Path) -> None:
+    import asyncio
+
+    from kit import agenda
+    from kit.serve import panel as room_panel
+    from roomclient import Client, running_room
+
+    path = tmp_path / "room.workshop"
+    token = "participant-token-0123456789"
+    with kit.new(path, title="Room", language="de", actor="fac", teams=["Blau", "Grün"]) as ws:
+        agenda.go_to(ws, "08_follow_up")
+
+    def controls(page: Client) -> dict[str, Any]:
+        found: dict[str, Any] = page.state.get("controls", {})
+        return found
+
+    async def main(base: str) -> None:
+        url = f"ws://{base}w/room/ws?token={token}"
+        anna, ben = await Client(url).connect(), await Client(url).connect()
+        await anna.join("Anna", "Blau")
+        await ben.join("Ben", "Grün")
+        for page in (anna, ben):
+            await page.until(lambda c: "items" in c.state, 10)
+        await ben.send({"t": "pick", "canvas": "idea_feedback"})
+        await ben.until(lambda c: c.room["canvas"] == "idea_feedback" and "items" in c.state, 10)
+        with kit.open(path, actor="fac") as fac:
+            panel = room_panel.panel(fac)
+            assert panel.board.value == "learnings_board"
+            panel.board.value = "idea_feedback"
+            panel.lock.value = True
+            panel.budget.value = 4
+            panel.vote.value = True
+            await ben.until(lambda c: controls(c).get("readonly") is True and controls(c)["vote_open"], 10)
+            assert controls(ben)["budget"] == 4
+            assert (await ben.request("add", area="score_0", text="zu spät"))["error"]  # locked
+            panel.board.value = "learnings_board"
+            panel.private.value = True
+            await anna.until(lambda c: controls(c).get("private") is True, 10)
+        assert controls(anna) == {**controls(anna), "locked": False, "vote_open": False, "readonly": False}
+        assert (await anna.request("add", area="learned", text="nur für mich"))["error"] == ""
+        assert anna.state["items"][-1]["hidden"]  # private on the learnings board
+        assert controls(ben)["locked"] and not controls(ben)["private"]  # the feedback board keeps its own
+        assert anna.room["canvas"] == "learnings_board" and ben.room["canvas"] == "idea_feedback"  # tabs kept
+        await anna.close()
+        await ben.close()
+
+    with running_room({"room": (path, token)}) as (base, _):
+        asyncio.run(main(base))
+    with kit.open(path, actor="fac") as ws:
+        assert [n["text"] for n in ws.canvas("learnings_board").items()] == ["nur für mich"]
+        assert ws.canvas("idea_feedback").items() == []  # the lock held
+
+
 def test_the_changes_of_a_follow_up_come_from_the_change_log_times(ws: kit.Workshop) -> None:
     today = dt.date.today()
     earlier = ws.followups.add(kind="team_session", date="2026-11-04T09:00")

@@ -139,6 +139,7 @@ class Panel(live.WorkshopView):
         import ipywidgets as w
 
         self.ws = ws
+        self._syncing = False
         t = self.t = i18n.texts("serve", ws.language)
         steps = [(f"{s.number} · {s.title}", s.id) for s in agenda.notebook_steps(ws.language)]
         canvases = [(t["panel_canvas_auto"], "")] + [(ws.canvas(c).title, c) for c in sorted(available())]
@@ -179,7 +180,6 @@ class Panel(live.WorkshopView):
             self.status,
         ])
         self.root.add_class("kit-panel")
-        self._syncing = False
         self.sync()
 
     def _title(self) -> str:
