@@ -298,28 +298,48 @@ def test_the_facilitator_moves_the_agenda_to_the_follow_up_and_it_is_highlighted
     assert refused == "Only the facilitator can move the agenda on." and agenda.current(ws) == "08_follow_up"
 
 
+ROOM_TOKEN = "participant-token-0123456789"
+
+
+def _at_the_follow_up(tmp_path: Path) -> Path:
+    """A German workshop with two teams whose room is at the follow-up step (08)."""
+    from kit import agenda
+
+    path = tmp_path / "room.workshop"
+    with kit.new(path, title="Room", language="de", actor="fac", teams=["Blau", "Grün"]) as ws:
+        agenda.go_to(ws, "08_follow_up")
+    return path
+
+
+async def _anna_and_ben(base: str) -> tuple[Any, Any]:
+    """Two pages joined to the room (Anna in Blau, Ben in Grün), each showing its board."""
+    from roomclient import Client
+
+    url = f"ws://{base}w/room/ws?token={ROOM_TOKEN}"
+    anna, ben = await Client(url).connect(), await Client(url).connect()
+    await anna.join("Anna", "Blau")
+    await ben.join("Ben", "Grün")
+    for page in (anna, ben):
+        await page.until(lambda c: "items" in c.state, 10)
+    return anna, ben
+
+
 def test_at_a_follow_up_the_room_offers_the_learnings_board_and_the_feedback_on_the_idea(tmp_path: Path) -> None:
     import asyncio
 
-    from kit import agenda, facilitation
+    from kit import facilitation
     from kit.errors import Refused
-    from roomclient import Client, running_room
+    from roomclient import running_room
 
-    path = tmp_path / "room.workshop"
-    token = "participant-token-0123456789"
-    with kit.new(path, title="Room", language="de", actor="fac", teams=["Blau", "Grün"]) as ws:
+    path = _at_the_follow_up(tmp_path)
+    with kit.open(path, actor="fac") as ws:
         idea = ws.ideas.add(text="Ratenplan per SMS", selected=True)
-        agenda.go_to(ws, "08_follow_up")
     said = "Kundin: „Endlich verständlich“ <script>alert(1)</script> & % $ # _ { } ~ ^ \\ 👍 مرحبا"
     phone = "#cfe3ff"
 
     async def main(base: str) -> None:
-        url = f"ws://{base}w/room/ws?token={token}"
-        anna, ben = await Client(url).connect(), await Client(url).connect()
-        await anna.join("Anna", "Blau")
-        await ben.join("Ben", "Grün")
+        anna, ben = await _anna_and_ben(base)
         for page in (anna, ben):
-            await page.until(lambda c: "items" in c.state, 10)
             assert page.room["canvas"] == "learnings_board"
             assert [c["id"] for c in page.room["choices"]] == ["learnings_board", "idea_feedback"]
         await anna.send({"t": "pick", "canvas": "value_proposition"})  # not on offer: refused in one line
@@ -348,7 +368,7 @@ def test_at_a_follow_up_the_room_offers_the_learnings_board_and_the_feedback_on_
         await anna.close()
         await ben.close()
 
-    with running_room({"room": (path, token)}) as (base, _):
+    with running_room({"room": (path, ROOM_TOKEN)}) as (base, _):
         asyncio.run(main(base))
     with kit.open(path, actor="Anna", role="participant") as anna_ws, pytest.raises(Refused):
         tracking.feedback_from_board(anna_ws, idea)
@@ -366,26 +386,17 @@ def test_at_a_follow_up_the_room_offers_the_learnings_board_and_the_feedback_on_
 def test_the_panel_s_controls_on_one_board_of_the_follow_up_reach_only_that_board_s_pages(tmp_path: Path) -> None:
     import asyncio
 
-    from kit import agenda
     from kit.serve import panel as room_panel
-    from roomclient import Client, running_room
+    from roomclient import running_room
 
-    path = tmp_path / "room.workshop"
-    token = "participant-token-0123456789"
-    with kit.new(path, title="Room", language="de", actor="fac", teams=["Blau", "Grün"]) as ws:
-        agenda.go_to(ws, "08_follow_up")
+    path = _at_the_follow_up(tmp_path)
 
-    def controls(page: Client) -> dict[str, Any]:
+    def controls(page: Any) -> dict[str, Any]:
         found: dict[str, Any] = page.state.get("controls", {})
         return found
 
     async def main(base: str) -> None:
-        url = f"ws://{base}w/room/ws?token={token}"
-        anna, ben = await Client(url).connect(), await Client(url).connect()
-        await anna.join("Anna", "Blau")
-        await ben.join("Ben", "Grün")
-        for page in (anna, ben):
-            await page.until(lambda c: "items" in c.state, 10)
+        anna, ben = await _anna_and_ben(base)
         await ben.send({"t": "pick", "canvas": "idea_feedback"})
         await ben.until(lambda c: c.room["canvas"] == "idea_feedback" and "items" in c.state, 10)
         with kit.open(path, actor="fac") as fac:
@@ -409,7 +420,7 @@ def test_the_panel_s_controls_on_one_board_of_the_follow_up_reach_only_that_boar
         await anna.close()
         await ben.close()
 
-    with running_room({"room": (path, token)}) as (base, _):
+    with running_room({"room": (path, ROOM_TOKEN)}) as (base, _):
         asyncio.run(main(base))
     with kit.open(path, actor="fac") as ws:
         assert [n["text"] for n in ws.canvas("learnings_board").items()] == ["nur für mich"]
