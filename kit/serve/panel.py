@@ -190,9 +190,10 @@ class Panel(live.WorkshopView):
         func(self.ws, *args)
         self.sync()
 
-    def chosen_board(self) -> str | None:
-        """The board the controls act on: the one chosen, if participants may still be on it, else the first."""
-        offered = canvases_offered(self.ws)
+    def chosen_board(self, offered: tuple[str, ...] | None = None) -> str | None:
+        """The board the controls act on: the one chosen, if participants may still be on it (``offered``:
+        the boards they may be on now), else the first."""
+        offered = canvases_offered(self.ws) if offered is None else offered
         return self.board.value if self.board.value in offered else (offered[0] if offered else None)
 
     def _on_canvas(self, func: Any, value: bool) -> None:
@@ -218,11 +219,12 @@ class Panel(live.WorkshopView):
     def sync(self, note: str = "") -> None:
         """Show the boards participants may be on and the stored state of the chosen one (another notebook may
         change it)."""
-        canvas_id = self.chosen_board()
+        offered = canvases_offered(self.ws)
+        canvas_id = self.chosen_board(offered)
         state = facilitation.controls(self.ws, canvas_id) if canvas_id else facilitation.CanvasControls()
         self._syncing = True
         try:
-            boards = [(self.ws.canvas(c).title, c) for c in canvases_offered(self.ws)]
+            boards = [(self.ws.canvas(c).title, c) for c in offered]
             if list(self.board.options) != boards:
                 self.board.options = boards
             self.board.value, self.board.disabled = canvas_id, len(boards) < 2
