@@ -386,6 +386,30 @@ def test_panel_controls_act_on_the_board_chosen_among_those_the_step_offers(tmp_
         assert facilitation.controls(fac, "idea_feedback").locked
 
 
+def test_notebook_controls_act_on_the_board_they_name_and_say_which(tmp_path):
+    from kit import notebook as nb
+
+    path = _workshop(tmp_path)
+    with kit.open(path, actor="fac") as fac, kit.open(path, actor="Anna", role="participant") as anna:
+        facilitation.set_step(fac, "08_follow_up")
+        assert str(nb.lock(fac, "idea_feedback")) == "“Feedback on the idea” locked: participants can only read."
+        assert "“Learnings board”" in str(nb.private(fac, "learnings_board"))
+        voting = "Dot voting open on “Feedback on the idea”: 2 dots per person."
+        assert str(nb.open_vote(fac, "idea_feedback", 2)) == voting
+        assert str(nb.reveal(fac, "learnings_board")) == "0 cards revealed on “Learnings board”."
+        assert facilitation.controls(fac, "idea_feedback") == facilitation.CanvasControls(
+            locked=True, vote_open=True, budget=2)
+        assert facilitation.controls(fac, "learnings_board") == facilitation.CanvasControls()  # revealed: private off
+        assert "open for writing again" in str(nb.lock(fac, "idea_feedback", locked=False))
+        assert "closed" in str(nb.close_vote(fac, "idea_feedback"))
+        assert facilitation.controls(fac, "idea_feedback") == facilitation.CanvasControls(budget=2)
+        with pytest.raises(Refused, match="Only the facilitator can lock a board"):
+            nb.lock(anna, "learnings_board")
+        with pytest.raises(WorkshopError, match="no_such_board"):
+            nb.lock(fac, "no_such_board")
+        assert not facilitation.controls(fac, "learnings_board").locked
+
+
 def test_facilitator_notebook_is_thin_and_runs(tmp_path, monkeypatch):
     import nbformat
     from nbclient import NotebookClient
