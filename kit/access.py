@@ -243,6 +243,7 @@ FACILITATOR_ONLY = {
     "assign": "access.only_facilitator_assign",
     "separate": "access.only_facilitator_separate",
     "reveal": "access.only_facilitator_reveal",
+    "controls": "access.only_facilitator_controls",
     "agenda": "access.only_facilitator_agenda",
     "redact": "access.only_facilitator_redact",
     "feedback": "access.only_facilitator_feedback",
@@ -250,8 +251,8 @@ FACILITATOR_ONLY = {
 
 
 def check_facilitator(viewer: Viewer, action: str) -> None:
-    """Room controls (moving people between teams, keeping teams apart, revealing, the agenda, redaction,
-    taking the feedback board into an idea's log) are the facilitator's;
+    """Room controls (moving people between teams, keeping teams apart, revealing, a canvas's lock, private mode
+    and voting, the agenda, redaction, taking the feedback board into an idea's log) are the facilitator's;
     ``action`` names the control, one of :data:`FACILITATOR_ONLY`."""
     if viewer.participant:
         raise Refused(FACILITATOR_ONLY[action], actor=viewer.name)

@@ -37,6 +37,9 @@ def controls(ws: WorkshopAccess, canvas_id: str) -> CanvasControls:
 
 
 def _set(ws: WorkshopAccess, canvas_id: str, **changes: Any) -> CanvasControls:
+    """The facilitator's (kit.access) change of one canvas's controls; the other canvases keep theirs."""
+    access.check_facilitator(ws.viewer(), "controls")
+    declaration(canvas_id)  # an unknown canvas raises here
     new = CanvasControls(**{**asdict(controls(ws, canvas_id)), **changes})
     ws.set_live(f"canvas:{canvas_id}", asdict(new))
     return new

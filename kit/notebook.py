@@ -270,18 +270,31 @@ def form(ws: Workshop, collection: str, fields: list[str]) -> Any:
 
 
 # --------------------------------------------------------------------------- room controls
+# Each acts on the one board it names (a step may offer several: 08's learnings and feedback boards) and says so.
+def _on_board(ws: Workshop, canvas_id: str, key: str, **values: Any) -> Html:
+    return say(ws, key, board=ws.canvas(canvas_id).title, **values)
+
+
 def private(ws: Workshop, canvas_id: str) -> Html:
     """Private brainstorming on: new notes stay hidden from the others until revealed."""
     from . import facilitation
 
     facilitation.set_private(ws, canvas_id, True)
-    return say(ws, "private_on")
+    return _on_board(ws, canvas_id, "private_on")
 
 
 def reveal(ws: Workshop, canvas_id: str) -> Html:
     from . import facilitation
 
-    return say(ws, "revealed", count=facilitation.reveal(ws, canvas_id))
+    return _on_board(ws, canvas_id, "revealed", count=facilitation.reveal(ws, canvas_id))
+
+
+def lock(ws: Workshop, canvas_id: str, locked: bool = True) -> Html:
+    """Make a canvas read-only for participants (``locked=False``: open it again)."""
+    from . import facilitation
+
+    facilitation.lock(ws, canvas_id, locked)
+    return _on_board(ws, canvas_id, "locked_on" if locked else "locked_off")
 
 
 def open_vote(ws: Workshop, canvas_id: str, budget: int) -> Html:
@@ -289,14 +302,14 @@ def open_vote(ws: Workshop, canvas_id: str, budget: int) -> Html:
     from . import facilitation
 
     facilitation.open_vote(ws, canvas_id, budget)
-    return say(ws, "vote_open", budget=budget)
+    return _on_board(ws, canvas_id, "vote_open", budget=budget)
 
 
 def close_vote(ws: Workshop, canvas_id: str) -> Html:
     from . import facilitation
 
     facilitation.close_vote(ws, canvas_id)
-    return say(ws, "vote_closed")
+    return _on_board(ws, canvas_id, "vote_closed")
 
 
 # --------------------------------------------------------------------------- the room on a hub
@@ -712,6 +725,7 @@ __all__ = [
     "kpi_trends",
     "line",
     "lines",
+    "lock",
     "measurement_form",
     "new_touchpoints",
     "open_vote",

@@ -240,3 +240,23 @@ def test_unknown_layout_is_refused(ws) -> None:
     canvas.declaration = {**canvas.declaration, "layout": "spiral"}
     with pytest.raises(ValueError, match="spiral"):
         render.canvas_figure(canvas)
+
+
+def test_where_colours_mean_something_the_figure_has_their_legend_and_a_plain_note_is_paper(ws, out: Path) -> None:
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import FancyBboxPatch
+
+    from kit.render.style import PAPER
+
+    canvas = ws.canvas("idea_feedback")  # colours are channels (color_labels), columns are scores
+    canvas.add("score_plus_1", "by phone", color="#cfe3ff")
+    canvas.add("score_plus_1", "channel not known")
+    fig = render.canvas_figure(canvas)
+    save(fig, out / "idea_feedback_legend.png")
+    legend = [a.get_text() for a in texts(fig) if a.get_gid() == "legend"]
+    assert legend == ["Phone", "In person", "Email or letter", "Online or review", "Survey"]
+    faces = {p.get_facecolor() for p in fig.findobj(FancyBboxPatch)}
+    swatches = [to_rgba(c) for c in canvas.declaration["colors"]]
+    assert all(s in faces for s in swatches) and to_rgba(PAPER) in faces  # the plain note: no channel's colour
+    fill = [p.get_facecolor() for p in fig.findobj(FancyBboxPatch) if p.get_facecolor() in swatches]
+    assert len(fill) == len(swatches) + 1  # the swatches and the phone note; the plain note took no channel's

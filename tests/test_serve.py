@@ -17,7 +17,7 @@ import pytest
 
 import kit
 from kit import facilitation, roster
-from kit.errors import WorkshopError
+from kit.errors import Refused, WorkshopError
 from kit.netutil import free_port
 from kit.serve import ServeConfig, ServeError, Supervisor, check_token
 from kit.serve import panel as room_panel
@@ -345,6 +345,71 @@ def test_panel_controls_write_the_live_state(tmp_path):
         assert room_panel.notes_per_team(fac, "idea_board").loc["Blue", "total"] == 1
         panel.step.value = "08_follow_up"  # the follow-up sessions' step is one of the panel's
         assert facilitation.step(fac) == "08_follow_up" and room_panel.current_canvas(fac) == "learnings_board"
+
+
+def test_panel_controls_act_on_the_board_chosen_among_those_the_step_offers(tmp_path):
+    path = _workshop(tmp_path)
+    with kit.open(path, actor="fac") as fac, kit.open(path, actor="Anna", role="participant") as anna:
+        panel = room_panel.panel(fac)
+        panel.step.value = "08_follow_up"  # the learnings board and the feedback board, as tabs
+        assert panel.board.options == (("Learnings board", "learnings_board"),
+                                       ("Feedback on the idea", "idea_feedback"))
+        assert panel.board.value == "learnings_board" and not panel.board.disabled
+        panel.board.value = "idea_feedback"
+        assert "Feedback on the idea" in panel.status.value
+        panel.lock.value = True
+        panel.private.value = True
+        panel.budget.value = 3
+        panel.vote.value = True
+        panel.separate.value = True
+        assert facilitation.controls(fac, "idea_feedback") == facilitation.CanvasControls(
+            locked=True, private=True, vote_open=True, budget=3)
+        assert roster.teams_separated(fac, "idea_feedback")
+        assert facilitation.controls(fac, "learnings_board") == facilitation.CanvasControls()  # untouched
+        assert not roster.teams_separated(fac, "learnings_board")
+        assert room_panel.current_canvas(fac) == "learnings_board"  # nobody was moved off their tab
+        panel.board.value = "learnings_board"  # the controls show the chosen board's state
+        assert not (panel.lock.value or panel.private.value or panel.vote.value or panel.separate.value)
+        assert "Learnings board" in panel.status.value
+        panel.board.value = "idea_feedback"
+        assert panel.lock.value and panel.private.value and panel.vote.value and panel.separate.value
+        hidden = fac.canvas("idea_feedback").add("score_0", "still hidden", author="Anna", hidden=True)
+        panel.reveal.click()  # reveals on the chosen board
+        assert not fac.canvas_items[hidden]["hidden"] and "1 notes revealed" in panel.status.value
+        assert not facilitation.controls(fac, "idea_feedback").private
+        panel.canvas.value = "value_proposition"  # shown to everyone: one board, nothing to choose
+        assert panel.board.options == (("Value Proposition Canvas", "value_proposition"),) and panel.board.disabled
+        for control in (lambda: facilitation.lock(anna, "idea_feedback"),  # a participant's handle: refused
+                        lambda: facilitation.set_private(anna, "idea_feedback", False),
+                        lambda: facilitation.open_vote(anna, "learnings_board", 99),
+                        lambda: facilitation.close_vote(anna, "idea_feedback")):
+            with pytest.raises(Refused, match="Only the facilitator can lock a board"):
+                control()
+        assert facilitation.controls(fac, "idea_feedback").locked
+
+
+def test_notebook_controls_act_on_the_board_they_name_and_say_which(tmp_path):
+    from kit import notebook as nb
+
+    path = _workshop(tmp_path)
+    with kit.open(path, actor="fac") as fac, kit.open(path, actor="Anna", role="participant") as anna:
+        facilitation.set_step(fac, "08_follow_up")
+        assert str(nb.lock(fac, "idea_feedback")) == "“Feedback on the idea” locked: participants can only read."
+        assert "“Learnings board”" in str(nb.private(fac, "learnings_board"))
+        voting = "Dot voting open on “Feedback on the idea”: 2 dots per person."
+        assert str(nb.open_vote(fac, "idea_feedback", 2)) == voting
+        assert str(nb.reveal(fac, "learnings_board")) == "0 cards revealed on “Learnings board”."
+        assert facilitation.controls(fac, "idea_feedback") == facilitation.CanvasControls(
+            locked=True, vote_open=True, budget=2)
+        assert facilitation.controls(fac, "learnings_board") == facilitation.CanvasControls()  # revealed: private off
+        assert "open for writing again" in str(nb.lock(fac, "idea_feedback", locked=False))
+        assert "closed" in str(nb.close_vote(fac, "idea_feedback"))
+        assert facilitation.controls(fac, "idea_feedback") == facilitation.CanvasControls(budget=2)
+        with pytest.raises(Refused, match="Only the facilitator can lock a board"):
+            nb.lock(anna, "learnings_board")
+        with pytest.raises(WorkshopError, match="no_such_board"):
+            nb.lock(fac, "no_such_board")
+        assert not facilitation.controls(fac, "learnings_board").locked
 
 
 def test_facilitator_notebook_is_thin_and_runs(tmp_path, monkeypatch):

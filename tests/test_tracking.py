@@ -298,28 +298,48 @@ def test_the_facilitator_moves_the_agenda_to_the_follow_up_and_it_is_highlighted
     assert refused == "Only the facilitator can move the agenda on." and agenda.current(ws) == "08_follow_up"
 
 
+ROOM_TOKEN = "participant-token-0123456789"
+
+
+def _at_the_follow_up(tmp_path: Path) -> Path:
+    """A German workshop with two teams whose room is at the follow-up step (08)."""
+    from kit import agenda
+
+    path = tmp_path / "room.workshop"
+    with kit.new(path, title="Room", language="de", actor="fac", teams=["Blau", "Grün"]) as ws:
+        agenda.go_to(ws, "08_follow_up")
+    return path
+
+
+async def _anna_and_ben(base: str) -> tuple[Any, Any]:
+    """Two pages joined to the room (Anna in Blau, Ben in Grün), each showing its board."""
+    from roomclient import Client
+
+    url = f"ws://{base}w/room/ws?token={ROOM_TOKEN}"
+    anna, ben = await Client(url).connect(), await Client(url).connect()
+    await anna.join("Anna", "Blau")
+    await ben.join("Ben", "Grün")
+    for page in (anna, ben):
+        await page.until(lambda c: "items" in c.state, 10)
+    return anna, ben
+
+
 def test_at_a_follow_up_the_room_offers_the_learnings_board_and_the_feedback_on_the_idea(tmp_path: Path) -> None:
     import asyncio
 
-    from kit import agenda, facilitation
+    from kit import facilitation
     from kit.errors import Refused
-    from roomclient import Client, running_room
+    from roomclient import running_room
 
-    path = tmp_path / "room.workshop"
-    token = "participant-token-0123456789"
-    with kit.new(path, title="Room", language="de", actor="fac", teams=["Blau", "Grün"]) as ws:
+    path = _at_the_follow_up(tmp_path)
+    with kit.open(path, actor="fac") as ws:
         idea = ws.ideas.add(text="Ratenplan per SMS", selected=True)
-        agenda.go_to(ws, "08_follow_up")
     said = "Kundin: „Endlich verständlich“ <script>alert(1)</script> & % $ # _ { } ~ ^ \\ 👍 مرحبا"
     phone = "#cfe3ff"
 
     async def main(base: str) -> None:
-        url = f"ws://{base}w/room/ws?token={token}"
-        anna, ben = await Client(url).connect(), await Client(url).connect()
-        await anna.join("Anna", "Blau")
-        await ben.join("Ben", "Grün")
+        anna, ben = await _anna_and_ben(base)
         for page in (anna, ben):
-            await page.until(lambda c: "items" in c.state, 10)
             assert page.room["canvas"] == "learnings_board"
             assert [c["id"] for c in page.room["choices"]] == ["learnings_board", "idea_feedback"]
         await anna.send({"t": "pick", "canvas": "value_proposition"})  # not on offer: refused in one line
@@ -348,7 +368,7 @@ def test_at_a_follow_up_the_room_offers_the_learnings_board_and_the_feedback_on_
         await anna.close()
         await ben.close()
 
-    with running_room({"room": (path, token)}) as (base, _):
+    with running_room({"room": (path, ROOM_TOKEN)}) as (base, _):
         asyncio.run(main(base))
     with kit.open(path, actor="Anna", role="participant") as anna_ws, pytest.raises(Refused):
         tracking.feedback_from_board(anna_ws, idea)
@@ -361,6 +381,50 @@ def test_at_a_follow_up_the_room_offers_the_learnings_board_and_the_feedback_on_
         assert tracking.feedback_from_board(ws, idea) == 0  # taken once
         ws.undo()
         assert ws.ideas[idea]["feedback_log"] == []  # one undo step
+
+
+def test_the_panel_s_controls_on_one_board_of_the_follow_up_reach_only_that_board_s_pages(tmp_path: Path) -> None:
+    import asyncio
+
+    from kit.serve import panel as room_panel
+    from roomclient import running_room
+
+    path = _at_the_follow_up(tmp_path)
+
+    def controls(page: Any) -> dict[str, Any]:
+        found: dict[str, Any] = page.state.get("controls", {})
+        return found
+
+    async def main(base: str) -> None:
+        anna, ben = await _anna_and_ben(base)
+        await ben.send({"t": "pick", "canvas": "idea_feedback"})
+        await ben.until(lambda c: c.room["canvas"] == "idea_feedback" and "items" in c.state, 10)
+        with kit.open(path, actor="fac") as fac:
+            panel = room_panel.panel(fac)
+            assert panel.board.value == "learnings_board"
+            panel.board.value = "idea_feedback"
+            panel.lock.value = True
+            panel.budget.value = 4
+            panel.vote.value = True
+            await ben.until(lambda c: controls(c).get("readonly") is True and controls(c)["vote_open"], 10)
+            assert controls(ben)["budget"] == 4
+            assert (await ben.request("add", area="score_0", text="zu spät"))["error"]  # locked
+            panel.board.value = "learnings_board"
+            panel.private.value = True
+            await anna.until(lambda c: controls(c).get("private") is True, 10)
+        assert controls(anna) == {**controls(anna), "locked": False, "vote_open": False, "readonly": False}
+        assert (await anna.request("add", area="learned", text="nur für mich"))["error"] == ""
+        assert anna.state["items"][-1]["hidden"]  # private on the learnings board
+        assert controls(ben)["locked"] and not controls(ben)["private"]  # the feedback board keeps its own
+        assert anna.room["canvas"] == "learnings_board" and ben.room["canvas"] == "idea_feedback"  # tabs kept
+        await anna.close()
+        await ben.close()
+
+    with running_room({"room": (path, ROOM_TOKEN)}) as (base, _):
+        asyncio.run(main(base))
+    with kit.open(path, actor="fac") as ws:
+        assert [n["text"] for n in ws.canvas("learnings_board").items()] == ["nur für mich"]
+        assert ws.canvas("idea_feedback").items() == []  # the lock held
 
 
 def test_the_changes_of_a_follow_up_come_from_the_change_log_times(ws: kit.Workshop) -> None:

@@ -58,7 +58,8 @@ def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
                  role="question")
         region = Region.rect(ax0 + 0.1, ay1 - ah + 0.1, ax0 + aw - 0.1,
                              qy - q_lines * line_height(QUESTION_FONT) - 0.08)
-        color = style.NOTE_COLORS.get(area["id"], palette[n % len(palette)])
+        # where colours mean something (color_labels, e.g. a channel), a note without one is plain paper
+        color = style.PAPER if canvas.color_labels else style.NOTE_COLORS.get(area["id"], palette[n % len(palette)])
         notes = [_note(canvas, item, color, lang) for item in mine]
         if not notes:
             empty_hint(ax, measure, region, lang)
@@ -66,6 +67,12 @@ def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
         placed = place(ax, measure, region, notes, lang, max_notes_per_area)
         if placed.hidden:
             overflow[area["id"]] = [p.source for p in placed.hidden]
+    x = 0.3  # the legend of what each colour means, bottom left
+    for swatch, meaning in canvas.color_labels.items():
+        ax.add_patch(FancyBboxPatch((x, 0.2), 0.12, 0.12, boxstyle="square,pad=0", facecolor=swatch,
+                                    edgecolor=style.LINE, linewidth=0.6, zorder=1))
+        text(ax, x + 0.17, 0.2, meaning, style.SMALL_FONT + 0.5, color=style.MUTED, va="bottom", role="legend")
+        x += 0.4 + measure.width(meaning, style.SMALL_FONT + 0.5)
     if hidden:
         text(ax, W - 0.3, 0.2, label("hidden", lang, n=hidden), style.SMALL_FONT + 0.5, color=style.MUTED,
              ha="right", va="bottom", role="legend")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .. import agenda, facilitation, i18n, live, roster
 from ..canvases import available, declaration
 from ..errors import UsageError
-from ..room.steps import CANVAS_KEY, canvas_for, step_canvases
+from ..room.steps import CANVAS_KEY, canvas_for, canvases_offered, step_canvases
 
 if TYPE_CHECKING:
     import pandas
@@ -129,18 +129,24 @@ def join_qr(scale: int = 5) -> Any:
 
 # --------------------------------------------------------------------------- the panel
 class Panel(live.WorkshopView):
-    """Buttons for the room controls, with a live status line. One kit call per control."""
+    """Buttons for the room controls, with a live status line. One kit call per control.
+
+    Lock, private mode, reveal, voting and team separation act on the board chosen in ``board``: one of the
+    canvases participants may be on now (a step may offer several, e.g. the follow-up's learnings board and
+    feedback board); the status line names it."""
 
     def __init__(self, ws: Workshop) -> None:
         import ipywidgets as w
 
         self.ws = ws
+        self._syncing = False
         t = self.t = i18n.texts("serve", ws.language)
         steps = [(f"{s.number} · {s.title}", s.id) for s in agenda.notebook_steps(ws.language)]
         canvases = [(t["panel_canvas_auto"], "")] + [(ws.canvas(c).title, c) for c in sorted(available())]
         self.step = w.Dropdown(options=steps, value=agenda.current(ws), description=t["panel_step"])
         self.canvas = w.Dropdown(options=canvases, value=ws.live.get(CANVAS_KEY) or "",
                                  description=t["panel_canvas"])
+        self.board = w.Dropdown(description=t["panel_board"])
         self.minutes = w.BoundedIntText(value=10, min=1, max=240, description=t["panel_minutes"])
         self.start_timer = w.Button(description=t["panel_start_timer"], icon="play")
         self.stop_timer = w.Button(description=t["panel_stop_timer"], icon="stop")
@@ -152,10 +158,10 @@ class Panel(live.WorkshopView):
                                        description=t["panel_budget"])
         self.separate = w.ToggleButton(description=t["panel_separate"], icon="users")
         self.status = w.Label()
-        for name in ("step", "canvas", "start_timer", "stop_timer", "private", "reveal", "lock", "vote",
+        for name in ("step", "canvas", "board", "start_timer", "stop_timer", "private", "reveal", "lock", "vote",
                      "separate", "status"):
             getattr(self, name).add_class(f"kit-panel-{name.replace('_', '-')}")
-        self.step.observe(lambda c: agenda.go_to(ws, c["new"]) if c["new"] else None, "value")
+        self.step.observe(lambda c: self._changed(agenda.go_to, c["new"]) if c["new"] else None, "value")
         self.canvas.observe(lambda c: self._changed(show_canvas, c["new"] or None), "value")
         self.start_timer.on_click(lambda _: facilitation.start_timer(ws, self.minutes.value, self._title()))
         self.stop_timer.on_click(lambda _: facilitation.stop_timer(ws))
@@ -164,15 +170,16 @@ class Panel(live.WorkshopView):
         self.lock.observe(lambda c: self._on_canvas(facilitation.lock, c["new"]), "value")
         self.vote.observe(lambda c: self._vote(c["new"]), "value")
         self.separate.observe(lambda c: self._on_canvas(roster.separate_teams, c["new"]), "value")
+        self.board.observe(lambda _: None if self._syncing else self.sync(), "value")
         self.root = w.VBox([
             w.HBox([self.step, self.canvas]),
             w.HBox([self.minutes, self.start_timer, self.stop_timer]),
+            self.board,
             w.HBox([self.private, self.reveal, self.lock, self.separate]),
             w.HBox([self.vote, self.budget]),
             self.status,
         ])
         self.root.add_class("kit-panel")
-        self._syncing = False
         self.sync()
 
     def _title(self) -> str:
@@ -183,14 +190,20 @@ class Panel(live.WorkshopView):
         func(self.ws, *args)
         self.sync()
 
+    def chosen_board(self, offered: tuple[str, ...] | None = None) -> str | None:
+        """The board the controls act on: the one chosen, if participants may still be on it (``offered``:
+        the boards they may be on now), else the first."""
+        offered = canvases_offered(self.ws) if offered is None else offered
+        return self.board.value if self.board.value in offered else (offered[0] if offered else None)
+
     def _on_canvas(self, func: Any, value: bool) -> None:
-        canvas_id = current_canvas(self.ws)
+        canvas_id = self.chosen_board()
         if canvas_id and not self._syncing:
             func(self.ws, canvas_id, value)
         self.sync()
 
     def _vote(self, open_: bool) -> None:
-        canvas_id = current_canvas(self.ws)
+        canvas_id = self.chosen_board()
         if canvas_id and not self._syncing:
             if open_:
                 facilitation.open_vote(self.ws, canvas_id, self.budget.value)
@@ -199,23 +212,29 @@ class Panel(live.WorkshopView):
         self.sync()
 
     def _reveal(self) -> None:
-        canvas_id = current_canvas(self.ws)
+        canvas_id = self.chosen_board()
         count = facilitation.reveal(self.ws, canvas_id) if canvas_id else 0
         self.sync(i18n.t("serve.panel_revealed", self.ws.language, count=count))
 
     def sync(self, note: str = "") -> None:
-        """Show the stored state of the canvas participants see (another notebook may change it)."""
-        canvas_id = current_canvas(self.ws)
+        """Show the boards participants may be on and the stored state of the chosen one (another notebook may
+        change it)."""
+        offered = canvases_offered(self.ws)
+        canvas_id = self.chosen_board(offered)
         state = facilitation.controls(self.ws, canvas_id) if canvas_id else facilitation.CanvasControls()
         self._syncing = True
         try:
+            boards = [(self.ws.canvas(c).title, c) for c in offered]
+            if list(self.board.options) != boards:
+                self.board.options = boards
+            self.board.value, self.board.disabled = canvas_id, len(boards) < 2
             self.private.value, self.lock.value, self.vote.value = state.private, state.locked, state.vote_open
             self.separate.value = canvas_id is not None and roster.teams_separated(self.ws, canvas_id)
         finally:
             self._syncing = False
         counts = status(self.ws, canvas_id)
-        self.status.value = " · ".join(filter(None, [
-            self.t["panel_status"].format(**counts), note]))
+        board = self.t["panel_status_board"].format(board=self.ws.canvas(canvas_id).title) if canvas_id else ""
+        self.status.value = " · ".join(filter(None, [board, self.t["panel_status"].format(**counts), note]))
 
     def show(self) -> None:
         """kit.live calls this when the workshop moved."""

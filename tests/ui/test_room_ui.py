@@ -96,6 +96,9 @@ def test_at_a_follow_up_a_team_puts_customer_feedback_on_its_board_by_tab(room):
     added.locator('.kit-swatch[title="Telefon"]').click()
     expect(laptop.locator(".kit-note", has_text=said).locator(".kit-badge-colour")).to_have_text("Telefon")
     laptop.screenshot(path=str(SHOTS / "follow_up_idea_feedback_laptop.png"), full_page=True)
+    expect(laptop.locator(".kit-room-refused")).to_be_hidden()  # no refusal: it takes no space
+    tabs, board = laptop.locator(".kit-tabs").bounding_box(), laptop.locator(".kit-body").bounding_box()
+    assert 0 <= board["y"] - (tabs["y"] + tabs["height"]) < 8  # the board right below its tabs
     laptop.reload()  # a reload (or a reconnect) comes back to the board this page chose
     expect(laptop.locator(".kit-body .kit-root")).to_have_attribute("aria-label", "Rückmeldungen zur Idee")
     expect(laptop.locator(".kit-note-text")).to_have_text(said)
