@@ -250,7 +250,8 @@ class Socket(Secured, websocket.WebSocketHandler):
         if self.member is None:
             return
         try:
-            changed = self.member.receive(message)
+            with self.room.shared.request():
+                changed = self.member.receive(message)
         except Exception as exc:  # noqa: BLE001 - a store failure or a bug: one line to this page, the rest to the log
             text = internal_error(exc, self.room.language, f"room {self.room.key}: a frame")
             self.emit(dump("refused", message=text))

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..store.abc import WorkshopStore
+
+#: The store's writes: each forgets what a request read (it may have changed the workshop record or live state).
+WRITES = frozenset({"insert", "update", "delete", "set_live", "undo", "redo", "set_room_digest", "replace_table",
+                    "save_snapshot", "set_id_counters"})
 
 
 class SharedStore:
@@ -28,9 +33,50 @@ class SharedStore:
         self._live: dict[str, Any] | None = None
         self._version: int | None = None
         self._rows: dict[str, list[dict[str, Any]]] | None = None
+        self._memo: dict[str, Any] | None = None  # within a request: the workshop record and live state read
+        self._depth = 0  # transactions entered (nested ones join the outer one)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
+        found = getattr(self._store, name)
+        if name not in WRITES:
+            return found
+
+        @wraps(found)
+        def write(*args: Any, **kwargs: Any) -> Any:
+            self._forget()
+            try:
+                return found(*args, **kwargs)
+            finally:
+                self._forget()
+        return write
+
+    def _forget(self) -> None:
+        if self._memo is not None:
+            self._memo.clear()
+
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        """One page's request: the workshop record and live state are read once before its write transaction,
+        once inside it and once after it (a write of either forgets them)."""
+        self._memo = {}
+        try:
+            yield
+        finally:
+            self._memo = None
+
+    @contextmanager
+    def transaction(self, who: str) -> Iterator[SharedStore]:
+        """The store's transaction; what a request read before it is read again inside it (under the lock)."""
+        with self._store.transaction(who):
+            self._depth += 1
+            if self._depth == 1:
+                self._forget()
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._forget()
 
     @property
     def notifies(self) -> bool:
@@ -45,7 +91,13 @@ class SharedStore:
         return self._store.subscribe(callback, on_connection)
 
     def live(self) -> dict[str, Any]:
-        return dict(self._live) if self._live is not None else dict(self._store.live())
+        if self._live is not None:
+            return dict(self._live)
+        if self._memo is None:
+            return dict(self._store.live())
+        if "live" not in self._memo:
+            self._memo["live"] = self._store.live()
+        return dict(self._memo["live"])
 
     def all(self, kind: str, /, **where: Any) -> list[dict[str, Any]]:
         """Records of ``kind``; while frozen, each query is run once (copies for every caller)."""
@@ -58,7 +110,13 @@ class SharedStore:
 
     def get(self, kind: str, record_id: int) -> dict[str, Any] | None:
         if self._rows is None:
-            return self._store.get(kind, record_id)
+            if self._memo is None or kind != "workshop":
+                return self._store.get(kind, record_id)
+            key = f"workshop {record_id}"
+            if key not in self._memo:
+                self._memo[key] = self._store.get(kind, record_id)
+            found = self._memo[key]
+            return dict(found) if found is not None else None
         key = repr(("get", kind, record_id))
         if key not in self._rows:
             found = self._store.get(kind, record_id)
