@@ -72,7 +72,8 @@ class ServedWorkshop:
         self.ws = Workshop(self.shared, actor="participant-page", role="participant")
         self.language = self.ws.language
         self.texts = i18n.texts("serve", self.language)
-        self.checked = 0.0
+        self.checked = 0.0  # when the store was last asked for its version (time.monotonic)
+        self.fanned = 0.0  # when the members last followed a change
         self.quotas: dict[str, Quota] = {}  # by participant: a second tab or a reconnect shares them
         self.boards: dict[str, Board] = {}  # the canvases pages follow by deltas (kit.room.board)
         self.opened = self.current_digest()  # the digest the connected pages were admitted with
@@ -165,7 +166,8 @@ class ServedWorkshop:
         if self.token_digest is None and self.current_digest() != self.opened:
             self.closed(self.current_digest())
         if self.members:
-            with self.shared.frozen():
+            self.fanned = self.checked
+            with self.shared.frozen(version):
                 now = self.now()
                 for member in list(self.members):
                     try:

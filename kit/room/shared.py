@@ -127,9 +127,11 @@ class SharedStore:
         return self._version if self._version is not None else int(self._store.version())
 
     @contextmanager
-    def frozen(self) -> Iterator[None]:
-        """Read the version, then the live state, once; every member's state reads these copies."""
-        self._version = int(self._store.version())  # first: a change made meanwhile is seen next time
+    def frozen(self, version: int | None = None) -> Iterator[None]:
+        """Read the version (unless just read: ``version``), then the live state, once; every member's state
+        reads these copies."""
+        self._version = int(self._store.version()) if version is None else version  # first: a change made
+        # meanwhile is seen next time
         self._live, self._rows = self._store.live(), {}
         try:
             yield
