@@ -34,6 +34,7 @@ from typing import Any
 
 import psycopg
 from psycopg import errors as pge
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool
 
@@ -54,6 +55,8 @@ TRUSTED_FOR = 1.0
 
 _pools: dict[tuple[str, str], ConnectionPool] = {}
 _pools_lock = threading.Lock()
+#: A write transaction's start: BEGIN and the workshop's write lock in one round trip.
+BEGIN = "BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_schema()))"
 _answered: weakref.WeakKeyDictionary[psycopg.Connection[Any], float] = weakref.WeakKeyDictionary()
 
 
@@ -201,6 +204,10 @@ class PostgresStore(Store):
         check_version(url.location, int(rows["schema_version"]))
         remember(url)
         self._pool: ConnectionPool | None = _pool(url)
+        # NOTIFY and COMMIT in one round trip (statements without parameters: the key is spelled as a literal)
+        notify = sql.SQL("SELECT pg_notify({}, {} || ' ' || ({})::text); COMMIT").format(
+            sql.Literal(CHANNEL), sql.Literal(url.key or ""), sql.SQL(self._VERSION_SQL))
+        self._notify_commit = notify.as_string()
         self._txn: psycopg.Connection[Any] | None = None
         self._upgrade()
 
@@ -290,26 +297,23 @@ class PostgresStore(Store):
         try:
             self._txn = self._db().getconn()
             try:
-                self._txn.execute("BEGIN")
+                self._txn.execute(BEGIN)
             except psycopg.OperationalError:
-                self._release()
-                if not _distrust():
+                if self._txn.closed:  # dead before BEGIN ran: nothing done on it
+                    self._release()
+                    if not _distrust():
+                        raise
+                    self._txn = self._db().getconn()  # checked: the trusted one was dead
+                    self._txn.execute(BEGIN)
+                else:
                     raise
-                self._txn = self._db().getconn()  # checked: the trusted one was dead, nothing done on it
-                self._txn.execute("BEGIN")
         except psycopg.Error as exc:
-            self._release()
-            raise failure(exc, self.location) from None
-        try:
-            self._rows("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
-        except BaseException:
             self._rollback()
-            raise
+            raise failure(exc, self.location) from None
 
     def _commit(self) -> None:
         try:
-            self._rows(f"SELECT pg_notify(?, ? || ' ' || ({self._VERSION_SQL})::text)", (CHANNEL, self.url.key))
-            self._rows("COMMIT")
+            self._rows(self._notify_commit)
             if self._txn is not None:
                 _answer(self._txn)
         finally:
