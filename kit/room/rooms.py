@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import agenda, facilitation, i18n, tokens
 from ..errors import UsageError, WorkshopError
@@ -35,6 +35,9 @@ from .member import Member, Now
 from .protocol import RoomError, dump
 from .shared import SharedStore
 from .steps import CANVAS_KEY, canvas_for
+
+if TYPE_CHECKING:
+    from ..store.abc import WorkshopStore
 
 POLL = 0.05  # seconds between version() queries of a SQLite workshop (a PostgreSQL one pushes)
 SAFETY_POLL = 2.0  # seconds: a pushing store is still asked now and then (a lost notification)
@@ -68,7 +71,7 @@ class ServedWorkshop:
         if not KEY.match(self.key):
             raise RoomError("room.bad_key", key=self.key)
         opened = open_workshop(self.target, actor="participant-page", role="participant")
-        self.shared = SharedStore(opened.store)
+        self.shared = SharedStore(opened.store, self._writer_store)
         self.ws = Workshop(self.shared, actor="participant-page", role="participant")
         self.language = self.ws.language
         self.texts = i18n.texts("serve", self.language)
@@ -77,6 +80,10 @@ class ServedWorkshop:
         self.quotas: dict[str, Quota] = {}  # by participant: a second tab or a reconnect shares them
         self.boards: dict[str, Board] = {}  # the canvases pages follow by deltas (kit.room.board)
         self.opened = self.current_digest()  # the digest the connected pages were admitted with
+
+    def _writer_store(self) -> WorkshopStore:
+        """The store the room's writer thread writes participants' requests on (kit.room.shared)."""
+        return open_workshop(self.target, actor="participant-page", role="participant").store
 
     def current_digest(self) -> bytes | None:
         if self.token_digest is not None:

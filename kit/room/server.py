@@ -28,7 +28,7 @@ from tornado import httpserver, ioloop, netutil, web, websocket
 from .. import i18n
 from ..sessions.base import internal_error
 from ..widgets import CANVAS_MODULES
-from .member import Member
+from .member import Member, Write
 from .protocol import HARD_FRAME, dump
 from .rooms import POLL, SAFETY_POLL, ServedWorkshop, ServedWorkshops
 
@@ -250,18 +250,24 @@ class Socket(Secured, websocket.WebSocketHandler):
         if self.member is not None and self.member.ws is None:
             self.close(1008, "join first")
 
-    def on_message(self, message: str | bytes) -> None:
-        if self.member is None:
+    async def on_message(self, message: str | bytes) -> None:
+        """One frame; a request is written on the room's writer thread while the loop serves the other pages
+        (tornado reads this page's next frame only after this one's answer)."""
+        member, room = self.member, self.room
+        if member is None:
             return
         try:
-            with self.room.shared.request():
-                changed = self.member.receive(message)
+            with room.shared.request():
+                outcome = member.receive(message)
+            if isinstance(outcome, Write):
+                outcome = outcome.done(await room.shared.write(outcome.apply))
+            changed = outcome
         except Exception as exc:  # noqa: BLE001 - a store failure or a bug: one line to this page, the rest to the log
-            text = internal_error(exc, self.room.language, f"room {self.room.key}: a frame")
+            text = internal_error(exc, room.language, f"room {room.key}: a frame")
             self.emit(dump("refused", message=text))
             changed = True  # it may have written part of it: everyone looks again
         if changed:
-            schedule(self.room)
+            schedule(room)
 
     def on_close(self) -> None:
         if self._join_timer is not None:
