@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import i18n, roster
 from ..errors import WorkshopError
-from ..sessions import CanvasSession, for_canvas
+from ..sessions import CanvasSession, TouchpointSession, for_canvas
 from .board import View, encode
 from .protocol import RateLimit, RoomError, dump, parse
 
@@ -248,7 +248,7 @@ class Member:
         self.view = None
         if canvas_id is not None and self.ws is not None:
             self.session = for_canvas(self.ws, canvas_id, participant=self.name, team=self.team)
-            if type(self.session) is CanvasSession and self.session.participant:
+            if type(self.session) in (CanvasSession, TouchpointSession) and self.session.participant:
                 self.view = View()
 
     def _send_state(self, values: dict[str, Any]) -> None:

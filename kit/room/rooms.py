@@ -29,7 +29,7 @@ from ..store import room_digests
 from ..widgets import module_for
 from ..workshop import Workshop
 from ..workshop import open as open_workshop
-from .board import Board
+from .board import Board, board_for
 from .limits import Quota
 from .member import Member, Now
 from .protocol import RoomError, dump
@@ -153,7 +153,7 @@ class ServedWorkshop:
         """A canvas as the pages see it, read once per version of the workshop."""
         board = self.boards.get(canvas_id)
         if board is None:
-            board = self.boards[canvas_id] = Board(self.ws.canvas(canvas_id))
+            board = self.boards[canvas_id] = board_for(self.ws.canvas(canvas_id))
         return board.at(self.ws.version())
 
     def refresh(self, member: Member) -> None:
