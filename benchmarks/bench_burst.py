@@ -54,12 +54,17 @@ WORKERS = 4  # participant processes: one Python process cannot read 200 pages' 
 
 
 async def crowd(urls: list[str], names: list[str]) -> list[Client]:
-    clients = await asyncio.gather(*(Client(urls[i % len(urls)], light=True).connect() for i in range(len(names))))
-    for start in range(0, len(names), 10):  # joins in waves, as people arrive
-        await asyncio.gather(*(c.join(n, "Blue", 120) for c, n in zip(clients[start:start + 10],
-                                                                        names[start:start + 10], strict=True)))
+    """The pages open and join in waves of 10, as people arrive (a page that opened its socket and does not join
+    within the room's JOIN_WITHIN seconds is closed: 200 sockets opened at once and joined one wave after another
+    on a busy machine were)."""
+    clients: list[Client] = []
+    for start in range(0, len(names), 10):
+        wave = await asyncio.gather(*(Client(urls[i % len(urls)], light=True).connect()
+                                      for i in range(start, min(start + 10, len(names)))))
+        await asyncio.gather(*(c.join(n, "Blue", 120) for c, n in zip(wave, names[start:start + 10], strict=True)))
+        clients += wave
     await asyncio.gather(*(c.until(lambda c: "patch_version" in c.state, 120) for c in clients))
-    return list(clients)
+    return clients
 
 
 def _participants(urls: list[str], names: list[str], tag: str, total: int, worker: int, barrier: Any,
@@ -229,7 +234,7 @@ def rows() -> list[Row]:
         try:
             table += part()
         except Exception as exc:  # noqa: BLE001 - reported in the table
-            table.append((f"bench_burst {part.__name__} FAILED", str(exc).splitlines()[0][:60], "", ""))
+            table.append((f"bench_burst {part.__name__} FAILED", f"{type(exc).__name__}: {exc}"[:60], "", ""))
     return [*table, load_row("at the end")]
 
 
