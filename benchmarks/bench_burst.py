@@ -79,7 +79,7 @@ def _participants(urls: list[str], names: list[str], tag: str, total: int, worke
         sent: dict[str, tuple[float, int]] = {}
         for n in range(worker, total, WORKERS):
             await asyncio.sleep(max(0.0, started + n / RATE - time.monotonic()))
-            index = (n * 7) % len(clients)
+            index = (n // WORKERS) % len(clients)  # round robin: each page stays within the room's note quota
             writer, text = clients[index], f"{tag} {n}{FILLER}"
             sent[text] = (time.monotonic(), index)
             request = {"op": "add", "nonce": f"{tag}-{n}", "area": AREAS[n % len(AREAS)], "text": text}

@@ -58,6 +58,7 @@ _pools_lock = threading.Lock()
 #: A write transaction's start: BEGIN and the workshop's write lock in one round trip.
 BEGIN = "BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_schema()))"
 _answered: weakref.WeakKeyDictionary[psycopg.Connection[Any], float] = weakref.WeakKeyDictionary()
+_answered_lock = threading.Lock()  # a room reads on its loop and writes on its writer thread
 
 
 def pg_sql(sql: str) -> str:
@@ -111,18 +112,22 @@ def _configure(schema: str, conn: psycopg.Connection[Any]) -> None:
 
 def _check(conn: psycopg.Connection[Any]) -> None:
     """The pool's check, unless ``conn`` answered within :data:`TRUSTED_FOR` seconds."""
-    if time.monotonic() - _answered.get(conn, -TRUSTED_FOR) >= TRUSTED_FOR:
+    with _answered_lock:
+        answered = _answered.get(conn, -TRUSTED_FOR)
+    if time.monotonic() - answered >= TRUSTED_FOR:
         ConnectionPool.check_connection(conn)
 
 
 def _answer(conn: psycopg.Connection[Any]) -> None:
-    _answered[conn] = time.monotonic()
+    with _answered_lock:
+        _answered[conn] = time.monotonic()
 
 
 def _distrust() -> bool:
     """Forget which connections answered (one was found dead); True if any was trusted."""
-    trusted = bool(_answered)
-    _answered.clear()
+    with _answered_lock:
+        trusted = bool(_answered)
+        _answered.clear()
     return trusted
 
 
