@@ -264,24 +264,6 @@ def test_touchpoint_map_patches_hold_the_rules_of_full_states(ws):
             page.session.close()
 
 
-def test_touchpoint_map_pages_alike_get_one_encoding(ws):
-    for name in ("Anna", "Ben", "Cem"):
-        roster.join(ws, name, "Blau")
-    board = board_for(ws.canvas(TP))
-    viewers = [Viewer(n, "Blau", True) for n in ("Anna", "Ben", "Cem")]
-    views_ = [View() for _ in viewers]
-    for v, who in zip(views_, viewers, strict=True):
-        v.follow(board.at(ws.version()), who, {})
-    ws.ideas.add(text="from the facilitator", stage="contact")
-    keys = []
-    for v, who in zip(views_, viewers, strict=True):
-        values, _group, key = v.follow(board.at(ws.version()), who, {})
-        keys.append(key)
-        assert [i["text"] for i in values["patch"]["ideas"]["put"]] == ["from the facilitator"]
-        assert "items" not in values["patch"]  # no touchpoint changed: no list of them
-    assert keys[0] is not None and keys.count(keys[0]) == 3  # one encoding for the three pages
-
-
 def test_a_patch_is_as_big_as_the_change_not_the_board(ws):
     roster.join(ws, "Anna", "Blau")
     anna = for_canvas(ws, CANVAS, participant="Anna", team="Blau")
@@ -297,10 +279,12 @@ def test_a_patch_is_as_big_as_the_change_not_the_board(ws):
     anna.close()
 
 
-def test_the_group_view_is_the_same_object_for_pages_alike(ws):
+@pytest.mark.parametrize(("canvas_id", "key"), [(CANVAS, "items"), (TP, "ideas")])
+def test_the_group_view_is_the_same_object_for_pages_alike(ws, canvas_id, key):
+    """The board's notes, and the touchpoint map's ideas: one encoding for the pages of a group."""
     for name in ("Anna", "Ben", "Cem"):
         roster.join(ws, name, "Blau")
-    board = Board(ws.canvas(CANVAS))
+    board = board_for(ws.canvas(canvas_id))
     viewers = [Viewer(n, "Blau", True) for n in ("Anna", "Ben", "Cem")]
     views_ = [View() for _ in viewers]
     for v, who in zip(views_, viewers, strict=True):
@@ -308,9 +292,10 @@ def test_the_group_view_is_the_same_object_for_pages_alike(ws):
     ws.ideas.add(text="from the facilitator", stage="contact")
     keys = []
     for v, who in zip(views_, viewers, strict=True):
-        values, _group, key = v.follow(board.at(ws.version()), who, {})
-        keys.append(key)
-        assert values["patch"]["items"]["put"][0]["text"] == "from the facilitator"
+        values, _group, frame = v.follow(board.at(ws.version()), who, {})
+        keys.append(frame)
+        assert [i["text"] for i in values["patch"][key]["put"]] == ["from the facilitator"]
+        assert set(values["patch"]) == {"base", "version", key}  # no other list changed: none in the patch
     assert keys[0] is not None and keys.count(keys[0]) == 3  # one encoding for the three pages
 
 
