@@ -6,7 +6,9 @@ notes at a steady rate, round robin; every page follows by patches. Figures per 
 (each exactly once), pages that have every note, delay from sending a note to each other page
 having it (p50, p95, max), the room's CPU (cores, from /proc), and the bytes each page received per
 note, as messages and on the wire after compression. Runs: 30 pages from an empty board; 200 pages
-from a board of 500 notes; two room processes on one PostgreSQL workshop, 100 pages each. The
+from a board of 500 notes; on one durable PostgreSQL server, one room process with 200 pages and then
+two room processes on one workshop, 100 pages each. The machine's load average is printed at the start
+and the end: on shared cores the delays follow it. The
 page's main-thread time per incoming change is measured in Chromium with the DevTools protocol
 (``Performance.getMetrics`` TaskDuration before and after N changes, less the same time idle) at 50
 and 500 notes. ``BURST_SECONDS`` shortens the 200-page runs (default 60, the goal's length).
@@ -52,12 +54,17 @@ WORKERS = 4  # participant processes: one Python process cannot read 200 pages' 
 
 
 async def crowd(urls: list[str], names: list[str]) -> list[Client]:
-    clients = await asyncio.gather(*(Client(urls[i % len(urls)], light=True).connect() for i in range(len(names))))
-    for start in range(0, len(names), 10):  # joins in waves, as people arrive
-        await asyncio.gather(*(c.join(n, "Blue", 120) for c, n in zip(clients[start:start + 10],
-                                                                        names[start:start + 10], strict=True)))
+    """The pages open and join in waves of 10, as people arrive (a page that opened its socket and does not join
+    within the room's JOIN_WITHIN seconds is closed: 200 sockets opened at once and joined one wave after another
+    on a busy machine were)."""
+    clients: list[Client] = []
+    for start in range(0, len(names), 10):
+        wave = await asyncio.gather(*(Client(urls[i % len(urls)], light=True).connect()
+                                      for i in range(start, min(start + 10, len(names)))))
+        await asyncio.gather(*(c.join(n, "Blue", 120) for c, n in zip(wave, names[start:start + 10], strict=True)))
+        clients += wave
     await asyncio.gather(*(c.until(lambda c: "patch_version" in c.state, 120) for c in clients))
-    return list(clients)
+    return clients
 
 
 def _participants(urls: list[str], names: list[str], tag: str, total: int, worker: int, barrier: Any,
@@ -72,7 +79,7 @@ def _participants(urls: list[str], names: list[str], tag: str, total: int, worke
         sent: dict[str, tuple[float, int]] = {}
         for n in range(worker, total, WORKERS):
             await asyncio.sleep(max(0.0, started + n / RATE - time.monotonic()))
-            index = (n * 7) % len(clients)
+            index = (n // WORKERS) % len(clients)  # round robin: each page stays within the room's note quota
             writer, text = clients[index], f"{tag} {n}{FILLER}"
             sent[text] = (time.monotonic(), index)
             request = {"op": "add", "nonce": f"{tag}-{n}", "area": AREAS[n % len(AREAS)], "text": text}
@@ -222,13 +229,13 @@ Row = tuple[str, float | str, str, str]
 
 
 def rows() -> list[Row]:
-    table: list[Row] = []
+    table: list[Row] = [load_row("at the start")]
     for part in (sqlite_rows, page_rows, two_process_rows):  # one failing part must not hide the others
         try:
             table += part()
         except Exception as exc:  # noqa: BLE001 - reported in the table
-            table.append((f"bench_burst {part.__name__} FAILED", str(exc).splitlines()[0][:60], "", ""))
-    return table
+            table.append((f"bench_burst {part.__name__} FAILED", f"{type(exc).__name__}: {exc}"[:60], "", ""))
+    return [*table, load_row("at the end")]
 
 
 def sqlite_rows() -> list[Row]:
@@ -253,32 +260,47 @@ def page_rows() -> list[Row]:
 
 
 def two_process_rows() -> list[tuple[str, float | str, str, str]]:
+    """On one durable PostgreSQL server: the burst through one room process (200 pages), then through two
+    (100 pages each) on another workshop: what the second process costs, measured in the same run."""
     from kit.store import postgres
     from pgcluster import PASSWORD, Cluster
 
     cluster = Cluster(durable=True)
     os.environ["PGPASSWORD"] = PASSWORD
-    procs: list[subprocess.Popen[str]] = []
+    table: list[Row] = []
     try:
-        target = cluster.url("burst")
-        with kit.new(target, title="Burst", language="de", actor="fac", teams=["Blue"]) as ws:
-            facilitation.set_step(ws, "07_plan")
-        postgres.close_pools()  # no connection of this process may live on in the participant processes it forks
-        with tempfile.TemporaryDirectory() as tmp_name:
-            tmp = Path(tmp_name)
-            (tmp / "a").mkdir()
-            (tmp / "b").mkdir()
-            a, base_a = start_room(target, tmp / "a")
-            b, base_b = start_room(target, tmp / "b")
-            procs += [a, b]
-            urls = [f"ws://{base}w/bench/ws?token={TOKEN}" for base in (base_a, base_b)]
-
-            found = burst(urls, 200, SECONDS, "zwei", [a.pid, b.pid])
-        label = f"2 processes x 100 pages, PostgreSQL, 20 notes/s, {SECONDS:.0f} s"
-        return burst_rows(label, found, stored_once(target, found["sent"]))
+        for processes, tag in ((1, "eins"), (2, "zwei")):
+            target = cluster.url(tag)
+            with kit.new(target, title="Burst", language="de", actor="fac", teams=["Blue"]) as ws:
+                facilitation.set_step(ws, "07_plan")
+            postgres.close_pools()  # no connection of this process may live on in the participant processes it forks
+            procs: list[subprocess.Popen[str]] = []
+            try:
+                with tempfile.TemporaryDirectory() as tmp_name:
+                    bases = []
+                    for n in range(processes):
+                        folder = Path(tmp_name) / str(n)
+                        folder.mkdir()
+                        proc, base = start_room(target, folder)
+                        procs.append(proc)
+                        bases.append(base)
+                    urls = [f"ws://{base}w/bench/ws?token={TOKEN}" for base in bases]
+                    found = burst(urls, 200, SECONDS, tag, [p.pid for p in procs])
+            finally:
+                for proc in procs:
+                    proc.send_signal(signal.SIGINT)
+                    proc.wait(30)
+            label = (f"{processes} process{'es' if processes > 1 else ''} x {200 // processes} pages, PostgreSQL, "
+                     f"20 notes/s, {SECONDS:.0f} s")
+            table += burst_rows(label, found, stored_once(target, found["sent"]))
+        return table
     finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(30)
         postgres.close_pools()
         cluster.destroy()
+
+
+def load_row(when: str) -> Row:
+    """The machine's load average: the burst's figures depend on what else the 2 cores run."""
+    one, five, _ = os.getloadavg()
+    return (f"machine load average {when} (1 min / 5 min, {os.cpu_count()} cores)", f"{one:.2f} / {five:.2f}", "",
+            "")

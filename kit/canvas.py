@@ -62,10 +62,11 @@ class Canvas:
     def areas(self) -> list[dict[str, Any]]:
         """Areas with ``title``, ``question`` and ``rank`` already in the workshop language."""
         out = []
+        language = self.language  # the workshop record, read once
         for area in self.declaration["areas"]:
-            local = {**area, "title": text_in(area["title"], self.language),
-                     "question": text_in(area.get("question"), self.language)}
-            local["rank"] = text_in(area["rank"], self.language) if area.get("rank") else ""
+            local = {**area, "title": text_in(area["title"], language),
+                     "question": text_in(area.get("question"), language)}
+            local["rank"] = text_in(area["rank"], language) if area.get("rank") else ""
             out.append(local)
         return out
 
@@ -120,7 +121,7 @@ class Canvas:
         """Dot voting within the budget the facilitator set; refused while voting is closed
         for participants. ``collection``: records of another kind shown on this canvas (the
         ideas of the touchpoint map). Returns the voter's dots left."""
-        records = collection or self.collection
+        records = self.collection if collection is None else collection  # not `or`: a count query
         access.check_vote(self.viewer(), self.rules(records), voter)
         with self.writing(item_id, vote=True, collection=records) as rules:
             return records.vote(item_id, voter, dots, budget=rules.budget)  # checks the budget (kit.access)
@@ -133,7 +134,7 @@ class Canvas:
     def rules(self, collection: Collection | None = None) -> access.Rules:
         """The rules in force on this canvas now, for its records (or those of ``collection``)."""
         state = controls(self.workshop, self.id)
-        names = (collection or self.collection).kind.field_names
+        names = (self.collection if collection is None else collection).kind.field_names
         return access.Rules(canvas=self.title, locked=state.locked, private=state.private,
                             vote_open=state.vote_open, budget=state.budget,
                             separated=teams_separated(self.workshop, self.id),
@@ -146,7 +147,7 @@ class Canvas:
         a locked canvas, to somebody else's note (votes excepted) or to another team's notes
         while teams are kept apart is refused inside it, so it holds for every caller.
         ``collection``: the written record is of another kind shown on this canvas."""
-        records = collection or self.collection
+        records = self.collection if collection is None else collection  # not `or`: a count query
         with self.workshop.store.transaction(self.workshop.actor):
             rules = self.rules(records)
             record = records.get(item_id) if item_id is not None else None

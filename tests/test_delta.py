@@ -5,7 +5,8 @@ workshop (private brainstorming, moves and deletions of hidden notes, dot votes,
 apart). After every step, each viewer's page -- rebuilt only from the patches it received, both from
 its own session (JupyterLab, generic) and from the room's shared group view -- must equal the full
 state kit.access gives that viewer; the texts it may not see must never be in a patch it got; and a
-change to a note it never saw must send it no patch at all.
+change to a note it never saw must send it no patch at all. A second table does the same for the
+touchpoint map (touchpoints and their ideas, kit.room.board.TouchpointBoard).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import pytest
 
 from kit import facilitation, roster
 from kit.access import Viewer
-from kit.room.board import Board, View
+from kit.room.board import Board, View, board_for
 from kit.sessions import delta, for_canvas, views
 
 CANVAS = "idea_board"
@@ -35,7 +36,7 @@ class Page:
     """A page following one viewer by patches only; ``source``: "session" or "room"."""
 
     def __init__(self, ws: Any, name: str | None, team: str, source: str, board: Board) -> None:
-        self.session = for_canvas(ws, CANVAS, participant=name, team=team)
+        self.session = for_canvas(ws, board.canvas.id, participant=name, team=team)
         self.viewer = self.session.viewer()
         self.source, self.board, self.ws = source, board, ws
         self.view = View()
@@ -57,16 +58,22 @@ class Page:
         return [i["text"] for i in self.state.get("items", [])]
 
 
-@pytest.fixture
-def pages(ws):
+def follow(ws: Any, canvas_id: str) -> dict[tuple[str, str], Page]:
+    """Pages of Anna, Ben (team Blau) and Cem (Grün), each from its session and from the room, and the facilitator's."""
     for name, team in (("Anna", "Blau"), ("Ben", "Blau"), ("Cem", "Grün")):
         roster.join(ws, name, team)
-    board = Board(ws.canvas(CANVAS))
+    board = board_for(ws.canvas(canvas_id))
     out = {}
     for source in ("session", "room"):
         for name, team in (("Anna", "Blau"), ("Ben", "Blau"), ("Cem", "Grün")):
             out[name, source] = Page(ws, name, team, source, board)
     out["fac", "session"] = Page(ws, None, "", "session", board)
+    return out
+
+
+@pytest.fixture
+def pages(ws):
+    out = follow(ws, CANVAS)
     yield out
     for page in out.values():
         page.session.close()
@@ -162,6 +169,101 @@ def test_patches_hold_the_rules_of_full_states(ws, pages):
                for i in p["items"]["put"])  # the reveal sent the newly visible note as a delta
 
 
+TP = "touchpoint_map"
+# step -> per viewer: the idea texts its page shows afterwards (None: this viewer gets no patch at all)
+TP_TABLE: list[tuple[str, dict[str, list[str] | None]]] = [
+    ("anna adds a touchpoint and an idea", {"Anna": ["idea 1"], "Ben": ["idea 1"], "Cem": ["idea 1"],
+                                            "fac": ["idea 1"]}),
+    ("private: anna and cem add hidden ideas", {"Anna": ["idea 1", "anna hidden"], "Ben": None,
+                                                "Cem": ["idea 1", "cem hidden"],
+                                                "fac": ["idea 1", "anna hidden", "cem hidden"]}),
+    ("cem edits his hidden idea", {"Anna": None, "Ben": None, "Cem": ["idea 1", "cem edited"],
+                                   "fac": ["idea 1", "anna hidden", "cem edited"]}),
+    ("cem deletes it", {"Anna": None, "Ben": None, "Cem": ["idea 1"], "fac": ["idea 1", "anna hidden"]}),
+    ("ben votes on anna's idea", {"Anna": ["idea 1", "anna hidden"], "Ben": ["idea 1"], "Cem": ["idea 1"],
+                                  "fac": ["idea 1", "anna hidden"]}),
+    ("teams kept apart: cem adds a touchpoint and an idea", {
+        "Anna": ["idea 1", "anna hidden"], "Ben": ["idea 1"], "Cem": ["cem idea"],
+        "fac": ["idea 1", "anna hidden", "cem idea"]}),
+    ("anna rates her touchpoint, deletes her hidden idea", {"Anna": ["idea 1"], "Ben": ["idea 1"], "Cem": None,
+                                                             "fac": ["idea 1", "cem idea"]}),
+]
+TP_NEVER = {"Ben": {"cem hidden", "cem edited", "anna hidden"}, "Anna": {"cem hidden", "cem edited"},
+            "Cem": {"anna hidden"}}
+
+
+def idea(ws: Any, text: str) -> int:
+    return next(r["id"] for r in ws.ideas.all() if r["text"] == text)
+
+
+def run_tp_step(step: str, ws: Any, pages: dict[tuple[str, str], Page]) -> None:
+    anna, ben, cem = pages["Anna", "session"], pages["Ben", "session"], pages["Cem", "session"]
+    if step == "anna adds a touchpoint and an idea":
+        ask(anna, "add", area="contact", text="Hotline")
+        ask(anna, "idea_add", touchpoint=ws.touchpoints.all()[0]["id"], text="idea 1")
+    elif step == "private: anna and cem add hidden ideas":
+        facilitation.set_private(ws, TP)
+        for p in pages.values():
+            p.refresh()  # the controls changed: every page follows, before the ideas come
+        ask(anna, "idea_add", stage="contact", text="anna hidden")
+        ask(cem, "idea_add", stage="website", text="cem hidden")
+    elif step == "cem edits his hidden idea":
+        ask(cem, "idea_edit", id=idea(ws, "cem hidden"), text="cem edited")
+    elif step == "cem deletes it":
+        ask(cem, "idea_delete", id=idea(ws, "cem edited"))
+    elif step == "ben votes on anna's idea":
+        facilitation.open_vote(ws, TP)
+        for p in pages.values():
+            p.refresh()
+        ask(ben, "idea_vote", id=idea(ws, "idea 1"))
+    elif step == "teams kept apart: cem adds a touchpoint and an idea":
+        facilitation.set_private(ws, TP, False)
+        roster.separate_teams(ws, TP)
+        for p in pages.values():
+            p.refresh()
+        ask(cem, "add", area="website", text="Webshop")
+        ask(cem, "idea_add", stage="website", text="cem idea")
+    elif step == "anna rates her touchpoint, deletes her hidden idea":
+        for p in pages.values():
+            p.refresh()
+        ask(anna, "rate", id=ws.touchpoints.all()[0]["id"], field="ist_rating", value=2)
+        ask(anna, "idea_delete", id=idea(ws, "anna hidden"))
+
+
+def test_touchpoint_map_patches_hold_the_rules_of_full_states(ws):
+    """The touchpoint map's two lists (touchpoints and ideas) and its curves, by group deltas in the room."""
+    ws.set(personas=["Kundin"])
+    pages = follow(ws, TP)
+    try:
+        for p in pages.values():
+            assert p.refresh() is not None and p.patches[0]["full"]
+        for step, expected in TP_TABLE:
+            run_tp_step(step, ws, pages)
+            for (name, source), page in pages.items():
+                patch = page.refresh()
+                full = page.session.state()
+                assert page.state["items"] == full["items"], (step, name, source)
+                assert page.state["ideas"] == full["ideas"], (step, name, source)
+                if source == "room":  # curves and the scrubbed evidence of the group are this viewer's
+                    values, _, _ = page.view.follow(page.board.at(ws.version()), page.viewer, {})
+                    assert {k: page.view.sent[k] for k in ("personas", "curves", "evidence", "controls")} == \
+                        {k: full[k] for k in ("personas", "curves", "evidence", "controls")}, (step, name)
+                    assert "patch" not in values  # asked again at the same version: nothing more
+                want = expected[name]
+                if want is None:
+                    assert patch is None, (step, name, source, patch)
+                else:
+                    assert sorted(i["text"] for i in page.state["ideas"]) == sorted(want), (step, name, source)
+                wire = json.dumps(page.patches, ensure_ascii=False)
+                for text in TP_NEVER.get(name, set()):
+                    assert text not in wire, (step, name, source, text)
+        blue = [pages[n, "room"] for n in ("Anna", "Ben")]
+        assert all(i["name"] != "Webshop" for p in blue for i in p.state["items"])  # teams apart: not theirs
+    finally:
+        for page in pages.values():
+            page.session.close()
+
+
 def test_a_patch_is_as_big_as_the_change_not_the_board(ws):
     roster.join(ws, "Anna", "Blau")
     anna = for_canvas(ws, CANVAS, participant="Anna", team="Blau")
@@ -177,10 +279,12 @@ def test_a_patch_is_as_big_as_the_change_not_the_board(ws):
     anna.close()
 
 
-def test_the_group_view_is_the_same_object_for_pages_alike(ws):
+@pytest.mark.parametrize(("canvas_id", "key"), [(CANVAS, "items"), (TP, "ideas")])
+def test_the_group_view_is_the_same_object_for_pages_alike(ws, canvas_id, key):
+    """The board's notes, and the touchpoint map's ideas: one encoding for the pages of a group."""
     for name in ("Anna", "Ben", "Cem"):
         roster.join(ws, name, "Blau")
-    board = Board(ws.canvas(CANVAS))
+    board = board_for(ws.canvas(canvas_id))
     viewers = [Viewer(n, "Blau", True) for n in ("Anna", "Ben", "Cem")]
     views_ = [View() for _ in viewers]
     for v, who in zip(views_, viewers, strict=True):
@@ -188,9 +292,10 @@ def test_the_group_view_is_the_same_object_for_pages_alike(ws):
     ws.ideas.add(text="from the facilitator", stage="contact")
     keys = []
     for v, who in zip(views_, viewers, strict=True):
-        values, _group, key = v.follow(board.at(ws.version()), who, {})
-        keys.append(key)
-        assert values["patch"]["items"]["put"][0]["text"] == "from the facilitator"
+        values, _group, frame = v.follow(board.at(ws.version()), who, {})
+        keys.append(frame)
+        assert [i["text"] for i in values["patch"][key]["put"]] == ["from the facilitator"]
+        assert set(values["patch"]) == {"base", "version", key}  # no other list changed: none in the patch
     assert keys[0] is not None and keys.count(keys[0]) == 3  # one encoding for the three pages
 
 

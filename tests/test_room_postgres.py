@@ -13,9 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from secrets import token_hex
 
+import psycopg
+
 import kit
 from kit import facilitation
-from roomclient import Client
+from roomclient import Client, running_room
 
 TOKEN = "participant-token-0123456789"
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,6 +70,39 @@ def test_a_note_on_process_a_shows_on_process_b(pg_url, tmp_path):
         asyncio.run(main())
     with kit.open(pg_url, actor="check") as ws:
         assert sorted(i["text"] for i in ws.ideas.all()) == ["and from B", "from process A"]
+
+
+def test_a_write_waiting_for_the_workshop_lock_holds_no_other_page(pg_url, pg_cluster):
+    """Another process holds the workshop's write lock (its write, a slow commit): Anna's note waits for it on the
+    room's writer thread while Ben's page is served, and is stored and shown once the lock is free."""
+    with kit.new(pg_url, title="Lock", language="en", actor="fac", teams=["Blue"]) as ws:
+        facilitation.set_step(ws, "07_plan")
+    schema = "kit_" + pg_url.rsplit("=", 1)[1]
+    with running_room({"pg": (pg_url, TOKEN)}) as (base, _):
+        async def main() -> None:
+            anna = await Client(f"ws://{base}w/pg/ws?token={TOKEN}").connect()
+            ben = await Client(f"ws://{base}w/pg/ws?token={TOKEN}").connect()
+            for client, name in ((anna, "Anna"), (ben, "Ben")):
+                await client.join(name, "Blue")
+                await client.until(lambda c: "items" in c.state, 10)
+            with psycopg.connect(pg_cluster.url()) as other:  # a transaction: the lock holds until its end
+                other.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (schema,))
+                request = {"op": "add", "nonce": "held", "area": "contact", "text": "after the lock"}
+                await anna.send({"t": "set", "gen": anna.room["gen"], "values": {"request": request}})
+                frames = ben.frames
+                await ben.send({"t": "msg", "gen": ben.room["gen"], "content": {"t": "resync"}})
+                await ben.until(lambda c: c.frames > frames, 5)  # served while Anna's write waits
+                assert anna.state.get("ack") != "held" and "after the lock" not in ben.texts()
+                other.rollback()
+            await anna.until(lambda c: c.state.get("ack") == "held", 10)
+            assert anna.state["error"] == ""
+            await ben.until(lambda c: c.texts() == ["after the lock"], 5)
+            await anna.close()
+            await ben.close()
+
+        asyncio.run(main())
+    with kit.open(pg_url, actor="check") as ws:
+        assert [i["text"] for i in ws.ideas.all()] == ["after the lock"]
 
 
 def test_kit_serve_runs_a_server_workshop_with_no_secret_on_any_command_line(pg_cluster, tmp_path):

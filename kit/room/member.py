@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import i18n, roster
 from ..errors import WorkshopError
-from ..sessions import CanvasSession, for_canvas
+from ..sessions import CanvasSession, TouchpointSession, for_canvas
 from .board import View, encode
 from .protocol import RateLimit, RoomError, dump, parse
 
@@ -24,6 +24,15 @@ if TYPE_CHECKING:
     from .limits import Quota
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Write:
+    """A page's request for the room's writer thread: ``apply`` it there, then ``done`` with its result on the
+    loop (True: it may have changed the workshop, the room fans out)."""
+
+    apply: Callable[[], dict[str, Any]]
+    done: Callable[[dict[str, Any]], bool]
 
 
 @dataclass(frozen=True)
@@ -92,8 +101,9 @@ class Member:
         return self.room.language
 
     # ------------------------------------------------------------------ from the page
-    def receive(self, frame: str | bytes) -> bool:
-        """Handle one frame; True if it may have changed the workshop (the room then fans out)."""
+    def receive(self, frame: str | bytes) -> bool | Write:
+        """Handle one frame; True if it may have changed the workshop (the room then fans out), a :class:`Write`
+        if a request is to be applied (on the room's writer thread)."""
         try:
             if not self.limit.allow():
                 raise RoomError("room.too_fast")
@@ -156,17 +166,19 @@ class Member:
         self.follow(self.room.now())
         return True
 
-    def set(self, gen: int, values: dict[str, Any]) -> bool:
-        """The page's model saved ``values``: a request (applied through the session) or a writable key."""
+    def set(self, gen: int, values: dict[str, Any]) -> bool | Write:
+        """The page's model saved ``values``: a request (a :class:`Write`, applied through the session within the
+        participant's quotas) or a writable key."""
         if self.ws is None:
             raise RoomError("room.not_joined")
         session = self.session
         if session is None or gen != self.gen:
             raise RoomError("room.no_widget")
         result: dict[str, Any] = {}
+        request: dict[str, Any] | None = None
         for key, value in values.items():
             if key == "request" and isinstance(value, dict):
-                result = self._request(session, value)
+                request = value
             elif key in session.writable:
                 try:
                     session.receive(key, value)
@@ -174,19 +186,25 @@ class Member:
                     result = {"error": session.explain(exc)}
             else:
                 raise RoomError("room.not_settable", name=key)
+        if request is not None:
+            try:
+                self.room.quota(self.name).check(request)
+            except RoomError as exc:  # past a quota (kit.room.limits): refused in one line
+                result = {"ack": str(request.get("nonce", "")), "error": exc.render(self.language)}
+            else:
+                wanted = request
+                return Write(lambda: session.apply(wanted), lambda result: self._answer(session, result))
+        return self._answer(session, result)
+
+    def _answer(self, session: CanvasSession, result: dict[str, Any]) -> bool:
+        """Answer a request: at once if it changed nothing, else with the change it made (True)."""
+        if session is not self.session:  # the page left or moved on meanwhile: the others follow the change
+            return True
         if result.get("error") or not result:  # nothing changed: the answer alone (and what changed meanwhile)
             self._send_state({**(session.changes() if self.view is None else {}), **result})
             return False
         self.result = result  # sent with the change, when the room follows it (at once, for everyone)
         return True
-
-    def _request(self, session: CanvasSession, request: dict[str, Any]) -> dict[str, Any]:
-        """Apply a request within this participant's quotas (kit.room.limits); past one, refused in one line."""
-        try:
-            self.room.quota(self.name).check(request)
-        except RoomError as exc:
-            return {"ack": str(request.get("nonce", "")), "error": exc.render(self.language)}
-        return session.apply(request)
 
     # ------------------------------------------------------------------ from the workshop
     def follow(self, now: Now) -> None:
@@ -248,7 +266,7 @@ class Member:
         self.view = None
         if canvas_id is not None and self.ws is not None:
             self.session = for_canvas(self.ws, canvas_id, participant=self.name, team=self.team)
-            if type(self.session) is CanvasSession and self.session.participant:
+            if type(self.session) in (CanvasSession, TouchpointSession) and self.session.participant:
                 self.view = View()
 
     def _send_state(self, values: dict[str, Any]) -> None:

@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import agenda, facilitation, i18n, tokens
 from ..errors import UsageError, WorkshopError
@@ -29,12 +29,15 @@ from ..store import room_digests
 from ..widgets import module_for
 from ..workshop import Workshop
 from ..workshop import open as open_workshop
-from .board import Board
+from .board import Board, board_for
 from .limits import Quota
 from .member import Member, Now
 from .protocol import RoomError, dump
 from .shared import SharedStore
 from .steps import CANVAS_KEY, canvases_offered
+
+if TYPE_CHECKING:
+    from ..store.abc import WorkshopStore
 
 POLL = 0.05  # seconds between version() queries of a SQLite workshop (a PostgreSQL one pushes)
 SAFETY_POLL = 2.0  # seconds: a pushing store is still asked now and then (a lost notification)
@@ -68,14 +71,19 @@ class ServedWorkshop:
         if not KEY.match(self.key):
             raise RoomError("room.bad_key", key=self.key)
         opened = open_workshop(self.target, actor="participant-page", role="participant")
-        self.shared = SharedStore(opened.store)
+        self.shared = SharedStore(opened.store, self._writer_store)
         self.ws = Workshop(self.shared, actor="participant-page", role="participant")
         self.language = self.ws.language
         self.texts = i18n.texts("serve", self.language)
-        self.checked = 0.0
+        self.checked = 0.0  # when the store was last asked for its version (time.monotonic)
+        self.fanned = 0.0  # when the members last followed a change
         self.quotas: dict[str, Quota] = {}  # by participant: a second tab or a reconnect shares them
         self.boards: dict[str, Board] = {}  # the canvases pages follow by deltas (kit.room.board)
         self.opened = self.current_digest()  # the digest the connected pages were admitted with
+
+    def _writer_store(self) -> WorkshopStore:
+        """The store the room's writer thread writes participants' requests on (kit.room.shared)."""
+        return open_workshop(self.target, actor="participant-page", role="participant").store
 
     def current_digest(self) -> bytes | None:
         if self.token_digest is not None:
@@ -148,7 +156,7 @@ class ServedWorkshop:
         """A canvas as the pages see it, read once per version of the workshop."""
         board = self.boards.get(canvas_id)
         if board is None:
-            board = self.boards[canvas_id] = Board(self.ws.canvas(canvas_id))
+            board = self.boards[canvas_id] = board_for(self.ws.canvas(canvas_id))
         return board.at(self.ws.version())
 
     def refresh(self, member: Member) -> None:
@@ -168,7 +176,8 @@ class ServedWorkshop:
         if self.token_digest is None and self.current_digest() != self.opened:
             self.closed(self.current_digest())
         if self.members:
-            with self.shared.frozen():
+            self.fanned = self.checked
+            with self.shared.frozen(version):
                 now = self.now()
                 for member in list(self.members):
                     try:

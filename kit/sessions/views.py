@@ -142,6 +142,38 @@ def emotion_curves(stages: list[str], touchpoints: list[dict[str, Any]],
     return curves
 
 
+def touchpoint_item(tp: dict[str, Any], viewer: Viewer, rules: access.Rules) -> dict[str, Any]:
+    """One touchpoint as ``viewer`` sees it."""
+    return {**{k: tp[k] for k in ("id", "stage", "name", "channel", "owner", "backstage_owner", "ist_rating",
+                                  "soll_target", "moment_of_truth", "emotion", "notes", "position")},
+            "author": (tp.get(rules.owner) or "") if rules.owner else "", "team": tp.get("team") or "",
+            "mine": access.is_mine(tp, viewer, rules), "editable": access.can_change(tp, viewer, rules)}
+
+
+def idea_item(idea: dict[str, Any], stage: str, viewer: Viewer, rules: access.Rules) -> dict[str, Any]:
+    """One idea of the touchpoint map (in ``stage``, its touchpoint's) as ``viewer`` sees it."""
+    total, mine = votes_of(idea, viewer.name)
+    return {"id": idea["id"], "text": idea["text"], "stage": stage, "touchpoint": idea["touchpoint"],
+            "votes": total, "my_votes": mine, "author": idea["author"], "team": idea["team"],
+            "hidden": bool(idea["hidden"]), "mine": access.is_mine(idea, viewer, rules),
+            "editable": access.can_change(idea, viewer, rules), "selected": bool(idea["selected"])}
+
+
+def idea_stage(idea: dict[str, Any], tp_stage: dict[int, str]) -> str:
+    """The stage an idea shows in: its touchpoint's, else its own."""
+    return tp_stage.get(idea["touchpoint"]) or idea["stage"]
+
+
+def touchpoint_curves(canvas: Canvas, touchpoints: list[dict[str, Any]]) -> dict[str, Any]:
+    """``personas``, ``curves`` (the team's estimate) and ``evidence`` for the ``touchpoints`` a viewer sees."""
+    ws = canvas.workshop
+    stage_ids = [a["id"] for a in canvas.declaration["areas"]]
+    personas = list(ws.info.get("personas") or [])
+    return {"personas": list(dict.fromkeys([*personas, *(p for tp in touchpoints for p in tp["emotion"])])),
+            "curves": emotion_curves(stage_ids, touchpoints, personas),
+            "evidence": journey.curve_state(ws, stage_ids, touchpoints)}
+
+
 def touchpoint_state(canvas: Canvas, viewer: Viewer) -> dict[str, Any]:
     """Touchpoints per stage, their ideas with dot votes, the team's emotion estimate (``curves``),
     the evidence curve from scored interview snippets (``evidence``) and controls."""
@@ -152,30 +184,7 @@ def touchpoint_state(canvas: Canvas, viewer: Viewer) -> dict[str, Any]:
     ideas_all = ws.ideas.all()
     rules, idea_rules = canvas.rules(), canvas.rules(ws.ideas)
     touchpoints = [tp for tp in every if access.can_see(tp, viewer, rules)]
-    ideas = []
-    for idea in ideas_all:
-        if not access.can_see(idea, viewer, idea_rules):
-            continue
-        stage = tp_stage.get(idea["touchpoint"]) or idea["stage"]
-        if stage not in stage_ids:
-            continue
-        total, mine = votes_of(idea, viewer.name)
-        ideas.append({"id": idea["id"], "text": idea["text"], "stage": stage, "touchpoint": idea["touchpoint"],
-                      "votes": total, "my_votes": mine, "author": idea["author"], "team": idea["team"],
-                      "hidden": bool(idea["hidden"]), "mine": access.is_mine(idea, viewer, idea_rules),
-                      "editable": access.can_change(idea, viewer, idea_rules),
-                      "selected": bool(idea["selected"])})
-    items = [{**{k: tp[k] for k in ("id", "stage", "name", "channel", "owner", "backstage_owner", "ist_rating",
-                                    "soll_target", "moment_of_truth", "emotion", "notes", "position")},
-              "author": (tp.get(rules.owner) or "") if rules.owner else "", "team": tp.get("team") or "",
-              "mine": access.is_mine(tp, viewer, rules), "editable": access.can_change(tp, viewer, rules)}
-             for tp in touchpoints]
-    personas = list(ws.info.get("personas") or [])
-    return {
-        "items": items,
-        "ideas": ideas,
-        "personas": list(dict.fromkeys([*personas, *(p for tp in touchpoints for p in tp["emotion"])])),
-        "curves": emotion_curves(stage_ids, touchpoints, personas),
-        "evidence": journey.curve_state(ws, stage_ids, touchpoints),
-        "controls": controls(rules, viewer, ideas_all),
-    }
+    ideas = [idea_item(idea, idea_stage(idea, tp_stage), viewer, idea_rules) for idea in ideas_all
+             if access.can_see(idea, viewer, idea_rules) and idea_stage(idea, tp_stage) in stage_ids]
+    return {"items": [touchpoint_item(tp, viewer, rules) for tp in touchpoints], "ideas": ideas,
+            **touchpoint_curves(canvas, touchpoints), "controls": controls(rules, viewer, ideas_all)}

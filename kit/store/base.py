@@ -313,20 +313,23 @@ class Store(ABC):
         with self.transaction(who):
             if record_id is not None and self.get(kind, record_id) is not None:
                 raise StoreError("store.record_exists", kind=kind, id=record_id)
-            new_id = self._put(kind, values, record_id)
-            self._log(kind, new_id, "add", None, self.get(kind, new_id))
-            return new_id
+            record = self._put(kind, values, record_id)
+            self._log(kind, record["id"], "add", None, record)
+            return int(record["id"])
 
-    def _put(self, kind: str, values: dict[str, Any], record_id: int | None) -> int:
+    def _put(self, kind: str, values: dict[str, Any], record_id: int | None) -> dict[str, Any]:
+        """Insert a row; returns the record as stored (one round trip: a server's writers wait for it)."""
         k = model.KINDS[kind]
         names = ([] if record_id is None else ["id"]) + list(values)
         args = ([] if record_id is None else [record_id]) + [to_sql(k.field(n), v) for n, v in values.items()]
         cols = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join("?" for _ in names)
-        new_id: int = self._value(f'INSERT INTO "{kind}" ({cols}) VALUES ({marks}) RETURNING id', args)
+        row = self._row(f'INSERT INTO "{kind}" ({cols}) VALUES ({marks}) RETURNING *', args)
+        if row is None:  # an INSERT ... RETURNING always returns its row
+            raise RuntimeError(f"no row from the insert into {kind}")
         if record_id is not None:
             self._explicit_id(kind, record_id)
-        return new_id
+        return from_row(k, row)
 
     def _explicit_id(self, kind: str, record_id: int) -> None:  # noqa: B027 - a hook: most backends need nothing
         """After an insert with a chosen id: keep the counter ahead of it (SQLite does by itself)."""

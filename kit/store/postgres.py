@@ -13,6 +13,12 @@ check or an undo sees the latest state. Before COMMIT it sends ``NOTIFY workshop
 ``"<key> <version>"`` only (see :mod:`kit.store.listener`). Connections come from one
 psycopg-pool per workshop and process. A failure of the server becomes a one-line
 :class:`~kit.errors.StorageFailure` decided by exception class, never by message text.
+
+A pooled connection that answered within the last :data:`TRUSTED_FOR` seconds is handed out without
+the pool's check (an empty query: one round trip more for every read, which in a room's burst
+doubled the time its event loop waited for the server). If such a connection turns out dead (the
+server restarted meanwhile), no connection is trusted any more and the read, or the start of the
+write transaction, is tried once again on a checked one: nothing was done on the dead one.
 """
 from __future__ import annotations
 
@@ -20,12 +26,15 @@ import atexit
 import contextlib
 import socket
 import threading
+import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
 import psycopg
 from psycopg import errors as pge
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool
 
@@ -41,8 +50,15 @@ LOCK_TIMEOUT = 60
 #: Seconds a change waits for a pooled connection (all busy, or the server is down) before failing.
 POOL_TIMEOUT = 5
 
+#: Seconds a pooled connection that answered is handed out again without a check.
+TRUSTED_FOR = 1.0
+
 _pools: dict[tuple[str, str], ConnectionPool] = {}
 _pools_lock = threading.Lock()
+#: A write transaction's start: BEGIN and the workshop's write lock in one round trip.
+BEGIN = "BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_schema()))"
+_answered: weakref.WeakKeyDictionary[psycopg.Connection[Any], float] = weakref.WeakKeyDictionary()
+_answered_lock = threading.Lock()  # a room reads on its loop and writes on its writer thread
 
 
 def pg_sql(sql: str) -> str:
@@ -94,13 +110,34 @@ def _configure(schema: str, conn: psycopg.Connection[Any]) -> None:
     conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}s'")
 
 
+def _check(conn: psycopg.Connection[Any]) -> None:
+    """The pool's check, unless ``conn`` answered within :data:`TRUSTED_FOR` seconds."""
+    with _answered_lock:
+        answered = _answered.get(conn, -TRUSTED_FOR)
+    if time.monotonic() - answered >= TRUSTED_FOR:
+        ConnectionPool.check_connection(conn)
+
+
+def _answer(conn: psycopg.Connection[Any]) -> None:
+    with _answered_lock:
+        _answered[conn] = time.monotonic()
+
+
+def _distrust() -> bool:
+    """Forget which connections answered (one was found dead); True if any was trusted."""
+    with _answered_lock:
+        trusted = bool(_answered)
+        _answered.clear()
+    return trusted
+
+
 def _pool(url: ServerURL) -> ConnectionPool:
     key = (url.conninfo, url.schema)
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None or pool.closed:
             pool = ConnectionPool(url.conninfo, min_size=1, max_size=4, kwargs={"autocommit": True},
-                                  configure=partial(_configure, url.schema), check=ConnectionPool.check_connection,
+                                  configure=partial(_configure, url.schema), check=_check,
                                   name=f"kit-{url.key}", timeout=POOL_TIMEOUT, open=True)
             _pools[key] = pool
         return pool
@@ -172,6 +209,10 @@ class PostgresStore(Store):
         check_version(url.location, int(rows["schema_version"]))
         remember(url)
         self._pool: ConnectionPool | None = _pool(url)
+        # NOTIFY and COMMIT in one round trip (statements without parameters: the key is spelled as a literal)
+        notify = sql.SQL("SELECT pg_notify({}, {} || ' ' || ({})::text); COMMIT").format(
+            sql.Literal(CHANNEL), sql.Literal(url.key or ""), sql.SQL(self._VERSION_SQL))
+        self._notify_commit = notify.as_string()
         self._txn: psycopg.Connection[Any] | None = None
         self._upgrade()
 
@@ -226,11 +267,21 @@ class PostgresStore(Store):
             if self._txn is not None:
                 cur = self._txn.execute(query, args)
                 return cur.fetchall() if cur.description else []
-            with self._db().connection() as conn:
-                cur = conn.execute(query, args)
-                return cur.fetchall() if cur.description else []
+            try:
+                return self._read(query, args)
+            except psycopg.OperationalError:
+                if not (query.lstrip().upper().startswith("SELECT") and _distrust()):
+                    raise
+                return self._read(query, args)  # on a checked connection: the trusted one was dead
         except psycopg.Error as exc:
             raise failure(exc, self.location) from None
+
+    def _read(self, query: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
+        with self._db().connection() as conn:
+            cur = conn.execute(query, args)
+            rows = cur.fetchall() if cur.description else []
+            _answer(conn)
+            return rows
 
     def _columns(self) -> dict[str, set[str]]:
         columns: dict[str, set[str]] = {}
@@ -250,19 +301,26 @@ class PostgresStore(Store):
     def _begin(self) -> None:
         try:
             self._txn = self._db().getconn()
+            try:
+                self._txn.execute(BEGIN)
+            except psycopg.OperationalError:
+                if self._txn.closed:  # dead before BEGIN ran: nothing done on it
+                    self._release()
+                    if not _distrust():
+                        raise
+                    self._txn = self._db().getconn()  # checked: the trusted one was dead
+                    self._txn.execute(BEGIN)
+                else:
+                    raise
         except psycopg.Error as exc:
-            raise failure(exc, self.location) from None
-        try:
-            self._rows("BEGIN")
-            self._rows("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
-        except BaseException:
             self._rollback()
-            raise
+            raise failure(exc, self.location) from None
 
     def _commit(self) -> None:
         try:
-            self._rows(f"SELECT pg_notify(?, ? || ' ' || ({self._VERSION_SQL})::text)", (CHANNEL, self.url.key))
-            self._rows("COMMIT")
+            self._rows(self._notify_commit)
+            if self._txn is not None:
+                _answer(self._txn)
         finally:
             self._release()
 
