@@ -191,6 +191,9 @@ function send(model, op, payload = {}) {
   return nonce;
 }
 
+/** The shortest time between two runs that only draw item changes (other people's notes), in ms. */
+const ITEM_PACE_MS = 300;
+
 /**
  * Re-render at most once per batch of trait changes, keeping focus, typed drafts and scroll positions.
  * A batch that changed only item lists (a patch: someone added, changed or removed notes) goes to
@@ -208,7 +211,11 @@ function liveRender(model, el, traits, draw, update) {
   const ui = { drafts: {}, editing: null, linkSource: null, openMenu: null, errorHidden: "", rendering: false };
   let scheduled = false;
   let whole = true;  // the next run draws everything (the first one, and after the widget's own rerender)
-  const changed = new Set();
+  const changed = new Set();  // the traits changed since the last run
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let timer = null;  // a run of item changes that came within ITEM_PACE_MS of the last
+  let drawn = -Infinity;  // when the last run ended (performance.now())
+  let renders = 0;
   const drawAll = () => {
     const scrolls = [...el.querySelectorAll("[data-scroll]")].map((n) => /** @type {HTMLElement} */ (n))
       .map((n) => /** @type {[HTMLElement, string, number, number]} */ ([n, n.dataset.scroll, n.scrollTop, n.scrollLeft]));
@@ -225,6 +232,8 @@ function liveRender(model, el, traits, draw, update) {
   };
   const run = () => {
     scheduled = false;
+    if (timer !== null) { clearTimeout(timer); timer = null; }
+    if (!whole && !changed.size) return;
     const itemsOnly = !whole && [...changed].every((t) => ITEM_KEYS.includes(t));
     whole = false;
     changed.clear();
@@ -244,16 +253,29 @@ function liveRender(model, el, traits, draw, update) {
         if (sel && "setSelectionRange" in again) { try { again.setSelectionRange(sel[0], sel[1]); } catch (e) { /* not text */ } }
       }
     }
-    el.dataset.renderMs = String(performance.now() - t0);
+    drawn = performance.now();
+    el.dataset.renderMs = String(drawn - t0);
+    el.dataset.renders = String(++renders);
     el.dataset.version = String(model.get("version"));
   };
   const schedule = () => { if (!scheduled) { scheduled = true; queueMicrotask(run); } };
+  // Other people's notes are drawn at most every ITEM_PACE_MS: in a burst, one frame shows several
+  // (each frame costs the page a few milliseconds whatever it shows); a single change is drawn at once.
+  const scheduleItems = () => {
+    if (scheduled || timer !== null) return;
+    const wait = drawn + ITEM_PACE_MS - performance.now();
+    if (wait <= 0) schedule();
+    else timer = setTimeout(() => { timer = null; schedule(); }, wait);
+  };
   const rerender = () => { whole = true; schedule(); };
-  const follow = new Map(traits.map((t) => [t, () => { changed.add(t); schedule(); }]));
+  const follow = new Map(traits.map((t) => [t, () => { changed.add(t); if (ITEM_KEYS.includes(t)) scheduleItems(); else schedule(); }]));
   for (const [t, fn] of follow) model.on(`change:${t}`, fn);
   delegate(el);
   run();
-  return () => { for (const [t, fn] of follow) model.off(`change:${t}`, fn); };
+  return () => {
+    if (timer !== null) clearTimeout(timer);
+    for (const [t, fn] of follow) model.off(`change:${t}`, fn);
+  };
 }
 
 /** A text input that remembers its draft across re-renders and sends on Enter. */
