@@ -753,8 +753,8 @@ function patchList(list, before, notes, ctx) {
     const last = ui.notes.get(note.id);
     if (!node || !last || last.note !== note || last.area !== area || mine || last.mine) {
       ui.notes.set(note.id, { note, area, mine });
-      const drawn = noteEl(note, ctx);
-      if (node) morph(node, drawn); else node = drawn;
+      const fresh = noteEl(note, ctx);
+      if (node) morph(node, fresh); else node = fresh;
     }
     if (node === cursor) cursor = cursor.nextElementSibling;
     else list.insertBefore(node, cursor);
