@@ -8,8 +8,12 @@ having it (p50, p95, max), the room's CPU (cores, from /proc), and the bytes eac
 note, as messages and on the wire after compression. Runs: 30 pages from an empty board; 200 pages
 from a board of 500 notes; two room processes on one PostgreSQL workshop, 100 pages each. The
 page's main-thread time per incoming change is measured in Chromium with the DevTools protocol
-(``Performance.getMetrics`` TaskDuration before and after N changes, less the same time idle) at 50
-and 500 notes. ``BURST_SECONDS`` shortens the 200-page runs (default 60, the goal's length).
+(``Performance.getMetrics`` TaskDuration, and ThreadTime, its CPU time, before and after N changes, less
+the same time idle) at 50 and 500 notes, for changes in a burst at the goal's rate and one by one; the
+page draws other people's notes at most every 0.3 s (common.js ITEM_PACE_MS), so in a burst one frame
+shows several changes, and the figures say in how many frames the changes came and how often the page drew.
+``BURST_SECONDS`` shortens the 200-page runs (default 60, the goal's length); ``BURST_PARTS`` picks parts
+(``sqlite``, ``page``, ``two_process``; comma-separated).
 """
 from __future__ import annotations
 
