@@ -888,7 +888,7 @@ function canvasWidget(traits, draw, drawArea) {
 // remove, order?}} or {t: "patch", full: true, version, items: [...]}, in JupyterLab and in the room
 // alike. A patch whose base is not the version held means one was missed: the widget asks {t: "resync"}
 // and gets its lists whole. Unchanged items stay the same objects, so a note that did not change keeps
-// its element (keptNote).
+// its element (patchList).
 
 const ITEM_KEYS = ["items", "ideas"];
 
