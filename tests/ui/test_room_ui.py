@@ -194,11 +194,16 @@ def test_typing_keeps_its_text_focus_editor_and_scroll_while_50_changes_arrive(r
         ws.canvas("idea_board").move(ids["Ben 4"], "contact")
         ws.ideas.remove(ids["Ben 9"])
         ws.ideas.remove(ids["Ben 2"])
+        ws.canvas("idea_board").move(ids["Ben 6"], "service")  # the first note of an empty area
         anna = for_canvas(ws, "idea_board", participant="Anna", team="Blau")
         board = views.board_state(ws.canvas("idea_board"), anna.viewer())["items"]
         anna.close()
-    for area in ("contact", "website"):
+    for area in ("contact", "website", "service"):
         texts = [i["text"] for i in board if i["area"] == area]
         expect(page.locator(f'.kit-area[data-area="{area}"] .kit-note-text')).to_have_text(texts)
         expect(page.locator(f'.kit-area[data-area="{area}"] .kit-area-title .kit-count')).to_have_text(f" {len(texts)}")
+    with kit.open(path, actor="Ben") as ws:
+        ws.ideas.remove(ids["Ben 6"])  # and its last one
+    expect(page.locator('.kit-area[data-area="service"] .kit-area-title .kit-count')).to_have_text(" 0")
+    expect(page.locator('.kit-area[data-area="service"] .kit-note')).to_have_count(0)
     assert outside == []
