@@ -140,12 +140,14 @@ def test_typing_keeps_its_text_focus_editor_and_scroll_while_50_changes_arrive(r
     _join(page, url, "Anna", "Blau")
     field = page.locator('.kit-area[data-area="contact"] .kit-add input')
     field.click()
-    typed = threading.Event()
+    counted, typed = threading.Event(), threading.Event()
 
     def ben_writes() -> None:  # 50 commits at a steady pace: the room follows each as it sees it
         with kit.open(path, actor="Ben") as ws:
             for n in range(50):
                 ws.ideas.add(text=f"Ben {n}", stage="contact" if n % 2 else "website", author="Ben", team="Blau")
+                if n == 9:
+                    counted.wait(60)  # the other 40 come after Anna's page was counted halfway through her typing
                 typed.wait(0.05)  # paced while Anna types, then as fast as it goes
 
     writer = threading.Thread(target=ben_writes)
@@ -155,10 +157,12 @@ def test_typing_keeps_its_text_focus_editor_and_scroll_while_50_changes_arrive(r
         field.press_sequentially("Halb ", delay=30)
         renders = int(page.locator(".kit-widget").get_attribute("data-renders") or 0)
         arrived = page.locator(".kit-note").count()
+        counted.set()
         expect(page.locator(".kit-note")).not_to_have_count(arrived)  # more arrive between two keystrokes
         field.press_sequentially("getipp", delay=30)
         assert int(page.locator(".kit-widget").get_attribute("data-renders") or 0) > renders  # drawn while typing
     finally:
+        counted.set()
         typed.set()
         writer.join()
     expect(page.locator(".kit-note")).to_have_count(50)
