@@ -10,8 +10,12 @@ from a board of 500 notes; on one durable PostgreSQL server, one room process wi
 two room processes on one workshop, 100 pages each. The machine's load average is printed at the start
 and the end: on shared cores the delays follow it. The
 page's main-thread time per incoming change is measured in Chromium with the DevTools protocol
-(``Performance.getMetrics`` TaskDuration before and after N changes, less the same time idle) at 50
-and 500 notes. ``BURST_SECONDS`` shortens the 200-page runs (default 60, the goal's length).
+(``Performance.getMetrics`` TaskDuration, and ThreadTime, its CPU time, before and after N changes, less
+the same time idle) at 50 and 500 notes, for changes in a burst at the goal's rate and one by one; the
+page draws other people's notes at most every 0.3 s (common.js ITEM_PACE_MS), so in a burst one frame
+shows several changes, and the figures say in how many frames the changes came and how often the page drew.
+``BURST_SECONDS`` shortens the 200-page runs (default 60, the goal's length); ``BURST_PARTS`` picks parts
+(``sqlite``, ``page``, ``two_process``; comma-separated).
 """
 from __future__ import annotations
 
@@ -174,17 +178,54 @@ def burst_rows(label: str, found: dict[str, Any], stored: int) -> list[tuple[str
     ]
 
 
-def main_thread(link: str, path: Path) -> dict[int, float]:
-    """Milliseconds of the page's main thread per incoming change, with 50 and then 500 notes on the board."""
+#: (name, incoming changes, seconds between two) per board size: each change its own commit, and so its own frame
+#: to the page; "burst" at the goal's 20 notes/s, "one by one" slow enough for the page to draw each by itself
+RUNS = (("one by one", 15, 0.3), ("burst", 60, 1 / RATE))
+SETTLE = 1.0  # seconds after the last change before the reading: the page has drawn it
+#: Performance.getMetrics figures (seconds): the task time (the goal's), the main thread's CPU time, and their parts
+METRICS = ("TaskDuration", "ThreadTime", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration")
+#: in the page: 40 frames that each change one character of it (a frame's cost whatever it shows)
+ONE_CHARACTER = """(() => { const live = document.querySelector('[data-key="live"]');
+  for (let n = 0; n < 40; n++) setTimeout(() => { live.textContent += "."; }, 100 * n); })()"""
+
+
+class Observer:
+    """One more participant of the page's team, in a thread of its own: counts the frames the room sends it,
+    the frames the page gets too (the page's own are not watched: DevTools would then copy each to the bench)."""
+
+    def __init__(self, url: str) -> None:
+        import threading
+
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.client = self.run(Client(url, light=True).connect())
+        self.run(self.client.join("Beobachter", "Blue", 60))
+        self.run(self.client.until(lambda c: "patch_version" in c.state, 60))
+
+    def run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(120)
+
+    def close(self) -> None:
+        self.run(self.client.close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+
+def main_thread(link: str, ws_url: str, path: Path) -> dict[tuple[int, str], dict[str, float]]:
+    """The page's main thread per incoming change, with 50 and then 500 notes on the board, for each of RUNS:
+    milliseconds of each METRICS figure (less the same time idle), ``frames`` (the state frames the changes
+    came in) and ``drawn`` (the page's renders); and the same per frame of ONE_CHARACTER."""
     from playwright.sync_api import sync_playwright
 
     from kit.report.exporter import CHROMIUM_FLAGS
 
-    changes = 20
-    out: dict[int, float] = {}
+    out: dict[tuple[int, str], dict[str, float]] = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        observer = Observer(ws_url)
         page.goto(link)
         page.fill(".kit-name input", "Messung")
         page.click(".kit-join")
@@ -192,9 +233,9 @@ def main_thread(link: str, path: Path) -> dict[int, float]:
         cdp = page.context.new_cdp_session(page)
         cdp.send("Performance.enable")
 
-        def task() -> float:
-            metrics = cdp.send("Performance.getMetrics")["metrics"]
-            return float(next(m["value"] for m in metrics if m["name"] == "TaskDuration"))
+        def metrics() -> dict[str, float]:
+            found = {m["name"]: float(m["value"]) for m in cdp.send("Performance.getMetrics")["metrics"]}
+            return {name: found[name] for name in METRICS}
 
         def count() -> int:
             return int(page.evaluate("document.querySelectorAll('.kit-note').length"))
@@ -204,24 +245,48 @@ def main_thread(link: str, path: Path) -> dict[int, float]:
             while count() < notes:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"the page shows {count()} of {notes} notes")
-                time.sleep(0.25)
+                page.wait_for_timeout(250)
+
+        def measure(seconds: float, act: Any) -> dict[str, float]:
+            """METRICS while ``act()`` runs and SETTLE after, less the same time idle; seconds each."""
+            before = metrics()
+            page.wait_for_timeout((seconds + SETTLE) * 1000)
+            idle = {k: v - before[k] for k, v in metrics().items()}
+            before = metrics()
+            act()
+            page.wait_for_timeout(SETTLE * 1000)
+            return {k: max(0.0, v - before[k] - idle[k]) for k, v in metrics().items()}
+
+        def renders() -> int:
+            return int(page.evaluate("document.querySelector('.kit-widget').dataset.renders"))
 
         for size in (50, 500):
             prefill(path, size - count(), f"page {size}")
             wait_for(size)
-            page.wait_for_timeout(500)
-            idle0 = task()
-            page.wait_for_timeout(changes * 150)
-            idle = task() - idle0
-            before = task()
-            with kit.open(path, actor="bench") as ws:
-                for n in range(changes):  # one commit each, apart enough to reach the page one by one
-                    ws.ideas.add(text=f"change {size} {n}{FILLER}", stage=AREAS[n % len(AREAS)], author="Ben",
-                                 team="Blue")
-                    time.sleep(0.15)
-            wait_for(size + changes)
-            out[size] = max(0.0, task() - before - idle) / changes * 1000
+            page.wait_for_timeout(1000)
+            for name, changes, pace in RUNS:
+                def changed(changes: int = changes, pace: float = pace, size: int = size) -> None:
+                    with kit.open(path, actor="bench") as ws:
+                        for n in range(changes):  # one commit each, at a steady pace
+                            ws.ideas.add(text=f"change {size} {n}{FILLER}", stage=AREAS[n % len(AREAS)],
+                                         author="Ben", team="Blue")
+                            time.sleep(pace)
+
+                notes, frames, drawn = count(), observer.client.frames, renders()
+                spent = measure(changes * pace, changed)
+                if count() < notes + changes:  # read before the polling below, which would count as the page's
+                    raise TimeoutError(f"{size} notes: the changes had not all arrived {SETTLE} s after the last")
+                out[size, name] = {k: v / changes * 1000 for k, v in spent.items()}
+                out[size, name].update(changes=changes, pace=pace, frames=observer.client.frames - frames,
+                                       drawn=renders() - drawn)
+            def one_character() -> None:
+                page.evaluate(ONE_CHARACTER)
+                page.wait_for_timeout(4000)  # its 40 frames, 0.1 s apart
+
+            floor = measure(4.0, one_character)
+            out[size, "one character"] = {k: v / 40 * 1000 for k, v in floor.items()}
         browser.close()
+        observer.close()
     return out
 
 
@@ -230,7 +295,11 @@ Row = tuple[str, float | str, str, str]
 
 def rows() -> list[Row]:
     table: list[Row] = [load_row("at the start")]
-    for part in (sqlite_rows, page_rows, two_process_rows):  # one failing part must not hide the others
+    parts = (sqlite_rows, page_rows, two_process_rows)
+    chosen = os.environ.get("BURST_PARTS", "")  # e.g. BURST_PARTS=page: only the page's figures
+    for part in parts:  # one failing part must not hide the others
+        if chosen and not any(part.__name__.startswith(c) for c in chosen.split(",")):
+            continue
         try:
             table += part()
         except Exception as exc:  # noqa: BLE001 - reported in the table
@@ -254,9 +323,23 @@ def sqlite_rows() -> list[Row]:
 
 def page_rows() -> list[Row]:
     with room_for("de") as (path, _, base):
-        found = main_thread(f"http://{base}w/bench/?token={TOKEN}", path)
-    return [(f"page main thread per incoming change, {size} notes (Chromium)", ms, "ms", "≤ 3")
-            for size, ms in found.items()]
+        found = main_thread(f"http://{base}w/bench/?token={TOKEN}", f"ws://{base}w/bench/ws?token={TOKEN}", path)
+    table: list[Row] = [(f"page: machine load while measured (1 min, {os.cpu_count()} cores)",
+                         f"{os.getloadavg()[0]:.1f}", "", "")]
+    for (size, name), ms in found.items():
+        if name == "one character":
+            table.append((f"page, {size} notes: a frame that changes one character (task · CPU)",
+                          f"{ms['TaskDuration']:.2f} · {ms['ThreadTime']:.2f}", "ms", ""))
+            continue
+        label = f"page, {size} notes, {name}: {ms['changes']:.0f} changes {ms['pace']:.2f} s apart " \
+                f"in {ms['frames']:.0f} frames, drawn {ms['drawn']:.0f} times"
+        table += [
+            (f"{label}: main thread per change (TaskDuration)", ms["TaskDuration"], "ms",
+             "≤ 3" if name == "burst" else ""),
+            (f"{label}: its CPU time (ThreadTime)", ms["ThreadTime"], "ms", ""),
+            (f"{label}: script · style · layout", " · ".join(f"{ms[k]:.2f}" for k in METRICS[2:]), "ms", ""),
+        ]
+    return table
 
 
 def two_process_rows() -> list[tuple[str, float | str, str, str]]:

@@ -14,6 +14,15 @@ function legend(model) {
     h("span", { class: "kit-legend-item" }, h("span", { class: "kit-legend-swatch", style: { background: color } }), label)));
 }
 
+/** An area's section, placed in the grid by its cell. */
+function boardArea(area, notes, ctx) {
+  const [row, col, rowspan, colspan] = area.cell.length === 4 ? area.cell : [0, 0, 1, 1];
+  const section = areaEl(area, notes, ctx);
+  section.style.gridRow = `${row + 1} / span ${rowspan || 1}`;
+  section.style.gridColumn = `${col + 1} / span ${colspan || 1}`;
+  return section;
+}
+
 /** @param {WidgetModel} model @param {Record<string, any>} ui @param {() => void} rerender */
 function drawBoard(model, ui, rerender) {
   const L = model.get("labels");
@@ -21,15 +30,9 @@ function drawBoard(model, ui, rerender) {
   const switcher = areaSwitcher(model, ui, ctx.areas, ctx);
   const cols = Math.max(1, ...ctx.areas.map((a) => (a.cell[1] ?? 0) + (a.cell[3] ?? 1)));
   const grid = h("div", { class: "kit-board", style: { gridTemplateColumns: `repeat(${cols}, minmax(14rem, 1fr))` } });
-  for (const area of ctx.areas) {
-    const [row, col, rowspan, colspan] = area.cell.length === 4 ? area.cell : [0, 0, 1, 1];
-    const section = areaEl(area, ctx.notesIn(area.id), ctx);
-    section.style.gridRow = `${row + 1} / span ${rowspan || 1}`;
-    section.style.gridColumn = `${col + 1} / span ${colspan || 1}`;
-    grid.append(section);
-  }
+  for (const area of ctx.areas) grid.append(boardArea(area, ctx.notesIn(area.id), ctx));
   return rootEl(model, "kit-board-root", header(model, ui, rerender), legend(model), switcher, grid,
     h("p", { class: "kit-help", text: L.keyboard_help }));
 }
 
-export default canvasWidget(BOARD_TRAITS, drawBoard);
+export default canvasWidget(BOARD_TRAITS, drawBoard, boardArea);

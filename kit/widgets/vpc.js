@@ -43,14 +43,18 @@ function focusable(section, area, ui, rerender) {
   return section;
 }
 
+/** An area's section: compact (the guiding question only while empty), its title toggles focus mode. */
+function vpcArea(area, notes, ctx) {
+  return focusable(areaEl(area, notes, { ...ctx, compact: true }), area, ctx.ui, ctx.rerender);
+}
+
 /** @param {WidgetModel} model @param {Record<string, any>} ui @param {() => void} rerender */
 function drawVpc(model, ui, rerender) {
   const L = model.get("labels");
-  const ctx = { ...boardContext(model, ui, rerender), compact: true };
+  const ctx = boardContext(model, ui, rerender);
   const switcher = areaSwitcher(model, ui, ctx.areas, ctx);
   if (ui.focusArea && !ctx.areas.some((a) => a.id === ui.focusArea)) ui.focusArea = null;
-  const slot = (name) => ctx.areas.filter((a) => a.slot === name)
-    .map((a) => focusable(areaEl(a, ctx.notesIn(a.id), ctx), a, ui, rerender));
+  const slot = (name) => ctx.areas.filter((a) => a.slot === name).map((a) => vpcArea(a, ctx.notesIn(a.id), ctx));
   const extra = [coverageBar(model, ctx.areas)];
   if (ui.linkSource !== null && ctx.byId.has(ui.linkSource)) {
     extra.push(h("div", { class: "kit-banner kit-banner-link", role: "status" },
@@ -73,4 +77,4 @@ function drawVpc(model, ui, rerender) {
     model.get("attribution") ? h("p", { class: "kit-attribution", text: model.get("attribution") }) : null);
 }
 
-export default canvasWidget(VPC_TRAITS, drawVpc);
+export default canvasWidget(VPC_TRAITS, drawVpc, vpcArea);

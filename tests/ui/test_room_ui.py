@@ -4,12 +4,14 @@ catches up by itself. Screenshots: artifacts/room/*.png."""
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import pytest
 
 import kit
 from kit import facilitation
+from kit.sessions import for_canvas, views
 from labserver import CHROMIUM
 from labserver import chromium as launch_chromium
 from roomclient import running_room
@@ -176,10 +178,31 @@ def test_typing_keeps_its_text_focus_editor_and_scroll_while_50_changes_arrive(r
     _join(page, url, "Anna", "Blau")
     field = page.locator('.kit-area[data-area="contact"] .kit-add input')
     field.click()
-    field.type("Halb getipp")
-    with kit.open(path, actor="Ben") as ws:
-        for n in range(50):  # 50 commits: the room follows each as it sees it
-            ws.ideas.add(text=f"Ben {n}", stage="contact" if n % 2 else "website", author="Ben", team="Blau")
+    counted, typed = threading.Event(), threading.Event()
+
+    def ben_writes() -> None:  # 50 commits at a steady pace: the room follows each as it sees it
+        with kit.open(path, actor="Ben") as ws:
+            for n in range(50):
+                ws.ideas.add(text=f"Ben {n}", stage="contact" if n % 2 else "website", author="Ben", team="Blau")
+                if n == 9:
+                    counted.wait(60)  # the other 40 come after Anna's page was counted halfway through her typing
+                typed.wait(0.05)  # paced while Anna types, then as fast as it goes
+
+    writer = threading.Thread(target=ben_writes)
+    writer.start()
+    try:
+        page.wait_for_selector(".kit-note")
+        field.press_sequentially("Halb ", delay=30)
+        renders = int(page.locator(".kit-widget").get_attribute("data-renders") or 0)
+        arrived = page.locator(".kit-note").count()
+        counted.set()
+        expect(page.locator(".kit-note")).not_to_have_count(arrived)  # more arrive between two keystrokes
+        field.press_sequentially("getipp", delay=30)
+        assert int(page.locator(".kit-widget").get_attribute("data-renders") or 0) > renders  # drawn while typing
+    finally:
+        counted.set()
+        typed.set()
+        writer.join()
     expect(page.locator(".kit-note")).to_have_count(50)
     assert field.input_value() == "Halb getipp"
     assert page.evaluate("document.activeElement.dataset.key") == "add:contact"
@@ -201,6 +224,28 @@ def test_typing_keeps_its_text_focus_editor_and_scroll_while_50_changes_arrive(r
     expect(page.locator(".kit-note")).to_have_count(61)
     assert editor.input_value() == "Halb geändert" and editor.evaluate("n => n === document.activeElement")
     assert top > 0 and notes.evaluate("n => n.scrollTop") == top
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "typing_while_changes_arrive.png"), full_page=True)
     editor.press("Enter")
     expect(page.locator(".kit-note-text", has_text="Halb geändert")).to_have_count(1)
+    # changes in the middle of a list land in place: an edit, moves both ways (a list sorts by id), deletions
+    with kit.open(path, actor="Ben") as ws:
+        ids = {i["text"]: i["id"] for i in ws.ideas.all()}
+        ws.ideas.update(ids["Ben 3"], text="Ben 3 geändert")
+        ws.canvas("idea_board").move(ids["Ben 5"], "website")
+        ws.canvas("idea_board").move(ids["Ben 4"], "contact")
+        ws.ideas.remove(ids["Ben 9"])
+        ws.ideas.remove(ids["Ben 2"])
+        ws.canvas("idea_board").move(ids["Ben 6"], "service")  # the first note of an empty area
+        anna = for_canvas(ws, "idea_board", participant="Anna", team="Blau")
+        board = views.board_state(ws.canvas("idea_board"), anna.viewer())["items"]
+        anna.close()
+    for area in ("contact", "website", "service"):
+        texts = [i["text"] for i in board if i["area"] == area]
+        expect(page.locator(f'.kit-area[data-area="{area}"] .kit-note-text')).to_have_text(texts)
+        expect(page.locator(f'.kit-area[data-area="{area}"] .kit-area-title .kit-count')).to_have_text(f" {len(texts)}")
+    with kit.open(path, actor="Ben") as ws:
+        ws.ideas.remove(ids["Ben 6"])  # and its last one
+    expect(page.locator('.kit-area[data-area="service"] .kit-area-title .kit-count')).to_have_text(" 0")
+    expect(page.locator('.kit-area[data-area="service"] .kit-note')).to_have_count(0)
     assert outside == []
