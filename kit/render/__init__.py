@@ -1,7 +1,8 @@
 """Static figures of every canvas and the charts the notebooks and the report need.
 
-``canvas_figure(canvas)`` draws any declared canvas (value proposition, touchpoint map, any
-grid board) on an A4-landscape matplotlib Figure; ``emotion_curve``, ``gap_heatmap``,
+``canvas_svg(canvas)`` draws any declared canvas (value proposition, touchpoint map, any
+grid board) as A4-landscape SVG without matplotlib (the report), ``canvas_figure(canvas)`` the same
+on a matplotlib Figure (PNGs); ``emotion_curve``, ``gap_heatmap``,
 ``observations_chart`` and ``evidence_chart`` draw from a workshop. Figures use the Agg
 canvas directly (no pyplot state), never parse user text as mathtext, and stay readable
 with hundreds of notes. Notes that did not fit are in ``fig.kit_overflow`` ({area: records}).
@@ -13,18 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .charts import emotion_curve, evidence_chart, gap_heatmap, kpi_trend, observations_chart
-    from .figure import canvas_figure
+    from .figure import canvas_figure, canvas_svg
     from .output import canvas_html, to_png, to_svg
 
 #: Where each name lives: imported when first used, so that ``kit.render.hyphenation`` does not import
 #: matplotlib (``kit export --review`` needs no figure in its main process).
 _HOME = {"emotion_curve": "charts", "evidence_chart": "charts", "gap_heatmap": "charts", "kpi_trend": "charts",
-         "observations_chart": "charts", "canvas_figure": "figure", "canvas_html": "output", "to_png": "output",
+         "observations_chart": "charts", "canvas_figure": "figure", "canvas_svg": "figure",
+         "canvas_html": "output", "to_png": "output",
          "to_svg": "output"}
 
 __all__ = [
            "canvas_figure",
            "canvas_html",
+           "canvas_svg",
            "emotion_curve",
            "evidence_chart",
            "gap_heatmap",

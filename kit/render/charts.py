@@ -15,6 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import i18n
 from . import style
+from .axes_sheet import AxesSheet
 from .style import Measure, label, text
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ LABEL_CHARS = 400  # labels are cut by width anyway; this keeps 100,000-characte
 
 def _chart(title: str, size: tuple[float, float] = CHART_SIZE) -> tuple[Figure, Axes, Measure]:
     fig, ax = style.new_figure(size)
-    measure = Measure(fig)
+    measure = Measure()
     text(ax, 0.3, size[1] - 0.2, measure.fit_line(title, size[0] - 0.6, 13, "bold"), 13, weight="bold",
          role="title")
     return fig, ax, measure
@@ -101,7 +102,7 @@ def emotion_curve(ws: Workshop) -> Figure:
         text(plot, (min(pre) + max(pre)) / 2, 2.45, label("before_contact", lang), 7.5, color=style.MUTED,
              ha="center", va="bottom", weight="bold", role="label", transform=plot.transData)
     plot.axhline(0, color=style.FAINT, linewidth=0.8, linestyle=(0, (2, 2)))
-    plot_curves(plot, curves)
+    plot_curves(AxesSheet(fig, plot), curves)
     plot.set_xlim(-0.5, len(stages) - 0.5)
     plot.set_ylim(-2.4, 2.4)
     plot.set_yticks([-2, -1, 0, 1, 2])
@@ -268,7 +269,7 @@ def kpi_trend(kpi: dict[str, Any], status: str, language: str, size: tuple[float
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
     fig, ax = style.new_figure(size)
-    measure = Measure(fig)
+    measure = Measure()
     W, H = size
     title = measure.fit_line(kpi["criterion"][:LABEL_CHARS], W - 0.3, 8.5, "bold")
     text(ax, 0.12, H - 0.12, title, 8.5, weight="bold", role="title")

@@ -144,9 +144,9 @@ class Report:
                               "evidence": counts.get(item["id"]), "fits": fits,
                               "details": self._item_details(canvas_id, item)})
             areas.append({"title": area["title"], "question": area["question"], "notes": notes})
-        fig = render.canvas_figure(canvas)
-        return {"id": canvas_id, "title": canvas.title, "figure": figure_markup(fig), "areas": areas,
-                "count": len(items)}
+        svg, _ = render.canvas_svg(canvas)
+        return {"id": canvas_id, "title": canvas.title, "figure": markupsafe.Markup(svg),  # noqa: S704 - kit.render's
+                "areas": areas, "count": len(items)}
 
     def _item_details(self, canvas_id: str, item: dict[str, Any]) -> list[str]:
         """Small print under a note in the detail list: where it came from."""
