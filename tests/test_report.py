@@ -402,7 +402,7 @@ def test_empty_workshop_reports_empty_tables_in_words(tmp_path: Path) -> None:
 def _chapters(source: str) -> nbformat.NotebookNode:
     from nbformat.v4 import new_code_cell, new_notebook
 
-    chapter = {build.METADATA_KEY: {"section": build.HELPER_SECTIONS[0]}}
+    chapter = {build.METADATA_KEY: {"section": "observations"}}
     return new_notebook(cells=[new_code_cell("import os\nbase = 41"), new_code_cell("os.getpid()"),
                                new_code_cell(source, metadata=chapter), new_code_cell("None")])
 
@@ -417,7 +417,7 @@ def test_a_helper_process_draws_some_chapters_and_errors_still_propagate(monkeyp
     here = nb.cells[1].outputs[0]["data"]["text/plain"]
     helper, answer = eval(nb.cells[2].outputs[0]["data"]["text/plain"])  # noqa: S307 - our own repr of a tuple
     assert (answer, int(here)) == (42, os.getpid()) and helper != os.getpid()  # drawn in the other process
-    assert [c.execution_count for c in nb.cells] == [1, 2, 3, 4] and done == ["", "", build.HELPER_SECTIONS[0], ""]
+    assert [c.execution_count for c in nb.cells] == [1, 2, 3, 4] and done == ["", "", "observations", ""]
     with build.Run(_chapters("1 / 0")) as run, pytest.raises(ZeroDivisionError):
         run.wait()  # the helper failed: the chapter runs again here, where its error surfaces
 

@@ -65,3 +65,6 @@ class AxesSheet:
     def arrow(self, x0: float, y0: float, x1: float, y1: float, *, color: str = look.INK, lw: float = 1.0) -> None:
         self.ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", color=color, linewidth=lw,
                                           mutation_scale=10, shrinkA=0, shrinkB=0))
+
+    def polygon(self, corners: list[tuple[float, float]], *, fill: str = look.INK, z: float = 2) -> None:
+        self.ax.add_patch(Polygon(corners, closed=True, facecolor=fill, linewidth=0, zorder=z))

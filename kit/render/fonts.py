@@ -65,7 +65,7 @@ class _Face:
         return self.advances.get(name, 0) / self.em
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _face(weight: str, style: str) -> _Face:
     key = ("bold" if weight == "bold" else "normal", "normal" if style == "normal" else "italic")
     return _Face(_file(_FACES[key]))

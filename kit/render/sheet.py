@@ -49,6 +49,8 @@ class Sheet(Protocol):
 
     def arrow(self, x0: float, y0: float, x1: float, y1: float, *, color: str = ..., lw: float = ...) -> None: ...
 
+    def polygon(self, corners: list[tuple[float, float]], *, fill: str = ..., z: float = ...) -> None: ...
+
 
 def _n(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -151,9 +153,11 @@ class SvgSheet:
         head, half = 0.1, 0.04  # inches
         bx, by = x1 - ux * head, y1 - uy * head
         self.line([x0, bx], [y0, by], color=color, lw=lw, z=2)
-        corners = [(x1, y1), (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
+        self.polygon([(x1, y1), (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)], fill=color)
+
+    def polygon(self, corners: list[tuple[float, float]], *, fill: str = "#1f2933", z: float = 2) -> None:
         points = " ".join(f"{self._x(x)},{self._y(y)}" for x, y in corners)
-        self._add(2, f'<polygon points="{points}" fill="{_attr(color)}" stroke="none"/>')
+        self._add(z, f'<polygon points="{points}" fill="{_attr(fill)}" stroke="none"/>')
 
     def svg(self) -> str:
         body = "".join(markup for _, _, markup in sorted(self._items))

@@ -58,8 +58,6 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
 
         nb = build.for_workshop(ws, include_names=include_names, redact=redact, review=review, since=since)
         hyphenator(ws.language)  # read the syllable dictionary once, before the helper is forked (both use it)
-        if not review:  # both processes draw figures: matplotlib is imported once, before the fork
-            from ..render import output  # noqa: F401
         chapters = stack.enter_context(build.Run(nb))
         return _write(nb, chapters, browser, stack, pdf=pdf, html=html, progress=progress, review=review)
 
