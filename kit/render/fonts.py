@@ -76,30 +76,41 @@ def _symbola() -> _Face:
     return _Face(next((p for p in _SYMBOLA if p.is_file()), None))
 
 
-_CACHE: dict[tuple[str, str, str], float] = {}
+class _Advances(dict[str, float]):
+    """Character -> advance (em) in one weight and style, looked up once per character: DejaVu's, else
+    Symbola's, else DejaVu's missing-glyph box."""
 
+    def __init__(self, weight: str, style: str):
+        super().__init__()
+        self.weight, self.style = weight, style
 
-def advance(ch: str, weight: str = "normal", style: str = "normal") -> float:
-    """The advance of one character in em: DejaVu's, else Symbola's, else DejaVu's missing-glyph box."""
-    key = (ch, weight, style)
-    found = _CACHE.get(key)
-    if found is None:
-        face = _face(weight, style)
+    def __missing__(self, ch: str) -> float:
+        face = _face(self.weight, self.style)
+        found: float | None
         if not face.cmap:
             found = AVERAGE
         elif ch in "\u00ad\u200b\u200c\u200d\ufeff":  # invisible: drawn with no width
             found = 0.0
         else:
-            code = ord(ch)
-            found = face.advance(code)
+            found = face.advance(ord(ch))
             if found is None:
-                found = _symbola().advance(code)
+                found = _symbola().advance(ord(ch))
             if found is None:
                 found = face.advances[".notdef"] / face.em if ".notdef" in face.advances else AVERAGE
-        _CACHE[key] = found
-    return found
+        self[ch] = found
+        return found
+
+
+_TABLES: dict[tuple[str, str], _Advances] = {}
+
+
+def _table(weight: str, style: str) -> _Advances:
+    table = _TABLES.get((weight, style))
+    if table is None:
+        table = _TABLES[(weight, style)] = _Advances(weight, style)
+    return table
 
 
 def width(s: str, size: float, weight: str = "normal", style: str = "normal") -> float:
     """The width of ``s`` on one line at ``size`` points, in inches."""
-    return sum(advance(ch, weight, style) for ch in s) * size / 72
+    return sum(map(_table(weight, style).__getitem__, s)) * size / 72
