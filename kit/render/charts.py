@@ -135,9 +135,15 @@ def _swatch(sheet: Sheet, color: str, alpha: float = 1.0) -> Callable[[float, fl
     return key
 
 
-def _header(sheet: Sheet, measure: Measure, title: str) -> None:
+def _opening(sheet: Sheet, lang: str, title: str, has_data: bool) -> Measure | None:
+    """The chart's title, then a Measure to draw with, or None after saying "no data yet"."""
+    measure = Measure(lang)
     sheet.text(0.3, sheet.height - 0.2, measure.fit_line(title, sheet.width - 0.6, 13, "bold"), 13, weight="bold",
                role="title")
+    if has_data:
+        return measure
+    _no_data(sheet, lang)
+    return None
 
 
 def _no_data(sheet: Sheet, lang: str) -> None:
@@ -157,10 +163,9 @@ def _emotion(ws: Workshop) -> Chart:
     curves = drawn(journey.by_stage(ws, [s["id"] for s in stages], [t for t in canvas.items() if not t.get("hidden")]))
 
     def draw(sheet: Sheet) -> None:
-        measure = Measure(lang)
-        _header(sheet, measure, label("emotion_title", lang))
-        if not curves:
-            return _no_data(sheet, lang)
+        measure = _opening(sheet, lang, label("emotion_title", lang), bool(curves))
+        if measure is None:
+            return
         W = sheet.width
         sheet.text(0.3, 5.08, measure.fit_line(i18n.t("journey.chart_subtitle", lang), W - 0.6, 8.5), 8.5,
                    color=style.MUTED, role="subtitle")
@@ -201,7 +206,6 @@ def _emotion(ws: Workshop) -> Chart:
         _legend(sheet, measure, plot.x1 + 0.12, plot.y1, entries)
         sheet.text(0.3, 0.12, measure.fit_line(i18n.t("journey.no_point", lang), W - 0.6, 7), 7, color=style.MUTED,
                    va="bottom", role="legend")
-        return None
 
     return Chart(CHART_SIZE, draw)
 
@@ -237,10 +241,9 @@ def _gaps(ws: Workshop) -> Chart:
     height = min(max(3.2, 1.9 + 0.24 * rows), 30.0)
 
     def draw(sheet: Sheet) -> None:
-        measure = Measure(lang)
-        _header(sheet, measure, label("gap_title", lang))
-        if not points:
-            return _no_data(sheet, lang)
+        measure = _opening(sheet, lang, label("gap_title", lang), bool(points))
+        if measure is None:
+            return
         label_w = 2.6
         plot = Plot(sheet, label_w + 0.3, 1.1, 0.3, 0.55, (-0.5, len(stages) - 0.5), (len(points) - 0.5, -0.5))
         for i, stage in enumerate(stages):
@@ -267,7 +270,6 @@ def _gaps(ws: Workshop) -> Chart:
         plot.column_labels([s["title"] for s in stages], measure)
         sheet.text(0.3, 0.18, f"{label('gap', lang)}: {label('gap_legend', lang)} · ★ {label('moment_of_truth', lang)}",
                    7, color=style.MUTED, va="bottom", role="legend")
-        return None
 
     return Chart((11.0, height), draw)
 
@@ -296,10 +298,9 @@ def _observations(ws: Workshop) -> Chart:
     height = min(max(3.2, 1.8 + 0.28 * len(touchpoints)), 30.0)
 
     def draw(sheet: Sheet) -> None:
-        measure = Measure(lang)
-        _header(sheet, measure, label("observations_title", lang))
-        if not seen:
-            return _no_data(sheet, lang)
+        measure = _opening(sheet, lang, label("observations_title", lang), bool(seen))
+        if measure is None:
+            return
         label_w = 2.8
         most = max(sum(n for (t, _), n in counts.items() if t == tp) for tp in touchpoints)
         plot = Plot(sheet, label_w + 0.3, 0.75, 2.5, 0.55, (0, most * 1.05), (len(touchpoints) - 0.5, -0.5))
@@ -318,7 +319,6 @@ def _observations(ws: Workshop) -> Chart:
         _legend(sheet, measure, plot.x1 + 0.12, plot.y1,
                 [(_swatch(sheet, style.SERIES[i % len(style.SERIES)]), who or label("no_segment", lang))
                  for i, who in enumerate(segments)], width=2.0)
-        return None
 
     return Chart((11.0, height), draw)
 
@@ -344,10 +344,9 @@ def _evidence(ws: Workshop) -> Chart:
     height = min(max(3.2, 1.9 + 0.32 * len(hypotheses)), 30.0)
 
     def draw(sheet: Sheet) -> None:
-        measure = Measure(lang)
-        _header(sheet, measure, label("evidence_title", lang))
-        if not hypotheses:
-            return _no_data(sheet, lang)
+        measure = _opening(sheet, lang, label("evidence_title", lang), bool(hypotheses))
+        if measure is None:
+            return
         label_w = 4.4
         sup = [stance[h["id"]]["supports"] for h in hypotheses]
         con = [stance[h["id"]]["contradicts"] for h in hypotheses]
@@ -372,7 +371,6 @@ def _evidence(ws: Workshop) -> Chart:
         _legend(sheet, measure, plot.x1 + 0.12, plot.y1, [(_swatch(sheet, style.GOOD), label("supports", lang)),
                                                           (_swatch(sheet, style.ALERT), label("contradicts", lang))],
                 width=0.9)
-        return None
 
     return Chart((11.0, height), draw)
 
@@ -471,7 +469,6 @@ def _kpi(kpi: dict[str, Any], status: str, language: str, size: tuple[float, flo
             x -= 0.28
             key(x, H - 0.34 - 0.05)
             x -= 0.12
-        return None
 
     return Chart(size, draw)
 

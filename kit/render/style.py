@@ -152,7 +152,8 @@ def note_color(value: str | None, fallback: str) -> str:
     if not value or not isinstance(value, str) or value.strip().isdigit():
         return fallback
     if _HEX.fullmatch(value):
-        return value.lower()
+        digits = value[1:].lower()
+        return "#" + ("".join(c * 2 for c in digits) if len(digits) in (3, 4) else digits)
     from matplotlib import colors as mcolors
 
     if not mcolors.is_color_like(value):
