@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import nbformat
@@ -435,6 +436,17 @@ def test_chromium_leaves_no_process_or_profile_and_a_failed_start_is_one_line(tm
     with launch("/bin/false") as broken, pytest.raises(ReportError) as failed:
         broken.pdf("<html></html>")
     assert str(failed.value).startswith("Chromium at /bin/false did not start") and "\n" not in str(failed.value)
+    with launch("/bin/false") as broken, pytest.raises(ReportError) as failed:
+        broken.prepare()  # the tab opens in a thread, which sees Chromium end; pdf() says so
+        broken.pdf("<html></html>")
+    assert str(failed.value).startswith("Chromium at /bin/false did not start") and "\n" not in str(failed.value)
+    with launch() as browser:
+        browser.prepare()
+        pid = browser._pid
+    assert _running_in_group(pid) == [] and not any(t.name == "kit-chromium-tab" for t in threading.enumerate())
+    with launch() as browser:  # prepared and printing: the same PDF as without
+        browser.prepare()
+        assert browser.pdf("<html><body>x</body></html>").startswith(b"%PDF")
 
 
 def _running_in_group(group: int) -> list[int]:

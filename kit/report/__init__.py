@@ -59,6 +59,8 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
         nb = build.for_workshop(ws, include_names=include_names, redact=redact, review=review, since=since)
         hyphenator(ws.language)  # read the syllable dictionary once, before the helper is forked (both use it)
         chapters = stack.enter_context(build.Run(nb))
+        if browser is not None:
+            browser.prepare()  # the tab opens while the page is built (a thread: only after the fork)
         return _write(nb, chapters, browser, stack, pdf=pdf, html=html, progress=progress, review=review)
 
 

@@ -83,6 +83,8 @@ class Browser(Protocol):
 
     blocked: list[str]
 
+    def prepare(self) -> None: ...
+
     def pdf(self, html: str) -> bytes: ...
 
     def close(self) -> None: ...
@@ -114,6 +116,8 @@ class Chromium:
         self._events: list[dict[str, Any]] = []
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close(); what Chromium says on stderr (a pipe nobody reads could fill)
         self._last_words = ""
+        self._opener: Any = None  # prepare()'s thread, opening the tab ...
+        self._tab: tuple[str, str] | Exception | None = None  # ... which is then (target, session), or its error
         import fcntl  # POSIX only, like this class (Windows prints through PlaywrightChromium)
 
         self._pid: int | None = None
@@ -137,14 +141,53 @@ class Chromium:
             for fd in (to_child, from_child, *sources):
                 os.close(fd)
 
+    def prepare(self) -> None:
+        """Open the tab ``pdf`` prints in, in a thread that waits for Chromium, while the caller builds the
+        page (call it after forking: it starts a thread). ``pdf`` waits for it; its error is said there."""
+        import threading
+
+        def open_tab() -> None:
+            try:
+                self._tab = self._open_tab()
+            except Exception as exc:  # noqa: BLE001 - raised by pdf(), in the caller's thread
+                self._tab = exc
+
+        self._opener = threading.Thread(target=open_tab, name="kit-chromium-tab", daemon=True)
+        self._opener.start()
+
+    def _opening(self) -> bool:
+        """True in prepare()'s thread, which leaves ending Chromium to the caller's."""
+        import threading
+
+        return self._opener is threading.current_thread()
+
+    def _open_tab(self) -> tuple[str, str]:
+        """A new tab set up for printing: (target, session)."""
+        target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for method, params in (("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 720,
+                                                                       "deviceScaleFactor": 1, "mobile": False}),
+                               ("Network.enable", {}),  # every request the page makes is reported: requestWillBeSent
+                               ("Page.enable", {}),
+                               ("Emulation.setEmulatedMedia", {"media": "print"})):  # laid out once, for print
+            self._send(method, params, session)
+        return target, session
+
     def pdf(self, html: str) -> bytes:
         """``html`` printed to PDF: loaded from a file, fonts ready, laid out for print, soft hyphens kept
         only where a line broke (hyphens.js); CSS sets page sizes and numbers."""
         with tempfile.TemporaryDirectory(prefix="kit-pdf-") as folder:
             file = Path(folder) / "report.html"
             file.write_text(html, encoding="utf-8")
-            target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            if self._opener is not None:
+                self._opener.join()
+            tab, self._tab, self._opener = self._tab, None, None
+            if isinstance(tab, Exception):
+                self.close()  # now Chromium's last words can be read
+                if self._last_words:
+                    raise ReportError("report.chromium_failed", path=self.executable, detail=self._last_words)
+                raise tab
+            target, session = tab or self._open_tab()
             try:
                 return self._print(file, session)
             finally:
@@ -155,11 +198,6 @@ class Chromium:
         def send(method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
             return self._send(method, params, session)
 
-        send("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 720, "deviceScaleFactor": 1,
-                                                    "mobile": False})
-        send("Network.enable")  # every request the page makes is reported: requestWillBeSent
-        send("Page.enable")
-        send("Emulation.setEmulatedMedia", {"media": "print"})  # laid out once, for print, from the start
         self._events.clear()
         navigated = send("Page.navigate", {"url": file.as_uri()})
         if navigated.get("errorText"):
@@ -219,7 +257,8 @@ class Chromium:
     def _receive(self) -> dict[str, Any]:
         while NUL not in self._buffer:
             if not select.select([self._from_browser], [], [], SILENCE)[0]:
-                self.close()
+                if not self._opening():
+                    self.close()
                 raise ReportError("report.chromium_failed", path=self.executable,
                                   detail=f"no answer in {SILENCE} s")
             chunk = os.read(self._from_browser, 1 << 20)
@@ -232,7 +271,8 @@ class Chromium:
 
     def _failed(self) -> None:
         """Chromium ended (it could not start, or crashed): one line, its last words."""
-        self.close()
+        if not self._opening():
+            self.close()
         raise ReportError("report.chromium_failed", path=self.executable, detail=self._last_words or "exited")
 
     def _close_pipes(self) -> None:
@@ -245,10 +285,13 @@ class Chromium:
         """Chromium ends at once, with every process it started (its profile is thrown away, so there is
         nothing to shut down gracefully: that took half a second), and the profile is removed."""
         pid, self._pid = self._pid, None
-        self._close_pipes()
         if pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)  # its own session (setsid): only its processes
+        if self._opener is not None:
+            self._opener.join()  # a tab still opening reads the end of the pipe and stops
+        self._close_pipes()
+        if pid is not None:
             os.waitpid(pid, 0)
             self._log.seek(0)
             lines = [line for line in self._log.read().decode(errors="replace").splitlines() if line.strip()]
@@ -292,6 +335,9 @@ class PlaywrightChromium:
         except Exception as exc:  # noqa: BLE001 - reported as one line
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ReportError("report.chromium_failed", path=self.executable, detail=first) from None
+
+    def prepare(self) -> None:
+        """Nothing to do ahead: ``pdf`` opens its page on the driver's own thread."""
 
     def pdf(self, html: str) -> bytes:
         import asyncio
