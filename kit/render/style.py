@@ -1,9 +1,9 @@
 """One look for every static figure: palette, fonts, sizes, and the text helpers.
 
-Everything is drawn on a figure in inches (one Axes covering the figure, 1 unit = 1 inch,
-y upwards), so sizes read like print sizes: the canvases are A4 landscape and stay
-readable when the report puts them on an A4 page. Every Text goes through ``text()``,
-which turns mathtext off, because user notes contain ``$``, ``_`` and ``\\`` literally.
+Everything is drawn in inches, y upwards (on a Sheet, sheet.py, or one Axes covering a Figure), so
+sizes read like print sizes: the canvases are A4 landscape and stay readable when the report puts
+them on an A4 page. Every matplotlib Text goes through ``text()``, which turns mathtext off, because
+user notes contain ``$``, ``_`` and ``\\`` literally. Only what makes Figures imports matplotlib.
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from .hyphenation import hyphenator
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
     from matplotlib.text import Text
 
     from ..canvas import Canvas
@@ -134,12 +133,6 @@ def text(ax: Axes, x: float, y: float, s: str, size: float, *, color: str = INK,
                      family=list(families()), parse_math=False, linespacing=1.2, **kw)
     artist.set_gid(role or None)
     return artist
-
-
-def font(size: float, weight: str = "normal", style: FontStyle = "normal") -> FontProperties:
-    from matplotlib.font_manager import FontProperties
-
-    return FontProperties(family=list(families()), size=size, weight=weight, style=style)
 
 
 def label(key: str, language: str, **values: Any) -> str:
