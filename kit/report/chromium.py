@@ -65,6 +65,10 @@ class BrowserNotFound(ReportError):
     """No Chromium where the kit looks; the message is one line with the fix."""
 
 
+class _Ended(ReportError):
+    """Chromium's pipe ended while prepare()'s thread read it (``pdf`` says why, in the caller's thread)."""
+
+
 def _scratch() -> str | None:
     """Where Chromium's throwaway profile (about 130 files) and the page go: memory (/dev/shm) where there
     is one, so writing and removing them costs nothing (from the disk, removing took a quarter second)."""
@@ -190,10 +194,10 @@ class Chromium:
             if self._opener is not None:
                 self._opener.join()
             tab, self._tab, self._opener = self._tab, None, None
+            if isinstance(tab, _Ended):
+                self._failed()  # ended here, so that its last words are read
             if isinstance(tab, Exception):
-                self.close()  # now Chromium's last words can be read
-                if self._last_words:
-                    raise ReportError("report.chromium_failed", path=self.executable, detail=self._last_words)
+                self.close()
                 raise tab
             target, session = tab or self._open_tab()
             try:
@@ -278,9 +282,11 @@ class Chromium:
         return reply
 
     def _failed(self) -> None:
-        """Chromium ended (it could not start, or crashed): one line, its last words."""
-        if not self._opening():
-            self.close()
+        """Chromium ended (it could not start, or crashed): one line, its last words (said by the caller's
+        thread: prepare()'s leaves ending Chromium and reading them to it)."""
+        if self._opening():
+            raise _Ended("report.chromium_failed", path=self.executable, detail="exited")
+        self.close()
         raise ReportError("report.chromium_failed", path=self.executable, detail=self._last_words or "exited")
 
     def _close_pipes(self) -> None:
