@@ -72,22 +72,6 @@ def plot_curves(sheet: Sheet, curves: dict[str, list[Point]], *, compact: bool =
                 line([x, x], [p.team, mean], color=style.ALERT, lw=0.9, dash=(1, 1.5), z=3)
 
 
-def key_handles(language: str) -> list[tuple[object, str]]:
-    """Legend entries that explain the marks (not the personas): line, band, estimate, flag."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    def t(key: str) -> str:
-        return i18n.t(f"journey.{key}", language)
-
-    return [(Line2D([], [], color=style.MUTED, linewidth=2.2, marker="o", markersize=5), t("key_evidence")),
-            (Patch(facecolor=style.MUTED, alpha=0.25, linewidth=0), t("key_band")),
-            (Line2D([], [], color=style.MUTED, linewidth=1.3, linestyle=(0, TEAM_DASH), marker="o", markersize=4,
-                    markerfacecolor=style.PAPER), t("key_team")),
-            (Line2D([], [], linestyle="none", marker="o", markersize=10, markerfacecolor="none",
-                    markeredgecolor=style.ALERT, markeredgewidth=1.3), t("key_flag"))]
-
-
 def persona_label(name: str, points: list[Point], language: str) -> str:
     """The persona's legend entry, saying so when no interview scored any stage for it."""
     if any(p.n for p in points):
