@@ -70,6 +70,7 @@ def _write(nb: NotebookNode, chapters: build.Run, browser: Browser | None, stack
     """The chapters drawn (with the helper), the page rendered and written, printed by ``browser``."""
     from tqdm import tqdm
 
+    from . import build
     from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter
     from .sections import REVIEW_SECTIONS, SECTIONS
 
@@ -82,9 +83,11 @@ def _write(nb: NotebookNode, chapters: build.Run, browser: Browser | None, stack
         bar.set_postfix_str(name or "done", refresh=False)
         bar.update()
 
+    exporter = WorkshopHTMLExporter()
+    exporter.from_notebook_node(build.blank(nb))  # its templates compile while the helper builds the chapters
     chapters.wait(step)
     bar.set_postfix_str("HTML", refresh=False)
-    text, _ = WorkshopHTMLExporter().from_notebook_node(nb)
+    text, _ = exporter.from_notebook_node(nb)
     bar.update()
     if html is not None:
         written["html"] = Path(html)

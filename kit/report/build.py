@@ -64,6 +64,12 @@ def for_workshop(ws: Any, *, include_names: bool = False, redact: Iterable[str] 
                     language=ws.language, review=review, since=since)
 
 
+def blank(nb: NotebookNode) -> NotebookNode:
+    """``nb`` without its cells: what the page looks like around the chapters (its title, language, footer)."""
+    empty: NotebookNode = new_notebook(metadata=nb.metadata)
+    return empty
+
+
 def is_report(nb: NotebookNode) -> bool:
     return METADATA_KEY in nb.get("metadata", {})
 
