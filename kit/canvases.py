@@ -50,7 +50,8 @@ def _load_cached(path: Path, mtime: float) -> dict[str, Any]:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: a tenth of the time
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CanvasDeclarationError("canvases.not_yaml", where=_name(path), detail=str(exc).splitlines()[0]) from None
     return check(data, _name(path), path.stem)

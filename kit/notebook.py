@@ -493,7 +493,7 @@ def export_guide(ws: Workshop, minutes: int = 30) -> Html:
 def export_report(ws: Workshop, pdf: bool = True) -> Html:
     """The client report (kit.report) as HTML and, unless ``pdf=False``, PDF.
 
-    Written by ``kit export`` in a process of its own: there a forked helper draws half the figures
+    Written by ``kit export`` in a process of its own: there a forked helper builds the chapters
     (a kernel runs threads, so it must not fork) and nbconvert's imports stay out of the kernel;
     what went wrong is the command's one line."""
     import subprocess

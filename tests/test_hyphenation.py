@@ -12,7 +12,7 @@ from matplotlib.text import Text
 import kit
 from kit import render
 from kit.render.hyphenation import hyphenator, page_language, soft_hyphens
-from kit.render.style import Measure, new_figure
+from kit.render.style import Measure
 
 COMPOUND = "Ratenvereinbarungsbestätigungsschreiben"
 
@@ -25,8 +25,7 @@ def breaks(word: str) -> set[int]:
 
 
 def test_wrap_breaks_a_compound_at_syllables_with_a_hyphen() -> None:
-    fig, _ = new_figure()
-    measure = Measure(fig, "de")
+    measure = Measure("de")
     lines, cut = measure.wrap(COMPOUND, 0.9, 9, 8)
     assert not cut and len(lines) >= 2
     assert "".join(line.removesuffix("-") for line in lines) == COMPOUND
@@ -40,8 +39,7 @@ def test_wrap_breaks_a_compound_at_syllables_with_a_hyphen() -> None:
 
 
 def test_wrap_without_a_dictionary_still_breaks_by_width() -> None:
-    fig, _ = new_figure()
-    lines, _ = Measure(fig, None).wrap("x" * 60, 0.5, 9, 20)
+    lines, _ = Measure(None).wrap("x" * 60, 0.5, 9, 20)
     assert len(lines) > 1 and "".join(lines) == "x" * 60 and not any(line.endswith("-") for line in lines)
 
 

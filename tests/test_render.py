@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,7 @@ CANVASES = ["value_proposition", "touchpoint_map", "empathy_map", "observation_b
             "idea_board"]
 CHARTS = ["emotion_curve", "gap_heatmap", "observations_chart", "evidence_chart"]
 NOTE_ROLES = {"note", "detail", "footer", "badge", "overflow"}
+SVG = "{http://www.w3.org/2000/svg}"
 BAD = ["<script>alert(1)</script>", "& % $ # _ { } ~ ^ \\", "$x^2$ and $\\alpha$", "Grüße aus Köln, Straße ß",
        "שלום עולם", "مرحبا بالعالم", "Emoji 😀🎉👍", "<img src=x onerror=alert(1)>", "\\textbf{x} %comment"]
 
@@ -120,7 +124,7 @@ def test_value_proposition_shows_fit_coverage_and_evidence(sample) -> None:
     # the unaddressed notes have the red outline
     from matplotlib.patches import FancyBboxPatch
 
-    red = [p for p in fig.findobj(FancyBboxPatch) if p.get_linewidth() >= 2.0]
+    red = [p for p in fig.findobj(Patch) if p.get_linewidth() >= 2.0]
     assert len(red) >= len(unaddressed)
     # whose framework it is, bottom right, clear of the legend
     (owner,) = [a for a in texts(fig) if a.get_gid() == "attribution"]
@@ -244,7 +248,7 @@ def test_unknown_layout_is_refused(ws) -> None:
 
 def test_where_colours_mean_something_the_figure_has_their_legend_and_a_plain_note_is_paper(ws, out: Path) -> None:
     from matplotlib.colors import to_rgba
-    from matplotlib.patches import FancyBboxPatch
+    from matplotlib.patches import Patch
 
     from kit.render.style import PAPER
 
@@ -255,8 +259,62 @@ def test_where_colours_mean_something_the_figure_has_their_legend_and_a_plain_no
     save(fig, out / "idea_feedback_legend.png")
     legend = [a.get_text() for a in texts(fig) if a.get_gid() == "legend"]
     assert legend == ["Phone", "In person", "Email or letter", "Online or review", "Survey"]
-    faces = {p.get_facecolor() for p in fig.findobj(FancyBboxPatch)}
+    faces = {p.get_facecolor() for p in fig.findobj(Patch)}
     swatches = [to_rgba(c) for c in canvas.declaration["colors"]]
     assert all(s in faces for s in swatches) and to_rgba(PAPER) in faces  # the plain note: no channel's colour
-    fill = [p.get_facecolor() for p in fig.findobj(FancyBboxPatch) if p.get_facecolor() in swatches]
+    fill = [p.get_facecolor() for p in fig.findobj(Patch) if p.get_facecolor() in swatches]
     assert len(fill) == len(swatches) + 1  # the swatches and the phone note; the plain note took no channel's
+
+
+# ---------------------------------------------------------------------------------- the report's SVG
+def svg_texts(svg: str) -> list[ET.Element]:
+    return [e for e in ET.fromstring(svg).iter(f"{SVG}text")]  # noqa: S314 - the kit's own drawing
+
+
+def inside(text: ET.Element, rects: list[ET.Element]) -> bool:
+    """The text line's box (its anchor, exact length, ascent and descent) lies within one of ``rects``."""
+    x, y, size = float(text.get("x", 0)), float(text.get("y", 0)), float(text.get("font-size", 0))
+    length = float(text.get("textLength", 0))
+    left = {"start": x, "middle": x - length / 2, "end": x - length}[text.get("text-anchor", "start")]
+    top, bottom = y - 0.76 * size, y + 0.24 * size
+    return any(float(r.get("x", 0)) - 0.01 <= left and left + length <= float(r.get("x", 0)) + float(r.get("width", 0))
+               + 0.01 and float(r.get("y", 0)) - 0.01 <= top and bottom <= float(r.get("y", 0))
+               + float(r.get("height", 0)) + 0.01 for r in rects)
+
+
+def test_report_svg_notes_stay_inside_their_notes_and_text_is_literal(ws, sample) -> None:
+    """canvas_svg (the report's drawing, no matplotlib): every line of a note lies inside a note, at its
+    measured length; hostile text is escaped text, never markup; the VPC names its owner."""
+    vpc = ws.canvas("value_proposition")
+    for n in range(150):
+        vpc.add("pains", f"Pain number {n}: waiting on hold for a long time while the music repeats", rank=n % 5 + 1)
+    for text in [*BAD, "Lange " + "x" * 100_000, "BEL\x07here"]:
+        vpc.add("products", text, color="<script>")
+    for canvas in (vpc, *(sample.canvas(c) for c in CANVASES)):
+        svg, overflow = render.canvas_svg(canvas)
+        assert overflow == render.canvas_figure(canvas).kit_overflow  # the same layout as the PNG's
+        texts = svg_texts(svg)
+        notes = [r for r in ET.fromstring(svg).iter(f"{SVG}rect") if r.get("rx")]  # noqa: S314 - as above
+        for text in texts:
+            if text.get("data-role") in NOTE_ROLES - {"overflow"}:
+                assert inside(text, notes), (canvas.id, text.text)
+            assert float(text.get("font-size", 0)) >= MIN_FONT or text.get("data-role") not in NOTE_ROLES
+    svg, _ = render.canvas_svg(vpc)
+    assert "<script" not in svg and "\x07" not in svg and "BEL\ufffdhere" in svg
+    shown = " ".join(t.text or "" for t in svg_texts(svg))
+    for text in BAD:  # unchanged apart from where a line wraps
+        assert squash(text)[:12] in squash(shown), text
+    (owner,) = [t for t in svg_texts(svg) if t.get("data-role") == "attribution"]
+    assert owner.text == vpc.attribution
+    assert "matplotlib" not in subprocess.run(
+        [sys.executable, "-c", "import sys, kit\nfrom kit import render\nws = kit.open(sys.argv[1])\n"
+         "render.canvas_svg(ws.canvas('touchpoint_map'))\nrender.chart_svg('emotion_curve', ws)\n"
+         "print(*sys.modules)", str(sample.location)], capture_output=True, text=True, check=True).stdout.split()
+
+
+def test_report_charts_as_svg_match_the_figures(sample) -> None:
+    """chart_svg draws the same chart as the Figure the notebooks show: the same lines of text."""
+    for name in CHARTS:
+        svg = render.chart_svg(name, sample)
+        figure = sorted(line for a in texts(getattr(render, name)(sample)) for line in a.get_text().split("\n"))
+        assert sorted(t.text or "" for t in svg_texts(svg)) == figure, name

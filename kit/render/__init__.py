@@ -1,10 +1,12 @@
 """Static figures of every canvas and the charts the notebooks and the report need.
 
-``canvas_figure(canvas)`` draws any declared canvas (value proposition, touchpoint map, any
-grid board) on an A4-landscape matplotlib Figure; ``emotion_curve``, ``gap_heatmap``,
-``observations_chart`` and ``evidence_chart`` draw from a workshop. Figures use the Agg
-canvas directly (no pyplot state), never parse user text as mathtext, and stay readable
-with hundreds of notes. Notes that did not fit are in ``fig.kit_overflow`` ({area: records}).
+``canvas_svg(canvas)`` draws any declared canvas (value proposition, touchpoint map, any
+grid board) as A4-landscape SVG without matplotlib (the report), ``canvas_figure(canvas)`` the same
+on a matplotlib Figure (PNGs); ``emotion_curve``, ``gap_heatmap``, ``observations_chart``,
+``evidence_chart`` and ``kpi_trend`` draw from a workshop (a KPI) as Figures, ``chart_svg(name, ...)`` each
+as SVG without matplotlib. Figures use the Agg canvas directly (no pyplot state), never parse user text as
+mathtext, and stay readable with hundreds of notes. Notes that did not fit are in ``fig.kit_overflow``
+({area: records}).
 """
 from __future__ import annotations
 
@@ -12,19 +14,21 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .charts import emotion_curve, evidence_chart, gap_heatmap, kpi_trend, observations_chart
-    from .figure import canvas_figure
+    from .charts import chart_svg, emotion_curve, evidence_chart, gap_heatmap, kpi_trend, observations_chart
+    from .figure import canvas_figure, canvas_svg
     from .output import canvas_html, to_png, to_svg
 
-#: Where each name lives: imported when first used, so that ``kit.render.hyphenation`` does not import
-#: matplotlib (``kit export --review`` needs no figure in its main process).
+#: Where each name lives: imported when first used (only what makes Figures and PNGs imports matplotlib, which
+#: ``kit export`` does without).
 _HOME = {"emotion_curve": "charts", "evidence_chart": "charts", "gap_heatmap": "charts", "kpi_trend": "charts",
-         "observations_chart": "charts", "canvas_figure": "figure", "canvas_html": "output", "to_png": "output",
-         "to_svg": "output"}
+         "observations_chart": "charts", "chart_svg": "charts", "canvas_figure": "figure", "canvas_svg": "figure",
+         "canvas_html": "output", "to_png": "output", "to_svg": "output"}
 
 __all__ = [
            "canvas_figure",
            "canvas_html",
+           "canvas_svg",
+           "chart_svg",
            "emotion_curve",
            "evidence_chart",
            "gap_heatmap",

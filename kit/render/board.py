@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch
-
 from ..canvases import text_in
 from . import style
 from .notes import Note, Region, empty_hint, place
-from .style import AREA_FONT, QUESTION_FONT, label, line_height, text
+from .style import AREA_FONT, QUESTION_FONT, label, line_height
 
 if TYPE_CHECKING:
     from ..canvas import Canvas
+    from .sheet import Sheet
 
 
-def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
-    fig, ax, measure = style.canvas_sheet(canvas)
+def draw(canvas: Canvas, sheet: Sheet, *, max_notes_per_area: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The board on ``sheet``; returns the notes that did not fit, by area."""
+    measure = style.canvas_sheet(canvas, sheet)
     lang = canvas.language
-    W, H = style.A4_LANDSCAPE
+    W, H = sheet.width, sheet.height
     intro = text_in(canvas.declaration.get("intro"), lang)
     top = H - 1.05
     if intro:
         lines, _ = measure.wrap(intro, W - 0.8, 8.5, 2, style="italic")
-        text(ax, 0.4, top + 0.12, "\n".join(lines), 8.5, color=style.MUTED, style="italic", role="intro")
+        sheet.text(0.4, top + 0.12, "\n".join(lines), 8.5, color=style.MUTED, style="italic", role="intro")
         top -= len(lines) * line_height(8.5) + 0.05
 
     areas = canvas.areas
@@ -40,21 +39,20 @@ def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
         r, c, rs, cs = area["cell"]
         ax0, ay1 = x0 + c * cw, top - r * ch
         aw, ah = cs * cw - gap, rs * ch - gap
-        ax.add_patch(FancyBboxPatch((ax0, ay1 - ah), aw, ah, boxstyle="round,pad=0,rounding_size=0.08",
-                                    facecolor=style.PANEL, edgecolor=style.LINE, linewidth=0.8, zorder=1))
+        sheet.rect(ax0, ay1 - ah, aw, ah, radius=0.08, fill=style.PANEL, edge=style.LINE, lw=0.8, z=1)
         title, size = style.fit_size(measure, area["title"], aw - 0.24, AREA_FONT, 8.0, "bold")
         mine = [i for i in items if i[canvas.area_field] == area["id"]]
         count = f"  {len(mine)}" if mine else ""
-        text(ax, ax0 + 0.12, ay1 - 0.1, title, size, weight="bold", role="area")
+        sheet.text(ax0 + 0.12, ay1 - 0.1, title, size, weight="bold", role="area")
         if count:
-            text(ax, ax0 + aw - 0.12, ay1 - 0.1, count.strip(), size, color=style.FAINT, weight="bold", ha="right",
+            sheet.text(ax0 + aw - 0.12, ay1 - 0.1, count.strip(), size, color=style.FAINT, weight="bold", ha="right",
                  role="count")
         qy = ay1 - 0.1 - line_height(size) - 0.02
         q_lines = 0
         if area.get("question") and ah > 1.0:
             lines, _ = measure.wrap(area["question"], aw - 0.24, QUESTION_FONT, 2, style="italic")
             q_lines = len(lines)
-            text(ax, ax0 + 0.12, qy, "\n".join(lines), QUESTION_FONT, color=style.MUTED, style="italic",
+            sheet.text(ax0 + 0.12, qy, "\n".join(lines), QUESTION_FONT, color=style.MUTED, style="italic",
                  role="question")
         region = Region.rect(ax0 + 0.1, ay1 - ah + 0.1, ax0 + aw - 0.1,
                              qy - q_lines * line_height(QUESTION_FONT) - 0.08)
@@ -62,22 +60,20 @@ def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
         color = style.PAPER if canvas.color_labels else style.NOTE_COLORS.get(area["id"], palette[n % len(palette)])
         notes = [_note(canvas, item, color, lang) for item in mine]
         if not notes:
-            empty_hint(ax, measure, region, lang)
+            empty_hint(sheet, measure, region, lang)
             continue
-        placed = place(ax, measure, region, notes, lang, max_notes_per_area)
+        placed = place(sheet, measure, region, notes, lang, max_notes_per_area)
         if placed.hidden:
             overflow[area["id"]] = [p.source for p in placed.hidden]
     x = 0.3  # the legend of what each colour means, bottom left
     for swatch, meaning in canvas.color_labels.items():
-        ax.add_patch(FancyBboxPatch((x, 0.2), 0.12, 0.12, boxstyle="square,pad=0", facecolor=swatch,
-                                    edgecolor=style.LINE, linewidth=0.6, zorder=1))
-        text(ax, x + 0.17, 0.2, meaning, style.SMALL_FONT + 0.5, color=style.MUTED, va="bottom", role="legend")
+        sheet.rect(x, 0.2, 0.12, 0.12, fill=swatch, edge=style.LINE, lw=0.6, z=1)
+        sheet.text(x + 0.17, 0.2, meaning, style.SMALL_FONT + 0.5, color=style.MUTED, va="bottom", role="legend")
         x += 0.4 + measure.width(meaning, style.SMALL_FONT + 0.5)
     if hidden:
-        text(ax, W - 0.3, 0.2, label("hidden", lang, n=hidden), style.SMALL_FONT + 0.5, color=style.MUTED,
+        sheet.text(W - 0.3, 0.2, label("hidden", lang, n=hidden), style.SMALL_FONT + 0.5, color=style.MUTED,
              ha="right", va="bottom", role="legend")
-    fig.kit_overflow = overflow  # type: ignore[attr-defined]
-    return fig
+    return overflow
 
 
 def _note(canvas: Canvas, item: dict[str, Any], color: str, lang: str) -> Note:

@@ -8,16 +8,17 @@ kit/journey.py for the rule). A stage without scored interview snippets gets no 
 """
 from __future__ import annotations
 
-from matplotlib.axes import Axes
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .. import i18n
 from ..journey import Point
 from . import style
-from .style import text
 
-TEAM_DASH = (0, (3, 2))
+if TYPE_CHECKING:
+    from .sheet import Sheet
+
+TEAM_DASH = (3.0, 2.0)
 
 
 def drawn(curves: dict[str, list[Point]]) -> dict[str, list[Point]]:
@@ -26,47 +27,49 @@ def drawn(curves: dict[str, list[Point]]) -> dict[str, list[Point]]:
             if any(p.team is not None or p.mean is not None for p in points)}
 
 
-def plot_curves(plot: Axes, curves: dict[str, list[Point]], *, compact: bool = False) -> None:
-    """Draw every persona's evidence curve, band, n and estimate on ``plot`` (x: stage index)."""
+def _same(x: float, y: float) -> tuple[float, float]:
+    return x, y
+
+
+def plot_curves(sheet: Sheet, curves: dict[str, list[Point]], *, compact: bool = False,
+                at: Callable[[float, float], tuple[float, float]] = _same) -> None:
+    """Draw every persona's evidence curve, band, n and estimate on ``sheet``; ``at`` maps (stage index,
+    score) to the sheet's coordinates (unchanged where the sheet is a chart's data Axes)."""
     count = len(curves)
     size = style.MIN_FONT if compact else 7.0
+
+    def line(xs: list[float], ys: list[float], **kw: object) -> None:
+        points = [at(x, y) for x, y in zip(xs, ys, strict=True)]
+        sheet.line([p[0] for p in points], [p[1] for p in points], **kw)  # type: ignore[arg-type]
+
+    def dot(x: float, y: float, **kw: object) -> None:
+        sheet.dot(*at(x, y), **kw)  # type: ignore[arg-type]
+
     for i, (_, points) in enumerate(curves.items()):
         color = style.SERIES[i % len(style.SERIES)]
         dodge = (i - (count - 1) / 2) * (0.07 if compact else 0.09)  # personas side by side, not on top
         team = [(j + dodge, p.team) for j, p in enumerate(points) if p.team is not None]
         if team:
-            plot.plot(*zip(*team, strict=True), color=color, linewidth=1.0 if compact else 1.3, linestyle=TEAM_DASH,
-                      marker="o", markersize=2.5 if compact else 4, markerfacecolor=style.PAPER, zorder=3)
+            line([x for x, _ in team], [y for _, y in team], color=color, lw=1.0 if compact else 1.3,
+                 dash=TEAM_DASH, z=3)
+            for x, y in team:
+                dot(x, y, size=2.5 if compact else 4, fill=style.PAPER, edge=color, lw=1.0, z=3)
         seen = [(j + dodge, p.mean, p) for j, p in enumerate(points) if p.mean is not None]
         if not seen:
             continue
         xs = [x for x, _, _ in seen]
         bands = [p.band or (mean, mean) for _, mean, p in seen]
-        plot.fill_between(xs, [b[0] for b in bands], [b[1] for b in bands], color=color, alpha=0.16, linewidth=0,
-                          zorder=2)
-        plot.plot(xs, [mean for _, mean, _ in seen], color=color, linewidth=1.8 if compact else 2.2, marker="o",
-                  markersize=3.5 if compact else 5.5, solid_capstyle="round", zorder=4)
+        lows, highs = [at(x, b[0]) for x, b in zip(xs, bands, strict=True)], [at(x, b[1]) for x, b in
+                                                                               zip(xs, bands, strict=True)]
+        sheet.band([p[0] for p in lows], [p[1] for p in lows], [p[1] for p in highs], color=color, alpha=0.16, z=2)
+        line(xs, [mean for _, mean, _ in seen], color=color, lw=1.8 if compact else 2.2, z=4)
         for x, mean, p in seen:
-            text(plot, x + 0.06, mean + 0.1, f"n={p.n}", size, color=color, weight="bold", ha="left",
-                 va="bottom", role="value", transform=plot.transData, zorder=6)
+            dot(x, mean, size=3.5 if compact else 5.5, fill=color, z=4)
+            sheet.text(*at(x + 0.06, mean + 0.1), f"n={p.n}", size, color=color, weight="bold", ha="left",
+                       va="bottom", role="value", z=6)
             if p.flag and p.team is not None:
-                plot.plot([x], [mean], marker="o", markersize=8 if compact else 12, markerfacecolor="none",
-                          markeredgecolor=style.ALERT, markeredgewidth=1.3, zorder=5, gid="flag")
-                plot.plot([x, x], [p.team, mean], color=style.ALERT, linewidth=0.9, linestyle=(0, (1, 1.5)),
-                          zorder=3)
-
-
-def key_handles(language: str) -> list[tuple[object, str]]:
-    """Legend entries that explain the marks (not the personas): line, band, estimate, flag."""
-    def t(key: str) -> str:
-        return i18n.t(f"journey.{key}", language)
-
-    return [(Line2D([], [], color=style.MUTED, linewidth=2.2, marker="o", markersize=5), t("key_evidence")),
-            (Patch(facecolor=style.MUTED, alpha=0.25, linewidth=0), t("key_band")),
-            (Line2D([], [], color=style.MUTED, linewidth=1.3, linestyle=TEAM_DASH, marker="o", markersize=4,
-                    markerfacecolor=style.PAPER), t("key_team")),
-            (Line2D([], [], linestyle="none", marker="o", markersize=10, markerfacecolor="none",
-                    markeredgecolor=style.ALERT, markeredgewidth=1.3), t("key_flag"))]
+                dot(x, mean, size=8 if compact else 12, fill="none", edge=style.ALERT, lw=1.3, z=5, role="flag")
+                line([x, x], [p.team, mean], color=style.ALERT, lw=0.9, dash=(1, 1.5), z=3)
 
 
 def persona_label(name: str, points: list[Point], language: str) -> str:

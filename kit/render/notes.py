@@ -12,11 +12,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from matplotlib.axes import Axes
-from matplotlib.patches import FancyBboxPatch
-
 from . import style
-from .style import MIN_FONT, Measure, line_height, text
+from .sheet import Sheet
+from .style import MIN_FONT, Measure, line_height
 
 
 # ---------------------------------------------------------------------------------- regions
@@ -144,7 +142,7 @@ class Placed:
     hidden: list[Note]  # did not fit: counted in the "+ N more" chip
 
 
-def place(ax: Axes, measure: Measure, region: Region, notes: list[Note], language: str,
+def place(sheet: Sheet, measure: Measure, region: Region, notes: list[Note], language: str,
           max_notes: int | None = None, specs: list[Spec] = SPECS) -> Placed:
     """Draw ``notes`` into ``region``; returns which were shown and which overflowed."""
     if not notes:
@@ -157,7 +155,7 @@ def place(ax: Axes, measure: Measure, region: Region, notes: list[Note], languag
         if chosen:
             spec, h, positions = chosen
             for note, (x, y, w) in zip(wanted, positions, strict=False):
-                _draw(ax, measure, note, spec, x, y, w, h, details)
+                _draw(sheet, measure, note, spec, x, y, w, h, details)
             return Placed(wanted, [])
     # overflow: keep a line at the bottom for "+ N more", fill the rest
     chip_h = line_height(MIN_FONT + 1) + 0.04
@@ -176,11 +174,11 @@ def place(ax: Axes, measure: Measure, region: Region, notes: list[Note], languag
         _, spec, h, positions = best  # type: ignore[misc]
         shown = wanted[:len(positions)]
     for note, (x, y, w) in zip(shown, positions, strict=False):
-        _draw(ax, measure, note, spec, x, y, w, h, details)
+        _draw(sheet, measure, note, spec, x, y, w, h, details)
     hidden = notes[len(shown):]
     span = region.span(region.bottom, region.bottom + chip_h) or region.interval(region.bottom + chip_h)
     if span and hidden:
-        _overflow_chip(ax, measure, span, region.bottom + 0.02, len(hidden), language)
+        _overflow_chip(sheet, measure, span, region.bottom + 0.02, len(hidden), language)
     return Placed(shown, hidden)
 
 
@@ -206,38 +204,37 @@ def _choose(measure: Measure, region: Region, notes: list[Note], specs: list[Spe
     return best[1:] if best else None
 
 
-def _overflow_chip(ax: Axes, measure: Measure, span: tuple[float, float], bottom: float, n: int,
+def _overflow_chip(sheet: Sheet, measure: Measure, span: tuple[float, float], bottom: float, n: int,
                    language: str) -> None:
     size = MIN_FONT + 1
     chip = measure.fit_line(style.label("more", language, n=n), span[1] - span[0] - 0.04, size, "bold")
-    text(ax, span[0] + 0.02, bottom, chip, size, weight="bold", color=style.MUTED, va="bottom", role="overflow")
+    sheet.text(span[0] + 0.02, bottom, chip, size, weight="bold", color=style.MUTED, va="bottom", role="overflow")
 
 
-def _draw(ax: Axes, measure: Measure, note: Note, spec: Spec, x: float, y: float, w: float, h: float,
+def _draw(sheet: Sheet, measure: Measure, note: Note, spec: Spec, x: float, y: float, w: float, h: float,
           details: int, role: str = "note") -> None:
-    ax.add_patch(FancyBboxPatch((x, y - h), w, h, boxstyle="round,pad=0,rounding_size=0.04",
-                                facecolor=note.color, edgecolor=note.edge, linewidth=note.edge_width,
-                                linestyle=(0, (3, 2)) if note.dashed else "solid", zorder=2))
+    sheet.rect(x, y - h, w, h, radius=0.04, fill=note.color, edge=note.edge, lw=note.edge_width,
+               dash=(3, 2) if note.dashed else None, z=2)
     inner = w - 2 * PAD
     weight = "bold" if note.bold else "normal"
     lines, _ = measure.wrap(note.text, inner, spec.size, spec.lines, weight)
     cy = y - PAD
     if lines:
-        text(ax, x + PAD, cy, "\n".join(lines), spec.size, weight=weight, role=role, zorder=3)
+        sheet.text(x + PAD, cy, "\n".join(lines), spec.size, weight=weight, role=role, z=3)
     cy -= spec.lines * line_height(spec.size)
     sm = small(spec)
     for detail in note.details[:details]:
         if detail:
-            text(ax, x + PAD, cy, measure.fit_line(detail, inner, sm), sm, color=style.MUTED,
-                 role="detail", zorder=3)
+            sheet.text(x + PAD, cy, measure.fit_line(detail, inner, sm), sm, color=style.MUTED,
+                 role="detail", z=3)
         cy -= line_height(sm)
     if note.footer or note.badge:
         fy = y - h + PAD
         badge_w = measure.width(note.badge, sm, "bold") if note.badge else 0.0
         if note.badge:
             badge = measure.fit_line(note.badge, inner, sm, "bold")
-            text(ax, x + w - PAD, fy, badge, sm, color=note.badge_color, weight="bold", ha="right",
-                 va="bottom", role="badge", zorder=3)
+            sheet.text(x + w - PAD, fy, badge, sm, color=note.badge_color, weight="bold", ha="right",
+                 va="bottom", role="badge", z=3)
             badge_w = measure.width(badge, sm, "bold")
         if note.footer:
             room = inner - badge_w - (0.06 if note.badge else 0)
@@ -245,11 +242,11 @@ def _draw(ax: Axes, measure: Measure, note: Note, spec: Spec, x: float, y: float
             if note.footer_short and measure.width(footer, sm) > room:
                 footer = note.footer_short
             if room > 0.15:
-                text(ax, x + PAD, fy, measure.fit_line(footer, room, sm), sm, color=style.MUTED,
-                     va="bottom", role="footer", zorder=3)
+                sheet.text(x + PAD, fy, measure.fit_line(footer, room, sm), sm, color=style.MUTED,
+                     va="bottom", role="footer", z=3)
 
 
-def empty_hint(ax: Axes, measure: Measure, region: Region, language: str, question: str = "") -> None:
+def empty_hint(sheet: Sheet, measure: Measure, region: Region, language: str, question: str = "") -> None:
     """A friendly hint (and the area's guiding question) where an area has no notes yet."""
     mid = (region.top + region.bottom) / 2
     span = region.span(mid - 0.3, mid + 0.3) or region.interval(mid)
@@ -257,9 +254,8 @@ def empty_hint(ax: Axes, measure: Measure, region: Region, language: str, questi
         return
     width = span[1] - span[0] - 0.1
     cx = (span[0] + span[1]) / 2
-    text(ax, cx, mid + 0.18, measure.fit_line(style.label("no_notes", language), width, 8, style="italic"), 8,
+    sheet.text(cx, mid + 0.18, measure.fit_line(style.label("no_notes", language), width, 8, style="italic"), 8,
          color=style.FAINT, style="italic", ha="center", role="hint")
     if question and width > 0.4:
         lines, _ = measure.wrap(question, width, MIN_FONT + 0.5, 3)
-        text(ax, cx, mid, "\n".join(lines), MIN_FONT + 0.5, color=style.FAINT, ha="center", role="hint",
-             multialignment="center")
+        sheet.text(cx, mid, "\n".join(lines), MIN_FONT + 0.5, color=style.FAINT, ha="center", role="hint")

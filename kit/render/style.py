@@ -1,9 +1,9 @@
 """One look for every static figure: palette, fonts, sizes, and the text helpers.
 
-Everything is drawn on a figure in inches (one Axes covering the figure, 1 unit = 1 inch,
-y upwards), so sizes read like print sizes: the canvases are A4 landscape and stay
-readable when the report puts them on an A4 page. Every Text goes through ``text()``,
-which turns mathtext off, because user notes contain ``$``, ``_`` and ``\\`` literally.
+Everything is drawn in inches, y upwards (on a Sheet, sheet.py, or one Axes covering a Figure), so
+sizes read like print sizes: the canvases are A4 landscape and stay readable when the report puts
+them on an A4 page. Every matplotlib Text goes through ``text()``, which turns mathtext off, because
+user notes contain ``$``, ``_`` and ``\\`` literally. Only what makes Figures imports matplotlib.
 """
 from __future__ import annotations
 
@@ -16,19 +16,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from matplotlib import colors as mcolors
-from matplotlib import font_manager
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.text import Text
-
 from ..i18n import t
+from . import fonts
 from .hyphenation import hyphenator
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
     from ..canvas import Canvas
+    from .sheet import Sheet
 
 #: What matplotlib accepts as a font style.
 FontStyle = Literal["normal", "italic", "oblique"]
@@ -86,6 +84,8 @@ class _NoBoldSymbola(logging.Filter):
 @functools.lru_cache(maxsize=1)
 def families() -> tuple[str, ...]:
     """Font family fallback list; Symbola joins when Debian's fonts-symbola is installed."""
+    from matplotlib import font_manager
+
     logging.getLogger("matplotlib.font_manager").addFilter(_NoBoldSymbola())
     names = {f.name for f in font_manager.fontManager.ttflist}
     if "Symbola" not in names:
@@ -113,6 +113,9 @@ def quiet_glyphs() -> Iterator[None]:
 # ---------------------------------------------------------------------------------- figure
 def new_figure(size: tuple[float, float] = A4_LANDSCAPE) -> tuple[Figure, Axes]:
     """A figure on the Agg canvas (no pyplot state) with one Axes in inches, y upwards."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=size, dpi=REPORT_DPI, facecolor=PAPER)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
@@ -132,63 +135,41 @@ def text(ax: Axes, x: float, y: float, s: str, size: float, *, color: str = INK,
     return artist
 
 
-def font(size: float, weight: str = "normal", style: FontStyle = "normal") -> FontProperties:
-    return FontProperties(family=list(families()), size=size, weight=weight, style=style)
-
-
 def label(key: str, language: str, **values: Any) -> str:
     return t(f"render.{key}", language, **values)
 
 
 def note_color(value: str | None, fallback: str) -> str:
-    """A note's own colour if it is a valid CSS/matplotlib colour, else the area's pastel."""
-    if value and isinstance(value, str) and mcolors.is_color_like(value) and not value.strip().isdigit():
-        return value
-    return fallback
+    """A note's own colour as ``#rrggbb[aa]`` if it is a valid CSS/matplotlib colour, else the area's pastel
+    (the same in SVG and in matplotlib; a colour name needs matplotlib's table)."""
+    if not value or not isinstance(value, str) or value.strip().isdigit():
+        return fallback
+    if _HEX.fullmatch(value):
+        digits = value[1:].lower()
+        return "#" + ("".join(c * 2 for c in digits) if len(digits) in (3, 4) else digits)
+    from matplotlib import colors as mcolors
+
+    if not mcolors.is_color_like(value):
+        return fallback
+    return str(mcolors.to_hex(value, keep_alpha=True))
 
 
 # ---------------------------------------------------------------------------------- measuring
 ELLIPSIS = "…"
 _SPACE = re.compile(r"[ \t\r\f\v]+")
-
-
-_WIDTHS: dict[tuple[str, str, str], float] = {}  # (text, weight, style) -> inches at 10 pt
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 
 
 class Measure:
-    """Exact text widths from the Agg renderer, so wrapping never spills out of a note."""
+    """Text widths from the fonts' advance tables (fonts.py), so wrapping never spills out of a note."""
 
-    def __init__(self, fig: Figure, language: str | None = None):
-        self.renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        self.dpi = fig.dpi
+    def __init__(self, language: str | None = None):
         self.hyphens = hyphenator(language)
         self.broken_words = 0  # words split by ``wrap`` so far: a size that splits none reads better
 
     def width(self, s: str, size: float, weight: str = "normal", style: FontStyle = "normal") -> float:
-        """Width of one line in inches: the sum of its words and spaces, each measured once
-        per process (shaping a string in FreeType is the slow part of drawing a canvas)."""
-        if " " not in s:
-            return self._word(s, size, weight, style)
-        words = s.split(" ")
-        space = self._word(" ", size, weight, style)
-        return sum(self._word(w, size, weight, style) for w in words) + space * (len(words) - 1)
-
-    def _word(self, s: str, size: float, weight: str, style: FontStyle) -> float:
-        """Measured once at 10 pt and scaled: outline fonts grow linearly with the size."""
-        key = (s, weight, style)
-        cached = _WIDTHS.get(key)
-        if cached is None:
-            if not s:
-                cached = 0.0
-            else:
-                with quiet_glyphs():
-                    w, _, _ = self.renderer.get_text_width_height_descent(s, font(10, weight, style),
-                                                                          ismath=False)
-                cached = w / self.dpi
-            if len(_WIDTHS) > 200_000:
-                _WIDTHS.clear()
-            _WIDTHS[key] = cached
-        return cached * size / 10
+        """Width of one line in inches."""
+        return fonts.width(s, size, weight, style)
 
     def fit_line(self, s: str, width: float, size: float, weight: str = "normal", style: FontStyle = "normal",
                  force_ellipsis: bool = False) -> str:
@@ -281,19 +262,17 @@ def fit_size(measure: Measure, s: str, width: float, size: float, smallest: floa
     return measure.fit_line(s, width, size, weight), size
 
 
-def canvas_sheet(canvas: Canvas) -> tuple[Figure, Axes, Measure]:
-    """An A4 landscape page headed with the canvas and the workshop title: where every canvas figure starts."""
-    fig, ax = new_figure()
-    measure = Measure(fig, canvas.language)  # long words break at the language's syllables
-    width, height = A4_LANDSCAPE
-    header(ax, measure, canvas.title, canvas.workshop.info["title"], width, height - 0.3)
-    return fig, ax, measure
+def canvas_sheet(canvas: Canvas, sheet: Sheet) -> Measure:
+    """An A4 landscape page headed with the canvas and the workshop title: where every canvas drawing starts."""
+    measure = Measure(canvas.language)  # long words break at the language's syllables
+    header(sheet, measure, canvas.title, canvas.workshop.info["title"], sheet.width, sheet.height - 0.3)
+    return measure
 
 
-def header(ax: Axes, measure: Measure, title: str, subtitle: str, width: float, top: float) -> None:
+def header(sheet: Sheet, measure: Measure, title: str, subtitle: str, width: float, top: float) -> None:
     """Canvas title and the workshop line under it."""
-    text(ax, 0.4, top, measure.fit_line(title, width - 0.8, TITLE_FONT, "bold"), TITLE_FONT,
-         weight="bold", role="title")
+    sheet.text(0.4, top, measure.fit_line(title, width - 0.8, TITLE_FONT, "bold"), TITLE_FONT, weight="bold",
+               role="title")
     if subtitle:
-        text(ax, 0.4, top - 0.34, measure.fit_line(subtitle, width - 0.8, SUBTITLE_FONT), SUBTITLE_FONT,
-             color=MUTED, role="subtitle")
+        sheet.text(0.4, top - 0.34, measure.fit_line(subtitle, width - 0.8, SUBTITLE_FONT), SUBTITLE_FONT,
+                   color=MUTED, role="subtitle")

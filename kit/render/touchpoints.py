@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch, Rectangle
-
 from .. import i18n
 from . import style
 from .notes import Note, Region, Spec, place
-from .style import Measure, label, text
+from .style import Measure, label
 
 if TYPE_CHECKING:
     from ..canvas import Canvas
     from ..protocols import WorkshopAccess
+    from .sheet import Sheet
 
 CARD_SPECS = [Spec(8, 5, 0.8), Spec(7.5, 5, 0.8), Spec(8, 4, 0.8), Spec(7.5, 4, 0.8), Spec(7, 4, 0.8),
               Spec(7, 3, 0.8), Spec(6.5, 3, 0.8), Spec(6, 3, 0.8), Spec(6, 2, 0.8), Spec(6, 1, 0.8)]
@@ -29,11 +26,12 @@ IDEA_SPECS = [Spec(7, 5, 0.8), Spec(7, 4, 0.8), Spec(7, 3, 0.8), Spec(6.5, 3, 0.
 LABEL_W = 1.25
 
 
-def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
-    fig, ax, measure = style.canvas_sheet(canvas)
+def draw(canvas: Canvas, sheet: Sheet, *, max_notes_per_area: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The map on ``sheet``; returns the touchpoints that did not fit, by stage."""
+    measure = style.canvas_sheet(canvas, sheet)
     lang = canvas.language
     ws = canvas.workshop
-    W, H = style.A4_LANDSCAPE
+    W, H = sheet.width, sheet.height
 
     stages = canvas.areas
     lanes = {lane["id"]: _lane_title(lane, lang)
@@ -52,27 +50,25 @@ def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
                        (label("with_us", lang), [i for i in range(len(stages)) if i not in pre])):
         if idx:
             gx0, gx1 = x0 + min(idx) * col, x0 + (max(idx) + 1) * col
-            ax.plot([gx0 + 0.04, gx1 - 0.04], [top - 0.02, top - 0.02], color=style.MUTED, linewidth=1.2)
-            text(ax, (gx0 + gx1) / 2, top + 0.02, measure.fit_line(group, gx1 - gx0, 8, "bold"), 8,
+            sheet.line([gx0 + 0.04, gx1 - 0.04], [top - 0.02, top - 0.02], color=style.MUTED, lw=1.2)
+            sheet.text((gx0 + gx1) / 2, top + 0.02, measure.fit_line(group, gx1 - gx0, 8, "bold"), 8,
                  weight="bold", color=style.MUTED, ha="center", va="bottom", role="label")
     bottom = rows[-1][2]
     for i, stage in enumerate(stages):
         sx = x0 + i * col
         if stage.get("pre_contact"):
-            ax.add_patch(Rectangle((sx, bottom), col, top - 0.08 - bottom, facecolor=style.PRE_CONTACT,
-                                   edgecolor="none", zorder=0))
-        ax.plot([sx, sx], [bottom, top - 0.08], color=style.LINE, linewidth=0.6, zorder=1)
+            sheet.rect(sx, bottom, col, top - 0.08 - bottom, fill=style.PRE_CONTACT, z=0)
+        sheet.line([sx, sx], [bottom, top - 0.08], color=style.LINE, lw=0.6, z=1)
         lines, _ = measure.wrap(stage["title"], col - 0.1, 7.5, 3, "bold")
-        text(ax, sx + col / 2, top - 0.1, "\n".join(lines), 7.5, weight="bold", ha="center",
-             multialignment="center", role="area")
-    ax.plot([x1, x1], [bottom, top - 0.08], color=style.LINE, linewidth=0.6, zorder=1)
+        sheet.text(sx + col / 2, top - 0.1, "\n".join(lines), 7.5, weight="bold", ha="center", role="area")
+    sheet.line([x1, x1], [bottom, top - 0.08], color=style.LINE, lw=0.6, z=1)
     for lane_id, ry0, _ in rows:
-        ax.plot([0.3, x1], [ry0, ry0], color=style.LINE, linewidth=0.8, zorder=1)
+        sheet.line([0.3, x1], [ry0, ry0], color=style.LINE, lw=0.8, z=1)
         title = lanes.get(lane_id, "")
         if lane_id == "touchpoints":
             title = "\n".join(t for t in (lanes.get("touchpoints"), lanes.get("owners"), lanes.get("ratings")) if t)
-        _lane_label(ax, measure, title, ry0 - 0.08)
-    ax.plot([0.3, x1], [bottom, bottom], color=style.LINE, linewidth=0.8, zorder=1)
+        _lane_label(sheet, measure, title, ry0 - 0.08)
+    sheet.line([0.3, x1], [bottom, bottom], color=style.LINE, lw=0.8, z=1)
 
     overflow: dict[str, list[dict[str, Any]]] = {}
     points = [t for t in canvas.items() if not t.get("hidden")]
@@ -81,18 +77,17 @@ def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
         sx = x0 + i * col
         cards = [_card(tp, lang) for tp in points if tp["stage"] == stage["id"]]
         region = Region.rect(sx + 0.05, rows[0][2] + 0.05, sx + col - 0.05, rows[0][1] - 0.05)
-        placed = place(ax, measure, region, cards, lang, max_notes_per_area, CARD_SPECS)
+        placed = place(sheet, measure, region, cards, lang, max_notes_per_area, CARD_SPECS)
         if placed.hidden:
             overflow[stage["id"]] = [n.source for n in placed.hidden]
     if not points:
-        text(ax, (x0 + x1) / 2, (rows[0][1] + rows[0][2]) / 2, label("no_notes", lang), 10, color=style.FAINT,
+        sheet.text((x0 + x1) / 2, (rows[0][1] + rows[0][2]) / 2, label("no_notes", lang), 10, color=style.FAINT,
              style="italic", ha="center", va="center", role="hint")
 
-    _emotion_lane(fig, ax, measure, ws, points, stage_ids, x0, col, rows[1][1], rows[1][2], lang)
-    _ideas_lane(ax, measure, ws, points, stages, x0, col, rows[2][1], rows[2][2], lang)
-    _legend(ax, measure, lang, 0.3, bottom - 0.16, W)
-    fig.kit_overflow = overflow  # type: ignore[attr-defined]
-    return fig
+    _emotion_lane(sheet, measure, ws, points, stage_ids, x0, col, rows[1][1], rows[1][2], lang)
+    _ideas_lane(sheet, measure, ws, points, stages, x0, col, rows[2][1], rows[2][2], lang)
+    _legend(sheet, measure, lang, 0.3, bottom - 0.16, W)
+    return overflow
 
 
 def _lane_title(lane: dict[str, Any], lang: str) -> str:
@@ -101,11 +96,11 @@ def _lane_title(lane: dict[str, Any], lang: str) -> str:
     return text_in(lane["title"], lang)
 
 
-def _lane_label(ax: Axes, measure: Measure, title: str, y: float) -> None:
+def _lane_label(sheet: Sheet, measure: Measure, title: str, y: float) -> None:
     lines: list[str] = []
     for part in title.split("\n"):
         lines += measure.wrap(part, LABEL_W - 0.12, 7.5, 2, "bold")[0]
-    text(ax, 0.3, y, "\n".join(lines), 7.5, weight="bold", color=style.MUTED, role="lane")
+    sheet.text(0.3, y, "\n".join(lines), 7.5, weight="bold", color=style.MUTED, role="lane")
 
 
 def _card(tp: dict[str, Any], lang: str) -> Note:
@@ -129,44 +124,46 @@ def _card(tp: dict[str, Any], lang: str) -> Note:
     return note
 
 
-def _emotion_lane(fig: Figure, ax: Axes, measure: Measure, ws: WorkshopAccess, points: list[dict[str, Any]],
+def _emotion_lane(sheet: Sheet, measure: Measure, ws: WorkshopAccess, points: list[dict[str, Any]],
                   stage_ids: list[str], x0: float, col: float, y0: float, y1: float, lang: str) -> None:
     """The evidence curve per persona (mean, band, n) with the team's estimate dashed beside it."""
     from .. import journey
     from .journey import drawn, persona_label, plot_curves
 
-    W, H = fig.get_size_inches()
     curves = drawn(journey.by_stage(ws, stage_ids, points))
     pad = 0.12
-    inset = fig.add_axes(((x0) / W, (y1 + pad) / H, (col * len(stage_ids)) / W, (y0 - y1 - 2 * pad) / H))
-    inset.set_xlim(-0.5, len(stage_ids) - 0.5)
-    inset.set_ylim(-2.4, 2.4)
-    inset.set_axis_off()
-    inset.axhline(0, color=style.FAINT, linewidth=0.7, linestyle=(0, (2, 2)))
-    plot_curves(inset, curves, compact=True)
+    bottom, height = y1 + pad, y0 - y1 - 2 * pad
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        """(stage index, score from -2.4 to 2.4) -> the lane, stage i in the middle of column i"""
+        return x0 + (x + 0.5) * col, bottom + (y + 2.4) / 4.8 * height
+
+    zero = at(0, 0)[1]
+    sheet.line([x0, x0 + col * len(stage_ids)], [zero, zero], color=style.FAINT, lw=0.7, dash=(2, 2), z=2)
+    plot_curves(sheet, curves, compact=True, at=at)
     for y, sym in ((2, "+2"), (0, "0"), (-2, "−2")):
-        text(ax, x0 - 0.04, y1 + pad + (y + 2.4) / 4.8 * (y0 - y1 - 2 * pad), sym, style.MIN_FONT,
-             color=style.FAINT, ha="right", va="center", role="axis")
+        sheet.text(x0 - 0.04, at(0, y)[1], sym, style.MIN_FONT, color=style.FAINT, ha="right", va="center",
+                   role="axis")
     # persona legend in the lane's label column
     ly = y0 - 0.36
     for i, (persona, values) in enumerate(list(curves.items())[:5]):
         color = style.SERIES[i % len(style.SERIES)]
-        ax.plot([0.3, 0.48], [ly - 0.05, ly - 0.05], color=color, linewidth=2)
-        text(ax, 0.52, ly, measure.fit_line(persona_label(persona, values, lang), LABEL_W - 0.3, style.MIN_FONT),
+        sheet.line([0.3, 0.48], [ly - 0.05, ly - 0.05], color=color, lw=2)
+        sheet.text(0.52, ly, measure.fit_line(persona_label(persona, values, lang), LABEL_W - 0.3, style.MIN_FONT),
              style.MIN_FONT, color=style.INK, role="legend")
         ly -= 0.17
     if len(curves) > 5:
-        text(ax, 0.52, ly, label("more", lang, n=len(curves) - 5), style.MIN_FONT, color=style.MUTED,
+        sheet.text(0.52, ly, label("more", lang, n=len(curves) - 5), style.MIN_FONT, color=style.MUTED,
              role="overflow")
     if not curves:
-        text(ax, x0 + col * len(stage_ids) / 2, (y0 + y1) / 2, label("no_data", lang), 9, color=style.FAINT,
+        sheet.text(x0 + col * len(stage_ids) / 2, (y0 + y1) / 2, label("no_data", lang), 9, color=style.FAINT,
              style="italic", ha="center", va="center", role="hint")
     elif not any(p.n for values in curves.values() for p in values):
-        text(ax, x0 + col * len(stage_ids) / 2, y1 + 0.05, i18n.t("journey.no_evidence_lane", lang),
+        sheet.text(x0 + col * len(stage_ids) / 2, y1 + 0.05, i18n.t("journey.no_evidence_lane", lang),
              style.MIN_FONT, color=style.MUTED, style="italic", ha="center", va="bottom", role="hint")
 
 
-def _ideas_lane(ax: Axes, measure: Measure, ws: WorkshopAccess, points: list[dict[str, Any]],
+def _ideas_lane(sheet: Sheet, measure: Measure, ws: WorkshopAccess, points: list[dict[str, Any]],
                 stages: list[dict[str, Any]], x0: float, col: float, y0: float, y1: float, lang: str) -> None:
     stage_of = {tp["id"]: tp["stage"] for tp in ws.touchpoints.all()}
     ideas = [i for i in ws.ideas.all() if not i.get("hidden")]
@@ -182,25 +179,23 @@ def _ideas_lane(ax: Axes, measure: Measure, ws: WorkshopAccess, points: list[dic
                 note.edge, note.edge_width = style.ACCENT, 1.6
             notes.append(note)
         sx = x0 + i * col
-        place(ax, measure, Region.rect(sx + 0.05, y1 + 0.05, sx + col - 0.05, y0 - 0.05), notes, lang,
+        place(sheet, measure, Region.rect(sx + 0.05, y1 + 0.05, sx + col - 0.05, y0 - 0.05), notes, lang,
               specs=IDEA_SPECS)
 
 
-def _legend(ax: Axes, measure: Measure, lang: str, x: float, y: float, W: float) -> None:
+def _legend(sheet: Sheet, measure: Measure, lang: str, x: float, y: float, W: float) -> None:
     size = style.SMALL_FONT + 0.5
-    ax.add_patch(FancyBboxPatch((x, y - 0.06), 0.28, 0.14, boxstyle="round,pad=0,rounding_size=0.03",
-                                facecolor="#ffffff", edgecolor=style.ALERT, linewidth=1.4))
-    text(ax, x + 0.14, y + 0.01, "★", size, color=style.ALERT, ha="center", va="center", role="legend")
+    sheet.rect(x, y - 0.06, 0.28, 0.14, radius=0.03, fill="#ffffff", edge=style.ALERT, lw=1.4)
+    sheet.text(x + 0.14, y + 0.01, "★", size, color=style.ALERT, ha="center", va="center", role="legend")
     x += 0.36
     name = label("moment_of_truth", lang)
-    text(ax, x, y + 0.01, name, size, color=style.MUTED, va="center", role="legend")
+    sheet.text(x, y + 0.01, name, size, color=style.MUTED, va="center", role="legend")
     x += measure.width(name, size) + 0.3
     for i, shade in enumerate(["#ffffff", "#fff6e0", "#ffe9c2", "#ffd9a0", "#ffc980"]):
-        ax.add_patch(Rectangle((x + i * 0.16, y - 0.05), 0.15, 0.12, facecolor=shade, edgecolor=style.LINE,
-                               linewidth=0.5))
+        sheet.rect(x + i * 0.16, y - 0.05, 0.15, 0.12, fill=shade, edge=style.LINE, lw=0.5)
     x += 0.86
     gap = f"{label('gap', lang)}: {label('gap_legend', lang)}"
-    text(ax, x, y + 0.01, gap, size, color=style.MUTED, va="center", role="legend")
+    sheet.text(x, y + 0.01, gap, size, color=style.MUTED, va="center", role="legend")
     x += measure.width(gap, size) + 0.3
-    text(ax, x, y + 0.01, measure.fit_line(i18n.t("journey.map_key", lang), W - 0.3 - x, size), size,
+    sheet.text(x, y + 0.01, measure.fit_line(i18n.t("journey.map_key", lang), W - 0.3 - x, size), size,
          color=style.MUTED, va="center", role="legend")

@@ -8,26 +8,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
-
 from . import style
 from .notes import Note, Region, empty_hint, place, sector
-from .style import AREA_FONT, Measure, label, text
+from .style import AREA_FONT, Measure, label
 
 if TYPE_CHECKING:
     from ..canvas import Canvas
+    from .sheet import Sheet
 
 # canonical slots: where each kind of area sits
 _SQUARE_SLOTS = ("products", "gain", "pain")  # left column, top right, bottom right
 _CIRCLE_SLOTS = ("gain", "pain", "job")  # upper left quarter, lower left quarter, right half
 
 
-def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
-    fig, ax, measure = style.canvas_sheet(canvas)
+def draw(canvas: Canvas, sheet: Sheet, *, max_notes_per_area: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The canvas on ``sheet``; returns the notes that did not fit, by area."""
+    measure = style.canvas_sheet(canvas, sheet)
     lang = canvas.language
-    W, H = style.A4_LANDSCAPE
+    W, H = sheet.width, sheet.height
 
     items = {a["id"]: [i for i in canvas.items(a["id"]) if not i.get("hidden")] for a in canvas.areas}
     hidden = sum(1 for i in canvas.items() if i.get("hidden"))
@@ -44,27 +42,27 @@ def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
     sx0, sy0 = 0.3, cy - side / 2
     r = min(2.95, (top - bottom) / 2)
     cx = W - 0.25 - r
-    ax.add_patch(Rectangle((sx0, sy0), side, side, facecolor=style.PAPER, edgecolor=style.INK, linewidth=1.4))
-    ax.add_patch(Circle((cx, cy), r, facecolor=style.PAPER, edgecolor=style.INK, linewidth=1.4))
-    text(ax, sx0 + side / 2, sy0 + side + 0.08, label("value_map", lang), 9, color=style.MUTED, ha="center",
+    sheet.rect(sx0, sy0, side, side, fill=style.PAPER, edge=style.INK, lw=1.4)
+    sheet.circle(cx, cy, r, fill=style.PAPER, edge=style.INK, lw=1.4)
+    sheet.text(sx0 + side / 2, sy0 + side + 0.08, label("value_map", lang), 9, color=style.MUTED, ha="center",
          va="bottom", weight="bold", role="label")
-    text(ax, cx, cy + r + 0.06, label("customer_profile", lang), 9, color=style.MUTED, ha="center",
+    sheet.text(cx, cy + r + 0.06, label("customer_profile", lang), 9, color=style.MUTED, ha="center",
          va="bottom", weight="bold", role="label")
-    _arrows(ax, sx0 + side, cx - r, cy)
+    _arrows(sheet, sx0 + side, cx - r, cy)
 
     placements: dict[str, Region] = {}
     split = sx0 + side * 0.37
-    ax.plot([split, split], [sy0, sy0 + side], color=style.INK, linewidth=1.0)
-    ax.plot([split, sx0 + side], [cy, cy], color=style.INK, linewidth=1.0)
+    sheet.line([split, split], [sy0, sy0 + side], color=style.INK, lw=1.0)
+    sheet.line([split, sx0 + side], [cy, cy], color=style.INK, lw=1.0)
     for slot, area in _assign(canvas.areas, "value_map", _SQUARE_SLOTS).items():
         x0, x1, y0, y1 = {"products": (sx0, split, sy0, sy0 + side),
                           "gain": (split, sx0 + side, cy, sy0 + side),
                           "pain": (split, sx0 + side, sy0, cy)}[slot]
-        _area_title(ax, measure, area, (x0 + x1) / 2, y1 - 0.1, x1 - x0 - 0.2)
+        _area_title(sheet, measure, area, (x0 + x1) / 2, y1 - 0.1, x1 - x0 - 0.2)
         placements[area["id"]] = Region.rect(x0 + 0.1, y0 + 0.1, x1 - 0.1, y1 - 0.5)
     # the customer profile as it is drawn on paper: jobs the right half, gains upper left, pains lower left
-    ax.plot([cx, cx], [cy - r, cy + r], color=style.INK, linewidth=1.0)
-    ax.plot([cx - r, cx], [cy, cy], color=style.INK, linewidth=1.0)
+    sheet.line([cx, cx], [cy - r, cy + r], color=style.INK, lw=1.0)
+    sheet.line([cx - r, cx], [cy, cy], color=style.INK, lw=1.0)
     inner = r - 0.1
     for slot, area in _assign(canvas.areas, "customer_profile", _CIRCLE_SLOTS).items():
         if slot == "gain":
@@ -79,7 +77,7 @@ def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
             title_y, planes = cy + 0.72 * r, sector(cx, cy, r, -90, 90, 0.09)
             region = Region(cy + 0.72 * r - 0.38, cy - r, planes, (cx, cy, inner))
             tx, tw = cx + 0.36 * r, 0.62 * r
-        _area_title(ax, measure, area, tx, title_y, tw)
+        _area_title(sheet, measure, area, tx, title_y, tw)
         placements[area["id"]] = region
 
     overflow: dict[str, list[dict[str, Any]]] = {}
@@ -87,15 +85,14 @@ def figure(canvas: Canvas, *, max_notes_per_area: int | None = None) -> Figure:
         area = areas[area_id]
         notes = [_note(canvas, area, item, evidence, unaddressed, tags, lang) for item in items[area_id]]
         if not notes:
-            empty_hint(ax, measure, region, lang, area["question"])
+            empty_hint(sheet, measure, region, lang, area["question"])
             continue
-        placed = place(ax, measure, region, notes, lang, max_notes_per_area)
+        placed = place(sheet, measure, region, notes, lang, max_notes_per_area)
         if placed.hidden:
             overflow[area_id] = [n.source for n in placed.hidden]
 
-    _footer(ax, measure, canvas, coverage, tags, hidden, W)
-    fig.kit_overflow = overflow  # type: ignore[attr-defined]
-    return fig
+    _footer(sheet, measure, canvas, coverage, tags, hidden, W)
+    return overflow
 
 
 def _assign(areas: list[dict[str, Any]], kind: str, slots: tuple[str, ...]) -> dict[str, dict[str, Any]]:
@@ -160,19 +157,18 @@ def _note(canvas: Canvas, area: dict[str, Any], item: dict[str, Any], evidence: 
     return note
 
 
-def _area_title(ax: Axes, measure: Measure, area: dict[str, Any], x: float, y: float, width: float) -> None:
+def _area_title(sheet: Sheet, measure: Measure, area: dict[str, Any], x: float, y: float, width: float) -> None:
     title, size = style.fit_size(measure, area["title"], width, AREA_FONT, 8.0, "bold")
-    text(ax, x, y, title, size, weight="bold", ha="center", role="area")
+    sheet.text(x, y, title, size, weight="bold", ha="center", role="area")
 
 
-def _arrows(ax: Axes, x0: float, x1: float, y: float) -> None:
+def _arrows(sheet: Sheet, x0: float, x1: float, y: float) -> None:
     """The fit between the two halves: a pair of arrows in the gap."""
     for dy, (a, b) in ((0.12, (x0 + 0.05, x1 - 0.05)), (-0.12, (x1 - 0.05, x0 + 0.05))):
-        ax.annotate("", xy=(b, y + dy), xytext=(a, y + dy),
-                    arrowprops={"arrowstyle": "-|>", "color": style.FAINT, "linewidth": 1.2})
+        sheet.arrow(a, y + dy, b, y + dy, color=style.FAINT, lw=1.2)
 
 
-def _footer(ax: Axes, measure: Measure, canvas: Canvas, coverage: dict[str, dict[str, Any]],
+def _footer(sheet: Sheet, measure: Measure, canvas: Canvas, coverage: dict[str, dict[str, Any]],
             tags: dict[int, str], hidden: int, W: float) -> None:
     """Fit coverage per target area (unaddressed items named), then a legend of the marks."""
     lang = canvas.language
@@ -182,26 +178,25 @@ def _footer(ax: Axes, measure: Measure, canvas: Canvas, coverage: dict[str, dict
         line = label("coverage", lang, addressed=len(entry["addressed"]), total=entry["total"], area=area["title"])
         missing = [tags.get(i, str(i)) for i in entry["unaddressed"]]
         color = style.ALERT if missing else style.GOOD
-        text(ax, x, y, measure.fit_line(line, 3.6, 10), 10, weight="bold", color=color, role="coverage")
+        sheet.text(x, y, measure.fit_line(line, 3.6, 10), 10, weight="bold", color=color, role="coverage")
         if missing:
             rest = measure.fit_line(f"{label('unaddressed', lang)}: {', '.join(missing)}", 3.6, 7.5)
-            text(ax, x, y - 0.21, rest, 7.5, color=style.ALERT, role="coverage")
+            sheet.text(x, y - 0.21, rest, 7.5, color=style.ALERT, role="coverage")
         x += 3.8
     size = style.SMALL_FONT + 0.5
-    entries = [(style.ALERT, 2.0, "solid", label("unaddressed", lang)),
-               (style.WARN, 0.9, (0, (3, 2)), label("no_evidence", lang))]
+    entries: list[tuple[str, float, tuple[float, ...] | None, str]] = [
+        (style.ALERT, 2.0, None, label("unaddressed", lang)), (style.WARN, 0.9, (3, 2), label("no_evidence", lang))]
     lx, ly = 0.3, 0.2
     for color, width, dash, name in entries:
-        ax.add_patch(FancyBboxPatch((lx, ly - 0.03), 0.28, 0.14, boxstyle="round,pad=0,rounding_size=0.03",
-                                    facecolor=style.PANEL, edgecolor=color, linewidth=width, linestyle=dash))
-        text(ax, lx + 0.36, ly + 0.04, name, size, color=style.MUTED, va="center", role="legend")
+        sheet.rect(lx, ly - 0.03, 0.28, 0.14, radius=0.03, fill=style.PANEL, edge=color, lw=width, dash=dash)
+        sheet.text(lx + 0.36, ly + 0.04, name, size, color=style.MUTED, va="center", role="legend")
         lx += 0.5 + measure.width(name, size)
     legend = label("evidence_badge", lang)
     if hidden:
         legend += " · " + label("hidden", lang, n=hidden)
     owner = canvas.attribution  # bottom right: whose framework this is
     room = W - lx - 0.4 - (measure.width(owner, size) + 0.3 if owner else 0.0)
-    text(ax, lx + 0.1, ly + 0.04, measure.fit_line(legend, room, size), size, color=style.MUTED,
+    sheet.text(lx + 0.1, ly + 0.04, measure.fit_line(legend, room, size), size, color=style.MUTED,
          va="center", role="legend")
     if owner:
-        text(ax, W - 0.3, ly + 0.04, owner, size, color=style.MUTED, ha="right", va="center", role="attribution")
+        sheet.text(W - 0.3, ly + 0.04, owner, size, color=style.MUTED, ha="right", va="center", role="attribution")

@@ -67,9 +67,9 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
 
         nb = build.for_workshop(ws, include_names=include_names, redact=redact, review=review, since=since)
         hyphenator(ws.language)  # read the syllable dictionary once, before the helper is forked (both use it)
-        if not review:  # both processes draw figures: matplotlib is imported once, before the fork
-            from ..render import output  # noqa: F401
         chapters = stack.enter_context(build.Run(nb))
+        if browser is not None:
+            browser.prepare()  # the tab opens while the page is built (a thread: only after the fork)
         return _write(nb, chapters, browser, stack, pdf=pdf, html=html, progress=progress, review=review)
 
 
@@ -79,6 +79,7 @@ def _write(nb: NotebookNode, chapters: build.Run, browser: Browser | None, stack
     """The chapters drawn (with the helper), the page rendered and written, printed by ``browser``."""
     from tqdm import tqdm
 
+    from . import build
     from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter
     from .sections import REVIEW_SECTIONS, SECTIONS
 
@@ -91,9 +92,11 @@ def _write(nb: NotebookNode, chapters: build.Run, browser: Browser | None, stack
         bar.set_postfix_str(name or "done", refresh=False)
         bar.update()
 
+    exporter = WorkshopHTMLExporter()
+    exporter.from_notebook_node(build.blank(nb))  # its templates compile while the helper builds the chapters
     chapters.wait(step)
     bar.set_postfix_str("HTML", refresh=False)
-    text, _ = WorkshopHTMLExporter().from_notebook_node(nb)
+    text, _ = exporter.from_notebook_node(nb)
     bar.update()
     if html is not None:
         written["html"] = Path(html)

@@ -5,8 +5,8 @@ or a server URL without its password) and the privacy options, so
 ``jupyter nbconvert --to workshop_pdf report.ipynb`` always shows the workshop as it is now.
 ``run`` executes the cells in this process (the cells only call the kit, so no kernel has to
 start); ``jupyter nbconvert --execute`` with a kernel gives the same outputs. :class:`Run` does
-the same with the figure-heavy chapters in a helper process forked at once, so their figures
-are drawn while this process draws the others (and Chromium starts).
+the same with the chapters in a helper process forked at once, so they are built while this
+process imports nbconvert (and Chromium starts): two cores, about half a second.
 """
 from __future__ import annotations
 
@@ -27,10 +27,6 @@ from ..store.url import is_url
 from .sections import REVIEW_SECTIONS, SECTIONS
 
 METADATA_KEY = "kit_report"
-#: Chapters a helper process draws while this one draws the rest and imports nbconvert: about half the
-#: drawing time (the observation boards, the touchpoint map and the ideas chart against the hypothesis board,
-#: the canvas and the progress charts); of the status review, the KPI trend charts.
-HELPER_SECTIONS = ("observations", "touchpoints", "ideas", "review_kpis")
 
 
 def notebook(workshop: str | os.PathLike[str], *, include_names: bool = False, redact: Iterable[str] = (),
@@ -68,6 +64,12 @@ def for_workshop(ws: Any, *, include_names: bool = False, redact: Iterable[str] 
                     language=ws.language, review=review, since=since)
 
 
+def blank(nb: NotebookNode) -> NotebookNode:
+    """``nb`` without its cells: what the page looks like around the chapters (its title, language, footer)."""
+    empty: NotebookNode = new_notebook(metadata=nb.metadata)
+    return empty
+
+
 def is_report(nb: NotebookNode) -> bool:
     return METADATA_KEY in nb.get("metadata", {})
 
@@ -91,16 +93,19 @@ def run(nb: NotebookNode, step: Callable[[str], None] | None = None) -> Notebook
 
 
 class Run:
-    """The notebook's cells run like :func:`run`, the chapters in ``HELPER_SECTIONS`` in a helper
-    process forked when this is created (where fork is safe: a POSIX process with no other thread
-    yet, e.g. before Chromium starts); ``wait`` runs the rest here and puts every output in place.
-    Whatever the helper cannot do (no fork, it failed) runs here, so an error propagates as in ``run``."""
+    """The notebook's cells run like :func:`run`, its chapters (the cells between the first and the last
+    that name a section) in a helper process forked when this is created (where fork is safe: a POSIX
+    process with no other thread yet, e.g. before Chromium starts); ``wait`` runs the rest here and puts
+    every output in place. The first and last cell (opening and closing the report) run here only where
+    other cells are left to run here. Whatever the helper cannot do (no fork, it failed) runs here, so an
+    error propagates as in ``run``."""
 
     def __init__(self, nb: NotebookNode) -> None:
         self.nb = nb
         code = [cell for cell in nb.cells if cell.cell_type == "code"]
         self.setup, self.close = code[0], code[-1]
-        self.helped = [cell for cell in code[1:-1] if _section(cell) in HELPER_SECTIONS]
+        self.helped = [cell for cell in code[1:-1] if _section(cell)]
+        self._alone = len(self.helped) == len(code) - 2  # the helper does everything between setup and close
         self._pool: Pool | None = None
         self._future: AsyncResult[list[dict[str, str] | None]] | None = None
         if self.helped and _can_fork():
@@ -116,13 +121,19 @@ class Run:
     def wait(self, step: Callable[[str], None] | None = None) -> NotebookNode:
         namespace: dict[str, Any] = {"__name__": "__report__"}
         helped = {id(cell) for cell in self.helped} if self._future is not None else set()
+        here = not (helped and self._alone)  # anything to run here, besides opening and closing the report?
         for count, cell in enumerate((c for c in self.nb.cells if c.cell_type == "code"), 1):
             cell.execution_count = count
             if id(cell) in helped:
                 continue
             if cell is self.close:
-                self._collect(namespace, step)
-            _run_cell(cell, namespace, step)
+                here = self._collect(namespace, step) or here
+            if here or (cell is not self.setup and cell is not self.close):
+                _run_cell(cell, namespace, step)
+            else:
+                cell.outputs = []
+                if step is not None:
+                    step(_section(cell))
         return self.nb
 
     def __enter__(self) -> Run:
@@ -135,14 +146,17 @@ class Run:
             self._pool.close()
             self._pool.join()
 
-    def _collect(self, namespace: dict[str, Any], step: Callable[[str], None] | None) -> None:
-        """The helper's outputs, or (it could not draw them) the same chapters drawn here."""
+    def _collect(self, namespace: dict[str, Any], step: Callable[[str], None] | None) -> bool:
+        """The helper's outputs, or (it could not draw them) the same chapters drawn here, after opening the
+        report here if that was left to the helper: True then (the closing cell must run here too)."""
         if self._future is None:
-            return
+            return False
         try:
             outputs = self._future.get()
         except Exception:  # noqa: BLE001 - drawn again here, where the error propagates
             outputs = None
+        if outputs is None and self._alone:
+            _execute(self.setup.source, namespace)
         for n, cell in enumerate(self.helped):
             if outputs is None:
                 _run_cell(cell, namespace, step)
@@ -152,6 +166,7 @@ class Run:
                                                                execution_count=cell.execution_count)]
             if step is not None:
                 step(_section(cell))
+        return outputs is None and self._alone
 
 
 def _section(cell: NotebookNode) -> str:

@@ -65,6 +65,18 @@ class BrowserNotFound(ReportError):
     """No Chromium where the kit looks; the message is one line with the fix."""
 
 
+class _Ended(ReportError):
+    """Chromium's pipe ended while prepare()'s thread read it (``pdf`` says why, in the caller's thread)."""
+
+
+def _scratch() -> str | None:
+    """Where Chromium's throwaway profile (about 130 files) and the page go: memory (/dev/shm) where there
+    is one, so writing and removing them costs nothing (from the disk, removing took a quarter second)."""
+    shm = "/dev/shm"  # noqa: S108 - only as the parent of a private (0700) folder that mkdtemp makes
+    return shm if sys.platform.startswith("linux") and os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) \
+        else None
+
+
 def default_chromium() -> str:
     """$KIT_CHROMIUM, else where the platform's package manager puts Chromium."""
     return os.environ.get("KIT_CHROMIUM") or _DEFAULT_PATHS.get(sys.platform, _DEFAULT_PATHS["linux"])
@@ -82,6 +94,8 @@ class Browser(Protocol):
     """What prints the report: :class:`Chromium`, or on Windows ``PlaywrightChromium``."""
 
     blocked: list[str]
+
+    def prepare(self) -> None: ...
 
     def pdf(self, html: str) -> bytes: ...
 
@@ -108,12 +122,14 @@ class Chromium:
     def __init__(self, executable: str, args: list[str]):
         self.executable = executable
         self.blocked: list[str] = []
-        self._profile = tempfile.mkdtemp(prefix="kit-chromium-")
+        self._profile = tempfile.mkdtemp(prefix="kit-chromium-", dir=_scratch())
         self._buffer = b""
         self._next_id = 0
         self._events: list[dict[str, Any]] = []
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close(); what Chromium says on stderr (a pipe nobody reads could fill)
         self._last_words = ""
+        self._opener: Any = None  # prepare()'s thread, opening the tab ...
+        self._tab: tuple[str, str] | Exception | None = None  # ... which is then (target, session), or its error
         import fcntl  # POSIX only, like this class (Windows prints through PlaywrightChromium)
 
         self._pid: int | None = None
@@ -137,14 +153,53 @@ class Chromium:
             for fd in (to_child, from_child, *sources):
                 os.close(fd)
 
+    def prepare(self) -> None:
+        """Open the tab ``pdf`` prints in, in a thread that waits for Chromium, while the caller builds the
+        page (call it after forking: it starts a thread). ``pdf`` waits for it; its error is said there."""
+        import threading
+
+        def open_tab() -> None:
+            try:
+                self._tab = self._open_tab()
+            except Exception as exc:  # noqa: BLE001 - raised by pdf(), in the caller's thread
+                self._tab = exc
+
+        self._opener = threading.Thread(target=open_tab, name="kit-chromium-tab", daemon=True)
+        self._opener.start()
+
+    def _opening(self) -> bool:
+        """True in prepare()'s thread, which leaves ending Chromium to the caller's."""
+        import threading
+
+        return self._opener is threading.current_thread()
+
+    def _open_tab(self) -> tuple[str, str]:
+        """A new tab set up for printing: (target, session)."""
+        target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for method, params in (("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 720,
+                                                                       "deviceScaleFactor": 1, "mobile": False}),
+                               ("Network.enable", {}),  # every request the page makes is reported: requestWillBeSent
+                               ("Page.enable", {}),
+                               ("Emulation.setEmulatedMedia", {"media": "print"})):  # laid out once, for print
+            self._send(method, params, session)
+        return target, session
+
     def pdf(self, html: str) -> bytes:
         """``html`` printed to PDF: loaded from a file, fonts ready, laid out for print, soft hyphens kept
         only where a line broke (hyphens.js); CSS sets page sizes and numbers."""
-        with tempfile.TemporaryDirectory(prefix="kit-pdf-") as folder:
+        with tempfile.TemporaryDirectory(prefix="kit-pdf-", dir=_scratch()) as folder:
             file = Path(folder) / "report.html"
             file.write_text(html, encoding="utf-8")
-            target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            if self._opener is not None:
+                self._opener.join()
+            tab, self._tab, self._opener = self._tab, None, None
+            if isinstance(tab, _Ended):
+                self._failed()  # ended here, so that its last words are read
+            if isinstance(tab, Exception):
+                self.close()
+                raise tab
+            target, session = tab or self._open_tab()
             try:
                 return self._print(file, session)
             finally:
@@ -155,11 +210,6 @@ class Chromium:
         def send(method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
             return self._send(method, params, session)
 
-        send("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 720, "deviceScaleFactor": 1,
-                                                    "mobile": False})
-        send("Network.enable")  # every request the page makes is reported: requestWillBeSent
-        send("Page.enable")
-        send("Emulation.setEmulatedMedia", {"media": "print"})  # laid out once, for print, from the start
         self._events.clear()
         navigated = send("Page.navigate", {"url": file.as_uri()})
         if navigated.get("errorText"):
@@ -219,7 +269,8 @@ class Chromium:
     def _receive(self) -> dict[str, Any]:
         while NUL not in self._buffer:
             if not select.select([self._from_browser], [], [], SILENCE)[0]:
-                self.close()
+                if not self._opening():
+                    self.close()
                 raise ReportError("report.chromium_failed", path=self.executable,
                                   detail=f"no answer in {SILENCE} s")
             chunk = os.read(self._from_browser, 1 << 20)
@@ -231,7 +282,10 @@ class Chromium:
         return reply
 
     def _failed(self) -> None:
-        """Chromium ended (it could not start, or crashed): one line, its last words."""
+        """Chromium ended (it could not start, or crashed): one line, its last words (said by the caller's
+        thread: prepare()'s leaves ending Chromium and reading them to it)."""
+        if self._opening():
+            raise _Ended("report.chromium_failed", path=self.executable, detail="exited")
         self.close()
         raise ReportError("report.chromium_failed", path=self.executable, detail=self._last_words or "exited")
 
@@ -245,10 +299,13 @@ class Chromium:
         """Chromium ends at once, with every process it started (its profile is thrown away, so there is
         nothing to shut down gracefully: that took half a second), and the profile is removed."""
         pid, self._pid = self._pid, None
-        self._close_pipes()
         if pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)  # its own session (setsid): only its processes
+        if self._opener is not None:
+            self._opener.join()  # a tab still opening reads the end of the pipe and stops
+        self._close_pipes()
+        if pid is not None:
             os.waitpid(pid, 0)
             self._log.seek(0)
             lines = [line for line in self._log.read().decode(errors="replace").splitlines() if line.strip()]
@@ -292,6 +349,9 @@ class PlaywrightChromium:
         except Exception as exc:  # noqa: BLE001 - reported as one line
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ReportError("report.chromium_failed", path=self.executable, detail=first) from None
+
+    def prepare(self) -> None:
+        """Nothing to do ahead: ``pdf`` opens its page on the driver's own thread."""
 
     def pdf(self, html: str) -> bytes:
         import asyncio

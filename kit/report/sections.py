@@ -50,13 +50,11 @@ class Section:
         return f"<report section {self.name}: {len(self.html):,} characters of HTML>"
 
 
-def figure_markup(fig: Any) -> markupsafe.Markup:
-    """A kit.render figure inline as SVG (vector, no files, no network), then closed."""
+def chart(name: str, *args: Any) -> markupsafe.Markup:
+    """A kit.render chart inline as SVG (vector, no files, no network; user text escaped by kit.render)."""
     from .. import render
 
-    svg = render.to_svg(fig)
-    start = svg.find("<svg")
-    return markupsafe.Markup(svg[start:] if start >= 0 else svg)  # noqa: S704 - drawn by kit.render
+    return markupsafe.Markup(render.chart_svg(name, *args))  # noqa: S704 - drawn by kit.render
 
 
 @functools.lru_cache(maxsize=1)
@@ -144,9 +142,9 @@ class Report:
                               "evidence": counts.get(item["id"]), "fits": fits,
                               "details": self._item_details(canvas_id, item)})
             areas.append({"title": area["title"], "question": area["question"], "notes": notes})
-        fig = render.canvas_figure(canvas)
-        return {"id": canvas_id, "title": canvas.title, "figure": figure_markup(fig), "areas": areas,
-                "count": len(items)}
+        svg, _ = render.canvas_svg(canvas)
+        return {"id": canvas_id, "title": canvas.title, "figure": markupsafe.Markup(svg),  # noqa: S704 - as chart()
+                "areas": areas, "count": len(items)}
 
     def _item_details(self, canvas_id: str, item: dict[str, Any]) -> list[str]:
         """Small print under a note in the detail list: where it came from."""
@@ -194,8 +192,6 @@ class Report:
                 "starts": {row["id"]: row["starts_after"] for row in agenda.overview(self.ws)}}
 
     def _observations(self) -> dict[str, Any]:
-        from .. import render
-
         rows = self.ws.observations.all()
 
         def by(field: str) -> list[tuple[str, int]]:
@@ -208,12 +204,12 @@ class Report:
                 "teams": len({r["team"] for r in rows if r["team"]}),
                 "by_kind": [(kind_titles.get(k, k), n) for k, n in kinds.most_common()],
                 "by_persona": by("who"), "by_touchpoint": by("touchpoint")[:12],
-                "chart": figure_markup(render.observations_chart(self.ws)) if rows else None,
+                "chart": chart("observations_chart", self.ws) if rows else None,
                 "canvases": [self.canvas_block(c) for c in CHAPTER_CANVASES["observations"]
                              if c in self.canvas_ids()]}
 
     def _hypotheses(self) -> dict[str, Any]:
-        from .. import render, synthesis
+        from .. import synthesis
 
         rows = {r["id"]: r for r in synthesis.status_rows(self.ws)}
         counts = Counter(r["status"] for r in rows.values())
@@ -221,7 +217,7 @@ class Report:
         hypotheses.sort(key=lambda h: ("confirmed", "refuted", "testing", "open").index(h["status"]))
         return {"hypotheses": hypotheses, "counts": {s: counts.get(s, 0) for s in
                                                      ("confirmed", "refuted", "testing", "open")},
-                "chart": figure_markup(render.evidence_chart(self.ws)) if hypotheses else None,
+                "chart": chart("evidence_chart", self.ws) if hypotheses else None,
                 "canvases": [self.canvas_block("hypothesis_board")] if hypotheses else []}
 
     def _learning(self) -> dict[str, Any]:
@@ -243,12 +239,10 @@ class Report:
                 "has_pains": bool(coverage.get("pains", {}).get("total")), "attribution": canvas.attribution}
 
     def _touchpoints(self) -> dict[str, Any]:
-        from .. import render
-
         has = bool(len(self.ws.touchpoints))
         return {"block": self.canvas_block("touchpoint_map"),
-                "emotion": figure_markup(render.emotion_curve(self.ws)) if has else None,
-                "gaps": figure_markup(render.gap_heatmap(self.ws)) if has else None,
+                "emotion": chart("emotion_curve", self.ws) if has else None,
+                "gaps": chart("gap_heatmap", self.ws) if has else None,
                 "journey": self._journey() if has else None}
 
     def _journey(self) -> dict[str, Any]:
@@ -337,10 +331,8 @@ class Report:
         return {"used": self.money(tracking.budget_used(self.ws)), "total": self.money(plan.budget_total(self.ws))}
 
     def _review_kpis(self) -> dict[str, Any]:
-        from .. import render
-
         rows = tracking.kpi_rows(self.ws, self.since)
-        return {"kpi_rows": [{**r, "chart": figure_markup(render.kpi_trend(r, r["status"], self.language))}
+        return {"kpi_rows": [{**r, "chart": chart("kpi_trend", r, r["status"], self.language)}
                              for r in rows]}
 
     def _review_todos(self) -> dict[str, Any]:
