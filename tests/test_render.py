@@ -124,7 +124,7 @@ def test_value_proposition_shows_fit_coverage_and_evidence(sample) -> None:
     # the unaddressed notes have the red outline
     from matplotlib.patches import FancyBboxPatch
 
-    red = [p for p in fig.findobj(Patch) if p.get_linewidth() >= 2.0]
+    red = [p for p in fig.findobj(FancyBboxPatch) if p.get_linewidth() >= 2.0]
     assert len(red) >= len(unaddressed)
     # whose framework it is, bottom right, clear of the legend
     (owner,) = [a for a in texts(fig) if a.get_gid() == "attribution"]
