@@ -4,14 +4,18 @@ The kit draws with DejaVu Sans, falling back to Symbola for what DejaVu lacks (e
 report (Chromium) and in matplotlib's figures alike. A line's width is the sum of its characters'
 advances (kerning left out: a percent at most, which ``Measure.wrap``'s margin and the SVG's exact line
 lengths absorb). The tables
-are read once per process with fontTools (matplotlib's own dependency), lazily, per face.
+are read with fontTools (matplotlib's own dependency), lazily, per face, once per process and kept in the user's
+cache (``kit.usercache``).
 """
 from __future__ import annotations
 
 import functools
 import importlib.util
+import marshal
 from pathlib import Path
 from typing import Any
+
+from .. import usercache
 
 #: (weight, style) -> DejaVu Sans file; Symbola has one face for all.
 _FACES = {("normal", "normal"): "DejaVuSans.ttf", ("bold", "normal"): "DejaVuSans-Bold.ttf",
@@ -40,29 +44,45 @@ def _file(name: str) -> Path | None:
 
 
 class _Face:
-    """One font's character -> advance (em) table."""
+    """One font's character -> advance table (in font units, ``em`` to the em), read from the font with fontTools
+    once per font file and user (then from the user's cache: reading a face takes a twentieth of a second)."""
 
     def __init__(self, path: Path | None):
-        self.cmap: dict[int, str] = {}
-        self.advances: dict[str, int] = {}
         self.em = 1.0
+        self.units: dict[int, int] = {}
+        self.notdef: int | None = None
         if path is None:
             return
+        cache = usercache.entry(path, path.stem, "fonts")
+        if cache is not None and cache.is_file():
+            try:
+                em, units, notdef = marshal.loads(cache.read_bytes())  # noqa: S302 - data the kit wrote, no code
+            except (OSError, ValueError, EOFError, TypeError):  # damaged: read from the font and kept again
+                pass
+            else:
+                if type(em) is float and type(units) is dict and (notdef is None or type(notdef) is int):
+                    self.em, self.units, self.notdef = em, units, notdef
+                    return
+        self._read(path)
+        if cache is not None:
+            usercache.keep(cache, marshal.dumps((self.em, self.units, self.notdef)))
+
+    def _read(self, path: Path) -> None:
         from fontTools.ttLib import TTFont
 
         font: Any = TTFont(str(path), lazy=True)
         try:
-            self.cmap = dict(font.getBestCmap() or {})
             self.em = float(font["head"].unitsPerEm)
-            self.advances = {name: int(advance) for name, (advance, _) in font["hmtx"].metrics.items()}
+            metrics = font["hmtx"].metrics
+            self.units = {code: int(metrics[name][0]) for code, name in (font.getBestCmap() or {}).items()
+                          if name in metrics}
+            self.notdef = int(metrics[".notdef"][0]) if ".notdef" in metrics else None
         finally:
             font.close()
 
     def advance(self, code: int) -> float | None:
-        name = self.cmap.get(code)
-        if name is None:
-            return None
-        return self.advances.get(name, 0) / self.em
+        units = self.units.get(code)
+        return None if units is None else units / self.em
 
 
 @functools.cache
@@ -87,7 +107,7 @@ class _Advances(dict[str, float]):
     def __missing__(self, ch: str) -> float:
         face = _face(self.weight, self.style)
         found: float | None
-        if not face.cmap:
+        if not face.units:
             found = AVERAGE
         elif ch in "\u00ad\u200b\u200c\u200d\ufeff":  # invisible: drawn with no width
             found = 0.0
@@ -96,7 +116,7 @@ class _Advances(dict[str, float]):
             if found is None:
                 found = _symbola().advance(ord(ch))
             if found is None:
-                found = face.advances[".notdef"] / face.em if ".notdef" in face.advances else AVERAGE
+                found = AVERAGE if face.notdef is None else face.notdef / face.em
         self[ch] = found
         return found
 

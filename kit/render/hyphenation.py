@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import marshal
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import pyphen
+
+from .. import usercache
 
 _LANG = re.compile(r"<html\b[^>]*?\blang=[\"']?([A-Za-z-]+)", re.IGNORECASE)
 #: comments, and tags with their name, whether they close, and their class attribute
@@ -43,29 +43,21 @@ def _load_parsed(path: Path) -> None:
     time in the name), parse it and keep one there. Any trouble with the cache only means parsing as usual."""
     if path in pyphen.hdcache:
         return
-    try:
-        stat = path.stat()
-        cache = (Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workshop-kit"
-                 / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.marshal")
-        if cache.is_file():
-            try:
-                patterns, maxlen = marshal.loads(cache.read_bytes())  # noqa: S302 - data the kit wrote, no code
-            except (ValueError, EOFError, TypeError):  # damaged: written again below
-                cache.unlink()
-            else:
-                parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
-                parsed.patterns, parsed.cache, parsed.maxlen = patterns, {}, maxlen
-                pyphen.hdcache[path] = parsed
-                return
-        parsed = pyphen.HyphDict(path)
-        pyphen.hdcache[path] = parsed
-        if all(type(v) is int for _, values in parsed.patterns.values() for v in values):  # not DataInt
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=cache.parent, delete=False) as out:
-                out.write(marshal.dumps((parsed.patterns, parsed.maxlen)))
-            os.replace(out.name, cache)  # whole or not at all, also with two exports at once
-    except OSError:
-        return
+    cache = usercache.entry(path, path.stem)
+    if cache is not None and cache.is_file():
+        try:
+            patterns, maxlen = marshal.loads(cache.read_bytes())  # noqa: S302 - data the kit wrote, no code
+        except (OSError, ValueError, EOFError, TypeError):  # damaged: written again below
+            pass
+        else:
+            parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
+            parsed.patterns, parsed.cache, parsed.maxlen = patterns, {}, maxlen
+            pyphen.hdcache[path] = parsed
+            return
+    parsed = pyphen.HyphDict(path)
+    pyphen.hdcache[path] = parsed
+    if cache is not None and all(type(v) is int for _, values in parsed.patterns.values() for v in values):
+        usercache.keep(cache, marshal.dumps((parsed.patterns, parsed.maxlen)))  # not DataInt: marshal takes it
 
 
 def page_language(html: str) -> str | None:

@@ -10,13 +10,17 @@ is proven, not hoped.
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 from nbconvert.exporters import HTMLExporter, WebPDFExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode, default
 
+from .. import usercache
 from ..render.hyphenation import soft_hyphens
 from . import build
 from .chromium import (
@@ -57,10 +61,37 @@ class RunReportCells(Preprocessor):
         return nb, resources
 
 
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """The templates as compiled before, from the user's cache: an entry that cannot be read or kept (damaged,
+    the disk full) only means compiling again."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - whatever a damaged entry raises (pickle, marshal)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 class _ReportTemplate:
-    """What both exporters share: the template, hidden inputs, the language and footer."""
+    """What both exporters share: the template, hidden inputs, the language and footer; the templates compiled
+    once per user (``kit.usercache``), and the notebook validated once, not after every preprocessor."""
 
     export_from_notebook = "Workshop report"
+
+    def _create_environment(self) -> Environment:
+        environment: Environment = super()._create_environment()  # type: ignore[misc]
+        where = usercache.folder("templates")
+        if where is not None:
+            environment.bytecode_cache = _CompiledTemplates(str(where))
+        return environment
+
+    @default("optimistic_validation")
+    def _optimistic_validation_default(self) -> bool:
+        return True
 
     @default("template_name")
     def _template_name_default(self) -> str:
