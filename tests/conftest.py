@@ -47,6 +47,15 @@ def sample(request: pytest.FixtureRequest, tmp_path: Path):
         yield workshop
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The kit's user cache (kit.usercache) in a folder of this run, for every test and the commands they run:
+    what the first test derives, the others read, and nothing depends on what an earlier run left."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _quiet_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KIT_USER", os.environ.get("KIT_USER", "tester"))

@@ -414,14 +414,16 @@ def test_a_helper_process_draws_some_chapters_and_errors_still_propagate(monkeyp
     # harmless for cells that only read os.getpid()
     monkeypatch.setattr(build, "_can_fork", lambda: True)
     done: list[str] = []
-    with build.Run(_chapters("(os.getpid(), base + 1)")) as run:
-        nb = run.wait(done.append)
+    with build.Run(build.cells_in(_chapters("(os.getpid(), base + 1)"))) as run:
+        nb = run.wait(_chapters("(os.getpid(), base + 1)"), done.append)
     here = nb.cells[1].outputs[0]["data"]["text/plain"]
     helper, answer = eval(nb.cells[2].outputs[0]["data"]["text/plain"])  # noqa: S307 - our own repr of a tuple
     assert (answer, int(here)) == (42, os.getpid()) and helper != os.getpid()  # drawn in the other process
     assert [c.execution_count for c in nb.cells] == [1, 2, 3, 4] and done == ["", "", "observations", ""]
-    with build.Run(_chapters("1 / 0")) as run, pytest.raises(ZeroDivisionError):
-        run.wait()  # the helper failed: the chapter runs again here, where its error surfaces
+    with build.Run(build.cells_in(_chapters("1 / 0"))) as run, pytest.raises(ZeroDivisionError):
+        run.wait(_chapters("1 / 0"))  # the helper failed: the chapter runs again here, where its error surfaces
+    with build.Run(build.cells_in(_chapters("1 / 0"))) as run, pytest.raises(ValueError, match="not the ones"):
+        run.wait(_chapters("2 / 1"))  # outputs go only into a notebook of the very cells drawn
 
 
 @pytest.mark.browser
@@ -471,3 +473,58 @@ def _running_in_group(group: int) -> list[int]:
         if int(fields[2]) == group and fields[0] != "Z":
             running.append(int(stat.parent.name))
     return running
+
+
+# ----------------------------------------------------------------------------- the page's frame
+@pytest.mark.parametrize("review", [False, True], ids=["report", "review"])
+def test_the_page_made_from_the_kept_frame_is_the_page_nbconvert_renders(sample, tmp_path: Path, review: bool,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from kit import report
+    from kit.report import frame
+    from kit.report.exporter import WorkshopHTMLExporter
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no frame kept yet
+    # the stand-ins themselves in the title: user text goes in after they are found, never replaced itself
+    sample.set(title=f"{NASTY_TITLE} {frame.FOOTER} {frame.CHAPTERS} {frame.TITLE}")
+    assert frame.cached(sample.language) is None
+    first = report.export(sample, html=tmp_path / "first.html", progress=False, review=review)["html"]
+    assert frame.cached(sample.language) is not None  # kept by the first export, read by the second
+    second = report.export(sample, html=tmp_path / "second.html", progress=False, review=review)["html"]
+    rendered, _ = WorkshopHTMLExporter().from_notebook_node(build.run(build.for_workshop(sample, review=review)))
+    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8") == rendered
+    assert f"<title>{NASTY_TITLE.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}" in rendered
+
+
+def test_a_damaged_or_outdated_frame_is_rendered_again(ws_de, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from kit import report
+    from kit.report import frame
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    good = report.export(ws_de, html=tmp_path / "good.html", progress=False)["html"].read_text(encoding="utf-8")
+    [kept] = (tmp_path / "cache" / "workshop-kit" / "pages").glob("de-*.html")
+    assert kept.stat().st_mode & 0o077 == 0  # the user's own
+    outdated = kept.with_name("de-0123456789abcdef0123.html")  # what an earlier template left
+    kept.rename(outdated)
+    kept.write_text("<html>no stand-in for the chapters</html>", encoding="utf-8")  # damaged
+    again = report.export(ws_de, html=tmp_path / "again.html", progress=False)["html"].read_text(encoding="utf-8")
+    assert again == good and frame.is_frame(kept.read_text(encoding="utf-8"))
+    assert not outdated.exists()  # dropped once the new frame was kept
+
+
+def test_an_export_with_the_frame_kept_imports_neither_nbconvert_nor_nbformat(tmp_path: Path) -> None:
+    from test_errors import kit_cli
+
+    sample_path = tmp_path / "sample.workshop"
+    kit.demo(sample_path, "en", actor="tester").close()
+    done = kit_cli("export", str(sample_path), "--html", str(tmp_path / "cli.html"), "--quiet")  # keeps the frame
+    assert done.returncode == 0, done.stderr
+    probe = ("import sys, kit\n"
+             "from kit import report\n"
+             f"with kit.open({str(sample_path)!r}) as ws:\n"
+             f"    report.export(ws, html={str(tmp_path / 'probe.html')!r}, progress=False)\n"
+             "print(sorted(m for m in ('nbconvert', 'nbformat', 'jsonschema') if m in sys.modules))\n")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env(), timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == "[]"
+    assert (tmp_path / "probe.html").read_bytes() == (tmp_path / "cli.html").read_bytes()

@@ -150,16 +150,16 @@ def test_the_helper_process_builds_the_reviews_chapters_as_this_one_would(tmp_pa
     monkeypatch.setattr(build, "_can_fork", lambda: True)
     with kit.demo(tmp_path / "r.workshop", "de", actor="tester") as ws:
         alone = build.run(build.for_workshop(ws, review=True))
-        with build.Run(build.for_workshop(ws, review=True)) as run:
-            helped = [cell for cell in run.helped]
-            shared = run.wait()
-    assert [build._section(cell) for cell in helped] == list(sections.REVIEW_SECTIONS)  # while nbconvert imports
+        with build.Run(build.cells(ws.location, review=True)) as run:
+            helped = [run.code[n] for n in run.helped]
+            shared = run.wait(build.for_workshop(ws, review=True))
+    assert [cell.section for cell in helped] == list(sections.REVIEW_SECTIONS)  # while nbconvert imports
 
     def shown(nb: Any) -> list[tuple[int, str, str]]:  # the charts' SVG has no time stamp or ids: all of it
         return [(o["execution_count"], o["data"]["text/plain"], o["data"].get("text/html", ""))
                 for cell in nb.cells for o in cell.outputs]
     assert shown(shared) == shown(alone)
-    (kpis,) = [cell for cell in helped if build._section(cell) == "review_kpis"]
+    (kpis,) = [cell for cell in shared.cells if build._section(cell) == "review_kpis"]
     assert "<svg" in kpis.outputs[0]["data"]["text/html"]
 
 

@@ -1,9 +1,10 @@
 """The workshop report: PDF and HTML from the stored workshop, through nbconvert, offline.
 
-``export(ws, pdf="report.pdf", html="report.html")`` builds the report notebook (one cell per
-chapter, see build.py), runs its cells in this process, renders the ``workshop`` nbconvert
-template once and prints that same HTML to PDF with Chromium. Interviewees appear under
-their pseudonyms unless ``include_names``; words in ``redact`` are replaced by a marker.
+``export(ws, pdf="report.pdf", html="report.html")`` runs the report notebook's cells (one per
+chapter, see build.py; the chapters in a helper process), puts what they show into the page the
+``workshop`` nbconvert template renders around them (frame.py: kept in the user's cache) and prints
+that same HTML to PDF with Chromium. Interviewees appear under their pseudonyms unless
+``include_names``; words in ``redact`` are replaced by a marker.
 """
 from __future__ import annotations
 
@@ -12,13 +13,11 @@ import sys
 from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from nbformat import NotebookNode
-
     from ..workshop import Workshop
     from . import build
     from .chromium import Browser
@@ -53,61 +52,79 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
 
     ``review``: the status review for management instead (2-4 pages: KPI trends, to-dos, idea feedback,
     what changed since the workshop, next dates), covering the time after ``since`` (an ISO date)."""
-    from .chromium import launch
+    from .chromium import check_chromium, default_chromium, launch
 
     if pdf is None and html is None:
         raise UsageError("report.export_what")
     since = _since(since)
-    # Chromium starts first (a missing one is said at once), while the rest is imported and the chapters
-    # are built; it starts no thread, so a helper process can still be forked for half the chapters
+    redact = list(redact)
+    executable = check_chromium(chromium or default_chromium()) if pdf is not None else None  # missing: said now
+    # The helper process that draws the chapters is forked first (before any thread, and before this process
+    # imports nbformat and nbconvert), then Chromium starts, while this process imports the rest and makes the
+    # page around the chapters
     with ExitStack() as stack:
-        browser = stack.enter_context(launch(chromium)) if pdf is not None else None
-        from ..render.hyphenation import hyphenator
         from . import build
 
-        nb = build.for_workshop(ws, include_names=include_names, redact=redact, review=review, since=since)
-        hyphenator(ws.language)  # read the syllable dictionary once, before the helper is forked (both use it)
-        chapters = stack.enter_context(build.Run(nb))
+        code = build.cells(ws.location, include_names=include_names, redact=redact, review=review, since=since)
+        chapters = stack.enter_context(build.Run(code))
+        browser = stack.enter_context(launch(executable)) if executable is not None else None
         if browser is not None:
-            browser.prepare()  # the tab opens while the page is built (a thread: only after the fork)
-        return _write(nb, chapters, browser, stack, pdf=pdf, html=html, progress=progress, review=review)
+            browser.prepare()  # the tab opens while the page is built
+        title = build.title(ws, include_names=include_names, redact=redact)
+        return _write(title, ws.language, chapters, browser, stack, pdf=pdf, html=html, progress=progress,
+                      review=review)
 
 
-def _write(nb: NotebookNode, chapters: build.Run, browser: Browser | None, stack: ExitStack, *,
-            pdf: str | os.PathLike[str] | None, html: str | os.PathLike[str] | None, progress: bool,
-            review: bool) -> dict[str, Path]:
-    """The chapters drawn (with the helper), the page rendered and written, printed by ``browser``."""
-    from tqdm import tqdm
-
-    from . import build
-    from .exporter import ReportError, WorkshopHTMLExporter, WorkshopPDFExporter
+def _write(title: str, language: str, chapters: build.Run, browser: Browser | None, stack: ExitStack, *,
+           pdf: str | os.PathLike[str] | None, html: str | os.PathLike[str] | None, progress: bool,
+           review: bool) -> dict[str, Path]:
+    """The chapters drawn (with the helper) and put into the page's frame, written, printed by ``browser``."""
+    from ..render.hyphenation import hyphenator
+    from . import frame
+    from .chromium import ReportError, print_report
     from .sections import REVIEW_SECTIONS, SECTIONS
 
     written: dict[str, Path] = {}
     steps = len(REVIEW_SECTIONS if review else SECTIONS) + 3 + (pdf is not None)  # setup, chapters, close, HTML, PDF
-    bar = stack.enter_context(tqdm(total=steps, desc="report", unit="step", file=sys.stderr,
-                                   disable=not progress, leave=False, dynamic_ncols=True))
+    bar = stack.enter_context(_progress(steps)) if progress else None
+
+    def say(what: str) -> None:
+        if bar is not None:
+            bar.set_postfix_str(what, refresh=False)
 
     def step(name: str) -> None:
-        bar.set_postfix_str(name or "done", refresh=False)
-        bar.update()
+        say(name or "done")
+        if bar is not None:
+            bar.update()
 
-    exporter = WorkshopHTMLExporter()
-    exporter.from_notebook_node(build.blank(nb))  # its templates compile while the helper builds the chapters
-    chapters.wait(step)
-    bar.set_postfix_str("HTML", refresh=False)
-    text, _ = exporter.from_notebook_node(nb)
-    bar.update()
+    page = frame.cached(language)
+    if page is None:  # nbconvert renders it (once per template and language) while the helper draws
+        from .exporter import WorkshopHTMLExporter
+
+        page = WorkshopHTMLExporter().frame(language)
+        frame.keep(language, page)
+    if browser is not None:
+        hyphenator(language)  # the syllables, read while the helper draws
+    shown = chapters.shown(step)
+    say("HTML")
+    text = frame.fill(page, title, "".join(data["text/html"] for data in shown if data and "text/html" in data))
+    step("HTML")
     if html is not None:
         written["html"] = Path(html)
         written["html"].write_text(text, encoding="utf-8")
     if browser is not None:
-        bar.set_postfix_str("PDF (Chromium)")
-        engine = WorkshopPDFExporter()
-        data = engine.run_playwright(text, browser)
-        if engine.blocked_requests:
-            raise ReportError("report.blocked_request", url=engine.blocked_requests[0])
+        say("PDF (Chromium)")
+        data = print_report(browser, text)
+        if browser.blocked:
+            raise ReportError("report.blocked_request", url=browser.blocked[0])
         written["pdf"] = Path(pdf)  # type: ignore[arg-type]
         written["pdf"].write_bytes(data)
-        bar.update()
+        step("PDF")
     return written
+
+
+def _progress(steps: int) -> Any:
+    """The progress bar on stderr (tqdm: imported only where shown)."""
+    from tqdm import tqdm
+
+    return tqdm(total=steps, desc="report", unit="step", file=sys.stderr, leave=False, dynamic_ncols=True)

@@ -14,19 +14,44 @@ import ast
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
-from typing import Any
-
-import nbformat
-from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_notebook, new_output
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 from ..store.url import is_url
 from .sections import REVIEW_SECTIONS, SECTIONS
 
+if TYPE_CHECKING:  # nbformat is imported where a notebook is made: `kit export` forks its helper before
+    from nbformat import NotebookNode
+
 METADATA_KEY = "kit_report"
+#: What a cell shows: its output's data by MIME type, or None (it shows nothing).
+Shown: TypeAlias = dict[str, str] | None
+
+
+class Cell(NamedTuple):
+    """A report notebook's code cell: its source, and the chapter it draws ("" for opening and closing)."""
+
+    source: str
+    section: str
+
+
+def cells(workshop: str | os.PathLike[str], *, include_names: bool = False, redact: Iterable[str] = (),
+          review: bool = False, since: str | None = None) -> list[Cell]:
+    """The code cells of :func:`notebook` (the same arguments): opening the report, a chapter each, closing it."""
+    path = str(workshop) if is_url(workshop) else str(Path(workshop).resolve())
+    redact = [w for w in redact if w and w.strip()]
+    extra = f", since={since!r}" if since else ""
+    setup = ("from kit.report import sections\n"
+             f"report = sections.Report({path!r}, include_names={include_names!r}, redact={redact!r}{extra})")
+    chapters = [Cell(f"report.section({name!r})", name) for name in (REVIEW_SECTIONS if review else SECTIONS)]
+    return [Cell(setup, ""), *chapters, Cell("report.close()", "")]
+
+
+def cells_in(nb: NotebookNode) -> list[Cell]:
+    """A notebook's code cells, as :class:`Run` takes them."""
+    return [Cell(cell.source, _section(cell)) for cell in nb.cells if cell.cell_type == "code"]
 
 
 def notebook(workshop: str | os.PathLike[str], *, include_names: bool = False, redact: Iterable[str] = (),
@@ -34,16 +59,17 @@ def notebook(workshop: str | os.PathLike[str], *, include_names: bool = False, r
     """A report notebook for the workshop at ``workshop``, a file or a server location without a
     password (not yet executed). ``review``: the status review for management, covering the time
     after ``since`` (default: the last follow-up held before today)."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    def metadata(n: int, cell: Cell) -> dict[str, Any]:
+        if cell.section:
+            return {METADATA_KEY: {"section": cell.section}}
+        return {"tags": ["parameters"]} if n == 0 else {}  # papermill's name for the cell with the options
+
+    code = cells(workshop, include_names=include_names, redact=redact, review=review, since=since)
     path = str(workshop) if is_url(workshop) else str(Path(workshop).resolve())
-    redact = [w for w in redact if w and w.strip()]
-    extra = f", since={since!r}" if since else ""
-    setup = ("from kit.report import sections\n"
-             f"report = sections.Report({path!r}, include_names={include_names!r}, redact={redact!r}{extra})")
-    cells = [new_code_cell(setup, metadata={"tags": ["parameters"]})]
-    for name in REVIEW_SECTIONS if review else SECTIONS:
-        cells.append(new_code_cell(f"report.section({name!r})", metadata={METADATA_KEY: {"section": name}}))
-    cells.append(new_code_cell("report.close()"))
-    nb: NotebookNode = new_notebook(cells=cells)
+    nb: NotebookNode = new_notebook(cells=[new_code_cell(cell.source, metadata=metadata(n, cell))
+                                           for n, cell in enumerate(code)])
     nb.metadata["title"] = title
     nb.metadata[METADATA_KEY] = {"workshop": path, "include_names": include_names, "language": language}
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -53,19 +79,27 @@ def notebook(workshop: str | os.PathLike[str], *, include_names: bool = False, r
 
 def for_workshop(ws: Any, *, include_names: bool = False, redact: Iterable[str] = (), review: bool = False,
                  since: str | None = None) -> NotebookNode:
-    """The report notebook of an open workshop (its title, shown in the browser tab and the
-    page footer, already protected)."""
+    """The report notebook of an open workshop (its :func:`title`)."""
+    redact = list(redact)
+    return notebook(ws.location, include_names=include_names, redact=redact,
+                    title=title(ws, include_names=include_names, redact=redact), language=ws.language,
+                    review=review, since=since)
+
+
+def title(ws: Any, *, include_names: bool = False, redact: Iterable[str] = ()) -> str:
+    """The workshop's title as the report shows it in the browser tab and the page footer: protected."""
     from .privacy import scrubber
 
-    redact = list(redact)
-    scrub = scrubber({"interviews": ws.interviews.all()}, include_names=include_names, redact=redact,
+    scrub = scrubber({"interviews": ws.interviews.all()}, include_names=include_names, redact=list(redact),
                      language=ws.language)
-    return notebook(ws.location, include_names=include_names, redact=redact, title=scrub(ws.info["title"]),
-                    language=ws.language, review=review, since=since)
+    shown: str = scrub(ws.info["title"])
+    return shown
 
 
 def blank(nb: NotebookNode) -> NotebookNode:
     """``nb`` without its cells: what the page looks like around the chapters (its title, language, footer)."""
+    from nbformat.v4 import new_notebook
+
     empty: NotebookNode = new_notebook(metadata=nb.metadata)
     return empty
 
@@ -93,21 +127,20 @@ def run(nb: NotebookNode, step: Callable[[str], None] | None = None) -> Notebook
 
 
 class Run:
-    """The notebook's cells run like :func:`run`, its chapters (the cells between the first and the last
+    """A report notebook's cells run like :func:`run`, its chapters (the cells between the first and the last
     that name a section) in a helper process forked when this is created (where fork is safe: a POSIX
-    process with no other thread yet, e.g. before Chromium starts); ``wait`` runs the rest here and puts
-    every output in place. The first and last cell (opening and closing the report) run here only where
-    other cells are left to run here. Whatever the helper cannot do (no fork, it failed) runs here, so an
-    error propagates as in ``run``."""
+    process with no other thread yet: ``kit export`` makes it first, before Chromium starts and before this
+    process imports nbformat); ``shown`` runs the rest here and gives what every cell shows, ``wait`` puts it
+    in place in a notebook of those cells. The first and last cell (opening and closing the report) run here
+    only where other cells are left to run here. Whatever the helper cannot do (no fork, it failed) runs
+    here, so an error propagates as in ``run``."""
 
-    def __init__(self, nb: NotebookNode) -> None:
-        self.nb = nb
-        code = [cell for cell in nb.cells if cell.cell_type == "code"]
-        self.setup, self.close = code[0], code[-1]
-        self.helped = [cell for cell in code[1:-1] if _section(cell)]
-        self._alone = len(self.helped) == len(code) - 2  # the helper does everything between setup and close
+    def __init__(self, code: Sequence[Cell]) -> None:
+        self.code = list(code)
+        self.helped = [n for n, cell in enumerate(self.code[1:-1], 1) if cell.section]  # the chapters' places
+        self._alone = len(self.helped) == len(self.code) - 2  # the helper does everything between setup and close
         self._pool: Pool | None = None
-        self._future: AsyncResult[list[dict[str, str] | None]] | None = None
+        self._future: AsyncResult[list[Shown]] | None = None
         if self.helped and _can_fork():
             import multiprocessing
 
@@ -115,26 +148,36 @@ class Run:
                 self._pool = multiprocessing.get_context("fork").Pool(1)
             except OSError:  # no semaphores here (a container without /dev/shm): everything runs here
                 return
-            sources = [self.setup.source, *(cell.source for cell in self.helped), self.close.source]
+            sources = [self.code[0].source, *(self.code[n].source for n in self.helped), self.code[-1].source]
             self._future = self._pool.apply_async(_run_sources, (sources,))
 
-    def wait(self, step: Callable[[str], None] | None = None) -> NotebookNode:
+    def shown(self, step: Callable[[str], None] | None = None) -> list[Shown]:
+        """What each cell shows, in order (``step`` called with each cell's section as it is done)."""
         namespace: dict[str, Any] = {"__name__": "__report__"}
-        helped = {id(cell) for cell in self.helped} if self._future is not None else set()
+        shown: list[Shown] = [None] * len(self.code)
+        helped = set(self.helped) if self._future is not None else set()
         here = not (helped and self._alone)  # anything to run here, besides opening and closing the report?
-        for count, cell in enumerate((c for c in self.nb.cells if c.cell_type == "code"), 1):
-            cell.execution_count = count
-            if id(cell) in helped:
+        last = len(self.code) - 1
+        for n, cell in enumerate(self.code):
+            if n in helped:
                 continue
-            if cell is self.close:
-                here = self._collect(namespace, step) or here
-            if here or (cell is not self.setup and cell is not self.close):
-                _run_cell(cell, namespace, step)
-            else:
-                cell.outputs = []
-                if step is not None:
-                    step(_section(cell))
-        return self.nb
+            if n == last:
+                here = self._collect(shown, namespace, step) or here
+            if here or 0 < n < last:
+                shown[n] = _shown(_execute(cell.source, namespace))
+            if step is not None:
+                step(cell.section)
+        return shown
+
+    def wait(self, nb: NotebookNode, step: Callable[[str], None] | None = None) -> NotebookNode:
+        """``nb``, a notebook of these very cells, with every cell's output."""
+        if cells_in(nb) != self.code:
+            raise ValueError("the notebook's cells are not the ones this run drew")
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        for count, (cell, data) in enumerate(zip(code, self.shown(step), strict=True), 1):
+            cell.execution_count = count
+            cell.outputs = [] if data is None else [_execute_result(data, count)]
+        return nb
 
     def __enter__(self) -> Run:
         return self
@@ -146,26 +189,21 @@ class Run:
             self._pool.close()
             self._pool.join()
 
-    def _collect(self, namespace: dict[str, Any], step: Callable[[str], None] | None) -> bool:
+    def _collect(self, shown: list[Shown], namespace: dict[str, Any], step: Callable[[str], None] | None) -> bool:
         """The helper's outputs, or (it could not draw them) the same chapters drawn here, after opening the
         report here if that was left to the helper: True then (the closing cell must run here too)."""
         if self._future is None:
             return False
         try:
-            outputs = self._future.get()
+            outputs: list[Shown] | None = self._future.get()
         except Exception:  # noqa: BLE001 - drawn again here, where the error propagates
             outputs = None
         if outputs is None and self._alone:
-            _execute(self.setup.source, namespace)
-        for n, cell in enumerate(self.helped):
-            if outputs is None:
-                _run_cell(cell, namespace, step)
-                continue
-            data = outputs[n]
-            cell.outputs = [] if data is None else [new_output("execute_result", data=data,
-                                                               execution_count=cell.execution_count)]
+            _execute(self.code[0].source, namespace)
+        for n, place in enumerate(self.helped):
+            shown[place] = _shown(_execute(self.code[place].source, namespace)) if outputs is None else outputs[n]
             if step is not None:
-                step(_section(cell))
+                step(self.code[place].section)
         return outputs is None and self._alone
 
 
@@ -185,13 +223,12 @@ def _run_cell(cell: NotebookNode, namespace: dict[str, Any], step: Callable[[str
         step(_section(cell))
 
 
-def _run_sources(sources: list[str]) -> list[dict[str, str] | None]:
-    """In the helper: the setup cell, the chapters (their outputs' data), the closing cell."""
+def _run_sources(sources: list[str]) -> list[Shown]:
+    """In the helper: the setup cell, the chapters (what they show), the closing cell."""
     namespace: dict[str, Any] = {"__name__": "__report__"}
     _execute(sources[0], namespace)
     try:
-        return [None if (value := _execute(source, namespace)) is None else dict(_output(value, 0)["data"])
-                for source in sources[1:-1]]
+        return [_shown(_execute(source, namespace)) for source in sources[1:-1]]
     finally:
         _execute(sources[-1], namespace)
 
@@ -210,14 +247,31 @@ def _execute(source: str, namespace: dict[str, Any]) -> Any:
 
 
 def _output(value: Any, count: int) -> NotebookNode:
+    return _execute_result(_data(value), count)
+
+
+def _shown(value: Any) -> Shown:
+    return None if value is None else _data(value)
+
+
+def _data(value: Any) -> dict[str, str]:
+    """What a cell's value shows, by MIME type."""
     data = {"text/plain": repr(value)}
     if hasattr(value, "_repr_html_"):
         data["text/html"] = value._repr_html_()
+    return data
+
+
+def _execute_result(data: dict[str, str], count: int) -> NotebookNode:
+    from nbformat.v4 import new_output
+
     output: NotebookNode = new_output("execute_result", data=data, execution_count=count)
     return output
 
 
 def write(nb: NotebookNode, path: str | os.PathLike[str]) -> Path:
+    import nbformat
+
     target = Path(path)
     nbformat.write(nb, str(target))
     return target

@@ -90,6 +90,14 @@ def check_chromium(path: str) -> str:
     raise BrowserNotFound("report.no_chromium", path=path, fix=fix)
 
 
+def print_report(browser: Browser, html: str) -> bytes:
+    """``html`` printed by ``browser``, with soft hyphens at the syllables of its long words in the page's language
+    (kept in the PDF's text only where a line broke: hyphens.js)."""
+    from ..render.hyphenation import soft_hyphens
+
+    return browser.pdf(soft_hyphens(html))
+
+
 class Browser(Protocol):
     """What prints the report: :class:`Chromium`, or on Windows ``PlaywrightChromium``."""
 

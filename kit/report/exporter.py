@@ -10,19 +10,14 @@ is proven, not hoped.
 """
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache
-from jinja2.bccache import Bucket
 from nbconvert.exporters import HTMLExporter, WebPDFExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode, default
 
-from .. import usercache
-from ..render.hyphenation import soft_hyphens
-from . import build
+from . import build, frame
 from .chromium import (
     CHROMIUM_FLAGS,
     OFFLINE_FLAGS,
@@ -32,19 +27,14 @@ from .chromium import (
     check_chromium,
     default_chromium,
     launch,
+    print_report,
 )
+from .frame import css_string
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # the browser's part lives in chromium.py (light imports, so that ``kit export`` starts it first); named here too
 __all__ = ["CHROMIUM_FLAGS", "OFFLINE_FLAGS", "Browser", "BrowserNotFound", "ReportError", "WorkshopHTMLExporter",
            "WorkshopPDFExporter", "check_chromium", "default_chromium"]
-
-
-def css_string(text: str) -> str:
-    """``text`` as the inside of a CSS string: everything but letters, digits and spaces
-    hex-escaped, so user text cannot end the string or the style element."""
-    # an escape ends at the one space after it, so every escape gets that space
-    return "".join(c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):06x} " for c in text)
 
 
 class RunReportCells(Preprocessor):
@@ -61,33 +51,11 @@ class RunReportCells(Preprocessor):
         return nb, resources
 
 
-class _CompiledTemplates(FileSystemBytecodeCache):
-    """The templates as compiled before, from the user's cache: an entry that cannot be read or kept (damaged,
-    the disk full) only means compiling again."""
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # noqa: BLE001 - whatever a damaged entry raises (pickle, marshal)
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
 class _ReportTemplate:
-    """What both exporters share: the template, hidden inputs, the language and footer; the templates compiled
-    once per user (``kit.usercache``), and the notebook validated once, not after every preprocessor."""
+    """What both exporters share: the template, hidden inputs, the language and footer; the notebook validated
+    once, not after every preprocessor."""
 
     export_from_notebook = "Workshop report"
-
-    def _create_environment(self) -> Environment:
-        environment: Environment = super()._create_environment()  # type: ignore[misc]
-        where = usercache.folder("templates")
-        if where is not None:
-            environment.bytecode_cache = _CompiledTemplates(str(where))
-        return environment
 
     @default("optimistic_validation")
     def _optimistic_validation_default(self) -> bool:
@@ -113,10 +81,10 @@ class _ReportTemplate:
     def _exclude_output_prompt_default(self) -> bool:
         return True
 
-    def report_html(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[str, Any]:
-        """The report page. Like HTMLExporter.from_notebook_node without its BeautifulSoup
-        pass (alt texts and tab stops for jp-Cell wrappers, which the report has none of),
-        which took seconds on large reports."""
+    def report_html(self, nb: Any, resources: Any = None, *, footer: str | None = None, **kw: Any) -> tuple[str, Any]:
+        """The report page (``footer``: what the page footer says instead of the title, as a CSS string's
+        inside). Like HTMLExporter.from_notebook_node without its BeautifulSoup pass (alt texts and tab stops
+        for jp-Cell wrappers, which the report has none of), which took seconds on large reports."""
         from nbconvert.exporters.templateexporter import TemplateExporter
         from nbconvert.filters.highlight import Highlight2HTML
         from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
@@ -128,7 +96,7 @@ class _ReportTemplate:
         if language in i18n.LANGUAGES:
             self.language_code = language
         resources = self._init_resources(dict(resources or {}))  # type: ignore[attr-defined]
-        resources["kit"] = {"footer": css_string(nb.metadata.get("title", "")),
+        resources["kit"] = {"footer": css_string(nb.metadata.get("title", "")) if footer is None else footer,
                             "page": css_string(i18n.t("report.page", language)),
                             "of": css_string(i18n.t("report.of", language))}
         self.register_filter("highlight_code", Highlight2HTML(pygments_lexer="python", parent=self))  # type: ignore[attr-defined]
@@ -142,6 +110,16 @@ class WorkshopHTMLExporter(_ReportTemplate, HTMLExporter):
 
     def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[str, Any]:  # type: ignore[override]
         return self.report_html(nb, resources, **kw)
+
+    def frame(self, language: str) -> str:
+        """The page of a report in ``language`` with stand-ins for its title and chapters (frame.py)."""
+        from nbformat.v4 import new_code_cell, new_output
+
+        nb = build.blank(build.notebook("", title=frame.TITLE, language=language))
+        nb.cells.append(new_code_cell("", outputs=[new_output("execute_result", {"text/html": frame.CHAPTERS},
+                                                              execution_count=1)], execution_count=1))
+        text, _ = self.report_html(nb, footer=frame.FOOTER)
+        return text
 
     @default("file_extension")
     def _file_extension_default(self) -> str:
@@ -180,7 +158,7 @@ class WorkshopPDFExporter(_ReportTemplate, WebPDFExporter):
         own = browser is None
         browser = browser or self.browser()
         try:
-            pdf = browser.pdf(soft_hyphens(html))
+            pdf = print_report(browser, html)
         finally:
             if own:
                 browser.close()
