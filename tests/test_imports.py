@@ -28,8 +28,9 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 #: a module (or package, for everything inside it) may import from its own layer and the ones before it.
 LAYERS = [
     # access: rules on plain data, only kit.errors; names, tokens and privacy: text rules, no store;
-    # netutil: ports, addresses, QR codes
-    ("model", ["errors", "i18n", "model", "canvases", "access", "names", "tokens", "privacy", "netutil"]),
+    # netutil: ports, addresses, QR codes; usercache: what is kept between runs
+    ("model", ["errors", "i18n", "model", "canvases", "access", "names", "tokens", "privacy", "netutil",
+               "usercache"]),
     ("store", ["store", "formats", "collection", "importing", "board_csv", "kpi_import"]),
     ("access rules and sessions", ["sessions", "facilitation", "roster", "canvas", "workshop", "samples", "protocols",
                                    "",  # kit/__init__.py: kit.open, kit.new, kit.demo

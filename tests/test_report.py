@@ -475,30 +475,30 @@ def _running_in_group(group: int) -> list[int]:
     return running
 
 
-# ----------------------------------------------------------------------------- the page's frame
+# ----------------------------------------------------------------------------- the page's skeleton
 @pytest.mark.parametrize("review", [False, True], ids=["report", "review"])
-def test_the_page_made_from_the_kept_frame_is_the_page_nbconvert_renders(sample, tmp_path: Path, review: bool,
+def test_the_page_made_from_the_kept_skeleton_is_the_page_nbconvert_renders(sample, tmp_path: Path, review: bool,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from kit import report
-    from kit.report import frame
+    from kit.report import skeleton
     from kit.report.exporter import WorkshopHTMLExporter
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no frame kept yet
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no skeleton kept yet
     # the stand-ins themselves in the title: user text goes in after they are found, never replaced itself
-    sample.set(title=f"{NASTY_TITLE} {frame.FOOTER} {frame.CHAPTERS} {frame.TITLE}")
-    assert frame.cached(sample.language) is None
+    sample.set(title=f"{NASTY_TITLE} {skeleton.FOOTER} {skeleton.CHAPTERS} {skeleton.TITLE}")
+    assert skeleton.cached(sample.language) is None
     first = report.export(sample, html=tmp_path / "first.html", progress=False, review=review)["html"]
-    assert frame.cached(sample.language) is not None  # kept by the first export, read by the second
+    assert skeleton.cached(sample.language) is not None  # kept by the first export, read by the second
     second = report.export(sample, html=tmp_path / "second.html", progress=False, review=review)["html"]
     rendered, _ = WorkshopHTMLExporter().from_notebook_node(build.run(build.for_workshop(sample, review=review)))
     assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8") == rendered
     assert f"<title>{NASTY_TITLE.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}" in rendered
 
 
-def test_a_damaged_or_outdated_frame_is_rendered_again(ws_de, tmp_path: Path,
+def test_a_damaged_or_outdated_skeleton_is_rendered_again(ws_de, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from kit import report
-    from kit.report import frame
+    from kit.report import skeleton
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     good = report.export(ws_de, html=tmp_path / "good.html", progress=False)["html"].read_text(encoding="utf-8")
@@ -508,16 +508,16 @@ def test_a_damaged_or_outdated_frame_is_rendered_again(ws_de, tmp_path: Path,
     kept.rename(outdated)
     kept.write_text("<html>no stand-in for the chapters</html>", encoding="utf-8")  # damaged
     again = report.export(ws_de, html=tmp_path / "again.html", progress=False)["html"].read_text(encoding="utf-8")
-    assert again == good and frame.is_frame(kept.read_text(encoding="utf-8"))
-    assert not outdated.exists()  # dropped once the new frame was kept
+    assert again == good and skeleton.is_skeleton(kept.read_text(encoding="utf-8"))
+    assert not outdated.exists()  # dropped once the new skeleton was kept
 
 
-def test_an_export_with_the_frame_kept_imports_neither_nbconvert_nor_nbformat(tmp_path: Path) -> None:
+def test_an_export_with_the_skeleton_kept_imports_neither_nbconvert_nor_nbformat(tmp_path: Path) -> None:
     from test_errors import kit_cli
 
     sample_path = tmp_path / "sample.workshop"
     kit.demo(sample_path, "en", actor="tester").close()
-    done = kit_cli("export", str(sample_path), "--html", str(tmp_path / "cli.html"), "--quiet")  # keeps the frame
+    done = kit_cli("export", str(sample_path), "--html", str(tmp_path / "cli.html"), "--quiet")  # keeps the skeleton
     assert done.returncode == 0, done.stderr
     probe = ("import sys, kit\n"
              "from kit import report\n"

@@ -2,7 +2,7 @@
 
 ``export(ws, pdf="report.pdf", html="report.html")`` runs the report notebook's cells (one per
 chapter, see build.py; the chapters in a helper process), puts what they show into the page the
-``workshop`` nbconvert template renders around them (frame.py: kept in the user's cache) and prints
+``workshop`` nbconvert template renders around them (skeleton.py: kept in the user's cache) and prints
 that same HTML to PDF with Chromium. Interviewees appear under their pseudonyms unless
 ``include_names``; words in ``redact`` are replaced by a marker.
 """
@@ -78,9 +78,9 @@ def export(ws: Workshop, pdf: str | os.PathLike[str] | None = None, html: str | 
 def _write(title: str, language: str, chapters: build.Run, browser: Browser | None, stack: ExitStack, *,
            pdf: str | os.PathLike[str] | None, html: str | os.PathLike[str] | None, progress: bool,
            review: bool) -> dict[str, Path]:
-    """The chapters drawn (with the helper) and put into the page's frame, written, printed by ``browser``."""
+    """The chapters drawn (with the helper) and put into the page's skeleton, written, printed by ``browser``."""
     from ..render.hyphenation import hyphenator
-    from . import frame
+    from . import skeleton
     from .chromium import ReportError, print_report
     from .sections import REVIEW_SECTIONS, SECTIONS
 
@@ -97,17 +97,17 @@ def _write(title: str, language: str, chapters: build.Run, browser: Browser | No
         if bar is not None:
             bar.update()
 
-    page = frame.cached(language)
+    page = skeleton.cached(language)
     if page is None:  # nbconvert renders it (once per template and language) while the helper draws
         from .exporter import WorkshopHTMLExporter
 
-        page = WorkshopHTMLExporter().frame(language)
-        frame.keep(language, page)
+        page = WorkshopHTMLExporter().skeleton(language)
+        skeleton.keep(language, page)
     if browser is not None:
         hyphenator(language)  # the syllables, read while the helper draws
     shown = chapters.shown(step)
     say("HTML")
-    text = frame.fill(page, title, "".join(data["text/html"] for data in shown if data and "text/html" in data))
+    text = skeleton.fill(page, title, "".join(data["text/html"] for data in shown if data and "text/html" in data))
     step("HTML")
     if html is not None:
         written["html"] = Path(html)

@@ -17,7 +17,7 @@ from nbconvert.exporters import HTMLExporter, WebPDFExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode, default
 
-from . import build, frame
+from . import build, skeleton
 from .chromium import (
     CHROMIUM_FLAGS,
     OFFLINE_FLAGS,
@@ -29,7 +29,7 @@ from .chromium import (
     launch,
     print_report,
 )
-from .frame import css_string
+from .skeleton import css_string
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # the browser's part lives in chromium.py (light imports, so that ``kit export`` starts it first); named here too
@@ -111,14 +111,14 @@ class WorkshopHTMLExporter(_ReportTemplate, HTMLExporter):
     def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> tuple[str, Any]:  # type: ignore[override]
         return self.report_html(nb, resources, **kw)
 
-    def frame(self, language: str) -> str:
-        """The page of a report in ``language`` with stand-ins for its title and chapters (frame.py)."""
+    def skeleton(self, language: str) -> str:
+        """The page of a report in ``language`` with stand-ins for its title and chapters (skeleton.py)."""
         from nbformat.v4 import new_code_cell, new_output
 
-        nb = build.blank(build.notebook("", title=frame.TITLE, language=language))
-        nb.cells.append(new_code_cell("", outputs=[new_output("execute_result", {"text/html": frame.CHAPTERS},
+        nb = build.blank(build.notebook("", title=skeleton.TITLE, language=language))
+        nb.cells.append(new_code_cell("", outputs=[new_output("execute_result", {"text/html": skeleton.CHAPTERS},
                                                               execution_count=1)], execution_count=1))
-        text, _ = self.report_html(nb, footer=frame.FOOTER)
+        text, _ = self.report_html(nb, footer=skeleton.FOOTER)
         return text
 
     @default("file_extension")

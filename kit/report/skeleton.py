@@ -2,9 +2,9 @@
 
 nbconvert renders the ``workshop`` template (exporter.py) as a head (the title, the CSS, the page footer), then
 the chapters' HTML one after the other with nothing between them, then the end of the page. So nbconvert renders
-the page once per language, with stand-ins for the title, the footer and the chapters: the frame, kept in
+the page once per language, with stand-ins for the title, the footer and the chapters: the skeleton, kept in
 ``kit.usercache`` under a fingerprint of what shapes it (the kit's template and texts, nbconvert's templates and
-version, Pygments' styles). Each export puts its title and chapters into the frame: the same page, byte for
+version, Pygments' styles). Each export puts its title and chapters into the skeleton: the same page, byte for
 byte, as nbconvert renders from the report notebook (tests/test_report.py compares the two, hostile titles
 included). Importing nbconvert and its dependencies took about a third of a second in every ``kit export``.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import usercache
 
 #: Stand-ins: letters only, so no escaping changes them; user text goes in after they are found.
-TITLE, FOOTER, CHAPTERS = "kitframetitlestandin", "kitframefooterstandin", "kitframechaptersstandin"
+TITLE, FOOTER, CHAPTERS = "kitskeletontitle", "kitskeletonfooter", "kitskeletonchapters"
 _STAND_INS = re.compile(f"{TITLE}|{FOOTER}")
 _KIT = Path(__file__).resolve().parent
 
@@ -31,9 +31,10 @@ def css_string(text: str) -> str:
     return "".join(c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):06x} " for c in text)
 
 
-def fill(frame: str, title: str, chapters: str) -> str:
-    """The page: ``frame`` with the (protected) ``title`` in the browser tab and the footer, and the chapters."""
-    head, end = frame.split(CHAPTERS)
+def fill(page: str, title: str, chapters: str) -> str:
+    """The report page from its skeleton ``page``: the (protected) ``title`` in the browser tab and the footer,
+    and the chapters' HTML."""
+    head, end = page.split(CHAPTERS)
     shown = {TITLE: html.escape(title, quote=False), FOOTER: css_string(title)}  # as the template escapes them
 
     def put(part: str) -> str:
@@ -42,12 +43,12 @@ def fill(frame: str, title: str, chapters: str) -> str:
     return put(head) + chapters + put(end)
 
 
-def is_frame(text: str) -> bool:
+def is_skeleton(text: str) -> bool:
     return text.count(CHAPTERS) == 1
 
 
 def cached(language: str) -> str | None:
-    """The frame kept for ``language`` by this very kit, template and nbconvert; None where there is none."""
+    """The skeleton kept for ``language`` by this very kit, template and nbconvert; None where there is none."""
     place = _place(language)
     if place is None:
         return None
@@ -55,18 +56,18 @@ def cached(language: str) -> str | None:
         text = place.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    return text if is_frame(text) else None
+    return text if is_skeleton(text) else None
 
 
-def keep(language: str, frame: str) -> None:
-    """Keep ``frame`` for the next export in ``language`` (and drop the frames of older templates)."""
+def keep(language: str, page: str) -> None:
+    """Keep ``page`` (a skeleton) for the next export in ``language`` (and drop the skeletons of older templates)."""
     place = _place(language)
-    if place is None or not is_frame(frame):
+    if place is None or not is_skeleton(page):
         return
     for old in place.parent.glob(f"{language}-*.html"):
         if old != place:
             old.unlink(missing_ok=True)
-    usercache.keep(place, frame.encode("utf-8"))
+    usercache.keep(place, page.encode("utf-8"))
 
 
 def _place(language: str) -> Path | None:
@@ -77,7 +78,7 @@ def _place(language: str) -> Path | None:
 
 
 def _fingerprint() -> str:
-    """What shapes the frame, as the size and time of its files: the kit's template, texts and exporter, the
+    """What shapes the skeleton, as the size and time of its files: the kit's template, texts and exporter, the
     installed nbconvert, Pygments and Jinja, and the ``lab`` and ``base`` templates wherever Jupyter keeps
     nbconvert's templates (a file changed means rendering again)."""
     from jupyter_core.paths import jupyter_path  # where nbconvert looks for templates (light, unlike nbconvert)
