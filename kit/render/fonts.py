@@ -3,9 +3,8 @@
 The kit draws with DejaVu Sans, falling back to Symbola for what DejaVu lacks (emoji, symbols), in the
 report (Chromium) and in matplotlib's figures alike. A line's width is the sum of its characters'
 advances (kerning left out: a percent at most, which ``Measure.wrap``'s margin and the SVG's exact line
-lengths absorb). The tables
-are read with fontTools (matplotlib's own dependency), lazily, per face, once per process and kept in the user's
-cache (``kit.usercache``).
+lengths absorb). The tables are read with fontTools (matplotlib's own dependency), lazily, per face, once per
+process and kept in the user's cache (``kit.usercache``).
 """
 from __future__ import annotations
 

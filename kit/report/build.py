@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 from ..store.url import is_url
 from .sections import REVIEW_SECTIONS, SECTIONS
 
-if TYPE_CHECKING:  # nbformat is imported where a notebook is made: `kit export` forks its helper before
+if TYPE_CHECKING:  # nbformat is imported only where a notebook is made, which `kit export` does without
     from nbformat import NotebookNode
 
 METADATA_KEY = "kit_report"
@@ -92,8 +92,8 @@ def title(ws: Any, *, include_names: bool = False, redact: Iterable[str] = ()) -
 
     scrub = scrubber({"interviews": ws.interviews.all()}, include_names=include_names, redact=list(redact),
                      language=ws.language)
-    shown: str = scrub(ws.info["title"])
-    return shown
+    protected: str = scrub(ws.info["title"])
+    return protected
 
 
 def blank(nb: NotebookNode) -> NotebookNode:

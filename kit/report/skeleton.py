@@ -35,10 +35,10 @@ def fill(page: str, title: str, chapters: str) -> str:
     """The report page from its skeleton ``page``: the (protected) ``title`` in the browser tab and the footer,
     and the chapters' HTML."""
     head, end = page.split(CHAPTERS)
-    shown = {TITLE: html.escape(title, quote=False), FOOTER: css_string(title)}  # as the template escapes them
+    escaped = {TITLE: html.escape(title, quote=False), FOOTER: css_string(title)}  # as the template escapes them
 
     def put(part: str) -> str:
-        return _STAND_INS.sub(lambda found: shown[found.group(0)], part)
+        return _STAND_INS.sub(lambda found: escaped[found.group(0)], part)
 
     return put(head) + chapters + put(end)
 
