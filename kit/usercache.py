@@ -1,18 +1,20 @@
 """The user's cache: what the kit derives from files of this machine, kept so the next command need not derive it
-again (pyphen's parsed dictionaries, the fonts' advance tables, the report template compiled).
+again (pyphen's parsed dictionaries, the fonts' advance tables, the report page's skeleton).
 
 It lives in ``$XDG_CACHE_HOME/workshop-kit`` (else ``~/.cache/workshop-kit``), the user's own: a folder the kit
-does not own alone, or one others may write to, is not used (compiled templates are code). Each entry is named
-after what it was derived from (a file's size and time), is written whole or not at all, and any trouble with
-the cache only means deriving again.
+does not own alone, or one others may write to, is not used (what it holds goes into every report). Each entry
+is named after what it was derived from (a file's size and time), is written whole or not at all, and any
+trouble with the cache only means deriving again.
 """
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def folder(*parts: str) -> Path | None:
@@ -41,6 +43,22 @@ def entry(source: Path, name: str, *parts: str) -> Path | None:
     except OSError:
         return None
     return where / f"{name}-{found.st_size}-{found.st_mtime_ns}.marshal"
+
+
+def read(path: Path | None) -> object:
+    """The data kept at ``path`` by :func:`keep_data` (plain values: marshal, which runs no code), or None where
+    there is none or it is damaged (the caller checks its shape)."""
+    if path is None:
+        return None
+    try:
+        return marshal.loads(path.read_bytes())  # noqa: S302 - plain data the kit wrote, in the user's own folder
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def keep_data(path: Path, data: Any) -> None:
+    """Keep plain values (numbers, strings, tuples, lists, dicts of them) at ``path`` for :func:`read`."""
+    keep(path, marshal.dumps(data))
 
 
 def keep(path: Path, data: bytes) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import marshal
 from pathlib import Path
 from typing import Any
 
@@ -53,18 +52,14 @@ class _Face:
         if path is None:
             return
         cache = usercache.entry(path, path.stem, "fonts")
-        if cache is not None and cache.is_file():
-            try:
-                em, units, notdef = marshal.loads(cache.read_bytes())  # noqa: S302 - data the kit wrote, no code
-            except (OSError, ValueError, EOFError, TypeError):  # damaged: read from the font and kept again
-                pass
-            else:
-                if type(em) is float and type(units) is dict and (notdef is None or type(notdef) is int):
-                    self.em, self.units, self.notdef = em, units, notdef
-                    return
-        self._read(path)
+        kept = usercache.read(cache)
+        if (isinstance(kept, tuple) and len(kept) == 3 and type(kept[0]) is float and type(kept[1]) is dict
+                and (kept[2] is None or type(kept[2]) is int)):
+            self.em, self.units, self.notdef = kept
+            return
+        self._read(path)  # none kept, or damaged: read from the font, and kept again
         if cache is not None:
-            usercache.keep(cache, marshal.dumps((self.em, self.units, self.notdef)))
+            usercache.keep_data(cache, (self.em, self.units, self.notdef))
 
     def _read(self, path: Path) -> None:
         from fontTools.ttLib import TTFont

@@ -10,7 +10,6 @@ text exactly as written.
 from __future__ import annotations
 
 import functools
-import marshal
 import re
 from pathlib import Path
 
@@ -44,20 +43,16 @@ def _load_parsed(path: Path) -> None:
     if path in pyphen.hdcache:
         return
     cache = usercache.entry(path, path.stem)
-    if cache is not None and cache.is_file():
-        try:
-            patterns, maxlen = marshal.loads(cache.read_bytes())  # noqa: S302 - data the kit wrote, no code
-        except (OSError, ValueError, EOFError, TypeError):  # damaged: written again below
-            pass
-        else:
-            parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
-            parsed.patterns, parsed.cache, parsed.maxlen = patterns, {}, maxlen
-            pyphen.hdcache[path] = parsed
-            return
-    parsed = pyphen.HyphDict(path)
+    kept = usercache.read(cache)
+    if isinstance(kept, tuple) and len(kept) == 2 and type(kept[0]) is dict and type(kept[1]) is int:
+        parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
+        parsed.patterns, parsed.cache, parsed.maxlen = kept[0], {}, kept[1]
+        pyphen.hdcache[path] = parsed
+        return
+    parsed = pyphen.HyphDict(path)  # none kept, or damaged: parsed, and kept again
     pyphen.hdcache[path] = parsed
     if cache is not None and all(type(v) is int for _, values in parsed.patterns.values() for v in values):
-        usercache.keep(cache, marshal.dumps((parsed.patterns, parsed.maxlen)))  # not DataInt: marshal takes it
+        usercache.keep_data(cache, (parsed.patterns, parsed.maxlen))  # not DataInt: marshal takes it
 
 
 def page_language(html: str) -> str | None:
